@@ -1,0 +1,1 @@
+"""Models for the participation app arrive with the issues that build it."""

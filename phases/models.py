@@ -1,0 +1,1 @@
+"""Models for the phases app arrive with the issues that build it."""

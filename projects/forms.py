@@ -1,0 +1,168 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .models import Project, Role, User
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class UnitChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.parent.name})" if obj.parent_id else obj.name
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} <{obj.email}>"
+
+
+class ProjectForm(forms.ModelForm):
+    units = UnitChoiceField(
+        label=_("Units"),
+        queryset=selectors.unit_choices(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The units that move or rebuild."),
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "name", "case_number", "kind", "units", "address", "building", "headcount", "start_date",
+            "planned_move_in", "description",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "planned_move_in": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "start_date": _("Deadlines in the process are counted from this date."),
+            "headcount": _("How many employees the project covers."),
+        }
+
+    submit_label = _("Create project")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "name",
+            Row(Column("case_number", css_class="col-md-6"), Column("kind", css_class="col-md-6")),
+            "units",
+            Row(Column("address", css_class="col-md-6"), Column("building", css_class="col-md-6")),
+            Row(
+                Column("headcount", css_class="col-md-4"),
+                Column("start_date", css_class="col-md-4"),
+                Column("planned_move_in", css_class="col-md-4"),
+            ),
+            "description",
+        )
+        if self.instance.pk:
+            self.initial.setdefault("units", [link.unit_id for link in self.instance.project_units.all()])
+
+    def clean(self):
+        data = super().clean()
+        start, move_in = data.get("start_date"), data.get("planned_move_in")
+        if start and move_in and move_in < start:
+            self.add_error("planned_move_in", _("The planned move-in cannot be before the project starts."))
+        return data
+
+    def clean_case_number(self):
+        number = self.cleaned_data["case_number"].strip()
+        if number and Project.objects.filter(case_number=number).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another project already has this case number."))
+        return number
+
+
+class ProjectCreateForm(ProjectForm):
+    owner = PersonChoiceField(
+        label=_("Project owner"),
+        queryset=selectors.users_for_choice(),
+        required=False,
+        help_text=_("Leave empty to become the owner yourself."),
+    )
+
+    def __init__(self, *args, can_name_owner=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if can_name_owner:
+            self.helper.layout.fields.insert(1, "owner")
+        else:
+            del self.fields["owner"]
+
+
+class ProjectEditForm(ProjectForm):
+    class Meta(ProjectForm.Meta):
+        fields = [*ProjectForm.Meta.fields, "status", "actual_move_in"]
+        widgets = {**ProjectForm.Meta.widgets, "actual_move_in": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout.append(
+            Row(Column("status", css_class="col-md-6"), Column("actual_move_in", css_class="col-md-6"))
+        )
+
+
+class RoleField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(label=_("Role"), choices=[("", "---------"), *Role.choices], **kwargs)
+
+
+class MemberAddForm(forms.Form):
+    user = PersonChoiceField(label=_("Person"), queryset=selectors.users_for_choice())
+    role = RoleField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("user", "role")
+
+
+class MemberInviteForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    role = RoleField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("full_name", "email", "role")
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("A person with this e-mail address already exists. Add them from the list instead.")
+            )
+        return email
+
+
+class MemberRoleForm(forms.Form):
+    role = RoleField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class UserSettingsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "phone", "preferred_language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -1,0 +1,121 @@
+"""A project's own history: every recorded change to its data, newest first, with who and old → new values.
+
+Apps register a source for their historical models with `register_source`, so that projects never imports
+the apps that depend on it. A source returns the historical rows that belong to one project.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+_SOURCES: list[tuple[Callable, Callable]] = []
+
+ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+
+
+def register_source(rows: Callable, label: Callable):
+    """rows(project) -> iterable of historical records; label(record) -> what the record is about."""
+    _SOURCES.append((rows, label))
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    when: datetime
+    who: object
+    subject: str
+    action: str
+    action_code: str
+    changes: list[Change] = field(default_factory=list)
+
+
+def _display(record, f):
+    value = getattr(record, f.attname)
+    if value in (None, ""):
+        return "–"
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(f, models.BooleanField):
+        return str(_("yes") if value else _("no"))
+    if isinstance(f, models.DateField):
+        from django.utils.formats import date_format
+
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def _tracked_fields(record):
+    skip = {"history_id", "history_date", "history_change_reason", "history_type", "history_user", "id"}
+    return [
+        f for f in record._meta.concrete_fields
+        if f.name not in skip and not f.name.startswith("history_") and not isinstance(f, models.ForeignKey)
+        and not isinstance(f, models.AutoField) and not getattr(f, "auto_now_add", False)
+    ]
+
+
+def _entries(records, label):
+    """Pair each record with the previous one of the same object and list what changed."""
+    previous = {}
+    out = []
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        fields = _tracked_fields(record)
+        before = previous.get(record.id)
+        changes = []
+        if record.history_type == "~" and before is not None:
+            for f in fields:
+                if getattr(before, f.attname) != getattr(record, f.attname):
+                    changes.append(Change(str(f.verbose_name), _display(before, f), _display(record, f)))
+            if not changes:
+                previous[record.id] = record
+                continue
+        previous[record.id] = record
+        out.append(
+            Entry(
+                when=record.history_date,
+                who=record.history_user,
+                subject=label(record),
+                action=str(ACTIONS[record.history_type]),
+                action_code=record.history_type,
+                changes=changes,
+            )
+        )
+    return out
+
+
+def project_history(project) -> list[Entry]:
+    """All entries of the project's history, newest first (a fixed number of queries per source)."""
+    entries = []
+    for rows, label in _SOURCES:
+        entries.extend(_entries(list(rows(project)), label))
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+def _project_rows(project):
+    return project.history.select_related("history_user").all()
+
+
+def _membership_rows(project):
+    from .models import Membership
+
+    return Membership.history.filter(project_id=project.pk).select_related("history_user", "user")
+
+
+def _unit_rows(project):
+    from .models import ProjectUnit
+
+    return ProjectUnit.history.filter(project_id=project.pk).select_related("history_user", "unit")
+
+
+register_source(_project_rows, lambda r: str(_("Project")))
+register_source(_membership_rows, lambda r: str(_("Member: %(person)s") % {"person": r.user}))
+register_source(_unit_rows, lambda r: str(_("Unit: %(unit)s") % {"unit": r.unit}))

@@ -1,0 +1,234 @@
+"""The core of a case file: users, the organisation tree, projects and who holds which role in them."""
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+# Global roles are Django groups with these names (created by a migration).
+COORDINATOR_GROUP = "coordinator"
+HR_GROUP = "hr"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Language(models.TextChoices):
+        BOKMAL = "nb", _("Norwegian Bokmål")
+        ENGLISH = "en", _("English")
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=Language.choices, default=Language.BOKMAL
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("administrator"), default=False, help_text=_("May log in to the administration pages.")
+    )
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "email"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class OrgUnit(models.Model):
+    """A node of the organisation tree: the municipality, its departments and their units."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        DEPARTMENT = "department", _("Department")
+        UNIT = "unit", _("Unit")
+
+    PARENT_KIND = {Kind.DEPARTMENT: Kind.MUNICIPALITY, Kind.UNIT: Kind.DEPARTMENT}
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("level"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("part of"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leader"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_units",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="orgunit_unique_name_in_parent")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        expected = self.PARENT_KIND.get(self.kind)
+        if expected is None and self.parent_id:
+            raise ValidationError({"parent": _("A municipality is the top of the tree and has no parent.")})
+        if expected is not None and (self.parent is None or self.parent.kind != expected):
+            raise ValidationError(
+                {"parent": _("A %(kind)s must be part of a %(parent)s.")
+                 % {"kind": self.get_kind_display().lower(), "parent": self.Kind(expected).label.lower()}}
+            )
+
+
+class Project(models.Model):
+    class Kind(models.TextChoices):
+        REBUILD = "rebuild", _("Rebuild in existing premises")
+        NEW_PREMISES = "new_premises", _("New premises")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    name = models.CharField(_("name"), max_length=200)
+    case_number = models.CharField(
+        _("case number"), max_length=40, blank=True, help_text=_("The archive case number, e.g. 2026/12345.")
+    )
+    kind = models.CharField(_("kind of project"), max_length=20, choices=Kind.choices, default=Kind.REBUILD)
+    units = models.ManyToManyField(
+        OrgUnit, verbose_name=_("units"), through="ProjectUnit", related_name="projects", blank=True
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    building = models.CharField(_("building"), max_length=200, blank=True)
+    headcount = models.PositiveIntegerField(_("headcount"), null=True, blank=True)
+    start_date = models.DateField(_("project start"), default=timezone.localdate)
+    planned_move_in = models.DateField(_("planned move-in"), null=True, blank=True)
+    actual_move_in = models.DateField(_("actual move-in"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_number"], condition=~models.Q(case_number=""), name="project_case_number_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", args=[self.pk])
+
+
+class ProjectUnit(models.Model):
+    """A unit that takes part in a project (a model of its own so that changes show in the history)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="project_units")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("project unit")
+        verbose_name_plural = _("project units")
+        constraints = [models.UniqueConstraint(fields=["project", "unit"], name="projectunit_unique")]
+
+    def __str__(self):
+        return str(self.unit)
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Project owner")
+    MANAGER = "manager", _("Project manager")
+    SAFETY_REP = "safety_rep", _("Safety representative")
+    UNION_REP = "union_rep", _("Union representative")
+    OH_SERVICE = "oh_service", _("Occupational health service")
+    AMU = "amu", _("Working environment committee contact")
+    MEMBER = "member", _("Working group member")
+    VIEWER = "viewer", _("Observer")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["user__full_name", "role"]
+        constraints = [models.UniqueConstraint(fields=["project", "user", "role"], name="membership_unique_role")]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()}"

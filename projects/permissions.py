@@ -1,0 +1,102 @@
+"""Who may do what. Every view and template asks here; nothing else decides access.
+
+Global roles are groups (coordinator, hr) and staff; project roles are Memberships. A user who may not
+see a project gets 404 from `get_project_for`, so that its existence does not leak.
+"""
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import COORDINATOR_GROUP, HR_GROUP, Project, Role
+
+
+def project_roles(user, project) -> frozenset[str]:
+    """The roles `user` holds in `project`, cached on the user object for the request."""
+    if not user.is_authenticated or project is None:
+        return frozenset()
+    cache = user.__dict__.setdefault("_project_roles_cache", {})
+    if project.pk not in cache:
+        cache[project.pk] = frozenset(project.memberships.filter(user=user).values_list("role", flat=True))
+    return cache[project.pk]
+
+
+def prime_project_roles(user, project, roles):
+    """Let a selector that already fetched the roles spare the permission check its query."""
+    if user.is_authenticated:
+        user.__dict__.setdefault("_project_roles_cache", {})[project.pk] = frozenset(roles)
+
+
+def has_project_role(*roles):
+    wanted = frozenset(roles)
+    name = "has_project_role:" + ",".join(roles)
+
+    @rules.predicate(name=name)
+    def predicate(user, project):
+        return bool(project_roles(user, project) & wanted)
+
+    return predicate
+
+
+@rules.predicate
+def is_project_member(user, project):
+    return bool(project_roles(user, project))
+
+
+is_coordinator = rules.is_group_member(COORDINATOR_GROUP)
+is_hr = rules.is_group_member(HR_GROUP)
+is_staff = rules.is_staff
+
+
+@rules.predicate
+def is_unit_leader(user):
+    """A leader of a unit orders projects for it (bestiller)."""
+    if not user.is_authenticated:
+        return False
+    if "_is_unit_leader" not in user.__dict__:
+        user.__dict__["_is_unit_leader"] = user.led_units.exists()
+    return user.__dict__["_is_unit_leader"]
+
+
+is_owner = has_project_role(Role.OWNER)
+is_owner_or_manager = has_project_role(Role.OWNER, Role.MANAGER)
+is_representative = has_project_role(Role.SAFETY_REP, Role.UNION_REP)
+can_sign = has_project_role(Role.SAFETY_REP, Role.UNION_REP, Role.OH_SERVICE, Role.AMU, Role.OWNER, Role.MANAGER)
+sees_sensitive = has_project_role(Role.OWNER, Role.MANAGER, Role.SAFETY_REP, Role.UNION_REP) | is_coordinator
+
+# Projects and their members.
+rules.add_perm("projects.add_project", is_coordinator | is_unit_leader)
+rules.add_perm("projects.view_project", is_project_member | is_coordinator)
+rules.add_perm("projects.change_project", is_owner_or_manager)
+rules.add_perm("projects.manage_members", is_owner_or_manager)
+rules.add_perm("projects.transfer_ownership", is_owner)
+rules.add_perm("projects.view_history", is_project_member | is_coordinator)
+# Global views across projects.
+rules.add_perm("projects.view_dashboard", is_coordinator)
+rules.add_perm("projects.export_projects", is_coordinator)
+rules.add_perm("projects.view_hr_reports", is_hr | is_coordinator)
+# Phases (used from the process engine on).
+rules.add_perm("phases.edit_any_item", is_owner_or_manager)
+rules.add_perm("phases.complete_phase", is_owner_or_manager)
+rules.add_perm("phases.override_gate", is_coordinator)
+rules.add_perm("phases.manage_templates", is_coordinator)
+rules.add_perm("phases.manage_room_catalogue", is_coordinator)
+# Participation.
+rules.add_perm("participation.sign_step", can_sign)
+rules.add_perm("participation.manage_plan", is_owner_or_manager)
+# Evaluation and HMS.
+rules.add_perm("evaluation.view_sensitive_measures", sees_sensitive)
+rules.add_perm("evaluation.approve_freeze_change", is_coordinator)
+
+
+def get_project_for(user, project_id, perm="projects.view_project") -> Project:
+    """The project, if `user` may see it (else 404) and may do `perm` on it (else 403)."""
+    try:
+        project = Project.objects.get(pk=project_id)
+    except (Project.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not user.has_perm("projects.view_project", project):
+        raise Http404
+    if perm != "projects.view_project" and not user.has_perm(perm, project):
+        raise PermissionDenied
+    return project

@@ -1,0 +1,40 @@
+"""Reads for projects, each with the joins it needs so that pages run a fixed number of queries."""
+
+from django.db.models import Prefetch, QuerySet
+
+from .models import Membership, OrgUnit, Project, User
+
+
+def projects_for_member(*, user: User) -> QuerySet[Project]:
+    """The projects where `user` holds a role, with the user's own memberships as `my_memberships`."""
+    mine = Membership.objects.filter(user=user).order_by("role")
+    return (
+        Project.objects.filter(memberships__user=user)
+        .distinct()
+        .prefetch_related(Prefetch("memberships", queryset=mine, to_attr="my_memberships"))
+        .order_by("status", "planned_move_in", "name")
+    )
+
+
+def project_members(*, project: Project) -> list[Membership]:
+    return list(project.memberships.select_related("user").order_by("user__full_name", "role"))
+
+
+def members_by_person(memberships) -> list[tuple[User, list[Membership]]]:
+    """Group memberships by person, keeping order: one row per person with all their roles."""
+    people: dict[int, tuple[User, list[Membership]]] = {}
+    for m in memberships:
+        people.setdefault(m.user_id, (m.user, []))[1].append(m)
+    return list(people.values())
+
+
+def project_units(*, project: Project) -> list[OrgUnit]:
+    return [link.unit for link in project.project_units.select_related("unit__parent").order_by("unit__name")]
+
+
+def unit_choices() -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(kind=OrgUnit.Kind.UNIT).select_related("parent").order_by("parent__name", "name")
+
+
+def users_for_choice() -> QuerySet[User]:
+    return User.objects.filter(is_active=True).order_by("full_name", "email")

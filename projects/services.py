@@ -1,0 +1,151 @@
+"""Writes to projects and memberships. Each function validates, runs in one transaction and returns."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Membership, Project, ProjectUnit, Role, User
+from .permissions import is_coordinator
+from .tasks import invitation_send
+
+PROJECT_FIELDS = (
+    "name", "case_number", "kind", "address", "building", "headcount", "start_date", "planned_move_in",
+    "actual_move_in", "status", "description",
+)
+
+
+def _with_history_user(obj, by):
+    obj._history_user = by
+    return obj
+
+
+def _set_units(*, project, units, by):
+    wanted = {u.pk: u for u in units}
+    for link in project.project_units.all():
+        if link.unit_id not in wanted:
+            _with_history_user(link, by).delete()
+        else:
+            wanted.pop(link.unit_id)
+    for unit in wanted.values():
+        _with_history_user(ProjectUnit(project=project, unit=unit), by).save()
+
+
+@transaction.atomic
+def project_create(*, by: User, owner: User | None = None, units=(), **fields) -> Project:
+    """Create a project. The creator becomes its owner unless a coordinator names another owner."""
+    if owner is not None and owner != by and not is_coordinator(by):
+        raise ValidationError({"owner": _("Only a coordinator can name another person as owner.")})
+    unknown = set(fields) - set(PROJECT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown project fields: {sorted(unknown)}")
+    project = Project(created_by=by, **fields)
+    project.full_clean()
+    _with_history_user(project, by).save()
+    _set_units(project=project, units=units, by=by)
+    membership_add(project=project, user=owner or by, role=Role.OWNER, by=by, _check_rights=False)
+    return project
+
+
+@transaction.atomic
+def project_update(*, project: Project, by: User, units=None, **fields) -> Project:
+    unknown = set(fields) - set(PROJECT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown project fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.full_clean()
+    _with_history_user(project, by).save()
+    if units is not None:
+        _set_units(project=project, units=units, by=by)
+    return project
+
+
+def _check_owner_rights(*, project, by, role):
+    if role == Role.OWNER and not by.has_perm("projects.transfer_ownership", project):
+        raise ValidationError(_("Only a project owner can give or take away the owner role."))
+
+
+def _lock(project):
+    # Serialise membership changes per project so two removals cannot leave it without an owner.
+    return Project.objects.select_for_update().get(pk=project.pk)
+
+
+@transaction.atomic
+def membership_add(*, project: Project, user: User, role: str, by: User, _check_rights=True) -> Membership:
+    _lock(project)
+    if _check_rights:
+        _check_owner_rights(project=project, by=by, role=role)
+    if Membership.objects.filter(project=project, user=user, role=role).exists():
+        raise ValidationError(
+            _("%(person)s already has the role %(role)s in this project.")
+            % {"person": user, "role": Role(role).label}
+        )
+    membership = Membership(project=project, user=user, role=role)
+    membership.full_clean(validate_unique=False)
+    _with_history_user(membership, by).save()
+    return membership
+
+
+def _owners_left(project, without: Membership) -> int:
+    return project.memberships.filter(role=Role.OWNER).exclude(pk=without.pk).count()
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, by: User) -> Membership:
+    project = _lock(membership.project)
+    if role == membership.role:
+        return membership
+    _check_owner_rights(project=project, by=by, role=membership.role)
+    _check_owner_rights(project=project, by=by, role=role)
+    if membership.role == Role.OWNER and _owners_left(project, membership) == 0:
+        raise ValidationError(_("The project must have at least one owner. Give someone else the owner role first."))
+    if Membership.objects.filter(project=project, user=membership.user_id, role=role).exists():
+        raise ValidationError(
+            _("%(person)s already has the role %(role)s in this project.")
+            % {"person": membership.user, "role": Role(role).label}
+        )
+    membership.role = role
+    _with_history_user(membership, by).save()
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User) -> None:
+    project = _lock(membership.project)
+    _check_owner_rights(project=project, by=by, role=membership.role)
+    if membership.role == Role.OWNER and _owners_left(project, membership) == 0:
+        raise ValidationError(_("The last project owner cannot be removed. Give someone else the owner role first."))
+    _with_history_user(membership, by).delete()
+
+
+@transaction.atomic
+def user_invite(*, email: str, full_name: str, by: User, request=None, project: Project | None = None) -> User:
+    """Create an account for a new person and e-mail a link for choosing a password."""
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("A person with this e-mail address already exists. Add them instead.")})
+    user = User(email=email, full_name=full_name)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    _with_history_user(user, by).save()
+    base_url = request.build_absolute_uri("/") if request is not None else ""
+    project_id = project.pk if project is not None else None
+    transaction.on_commit(lambda: invitation_send.delay(user.pk, by.pk, project_id, base_url))
+    return user
+
+
+@transaction.atomic
+def membership_invite(*, project: Project, email: str, full_name: str, role: str, by: User, request=None) -> Membership:
+    """Invite a new person by e-mail and give them a role in the project, or neither."""
+    user = user_invite(email=email, full_name=full_name, by=by, request=request, project=project)
+    return membership_add(project=project, user=user, role=role, by=by)
+
+
+@transaction.atomic
+def user_update_settings(*, user: User, full_name: str, phone: str, preferred_language: str) -> User:
+    user.full_name = full_name
+    user.phone = phone
+    user.preferred_language = preferred_language
+    user.full_clean(exclude=["password"])
+    _with_history_user(user, user).save()
+    return user

@@ -1,0 +1,32 @@
+"""Background work for projects. Tasks take primary keys and call into the project's code."""
+
+from celery import shared_task
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+
+@shared_task
+def invitation_send(user_id: int, by_id: int, project_id: int | None, base_url: str) -> None:
+    """E-mail an invited person a link for choosing a password. Sends nothing once a password is set."""
+    from .models import Project, User
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or user.has_usable_password():
+        return
+    by = User.objects.get(pk=by_id)
+    project = Project.objects.filter(pk=project_id).first() if project_id else None
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+    )
+    context = {"user": user, "by": by, "project": project, "link": base_url.rstrip("/") + path}
+    with translation.override(user.preferred_language):
+        subject = _("You have been invited to Prosessguiden")
+        body = render_to_string("registration/invitation_email.txt", context)
+    send_mail(subject, body, None, [user.email])

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.my_projects, name="mine"),
+    path("new/", views.project_create, name="create"),
+    path("<int:project_id>/", views.project_detail, name="detail"),
+    path("<int:project_id>/edit/", views.project_edit, name="edit"),
+    path("<int:project_id>/members/", views.members, name="members"),
+    path("<int:project_id>/members/add/", views.member_add, name="member_add"),
+    path("<int:project_id>/members/invite/", views.member_invite, name="member_invite"),
+    path("<int:project_id>/members/<int:membership_id>/role/", views.member_change_role, name="member_role"),
+    path("<int:project_id>/members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
+    path("<int:project_id>/history/", views.history, name="history"),
+]

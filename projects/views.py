@@ -1,0 +1,263 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import MemberAddForm, MemberInviteForm, MemberRoleForm, ProjectCreateForm, ProjectEditForm, UserSettingsForm
+from .history import project_history
+from .models import Membership
+from .permissions import get_project_for, is_coordinator, prime_project_roles
+
+
+def _form_errors_from(exc: ValidationError, form):
+    """Put a service's ValidationError on the form, by field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def home(request):
+    return redirect("projects:mine")
+
+
+@login_required
+def my_projects(request):
+    projects = selectors.projects_for_member(user=request.user)
+    page = Paginator(projects, settings.PAGINATE_BY).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/my_projects.html",
+        {"page": page, "today": timezone.localdate(), "can_create": request.user.has_perm("projects.add_project")},
+    )
+
+
+@login_required
+def project_create(request):
+    if not request.user.has_perm("projects.add_project"):
+        raise PermissionDenied
+    can_name_owner = is_coordinator(request.user)
+    form = ProjectCreateForm(request.POST or None, user=request.user, can_name_owner=can_name_owner)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        units = data.pop("units")
+        owner = data.pop("owner", None)
+        try:
+            project = services.project_create(by=request.user, owner=owner, units=units, **data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("The project “%(name)s” was created.") % {"name": project.name})
+            return redirect(project)
+    return render(request, "projects/project_form.html", {"form": form, "title": _("New project")})
+
+
+@login_required
+def project_detail(request, project_id):
+    project = get_project_for(request.user, project_id)
+    members = selectors.project_members(project=project)
+    prime_project_roles(request.user, project, [m.role for m in members if m.user_id == request.user.pk])
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "people": selectors.members_by_person(members),
+            "units": selectors.project_units(project=project),
+            "recent": project_history(project)[:5],
+            "tab": "overview",
+        },
+    )
+
+
+@login_required
+def project_edit(request, project_id):
+    project = get_project_for(request.user, project_id, "projects.change_project")
+    form = ProjectEditForm(request.POST or None, instance=project, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "units"}
+        try:
+            services.project_update(project=project, by=request.user, units=form.cleaned_data["units"], **data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(project)
+    return render(
+        request,
+        "projects/project_form.html",
+        {"form": form, "project": project, "title": _("Edit project"), "submit_label": _("Save changes")},
+    )
+
+
+def _members_page(request, project, *, add_form=None, invite_form=None, status=200):
+    members = selectors.project_members(project=project)
+    return render(
+        request,
+        "projects/members.html",
+        {
+            "project": project,
+            "people": selectors.members_by_person(members),
+            "add_form": add_form or MemberAddForm(),
+            "invite_form": invite_form or MemberInviteForm(),
+            "can_manage": request.user.has_perm("projects.manage_members", project),
+            "tab": "members",
+        },
+        status=status,
+    )
+
+
+@login_required
+def members(request, project_id):
+    project = get_project_for(request.user, project_id)
+    return _members_page(request, project)
+
+
+@login_required
+def member_add(request, project_id):
+    project = get_project_for(request.user, project_id, "projects.manage_members")
+    if request.method != "POST":
+        return redirect("projects:members", project_id=project.pk)
+    form = MemberAddForm(request.POST)
+    if form.is_valid():
+        try:
+            membership = services.membership_add(
+                project=project, user=form.cleaned_data["user"], role=form.cleaned_data["role"], by=request.user
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(
+                request,
+                _("%(person)s was added as %(role)s.")
+                % {"person": membership.user, "role": membership.get_role_display().lower()},
+            )
+            return redirect("projects:members", project_id=project.pk)
+    return _members_page(request, project, add_form=form, status=400)
+
+
+@login_required
+def member_invite(request, project_id):
+    project = get_project_for(request.user, project_id, "projects.manage_members")
+    if request.method != "POST":
+        return redirect("projects:members", project_id=project.pk)
+    form = MemberInviteForm(request.POST)
+    if form.is_valid():
+        try:
+            membership = services.membership_invite(project=project, by=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(
+                request,
+                _("An invitation was sent to %(email)s, who now has the role %(role)s.")
+                % {"email": membership.user.email, "role": membership.get_role_display().lower()},
+            )
+            return redirect("projects:members", project_id=project.pk)
+    return _members_page(request, project, invite_form=form, status=400)
+
+
+def _membership_for(request, project_id, membership_id):
+    project = get_project_for(request.user, project_id, "projects.manage_members")
+    membership = get_object_or_404(Membership.objects.select_related("user", "project"), pk=membership_id, project=project)
+    return project, membership
+
+
+@login_required
+def member_change_role(request, project_id, membership_id):
+    project, membership = _membership_for(request, project_id, membership_id)
+    form = MemberRoleForm(request.POST or None, initial={"role": membership.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("The role was changed."))
+            return redirect("projects:members", project_id=project.pk)
+    return render(
+        request,
+        "projects/member_role.html",
+        {"project": project, "membership": membership, "form": form, "tab": "members"},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def member_remove(request, project_id, membership_id):
+    project, membership = _membership_for(request, project_id, membership_id)
+    error = None
+    if request.method == "POST":
+        try:
+            services.membership_remove(membership=membership, by=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request,
+                _("%(person)s no longer has the role %(role)s.")
+                % {"person": membership.user, "role": membership.get_role_display().lower()},
+            )
+            return redirect("projects:members", project_id=project.pk)
+    return render(
+        request,
+        "projects/member_remove.html",
+        {"project": project, "membership": membership, "error": error, "tab": "members"},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def history(request, project_id):
+    project = get_project_for(request.user, project_id, "projects.view_history")
+    page = Paginator(project_history(project), settings.PAGINATE_BY).get_page(request.GET.get("page"))
+    return render(request, "projects/history.html", {"project": project, "page": page, "tab": "history"})
+
+
+@login_required
+def user_settings(request):
+    form = UserSettingsForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_update_settings(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your settings were saved."))
+        response = redirect("settings")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax")
+        return response
+    return render(request, "projects/settings.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    """Switch the interface language, remember it for the user, and go back to where they were."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+        )
+        if request.user.is_authenticated and request.user.preferred_language != language:
+            services.user_update_settings(
+                user=request.user, full_name=request.user.full_name, phone=request.user.phone, preferred_language=language
+            )
+    return response
+
+
