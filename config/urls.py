@@ -16,7 +16,9 @@ urlpatterns = [
     path("language/", project_views.set_language, name="set_language"),
     path(
         "account/login/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("account/", include("django.contrib.auth.urls")),

@@ -35,8 +35,16 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = [
-            "name", "case_number", "kind", "units", "address", "building", "headcount", "start_date",
-            "planned_move_in", "description",
+            "name",
+            "case_number",
+            "kind",
+            "units",
+            "address",
+            "building",
+            "headcount",
+            "start_date",
+            "planned_move_in",
+            "description",
         ]
         widgets = {
             "start_date": DateInput(),

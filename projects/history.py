@@ -56,9 +56,13 @@ def _display(record, f):
 def _tracked_fields(record):
     skip = {"history_id", "history_date", "history_change_reason", "history_type", "history_user", "id"}
     return [
-        f for f in record._meta.concrete_fields
-        if f.name not in skip and not f.name.startswith("history_") and not isinstance(f, models.ForeignKey)
-        and not isinstance(f, models.AutoField) and not getattr(f, "auto_now_add", False)
+        f
+        for f in record._meta.concrete_fields
+        if f.name not in skip
+        and not f.name.startswith("history_")
+        and not isinstance(f, models.ForeignKey)
+        and not isinstance(f, models.AutoField)
+        and not getattr(f, "auto_now_add", False)
     ]
 
 

@@ -101,7 +101,12 @@ class OrgUnit(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("level"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("part of"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
     )
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -118,7 +123,9 @@ class OrgUnit(models.Model):
         verbose_name = _("organisation unit")
         verbose_name_plural = _("organisation units")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="orgunit_unique_name_in_parent")]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="orgunit_unique_name_in_parent")
+        ]
 
     def __str__(self):
         return self.name
@@ -131,8 +138,10 @@ class OrgUnit(models.Model):
             raise ValidationError({"parent": _("A municipality is the top of the tree and has no parent.")})
         if expected is not None and (self.parent is None or self.parent.kind != expected):
             raise ValidationError(
-                {"parent": _("A %(kind)s must be part of a %(parent)s.")
-                 % {"kind": self.get_kind_display().lower(), "parent": self.Kind(expected).label.lower()}}
+                {
+                    "parent": _("A %(kind)s must be part of a %(parent)s.")
+                    % {"kind": self.get_kind_display().lower(), "parent": self.Kind(expected).label.lower()}
+                }
             )
 
 
@@ -216,7 +225,10 @@ class Role(models.TextChoices):
 
 class Membership(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
@@ -228,7 +240,9 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         ordering = ["user__full_name", "role"]
-        constraints = [models.UniqueConstraint(fields=["project", "user", "role"], name="membership_unique_role")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user", "role"], name="membership_unique_role")
+        ]
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()}"

@@ -61,7 +61,9 @@ def is_unit_leader(user):
 is_owner = has_project_role(Role.OWNER)
 is_owner_or_manager = has_project_role(Role.OWNER, Role.MANAGER)
 is_representative = has_project_role(Role.SAFETY_REP, Role.UNION_REP)
-can_sign = has_project_role(Role.SAFETY_REP, Role.UNION_REP, Role.OH_SERVICE, Role.AMU, Role.OWNER, Role.MANAGER)
+can_sign = has_project_role(
+    Role.SAFETY_REP, Role.UNION_REP, Role.OH_SERVICE, Role.AMU, Role.OWNER, Role.MANAGER
+)
 sees_sensitive = has_project_role(Role.OWNER, Role.MANAGER, Role.SAFETY_REP, Role.UNION_REP) | is_coordinator
 
 # Projects and their members.

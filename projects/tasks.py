@@ -23,7 +23,10 @@ def invitation_send(user_id: int, by_id: int, project_id: int | None, base_url: 
     project = Project.objects.filter(pk=project_id).first() if project_id else None
     path = reverse(
         "password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     context = {"user": user, "by": by, "project": project, "link": base_url.rstrip("/") + path}
     with translation.override(user.preferred_language):

@@ -5,14 +5,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import MemberAddForm, MemberInviteForm, MemberRoleForm, ProjectCreateForm, ProjectEditForm, UserSettingsForm
+from .forms import (
+    MemberAddForm,
+    MemberInviteForm,
+    MemberRoleForm,
+    ProjectCreateForm,
+    ProjectEditForm,
+    UserSettingsForm,
+)
 from .history import project_history
 from .models import Membership
 from .permissions import get_project_for, is_coordinator, prime_project_roles
@@ -39,7 +45,11 @@ def my_projects(request):
     return render(
         request,
         "projects/my_projects.html",
-        {"page": page, "today": timezone.localdate(), "can_create": request.user.has_perm("projects.add_project")},
+        {
+            "page": page,
+            "today": timezone.localdate(),
+            "can_create": request.user.has_perm("projects.add_project"),
+        },
     )
 
 
@@ -88,7 +98,9 @@ def project_edit(request, project_id):
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "units"}
         try:
-            services.project_update(project=project, by=request.user, units=form.cleaned_data["units"], **data)
+            services.project_update(
+                project=project, by=request.user, units=form.cleaned_data["units"], **data
+            )
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:
@@ -133,7 +145,10 @@ def member_add(request, project_id):
     if form.is_valid():
         try:
             membership = services.membership_add(
-                project=project, user=form.cleaned_data["user"], role=form.cleaned_data["role"], by=request.user
+                project=project,
+                user=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+                by=request.user,
             )
         except ValidationError as exc:
             _form_errors_from(exc, form)
@@ -155,7 +170,9 @@ def member_invite(request, project_id):
     form = MemberInviteForm(request.POST)
     if form.is_valid():
         try:
-            membership = services.membership_invite(project=project, by=request.user, request=request, **form.cleaned_data)
+            membership = services.membership_invite(
+                project=project, by=request.user, request=request, **form.cleaned_data
+            )
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:
@@ -170,7 +187,9 @@ def member_invite(request, project_id):
 
 def _membership_for(request, project_id, membership_id):
     project = get_project_for(request.user, project_id, "projects.manage_members")
-    membership = get_object_or_404(Membership.objects.select_related("user", "project"), pk=membership_id, project=project)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "project"), pk=membership_id, project=project
+    )
     return project, membership
 
 
@@ -180,7 +199,9 @@ def member_change_role(request, project_id, membership_id):
     form = MemberRoleForm(request.POST or None, initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
+            services.membership_change_role(
+                membership=membership, role=form.cleaned_data["role"], by=request.user
+            )
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:
@@ -256,8 +277,9 @@ def set_language(request):
         )
         if request.user.is_authenticated and request.user.preferred_language != language:
             services.user_update_settings(
-                user=request.user, full_name=request.user.full_name, phone=request.user.phone, preferred_language=language
+                user=request.user,
+                full_name=request.user.full_name,
+                phone=request.user.phone,
+                preferred_language=language,
             )
     return response
-
-

@@ -39,8 +39,11 @@ class OrgUnitFactory(factory.django.DjangoModelFactory):
     kind = OrgUnit.Kind.UNIT
     parent = factory.LazyFunction(
         lambda: OrgUnit.objects.get_or_create(
-            name="Avdeling", kind=OrgUnit.Kind.DEPARTMENT,
-            parent=OrgUnit.objects.get_or_create(name="Kommune", kind=OrgUnit.Kind.MUNICIPALITY, parent=None)[0],
+            name="Avdeling",
+            kind=OrgUnit.Kind.DEPARTMENT,
+            parent=OrgUnit.objects.get_or_create(name="Kommune", kind=OrgUnit.Kind.MUNICIPALITY, parent=None)[
+                0
+            ],
         )[0]
     )
 

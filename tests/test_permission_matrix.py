@@ -8,7 +8,14 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Role
-from tests.factories import MembershipFactory, OrgUnitFactory, ProjectFactory, UserFactory, coordinator, hr_adviser
+from tests.factories import (
+    MembershipFactory,
+    OrgUnitFactory,
+    ProjectFactory,
+    UserFactory,
+    coordinator,
+    hr_adviser,
+)
 
 MEMBER_ROLES = tuple(Role.values)
 ROLES = ("anonymous", "outsider", "leader", *MEMBER_ROLES, "coordinator", "hr", "staff")
@@ -54,8 +61,18 @@ ROWS = [
     ("members", P("projects:members"), "get", project_page()),
     ("member add", P("projects:member_add"), "get", project_page(ok=302, allowed=OWNER_MANAGER)),
     ("member invite", P("projects:member_invite"), "get", project_page(ok=302, allowed=OWNER_MANAGER)),
-    ("member role", P("projects:member_role", "member_membership"), "get", project_page(allowed=OWNER_MANAGER)),
-    ("member remove", P("projects:member_remove", "member_membership"), "get", project_page(allowed=OWNER_MANAGER)),
+    (
+        "member role",
+        P("projects:member_role", "member_membership"),
+        "get",
+        project_page(allowed=OWNER_MANAGER),
+    ),
+    (
+        "member remove",
+        P("projects:member_remove", "member_membership"),
+        "get",
+        project_page(allowed=OWNER_MANAGER),
+    ),
     ("history", P("projects:history"), "get", project_page()),
     ("settings", U("settings"), "get", logged_in(200)),
     ("language switch", U("set_language"), "get", everyone(405)),
@@ -104,11 +121,31 @@ def test_matrix_covers_every_url():
             elif p.name:
                 yield prefix + p.name
 
-    covered = {"home", "projects:mine", "projects:create", "projects:detail", "projects:edit", "projects:members",
-               "projects:member_add", "projects:member_invite", "projects:member_role", "projects:member_remove",
-               "projects:history", "settings", "set_language", "login", "password_reset", "password_change"}
+    covered = {
+        "home",
+        "projects:mine",
+        "projects:create",
+        "projects:detail",
+        "projects:edit",
+        "projects:members",
+        "projects:member_add",
+        "projects:member_invite",
+        "projects:member_role",
+        "projects:member_remove",
+        "projects:history",
+        "settings",
+        "set_language",
+        "login",
+        "password_reset",
+        "password_change",
+    }
     # Auth views that need a token or only follow a form post are covered by their own tests.
-    elsewhere = {"logout", "password_change_done", "password_reset_done", "password_reset_confirm",
-                 "password_reset_complete"}
+    elsewhere = {
+        "logout",
+        "password_change_done",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+    }
     app_names = {n for n in names(get_resolver()) if not n.startswith("admin:")}
     assert app_names - covered - elsewhere == set()

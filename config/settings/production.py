@@ -11,7 +11,9 @@ try:
     SECRET_KEY = env("SECRET_KEY")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 except ImproperlyConfigured as exc:
-    raise ImproperlyConfigured(f"Production needs SECRET_KEY and ALLOWED_HOSTS in the environment: {exc}") from exc
+    raise ImproperlyConfigured(
+        f"Production needs SECRET_KEY and ALLOWED_HOSTS in the environment: {exc}"
+    ) from exc
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production needs ALLOWED_HOSTS in the environment.")
 if SECRET_KEY.startswith("insecure") or len(SECRET_KEY) < 50:

@@ -34,33 +34,88 @@ USERS = [
 ORGANISATION = {
     "Byrådsavdeling for finans": [("Økonomiseksjonen", "eier@demo.kommune.no"), ("Innkjøpsseksjonen", None)],
     "Etat for bygg og eiendom": [("Eiendomsforvaltning", None), ("Arbeidsplasskonsept", None)],
-    "Byrådsavdeling for helse og omsorg": [("Etat for tjenestekontor", "leder2@demo.kommune.no"), ("Etat for sykehjem", None)],
+    "Byrådsavdeling for helse og omsorg": [
+        ("Etat for tjenestekontor", "leder2@demo.kommune.no"),
+        ("Etat for sykehjem", None),
+    ],
 }
 
 # case number, name, kind, units, headcount, start offset (days from today), move-in offset, actual move-in,
 # owner e-mail, other roles
 PROJECTS = [
-    ("2026/1001", "Økonomiseksjonen til aktivitetsbasert kontor", Project.Kind.REBUILD, ["Økonomiseksjonen"], 42, -30,
-     300, None, "eier@demo.kommune.no",
-     [("prosjektleder@demo.kommune.no", Role.MANAGER), ("verneombud@demo.kommune.no", Role.SAFETY_REP),
-      ("tillitsvalgt@demo.kommune.no", Role.UNION_REP), ("bht@demo.kommune.no", Role.OH_SERVICE),
-      ("medlem@demo.kommune.no", Role.MEMBER)]),
-    ("2026/1002", "Innkjøp og økonomi i nytt bygg", Project.Kind.NEW_PREMISES, ["Innkjøpsseksjonen", "Økonomiseksjonen"],
-     65, -200, 150, None, "eier@demo.kommune.no",
-     [("verneombud@demo.kommune.no", Role.SAFETY_REP), ("tillitsvalgt@demo.kommune.no", Role.UNION_REP)]),
-    ("2025/2040", "Eiendomsforvaltning samlokaliseres", Project.Kind.REBUILD, ["Eiendomsforvaltning"], 30, -420,
-     -60, -55, "prosjektleder@demo.kommune.no",
-     [("eier@demo.kommune.no", Role.VIEWER), ("verneombud@demo.kommune.no", Role.SAFETY_REP)]),
-    ("2025/1500", "Tjenestekontoret flytter til Kronstad", Project.Kind.NEW_PREMISES, ["Etat for tjenestekontor"], 80,
-     -600, -320, -310, "leder2@demo.kommune.no",
-     [("tillitsvalgt@demo.kommune.no", Role.UNION_REP), ("medlem@demo.kommune.no", Role.MEMBER)]),
-    ("2026/1100", "Sykehjemsetatens administrasjon", Project.Kind.REBUILD, ["Etat for sykehjem"], 18, 14, 400, None,
-     "leder2@demo.kommune.no", [("bht@demo.kommune.no", Role.OH_SERVICE)]),
+    (
+        "2026/1001",
+        "Økonomiseksjonen til aktivitetsbasert kontor",
+        Project.Kind.REBUILD,
+        ["Økonomiseksjonen"],
+        42,
+        -30,
+        300,
+        None,
+        "eier@demo.kommune.no",
+        [
+            ("prosjektleder@demo.kommune.no", Role.MANAGER),
+            ("verneombud@demo.kommune.no", Role.SAFETY_REP),
+            ("tillitsvalgt@demo.kommune.no", Role.UNION_REP),
+            ("bht@demo.kommune.no", Role.OH_SERVICE),
+            ("medlem@demo.kommune.no", Role.MEMBER),
+        ],
+    ),
+    (
+        "2026/1002",
+        "Innkjøp og økonomi i nytt bygg",
+        Project.Kind.NEW_PREMISES,
+        ["Innkjøpsseksjonen", "Økonomiseksjonen"],
+        65,
+        -200,
+        150,
+        None,
+        "eier@demo.kommune.no",
+        [("verneombud@demo.kommune.no", Role.SAFETY_REP), ("tillitsvalgt@demo.kommune.no", Role.UNION_REP)],
+    ),
+    (
+        "2025/2040",
+        "Eiendomsforvaltning samlokaliseres",
+        Project.Kind.REBUILD,
+        ["Eiendomsforvaltning"],
+        30,
+        -420,
+        -60,
+        -55,
+        "prosjektleder@demo.kommune.no",
+        [("eier@demo.kommune.no", Role.VIEWER), ("verneombud@demo.kommune.no", Role.SAFETY_REP)],
+    ),
+    (
+        "2025/1500",
+        "Tjenestekontoret flytter til Kronstad",
+        Project.Kind.NEW_PREMISES,
+        ["Etat for tjenestekontor"],
+        80,
+        -600,
+        -320,
+        -310,
+        "leder2@demo.kommune.no",
+        [("tillitsvalgt@demo.kommune.no", Role.UNION_REP), ("medlem@demo.kommune.no", Role.MEMBER)],
+    ),
+    (
+        "2026/1100",
+        "Sykehjemsetatens administrasjon",
+        Project.Kind.REBUILD,
+        ["Etat for sykehjem"],
+        18,
+        14,
+        400,
+        None,
+        "leder2@demo.kommune.no",
+        [("bht@demo.kommune.no", Role.OH_SERVICE)],
+    ),
 ]
 
 
 class Command(BaseCommand):
-    help = "Create demo users, an organisation and five projects. Safe to run again: nothing existing changes."
+    help = (
+        "Create demo users, an organisation and five projects. Safe to run again: nothing existing changes."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -108,7 +163,9 @@ class Command(BaseCommand):
                 kind=kind,
                 units=[units[u] for u in unit_names],
                 headcount=heads,
-                address="Rådhusgaten 10, 5014 Bergen" if kind == Project.Kind.REBUILD else "Kronstad, 5063 Bergen",
+                address="Rådhusgaten 10, 5014 Bergen"
+                if kind == Project.Kind.REBUILD
+                else "Kronstad, 5063 Bergen",
                 start_date=_offset(today, start),
                 planned_move_in=_offset(today, move_in),
                 actual_move_in=_offset(today, actual) if actual is not None else None,

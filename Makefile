@@ -1,0 +1,54 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both install what they need first.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+UV := python3 -m uv
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+
+.PHONY: help install run test lint bench messages seed chromium vendor clean
+
+help:
+	@echo "make run    install, migrate, load demo data and start web, worker and beat on http://127.0.0.1:8000"
+	@echo "make test   install, lint and run the whole test suite (browser tests included)"
+	@echo "make bench  run the benchmarks"
+
+.venv/.synced: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+	@touch $@
+
+install: .venv/.synced messages
+
+# Compiled translations are built, not committed.
+messages: .venv/.synced
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	@$(MANAGE) compilemessages --ignore=.venv -v0
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	.venv/bin/honcho start -f Procfile
+
+seed: install
+	$(MANAGE) seed_demo
+
+# Playwright drives Debian's Chromium; `playwright install` cannot download a browser here.
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+
+lint: .venv/.synced
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+test: install chromium lint
+	.venv/bin/pytest
+
+bench: install
+	.venv/bin/python -m benchmarks
+
+# Re-vendor the front-end files (run once by a developer; the result is committed).
+vendor:
+	bash static/vendor/update.sh
+
+clean:
+	rm -rf .venv var
