@@ -1,0 +1,66 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SECRET_KEY": "x" * 20 + "-production-secret-for-the-check-only-0123456789",
+    "ALLOWED_HOSTS": "prosessguiden.kommune.no",
+}
+
+
+def run_manage(*args, env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_passes_check_deploy():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without(missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "Production needs SECRET_KEY and ALLOWED_HOSTS" in result.stderr
+
+
+def test_sessions_expire_after_inactivity_and_at_browser_close():
+    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+
+
+def test_time_zone_is_oslo():
+    from config.celery import app
+
+    assert settings.TIME_ZONE == "Europe/Oslo"
+    assert app.conf.timezone == "Europe/Oslo"
+
+
+def test_uploads_live_outside_the_static_root():
+    media = Path(settings.MEDIA_ROOT).resolve()
+    for static in [
+        Path(settings.STATIC_ROOT).resolve(),
+        *[Path(d).resolve() for d in settings.STATICFILES_DIRS],
+    ]:
+        assert static not in media.parents and media != static
