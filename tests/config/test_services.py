@@ -1,4 +1,4 @@
-"""The external services CI runs against. Locally, without them, these skip; with REQUIRE_SERVICES=1 they fail."""
+"""The services CI runs against. Locally, without them, these skip; with REQUIRE_SERVICES=1 they fail."""
 
 import os
 

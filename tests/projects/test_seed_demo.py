@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
@@ -32,7 +34,7 @@ def test_demo_users_log_in_with_the_readme_password(client):
     from projects.management.commands.seed_demo import DEMO_PASSWORD
 
     call_command("seed_demo")
-    readme = open("README.md", encoding="utf-8").read()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert DEMO_PASSWORD in readme
     for user in User.objects.all():
         assert user.email in readme
