@@ -126,6 +126,7 @@ class RoleField(forms.ChoiceField):
 
 
 class MemberAddForm(forms.Form):
+    prefix = "add"
     user = PersonChoiceField(label=_("Person"), queryset=selectors.users_for_choice())
     role = RoleField()
 
@@ -137,6 +138,7 @@ class MemberAddForm(forms.Form):
 
 
 class MemberInviteForm(forms.Form):
+    prefix = "invite"
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
     role = RoleField()

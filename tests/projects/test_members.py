@@ -19,7 +19,9 @@ def owner(project):
 
 
 def add(client, project, user, role):
-    return client.post(reverse("projects:member_add", args=[project.pk]), {"user": user.pk, "role": role})
+    return client.post(
+        reverse("projects:member_add", args=[project.pk]), {"add-user": user.pk, "add-role": role}
+    )
 
 
 def test_owner_adds_safety_rep(client, project, owner):
@@ -77,7 +79,11 @@ def test_owner_invites_new_person_by_email(client, project, owner, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("projects:member_invite", args=[project.pk]),
-            {"full_name": "Vera Verneombud", "email": "Vera@Example.no", "role": Role.SAFETY_REP},
+            {
+                "invite-full_name": "Vera Verneombud",
+                "invite-email": "Vera@Example.no",
+                "invite-role": Role.SAFETY_REP,
+            },
         )
     assert response.status_code == 302
     invited = User.objects.get(email="vera@example.no")
@@ -95,7 +101,11 @@ def test_invited_person_sets_password_and_logs_in(client, project, owner, django
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("projects:member_invite", args=[project.pk]),
-            {"full_name": "Vera Verneombud", "email": "vera@example.no", "role": Role.SAFETY_REP},
+            {
+                "invite-full_name": "Vera Verneombud",
+                "invite-email": "vera@example.no",
+                "invite-role": Role.SAFETY_REP,
+            },
         )
     client.logout()
     link = next(line for line in mail.outbox[0].body.splitlines() if "/account/reset/" in line)
@@ -120,7 +130,7 @@ def test_invite_with_existing_email_shows_error_and_keeps_input(client, project,
     client.force_login(owner)
     response = client.post(
         reverse("projects:member_invite", args=[project.pk]),
-        {"full_name": "Ny Person", "email": "FINNES@example.no", "role": Role.MEMBER},
+        {"invite-full_name": "Ny Person", "invite-email": "FINNES@example.no", "invite-role": Role.MEMBER},
     )
     html = response.content.decode()
     assert response.status_code == 400
