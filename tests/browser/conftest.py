@@ -31,6 +31,7 @@ def chromium():
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
+                "--lang=nb-NO",
             ],
         )
         yield browser
