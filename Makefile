@@ -26,6 +26,7 @@ messages: .venv/.synced
 
 run: install
 	$(MANAGE) migrate --noinput
+	$(MANAGE) load_process_templates
 	$(MANAGE) seed_demo
 	.venv/bin/honcho start -f Procfile
 

@@ -12,6 +12,7 @@ admin.site.site_title = _("Prosessguiden")
 urlpatterns = [
     path("", project_views.home, name="home"),
     path("projects/", include("projects.urls")),
+    path("", include("phases.urls")),
     path("settings/", project_views.user_settings, name="settings"),
     path("language/", project_views.set_language, name="set_language"),
     path(

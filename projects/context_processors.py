@@ -12,5 +12,6 @@ def navigation(request):
             "dashboard": user.has_perm("projects.view_dashboard"),
             "hr": user.has_perm("projects.view_hr_reports"),
             "admin": user.is_staff,
+            "templates": user.has_perm("phases.view_templates"),
         },
     }

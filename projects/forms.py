@@ -3,7 +3,7 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors
+from . import extensions, selectors
 from .models import Project, Role, User
 
 
@@ -106,6 +106,9 @@ class ProjectCreateForm(ProjectForm):
             self.helper.layout.fields.insert(1, "owner")
         else:
             del self.fields["owner"]
+        for name, factory in extensions.CREATE_FIELDS.items():
+            self.fields[name] = factory()
+            self.helper.layout.fields.insert(2, name)
 
 
 class ProjectEditForm(ProjectForm):

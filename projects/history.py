@@ -42,6 +42,14 @@ def _display(record, f):
     value = getattr(record, f.attname)
     if value in (None, ""):
         return "–"
+    if isinstance(f, models.ForeignKey):
+        # Sources select_related the foreign keys worth naming; others show their id rather than cost a query.
+        return str(getattr(record, f.name)) if f.is_cached(record) else f"#{value}"
+    if isinstance(f, models.DateTimeField):
+        from django.utils import timezone
+        from django.utils.formats import date_format
+
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(f, models.BooleanField):
@@ -60,7 +68,6 @@ def _tracked_fields(record):
         for f in record._meta.concrete_fields
         if f.name not in skip
         and not f.name.startswith("history_")
-        and not isinstance(f, models.ForeignKey)
         and not isinstance(f, models.AutoField)
         and not getattr(f, "auto_now_add", False)
     ]

@@ -8,17 +8,20 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import COORDINATOR_GROUP, HR_GROUP, Project, Role
+from .models import COORDINATOR_GROUP, HR_GROUP, Membership, Project, Role
 
 
 def project_roles(user, project) -> frozenset[str]:
-    """The roles `user` holds in `project`, cached on the user object for the request."""
-    if not user.is_authenticated or project is None:
+    """The roles `user` holds in `project` (a Project or its id), cached on the user object."""
+    project_id = getattr(project, "pk", project)
+    if not user.is_authenticated or project_id is None:
         return frozenset()
     cache = user.__dict__.setdefault("_project_roles_cache", {})
-    if project.pk not in cache:
-        cache[project.pk] = frozenset(project.memberships.filter(user=user).values_list("role", flat=True))
-    return cache[project.pk]
+    if project_id not in cache:
+        cache[project_id] = frozenset(
+            Membership.objects.filter(user=user, project_id=project_id).values_list("role", flat=True)
+        )
+    return cache[project_id]
 
 
 def prime_project_roles(user, project, roles):
@@ -66,6 +69,19 @@ can_sign = has_project_role(
 )
 sees_sensitive = has_project_role(Role.OWNER, Role.MANAGER, Role.SAFETY_REP, Role.UNION_REP) | is_coordinator
 
+
+@rules.predicate
+def manages_item_project(user, item):
+    """Owner or manager of the project an object (a checklist item, say) belongs to."""
+    return bool(project_roles(user, item.project_id) & {Role.OWNER, Role.MANAGER})
+
+
+@rules.predicate
+def is_working_assignee(user, item):
+    """The person an item is assigned to, unless they only observe the project."""
+    return item.assignee_id == user.pk and bool(project_roles(user, item.project_id) - {Role.VIEWER})
+
+
 # Projects and their members.
 rules.add_perm("projects.add_project", is_coordinator | is_unit_leader)
 rules.add_perm("projects.view_project", is_project_member | is_coordinator)
@@ -79,6 +95,9 @@ rules.add_perm("projects.export_projects", is_coordinator)
 rules.add_perm("projects.view_hr_reports", is_hr | is_coordinator)
 # Phases (used from the process engine on).
 rules.add_perm("phases.edit_any_item", is_owner_or_manager)
+rules.add_perm("phases.change_item", manages_item_project | is_working_assignee)
+rules.add_perm("phases.plan_item", manages_item_project)
+rules.add_perm("phases.view_templates", is_coordinator)
 rules.add_perm("phases.complete_phase", is_owner_or_manager)
 rules.add_perm("phases.override_gate", is_coordinator)
 rules.add_perm("phases.manage_templates", is_coordinator)
@@ -89,6 +108,18 @@ rules.add_perm("participation.manage_plan", is_owner_or_manager)
 # Evaluation and HMS.
 rules.add_perm("evaluation.view_sensitive_measures", sees_sensitive)
 rules.add_perm("evaluation.approve_freeze_change", is_coordinator)
+
+
+def get_object_for(user, project_id, queryset, pk, perm=None):
+    """An object of a project the user may see (else 404), on which the user may do `perm` (else 403)."""
+    project = get_project_for(user, project_id)
+    try:
+        obj = queryset.get(pk=pk, project=project)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if perm and not user.has_perm(perm, obj):
+        raise PermissionDenied
+    return project, obj
 
 
 def get_project_for(user, project_id, perm="projects.view_project") -> Project:

@@ -42,3 +42,16 @@ def unit_choices() -> QuerySet[OrgUnit]:
 
 def users_for_choice() -> QuerySet[User]:
     return User.objects.filter(is_active=True).order_by("full_name", "email")
+
+
+def decorate_with_move_in_deadline(projects, *, today):
+    """The default 'next deadline' of a project in a list: its planned move-in, while ahead and active."""
+    from django.utils.translation import gettext_lazy as _
+
+    for project in projects:
+        project.phase_label = getattr(project, "phase_label", None)
+        move_in = project.planned_move_in
+        if project.status == Project.Status.ACTIVE and move_in and move_in >= today:
+            project.next_deadline = (move_in, _("Planned move-in"))
+        else:
+            project.next_deadline = None

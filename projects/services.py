@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .extensions import project_created
 from .models import Membership, Project, ProjectUnit, Role, User
 from .permissions import is_coordinator
 from .tasks import invitation_send
@@ -40,8 +41,12 @@ def _set_units(*, project, units, by):
 
 
 @transaction.atomic
-def project_create(*, by: User, owner: User | None = None, units=(), **fields) -> Project:
-    """Create a project. The creator becomes its owner unless a coordinator names another owner."""
+def project_create(*, by: User, owner: User | None = None, units=(), options=None, **fields) -> Project:
+    """Create a project. The creator becomes its owner unless a coordinator names another owner.
+
+    `options` carries the values of fields other apps added to the create form (the process template,
+    say); their `project_created` receivers act on them in this same transaction.
+    """
     if owner is not None and owner != by and not is_coordinator(by):
         raise ValidationError({"owner": _("Only a coordinator can name another person as owner.")})
     unknown = set(fields) - set(PROJECT_FIELDS)
@@ -52,6 +57,7 @@ def project_create(*, by: User, owner: User | None = None, units=(), **fields) -
     _with_history_user(project, by).save()
     _set_units(project=project, units=units, by=by)
     membership_add(project=project, user=owner or by, role=Role.OWNER, by=by, _check_rights=False)
+    project_created.send(sender=Project, project=project, by=by, options=options or {})
     return project
 
 

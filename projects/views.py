@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .forms import (
     MemberAddForm,
     MemberInviteForm,
@@ -42,6 +42,10 @@ def home(request):
 def my_projects(request):
     projects = selectors.projects_for_member(user=request.user)
     page = Paginator(projects, settings.PAGINATE_BY).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    selectors.decorate_with_move_in_deadline(page.object_list, today=timezone.localdate())
+    for decorate in extensions.LIST_DECORATORS:
+        decorate(page.object_list, request.user)
     return render(
         request,
         "projects/my_projects.html",
@@ -63,8 +67,11 @@ def project_create(request):
         data = dict(form.cleaned_data)
         units = data.pop("units")
         owner = data.pop("owner", None)
+        options = {name: data.pop(name) for name in extensions.CREATE_FIELDS if name in data}
         try:
-            project = services.project_create(by=request.user, owner=owner, units=units, **data)
+            project = services.project_create(
+                by=request.user, owner=owner, units=units, options=options, **data
+            )
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:
@@ -86,6 +93,7 @@ def project_detail(request, project_id):
             "people": selectors.members_by_person(members),
             "units": selectors.project_units(project=project),
             "recent": project_history(project)[:5],
+            "panels": [p for p in (panel(request, project) for _, panel in extensions.OVERVIEW_PANELS) if p],
             "tab": "overview",
         },
     )

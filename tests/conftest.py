@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 
@@ -24,3 +25,21 @@ def _media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _norwegian(settings):
     settings.LANGUAGE_CODE = "nb"
+
+
+MINI_TEMPLATE = Path(__file__).resolve().parent / "phases" / "mini.toml"
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "phases" / "process_templates"
+
+
+@pytest.fixture
+def mini_template(db):
+    from phases.services import template_load_file
+
+    return template_load_file(path=MINI_TEMPLATE)[0]
+
+
+@pytest.fixture
+def bergen_template(db):
+    from phases.services import template_load_file
+
+    return template_load_file(path=TEMPLATE_DIR / "bergen_abw.toml")[0]

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from projects import services
+from projects import extensions, services
 from projects.models import COORDINATOR_GROUP, HR_GROUP, OrgUnit, Project, Role, User
 
 DEMO_PASSWORD = "demo-passord-2026"
@@ -119,6 +119,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        for prepare in extensions.DEMO_PREPARERS:
+            prepare()
         created = 0
         users = {}
         for email, name, groups, staff in USERS:
@@ -152,6 +154,7 @@ class Command(BaseCommand):
                 units[unit_name] = unit
 
         today = timezone.localdate()
+        new_projects = {}
         for case, name, kind, unit_names, heads, start, move_in, actual, owner, others in PROJECTS:
             if Project.objects.filter(case_number=case).exists():
                 continue
@@ -173,7 +176,10 @@ class Command(BaseCommand):
             )
             for email, role in others:
                 services.membership_add(project=project, user=users[email], role=role, by=owner_user)
+            new_projects[case] = project
             created += 1
+        for _, seed in extensions.DEMO_SEEDERS:
+            seed(new_projects, users)
 
         if created:
             self.stdout.write(self.style.SUCCESS(f"Demo data: {created} objects created."))

@@ -1,0 +1,186 @@
+"""Process templates as data: reading and validating the TOML files under phases/process_templates/.
+
+`parse_template(text, source=...)` returns the normalised definition (plain dicts and lists, ready for a
+JSONField) or raises TemplateError listing every problem with the file and the line or key path.
+"""
+
+import re
+import tomllib
+from dataclasses import dataclass
+
+ROLES = ("owner", "manager", "safety_rep", "union_rep", "oh_service", "amu", "member")
+SIGNING_ROLES = ("safety_rep", "union_rep", "oh_service", "amu")
+TRACKS = ("", "building", "internal")
+WORK_PRODUCTS = (
+    "", "mandate", "risk_assessment", "information_plan", "ict_plan", "mapping", "area_programme",
+    "zone_programme", "floor_plan", "implementation_plan", "house_rules", "evaluation", "final_documentation",
+    "hms_plan",
+)  # fmt: skip
+STEP_KINDS = (
+    "information", "consultation", "risk_assessment", "amu", "working_group", "evaluation", "prioritisation",
+)  # fmt: skip
+DUE_FROM = ("start", "move_in")
+KEY_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+LANGS = ("nb", "en")
+
+
+class TemplateError(ValueError):
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        super().__init__(f"{source}: " + "; ".join(problems))
+
+
+@dataclass
+class _Checker:
+    problems: list
+
+    def fail(self, path, message):
+        self.problems.append(f"{path}: {message}")
+
+    def keys(self, path, table, required, optional=()):
+        if not isinstance(table, dict):
+            self.fail(path, "expected a table")
+            return False
+        for name in required:
+            if name not in table:
+                self.fail(f"{path}.{name}" if path else name, "is missing")
+        for name in table:
+            if name not in required and name not in optional:
+                self.fail(f"{path}.{name}" if path else name, "is not a known key")
+        return True
+
+    def text(self, path, value):
+        if not isinstance(value, dict) or set(value) != set(LANGS):
+            self.fail(path, 'expected { nb = "…", en = "…" } with both languages')
+            return dict.fromkeys(LANGS, "")
+        out = {}
+        for lang in LANGS:
+            if not isinstance(value[lang], str) or not value[lang].strip():
+                self.fail(f"{path}.{lang}", "must be a non-empty text")
+                out[lang] = ""
+            else:
+                out[lang] = value[lang].strip()
+        return out
+
+    def key(self, path, value, seen):
+        if not isinstance(value, str) or not KEY_RE.match(value):
+            self.fail(path, f"{value!r} is not a key (lowercase letters, digits and hyphens)")
+        elif value in seen:
+            self.fail(path, f"{value!r} is used twice")
+        seen.add(value)
+        return value
+
+    def choice(self, path, value, allowed):
+        if value not in allowed:
+            shown = ", ".join(repr(a) for a in allowed)
+            self.fail(path, f"{value!r} is not one of {shown}")
+        return value
+
+    def due(self, path, value):
+        if value is None:
+            return None
+        if not self.keys(path, value, ("from", "days")):
+            return None
+        self.choice(f"{path}.from", value.get("from"), DUE_FROM)
+        days = value.get("days")
+        if not isinstance(days, int) or isinstance(days, bool) or abs(days) > 3650:
+            self.fail(f"{path}.days", "must be a whole number of days between -3650 and 3650")
+        return {"from": value.get("from"), "days": days}
+
+    def items(self, path, value):
+        if not isinstance(value, list) or not value:
+            self.fail(path, "must be a non-empty list")
+            return []
+        return value
+
+
+def parse_template(text: str, source: str = "<template>") -> dict:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TemplateError(source, [f"not valid TOML: {exc}"]) from None
+    c = _Checker([])
+    c.keys("", data, ("key", "version", "name", "description", "phases"))
+    out = {
+        "key": c.key("key", data.get("key"), set()),
+        "version": data.get("version"),
+        "name": c.text("name", data.get("name")),
+        "description": c.text("description", data.get("description")),
+        "phases": [],
+    }
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        c.fail("version", "must be a whole number from 1")
+    phase_keys, activity_keys, step_keys = set(), set(), set()
+    for pi, phase in enumerate(c.items("phases", data.get("phases"))):
+        pp = f"phases[{pi}]"
+        if not c.keys(pp, phase, ("key", "name", "description", "activities")):
+            continue
+        p_out = {
+            "key": c.key(f"{pp}.key", phase.get("key"), phase_keys),
+            "name": c.text(f"{pp}.name", phase.get("name")),
+            "description": c.text(f"{pp}.description", phase.get("description")),
+            "activities": [],
+        }
+        for ai, activity in enumerate(c.items(f"{pp}.activities", phase.get("activities"))):
+            ap = f"{pp}.activities[{ai}]"
+            required = ("key", "name", "owner_role", "due", "guidance", "items")
+            optional = ("track", "work_product", "participation_steps")
+            if not c.keys(ap, activity, required, optional):
+                continue
+            a_out = {
+                "key": c.key(f"{ap}.key", activity.get("key"), activity_keys),
+                "name": c.text(f"{ap}.name", activity.get("name")),
+                "owner_role": c.choice(f"{ap}.owner_role", activity.get("owner_role"), ROLES),
+                "track": c.choice(f"{ap}.track", activity.get("track", ""), TRACKS),
+                "work_product": c.choice(
+                    f"{ap}.work_product", activity.get("work_product", ""), WORK_PRODUCTS
+                ),
+                "due": c.due(f"{ap}.due", activity.get("due")),
+                "guidance": c.text(f"{ap}.guidance", activity.get("guidance")),
+                "items": [],
+                "participation_steps": [],
+            }
+            item_keys = set()
+            for ii, item in enumerate(c.items(f"{ap}.items", activity.get("items"))):
+                ip = f"{ap}.items[{ii}]"
+                if not c.keys(ip, item, ("key", "text", "mandatory"), ("due",)):
+                    continue
+                if not isinstance(item.get("mandatory"), bool):
+                    c.fail(f"{ip}.mandatory", "must be true or false")
+                text_ = c.text(f"{ip}.text", item.get("text"))
+                if any(len(t) > 300 for t in text_.values()):
+                    c.fail(f"{ip}.text", "is longer than 300 characters")
+                a_out["items"].append(
+                    {
+                        "key": c.key(f"{ip}.key", item.get("key"), item_keys),
+                        "text": text_,
+                        "mandatory": item.get("mandatory") is True,
+                        "due": c.due(f"{ip}.due", item.get("due")),
+                    }
+                )
+            for si, step in enumerate(activity.get("participation_steps", [])):
+                sp = f"{ap}.participation_steps[{si}]"
+                if not c.keys(sp, step, ("key", "kind", "name", "required_roles", "description")):
+                    continue
+                roles = step.get("required_roles")
+                if not isinstance(roles, list) or not roles:
+                    c.fail(f"{sp}.required_roles", "must list at least one role")
+                    roles = []
+                for ri, role in enumerate(roles):
+                    c.choice(f"{sp}.required_roles[{ri}]", role, SIGNING_ROLES)
+                a_out["participation_steps"].append(
+                    {
+                        "key": c.key(f"{sp}.key", step.get("key"), step_keys),
+                        "kind": c.choice(f"{sp}.kind", step.get("kind"), STEP_KINDS),
+                        "name": c.text(f"{sp}.name", step.get("name")),
+                        "required_roles": list(roles),
+                        "description": c.text(f"{sp}.description", step.get("description")),
+                    }
+                )
+            p_out["activities"].append(a_out)
+        out["phases"].append(p_out)
+    if c.problems:
+        raise TemplateError(source, c.problems)
+    return out

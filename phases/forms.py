@@ -1,0 +1,93 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects.forms import DateInput, PersonChoiceField
+from projects.models import User
+
+from .models import Criterion, CriterionStatus
+
+
+class _Form(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ItemPlanForm(_Form):
+    prefix = "plan"
+    assignee = PersonChoiceField(label=_("Responsible"), queryset=User.objects.none(), required=False)
+    due_date = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = (
+            User.objects.filter(memberships__project=project).distinct().order_by("full_name")
+        )
+
+
+class NotApplicableForm(_Form):
+    prefix = "na"
+    reason = forms.CharField(
+        label=_("Why does this item not apply?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("The reason is kept and shown on the project."),
+    )
+
+
+class CommentForm(_Form):
+    prefix = "comment"
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class AttachmentForm(_Form):
+    prefix = "file"
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, text or CSV; at most 10 MB."),
+    )
+
+
+class PhaseCompleteForm(_Form):
+    """The owner's assessment of the five success criteria, asked for at every gate."""
+
+    def __init__(self, *args, require_assessment=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        for c in Criterion:
+            self.fields[f"{c.value}_status"] = forms.ChoiceField(
+                label=c.label,
+                choices=[("", "---------"), *CriterionStatus.choices],
+                required=require_assessment,
+            )
+            self.fields[f"{c.value}_comment"] = forms.CharField(
+                label=_("Comment on “%(criterion)s”") % {"criterion": c.label},
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def assessments(self):
+        return {
+            c.value: (self.cleaned_data[f"{c.value}_status"], self.cleaned_data[f"{c.value}_comment"])
+            for c in Criterion
+            if self.cleaned_data.get(f"{c.value}_status")
+        }
+
+    def criterion_fields(self):
+        return [(self[f"{c.value}_status"], self[f"{c.value}_comment"]) for c in Criterion]
+
+
+class OverrideForm(_Form):
+    prefix = "override"
+    reason = forms.CharField(
+        label=_("Reason for overriding the gate"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text=_("Stays visible on the project for everybody who sees it."),
+    )
+
+
+class TemplateUploadForm(_Form):
+    file = forms.FileField(label=_("Template file (TOML)"))

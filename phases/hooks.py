@@ -1,0 +1,143 @@
+"""How the process plugs into projects: tab, overview panel, list columns, create field, history, demo."""
+
+from django import forms
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from projects import extensions
+from projects.history import register_source
+from projects.permissions import project_roles
+
+from . import selectors, services
+from .models import ChecklistItem, CriterionAssessment, ItemAttachment, ItemComment, Phase, ProcessTemplate
+
+extensions.tab("phases", _("Phases"), "phases:overview", 10)
+extensions.list_decorator(selectors.decorate_project_list)
+
+
+class TemplateChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} (v{obj.version})"
+
+
+def _template_field():
+    newest = selectors.newest_templates()
+    default = next((t for t in newest if t.key == "bergen-abw"), newest[0] if newest else None)
+    return TemplateChoiceField(
+        label=_("Process"),
+        queryset=ProcessTemplate.objects.filter(pk__in=[t.pk for t in newest]),
+        initial=default.pk if default else None,
+        required=bool(newest),
+        empty_label=None,
+        help_text=_(
+            "The project gets its own copy of the process; later changes to the template do not affect it."
+        ),
+    )
+
+
+extensions.create_field("template", _template_field)
+
+
+@receiver(extensions.project_created)
+def _start_process(sender, project, by, options, **kwargs):
+    template = options.get("template")
+    if template is None:
+        newest = selectors.newest_templates()
+        template = next((t for t in newest if t.key == "bergen-abw"), newest[0] if newest else None)
+    if template is not None:
+        services.process_start(project=project, template=template, by=by)
+
+
+@extensions.overview_panel(10)
+def _overview_panel(request, project):
+    views = selectors.project_phases(project=project, with_activities=False)
+    if not views:
+        return None
+    today = timezone.localdate()
+    return {
+        "template": "phases/_overview_panel.html",
+        "phase_views": views,
+        "current": selectors.current_phase(views),
+        "next_items": selectors.next_items_for(
+            user=request.user, project=project, roles=project_roles(request.user, project)
+        ),
+        "overdue": selectors.overdue_count(project=project, today=today),
+        "blockers": selectors.phase_blockers(selectors.current_phase(views).phase)
+        if selectors.current_phase(views)
+        else [],
+        "overrides": [v.phase for v in views if v.phase.overridden],
+        "today": today,
+    }
+
+
+def _item_label(record):
+    return str(_("Checklist item: %(item)s") % {"item": record.text_nb})
+
+
+def _phase_label(record):
+    return str(_("Phase: %(phase)s") % {"phase": record.name_nb})
+
+
+register_source(
+    lambda p: ChecklistItem.history.filter(project_id=p.pk).select_related(
+        "history_user", "assignee", "completed_by"
+    ),
+    _item_label,
+)
+register_source(
+    lambda p: Phase.history.filter(project_id=p.pk).select_related("history_user", "completed_by"),
+    _phase_label,
+)
+register_source(
+    lambda p: ItemComment.history.filter(item__project_id=p.pk).select_related("history_user", "item"),
+    lambda r: str(_("Comment on “%(item)s”") % {"item": r.item.text_nb}),
+)
+register_source(
+    lambda p: ItemAttachment.history.filter(item__project_id=p.pk).select_related("history_user", "item"),
+    lambda r: str(_("Attachment %(name)s on “%(item)s”") % {"name": r.original_name, "item": r.item.text_nb}),
+)
+register_source(
+    lambda p: CriterionAssessment.history.filter(phase__project_id=p.pk).select_related("history_user"),
+    lambda r: str(_("Success criterion: %(c)s") % {"c": r.get_criterion_display()}),
+)
+
+
+@extensions.demo_preparer
+def _load_templates():
+    from django.core.management import call_command
+
+    call_command("load_process_templates", verbosity=0)
+
+
+# How far each demo project has come: phases completed, and the share of the current phase's items done.
+DEMO_PROGRESS = {"2026/1001": (0, 0.4), "2026/1002": (1, 0.5), "2025/2040": (2, 0.7), "2025/1500": (3, 0.3)}
+
+
+@extensions.demo_seeder(10)
+def _seed_demo_progress(projects, users):
+    from .models import Criterion, CriterionStatus
+
+    statuses = [CriterionStatus.GREEN, CriterionStatus.GREEN, CriterionStatus.YELLOW, CriterionStatus.GREEN]
+    for case, (completed, share) in DEMO_PROGRESS.items():
+        project = projects.get(case)
+        if project is None:
+            continue
+        owner = project.memberships.filter(role="owner").select_related("user").first().user
+        phases = list(project.phases.order_by("order"))
+        for phase in phases[:completed]:
+            for item in phase.items.filter(status=ChecklistItem.Status.OPEN):
+                services.item_set_done(item=item, by=owner, done=True)
+            assessments = {
+                c.value: (statuses[(i + phase.order) % len(statuses)], "") for i, c in enumerate(Criterion)
+            }
+            services.phase_complete(phase=phase, by=owner, assessments=assessments)
+        if completed < len(phases):
+            items = list(phases[completed].items.order_by("activity__order", "order"))
+            for item in items[: int(len(items) * share)]:
+                services.item_set_done(item=item, by=owner, done=True)
+            member = users.get("medlem@demo.kommune.no")
+            open_items = [i for i in items if i.status == ChecklistItem.Status.OPEN]
+            if member and project.memberships.filter(user=member).exists():
+                for item in open_items[:2]:
+                    services.item_plan(item=item, by=owner, assignee=member, due_date=item.due_date)

@@ -1,0 +1,220 @@
+"""Reads for the process pages, each with a fixed number of queries whatever the number of items."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, F, Min, Prefetch, Q
+from django.utils.translation import gettext as _
+
+from projects.models import Project, Role, User
+
+from . import gates
+from .models import (
+    Activity,
+    ChecklistItem,
+    CriterionAssessment,
+    ItemAttachment,
+    ItemComment,
+    Phase,
+    ProcessTemplate,
+)
+
+OPEN = ChecklistItem.Status.OPEN
+
+
+def phase_blockers(phase: Phase) -> list[str]:
+    """Texts naming everything that keeps the phase from completing."""
+    open_mandatory = (
+        ChecklistItem.objects.filter(phase=phase, mandatory=True, status=OPEN)
+        .select_related("activity")
+        .order_by("activity__order", "order")
+    )
+    out = [
+        _("Mandatory item not done: “%(item)s” (%(activity)s)")
+        % {"item": i.text, "activity": i.activity.name}
+        for i in open_mandatory
+    ]
+    return out + gates.external_blockers(phase)
+
+
+@dataclass
+class Progress:
+    done: int = 0
+    mandatory_done: int = 0
+    mandatory: int = 0
+    total: int = 0
+
+    @property
+    def percent(self):
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def progress_of(items) -> Progress:
+    return Progress(
+        done=sum(1 for i in items if i.status != OPEN),
+        mandatory_done=sum(1 for i in items if i.mandatory and i.status != OPEN),
+        mandatory=sum(1 for i in items if i.mandatory),
+        total=len(items),
+    )
+
+
+def _progress_counts(queryset, group_field):
+    rows = (
+        queryset.order_by()
+        .values(group_field)
+        .annotate(
+            n_total=Count("id"),
+            n_done=Count("id", filter=~Q(status=OPEN)),
+            n_mandatory=Count("id", filter=Q(mandatory=True)),
+            n_mandatory_done=Count("id", filter=Q(mandatory=True) & ~Q(status=OPEN)),
+        )
+    )
+    return {
+        r[group_field]: Progress(r["n_done"], r["n_mandatory_done"], r["n_mandatory"], r["n_total"])
+        for r in rows
+    }
+
+
+@dataclass
+class PhaseView:
+    phase: Phase
+    progress: Progress
+    activities: list = field(default_factory=list)
+    planned_start: date | None = None
+    planned_end: date | None = None
+    is_current: bool = False
+
+
+def project_phases(*, project: Project, with_activities=True) -> list[PhaseView]:
+    """The phases with progress per phase and per activity, and which phase is current (four queries)."""
+    phases = list(Phase.objects.filter(project=project).select_related("completed_by").order_by("order"))
+    by_phase = _progress_counts(ChecklistItem.objects.filter(project=project), "phase_id")
+    views = [PhaseView(p, by_phase.get(p.pk, Progress())) for p in phases]
+    current = next((v for v in views if not v.phase.is_completed), None)
+    if current:
+        current.is_current = True
+    activities = list(Activity.objects.filter(project=project).order_by("phase__order", "order"))
+    by_activity = (
+        _progress_counts(ChecklistItem.objects.filter(project=project), "activity_id")
+        if with_activities
+        else {}
+    )
+    grouped = defaultdict(list)
+    for a in activities:
+        a.progress = by_activity.get(a.pk, Progress())
+        grouped[a.phase_id].append(a)
+    for v in views:
+        v.activities = grouped[v.phase.pk]
+        dates = [a.due_date for a in v.activities if a.due_date]
+        v.planned_start = min(dates) if dates else None
+        v.planned_end = max(dates) if dates else None
+    return views
+
+
+def current_phase(views: list[PhaseView]) -> PhaseView | None:
+    return next((v for v in views if v.is_current), None)
+
+
+def activity_items(*, activity: Activity):
+    return list(
+        activity.items.select_related("assignee")
+        .annotate(
+            comment_count=Count("comments", distinct=True),
+            attachment_count=Count("attachments", distinct=True),
+        )
+        .order_by("order")
+    )
+
+
+def item_detail(*, item_id: int, project: Project) -> ChecklistItem:
+    return (
+        ChecklistItem.objects.select_related("activity", "phase", "assignee", "completed_by")
+        .prefetch_related(
+            Prefetch("comments", queryset=ItemComment.objects.select_related("author")),
+            Prefetch("attachments", queryset=ItemAttachment.objects.select_related("uploaded_by")),
+        )
+        .get(pk=item_id, project=project)
+    )
+
+
+def next_items_for(*, user: User, project: Project, roles, limit=3) -> list[ChecklistItem]:
+    """The earliest-due open items for this person: assigned to them, and for owner and manager also the
+    items nobody has taken yet. Overdue first (they are the earliest), then by deadline."""
+    mine = Q(assignee=user)
+    if set(roles) & {Role.OWNER, Role.MANAGER}:
+        mine |= Q(assignee__isnull=True)
+    return list(
+        ChecklistItem.objects.filter(mine, project=project, status=OPEN)
+        .select_related("activity", "phase")
+        .order_by(F("due_date").asc(nulls_last=True), "phase__order", "activity__order", "order")[:limit]
+    )
+
+
+def overdue_count(*, project: Project, today: date) -> int:
+    return ChecklistItem.objects.filter(project=project, status=OPEN, due_date__lt=today).count()
+
+
+def assessments_table(*, project: Project):
+    """Success-criterion assessments per phase: rows per criterion, a column per assessed phase."""
+    from .models import Criterion
+
+    assessments = list(
+        CriterionAssessment.objects.filter(phase__project=project)
+        .select_related("phase")
+        .order_by("phase__order")
+    )
+    phases = []
+    for a in assessments:
+        if a.phase not in phases:
+            phases.append(a.phase)
+    cells = {(a.criterion, a.phase_id): a for a in assessments}
+    rows = [(c.label, [cells.get((c.value, p.pk)) for p in phases]) for c in Criterion]
+    return phases, rows
+
+
+def templates_overview():
+    return list(ProcessTemplate.objects.order_by("key", "-version"))
+
+
+def newest_templates():
+    """The newest version of each template, for starting a project."""
+    newest = {}
+    for t in ProcessTemplate.objects.order_by("key", "-version"):
+        newest.setdefault(t.key, t)
+    return list(newest.values())
+
+
+def decorate_project_list(projects, user):
+    """Phase name and next deadline for a page of projects (two queries for the whole page)."""
+    ids = [p.pk for p in projects]
+    if not ids:
+        return
+    phases = Phase.objects.filter(project_id__in=ids, completed_at__isnull=True).order_by(
+        "project_id", "order"
+    )
+    current = {}
+    for ph in phases:
+        current.setdefault(ph.project_id, ph)
+    counts = Phase.objects.filter(project_id__in=ids).order_by().values("project_id").annotate(n=Count("id"))
+    total = {r["project_id"]: r["n"] for r in counts}
+    due = (
+        ChecklistItem.objects.filter(project_id__in=ids, status=OPEN, due_date__isnull=False)
+        .order_by()
+        .values("project_id")
+        .annotate(first=Min("due_date"))
+    )
+    first_due = {r["project_id"]: r["first"] for r in due}
+    for p in projects:
+        if p.pk in current:
+            ph = current[p.pk]
+            p.phase_label = _("%(n)s of %(total)s: %(name)s") % {
+                "n": ph.order,
+                "total": total[p.pk],
+                "name": ph.name,
+            }
+        elif p.pk in total:
+            p.phase_label = _("All phases completed")
+        d = first_due.get(p.pk)
+        if d and (p.next_deadline is None or d <= p.next_deadline[0]):
+            p.next_deadline = (d, _("Checklist item"))

@@ -1,0 +1,298 @@
+"""Writes to a project's process: starting it from a template, working checklist items, completing phases."""
+
+import hashlib
+import mimetypes
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from projects.models import Project, User
+
+from . import selectors
+from .definition import parse_template
+from .models import (
+    Activity,
+    ChecklistItem,
+    Criterion,
+    CriterionAssessment,
+    ItemAttachment,
+    ItemComment,
+    Phase,
+    Process,
+    ProcessTemplate,
+)
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+ALLOWED_ATTACHMENT_TYPES = {
+    ".pdf": b"%PDF",
+    ".png": b"\x89PNG",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".docx": b"PK\x03\x04",
+    ".xlsx": b"PK\x03\x04",
+    ".pptx": b"PK\x03\x04",
+    ".odt": b"PK\x03\x04",
+    ".ods": b"PK\x03\x04",
+    ".txt": None,
+    ".csv": None,
+}
+
+
+def _as(obj, by):
+    obj._history_user = by
+    return obj
+
+
+# Templates ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def template_load(*, text: str, source: str, by: User | None = None) -> tuple[ProcessTemplate, bool]:
+    """Load one template version. Same key, version and content again: nothing happens. Same key and version
+    with other content: refused (raise the version). Returns (template, created)."""
+    definition = parse_template(text, source=source)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    existing = ProcessTemplate.objects.filter(key=definition["key"], version=definition["version"]).first()
+    if existing is not None:
+        if existing.sha256 == digest:
+            return existing, False
+        raise ValidationError(
+            _(
+                "%(source)s: version %(version)s of “%(key)s” is already loaded with other content. "
+                "Raise the version."
+            )
+            % {"source": source, "version": definition["version"], "key": definition["key"]}
+        )
+    newest = ProcessTemplate.objects.filter(key=definition["key"]).order_by("-version").first()
+    if newest is not None and newest.version > definition["version"]:
+        raise ValidationError(
+            _("%(source)s: version %(version)s of “%(key)s” is older than the loaded version %(newest)s.")
+            % {
+                "source": source,
+                "version": definition["version"],
+                "key": definition["key"],
+                "newest": newest.version,
+            }
+        )
+    template = ProcessTemplate.objects.create(
+        key=definition["key"],
+        version=definition["version"],
+        name_nb=definition["name"]["nb"],
+        name_en=definition["name"]["en"],
+        description_nb=definition["description"]["nb"],
+        description_en=definition["description"]["en"],
+        definition=definition,
+        source=text,
+        sha256=digest,
+        loaded_by=by,
+    )
+    return template, True
+
+
+def template_load_file(*, path: Path, by: User | None = None):
+    return template_load(text=Path(path).read_text(encoding="utf-8"), source=str(path), by=by)
+
+
+# Starting a process -----------------------------------------------------------------------------------------
+
+
+def _due(spec, project: Project) -> date | None:
+    if not spec:
+        return None
+    base = project.start_date if spec["from"] == "start" else project.planned_move_in
+    if base is None:
+        return None
+    return base + timedelta(days=spec["days"])
+
+
+@transaction.atomic
+def process_start(*, project: Project, template: ProcessTemplate, by: User) -> Process:
+    """Copy the template into the project. Later template versions never change this copy."""
+    if Process.objects.filter(project=project).exists():
+        raise ValidationError(_("This project already follows a process."))
+    process = Process.objects.create(project=project, template=template)
+    items = []
+    for p_order, p in enumerate(template.definition["phases"], start=1):
+        phase = _as(
+            Phase(
+                project=project, key=p["key"], order=p_order,
+                name_nb=p["name"]["nb"], name_en=p["name"]["en"],
+                description_nb=p["description"]["nb"], description_en=p["description"]["en"],
+            ),
+            by,
+        )  # fmt: skip
+        phase.save()
+        for a_order, a in enumerate(p["activities"], start=1):
+            activity = Activity.objects.create(
+                project=project, phase=phase, key=a["key"], order=a_order, name_nb=a["name"]["nb"],
+                name_en=a["name"]["en"], guidance_nb=a["guidance"]["nb"], guidance_en=a["guidance"]["en"],
+                owner_role=a["owner_role"], track=a["track"], work_product=a["work_product"],
+                participation_steps=a["participation_steps"], due_date=_due(a["due"], project),
+            )  # fmt: skip
+            for i_order, i in enumerate(a["items"], start=1):
+                items.append(
+                    ChecklistItem(
+                        project=project, phase=phase, activity=activity, key=i["key"], order=i_order,
+                        text_nb=i["text"]["nb"], text_en=i["text"]["en"], mandatory=i["mandatory"],
+                        due_date=_due(i["due"] or a["due"], project),
+                    )
+                )  # fmt: skip
+    ChecklistItem.objects.bulk_create(items)
+    # bulk_create skips simple-history; record the creation once per item so the history is complete.
+    ChecklistItem.history.bulk_history_create(items, default_user=by, default_date=timezone.now())
+    return process
+
+
+# Checklist items --------------------------------------------------------------------------------------------
+
+
+def _require(by, perm, obj):
+    if not by.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def item_set_done(*, item: ChecklistItem, by: User, done: bool) -> ChecklistItem:
+    _require(by, "phases.change_item", item)
+    item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+    if done:
+        item.status = ChecklistItem.Status.DONE
+        item.completed_at, item.completed_by = timezone.now(), by
+    else:
+        item.status = ChecklistItem.Status.OPEN
+        item.completed_at, item.completed_by = None, None
+    item.not_applicable_reason = ""
+    _as(item, by).save()
+    return item
+
+
+@transaction.atomic
+def item_set_not_applicable(*, item: ChecklistItem, by: User, reason: str) -> ChecklistItem:
+    _require(by, "phases.change_item", item)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say why the item does not apply. The reason is kept on the project.")}
+        )
+    item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+    item.status = ChecklistItem.Status.NOT_APPLICABLE
+    item.not_applicable_reason = reason
+    item.completed_at, item.completed_by = timezone.now(), by
+    _as(item, by).save()
+    return item
+
+
+@transaction.atomic
+def item_plan(
+    *, item: ChecklistItem, by: User, assignee: User | None, due_date: date | None
+) -> ChecklistItem:
+    """Assign an item to a member of the project and set its deadline (owner and manager)."""
+    _require(by, "phases.plan_item", item)
+    if assignee is not None and not item.project.memberships.filter(user=assignee).exists():
+        raise ValidationError({"assignee": _("The responsible person must be a member of the project.")})
+    item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+    item.assignee, item.due_date = assignee, due_date
+    _as(item, by).save()
+    return item
+
+
+@transaction.atomic
+def item_comment(*, item: ChecklistItem, by: User, text: str) -> ItemComment:
+    _require(by, "phases.change_item", item)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write a comment first.")})
+    comment = _as(ItemComment(item=item, author=by, text=text), by)
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+def _check_upload(upload):
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in ALLOWED_ATTACHMENT_TYPES:
+        allowed = ", ".join(sorted(ALLOWED_ATTACHMENT_TYPES))
+        raise ValidationError(
+            {"file": _("Files of this type cannot be attached. Allowed: %(types)s.") % {"types": allowed}}
+        )
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({"file": _("The file is larger than 10 MB.")})
+    if upload.size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    magic = ALLOWED_ATTACHMENT_TYPES[suffix]
+    head = upload.read(8)
+    upload.seek(0)
+    if magic is not None and not head.startswith(magic):
+        raise ValidationError(
+            {"file": _("The file's content does not match its name (%(suffix)s).") % {"suffix": suffix}}
+        )
+    if magic is None and b"\x00" in upload.read(4096):
+        raise ValidationError(
+            {"file": _("The file's content does not match its name (%(suffix)s).") % {"suffix": suffix}}
+        )
+    upload.seek(0)
+    return suffix
+
+
+@transaction.atomic
+def attachment_add(*, item: ChecklistItem, by: User, upload) -> ItemAttachment:
+    _require(by, "phases.change_item", item)
+    suffix = _check_upload(upload)
+    content_type = mimetypes.types_map.get(suffix, "application/octet-stream")
+    attachment = _as(
+        ItemAttachment(
+            item=item, original_name=Path(upload.name).name[:255], size=upload.size,
+            content_type=content_type,
+            uploaded_by=by,
+        ),
+        by,
+    )  # fmt: skip
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+# Phase gates ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def phase_complete(*, phase: Phase, by: User, override_reason: str = "", assessments=None) -> Phase:
+    """Complete a phase: in order, with nothing blocking, by its owner or manager; or, when blocked, by a
+    coordinator overriding with a written reason. Checked with the phase row locked, so two clicks at once
+    cannot complete a phase with an item left open."""
+    phase = Phase.objects.select_for_update().select_related("project").get(pk=phase.pk)
+    override_reason = (override_reason or "").strip()
+    if phase.is_completed:
+        raise ValidationError(_("This phase was completed already."))
+    earlier = Phase.objects.filter(project=phase.project_id, order__lt=phase.order, completed_at__isnull=True)
+    if earlier.exists():
+        raise ValidationError(
+            _("Phases are completed in order. Complete “%(phase)s” first.") % {"phase": earlier.first().name}
+        )
+    blockers = selectors.phase_blockers(phase)
+    if override_reason or (blockers and by.has_perm("phases.override_gate", phase.project)):
+        if not by.has_perm("phases.override_gate", phase.project):
+            raise PermissionDenied(_("Only a coordinator can override a phase gate."))
+        if not override_reason:
+            raise ValidationError({"override_reason": _("An override needs a written reason.")})
+        phase.override_reason = override_reason
+    else:
+        if not by.has_perm("phases.complete_phase", phase.project):
+            raise PermissionDenied(_("Only the project owner or manager can complete a phase."))
+        if blockers:
+            raise ValidationError([_("The phase cannot be completed yet:")] + blockers, code="blocked")
+    for criterion, (status, comment) in (assessments or {}).items():
+        Criterion(criterion)  # refuses an unknown criterion
+        _as(
+            CriterionAssessment(
+                phase=phase, criterion=criterion, status=status, comment=comment.strip(), assessed_by=by
+            ),
+            by,
+        ).save()
+    phase.completed_at, phase.completed_by = timezone.now(), by
+    _as(phase, by).save()
+    return phase

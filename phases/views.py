@@ -1,0 +1,323 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from projects.permissions import get_object_for, get_project_for
+from projects.views import _form_errors_from
+
+from . import selectors, services
+from .definition import TemplateError
+from .forms import (
+    AttachmentForm,
+    CommentForm,
+    ItemPlanForm,
+    NotApplicableForm,
+    OverrideForm,
+    PhaseCompleteForm,
+    TemplateUploadForm,
+)
+from .models import Activity, ChecklistItem, ItemAttachment, Phase, ProcessTemplate
+
+
+@login_required
+def phases_overview(request, project_id):
+    project = get_project_for(request.user, project_id)
+    views = selectors.project_phases(project=project)
+    phases_, rows = selectors.assessments_table(project=project)
+    return render(
+        request,
+        "phases/phases.html",
+        {
+            "project": project,
+            "phase_views": views,
+            "current": selectors.current_phase(views),
+            "assessment_phases": phases_,
+            "assessment_rows": rows,
+            "today": timezone.localdate(),
+            "tab": "phases",
+        },
+    )
+
+
+def _activity_context(request, project, activity):
+    items = selectors.activity_items(activity=activity)
+    return {
+        "project": project,
+        "activity": activity,
+        "phase": activity.phase,
+        "items": items,
+        "activity_progress": selectors.progress_of(items),
+        "today": timezone.localdate(),
+        "tab": "phases",
+    }
+
+
+@login_required
+def activity_detail(request, project_id, activity_id):
+    project, activity = get_object_for(
+        request.user, project_id, Activity.objects.select_related("phase"), activity_id
+    )
+    return render(request, "phases/activity.html", _activity_context(request, project, activity))
+
+
+@login_required
+@require_POST
+def item_toggle(request, project_id, item_id):
+    project, item = get_object_for(
+        request.user, project_id, ChecklistItem.objects.all(), item_id, "phases.change_item"
+    )
+    done = request.POST.get("done") == "1"
+    services.item_set_done(item=item, by=request.user, done=done)
+    if request.htmx:
+        activity = Activity.objects.select_related("phase").get(pk=item.activity_id)
+        context = _activity_context(request, project, activity)
+        context["item"] = next(i for i in context["items"] if i.pk == item.pk)
+        context["oob"] = True
+        return render(request, "phases/_item_toggle_response.html", context)
+    return redirect(reverse("phases:activity", args=[project.pk, item.activity_id]) + f"#item-{item.pk}")
+
+
+def _item_page(
+    request, project, item, *, plan_form=None, na_form=None, comment_form=None, file_form=None, status=200
+):
+    item = selectors.item_detail(item_id=item.pk, project=project)
+    return render(
+        request,
+        "phases/item.html",
+        {
+            "project": project,
+            "item": item,
+            "activity": item.activity,
+            "phase": item.phase,
+            "plan_form": plan_form
+            or ItemPlanForm(
+                project=project, initial={"assignee": item.assignee_id, "due_date": item.due_date}
+            ),
+            "na_form": na_form or NotApplicableForm(initial={"reason": item.not_applicable_reason}),
+            "comment_form": comment_form or CommentForm(),
+            "file_form": file_form or AttachmentForm(),
+            "today": timezone.localdate(),
+            "tab": "phases",
+        },
+        status=status,
+    )
+
+
+@login_required
+def item_detail(request, project_id, item_id):
+    project, item = get_object_for(request.user, project_id, ChecklistItem.objects.all(), item_id)
+    return _item_page(request, project, item)
+
+
+def _item_action(request, project_id, item_id, perm):
+    return get_object_for(request.user, project_id, ChecklistItem.objects.all(), item_id, perm)
+
+
+def _back_to_item(project, item):
+    return redirect("phases:item", project_id=project.pk, item_id=item.pk)
+
+
+@login_required
+@require_POST
+def item_plan(request, project_id, item_id):
+    project, item = _item_action(request, project_id, item_id, "phases.plan_item")
+    form = ItemPlanForm(request.POST, project=project)
+    if form.is_valid():
+        try:
+            services.item_plan(item=item, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("Responsible and deadline were saved."))
+            return _back_to_item(project, item)
+    return _item_page(request, project, item, plan_form=form, status=400)
+
+
+@login_required
+@require_POST
+def item_not_applicable(request, project_id, item_id):
+    project, item = _item_action(request, project_id, item_id, "phases.change_item")
+    form = NotApplicableForm(request.POST)
+    if form.is_valid():
+        try:
+            services.item_set_not_applicable(item=item, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("The item is marked as not applicable."))
+            return _back_to_item(project, item)
+    return _item_page(request, project, item, na_form=form, status=400)
+
+
+@login_required
+@require_POST
+def item_comment(request, project_id, item_id):
+    project, item = _item_action(request, project_id, item_id, "phases.change_item")
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.item_comment(item=item, by=request.user, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("The comment was added."))
+            return _back_to_item(project, item)
+    return _item_page(request, project, item, comment_form=form, status=400)
+
+
+@login_required
+@require_POST
+def item_attachment(request, project_id, item_id):
+    project, item = _item_action(request, project_id, item_id, "phases.change_item")
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(item=item, by=request.user, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("The file was attached."))
+            return _back_to_item(project, item)
+    return _item_page(request, project, item, file_form=form, status=400)
+
+
+@login_required
+def attachment_download(request, project_id, attachment_id):
+    project = get_project_for(request.user, project_id)
+    try:
+        attachment = ItemAttachment.objects.get(pk=attachment_id, item__project=project)
+    except ItemAttachment.DoesNotExist:
+        raise Http404 from None
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _gate_page(request, project, phase, *, form=None, override_form=None, error=None, status=200):
+    user = request.user
+    can_complete = user.has_perm("phases.complete_phase", project)
+    can_override = user.has_perm("phases.override_gate", project)
+    return render(
+        request,
+        "phases/complete.html",
+        {
+            "project": project,
+            "phase": phase,
+            "blockers": selectors.phase_blockers(phase),
+            "earlier_open": Phase.objects.filter(
+                project=project, order__lt=phase.order, completed_at__isnull=True
+            ).first(),
+            "form": form or PhaseCompleteForm(),
+            "override_form": override_form or OverrideForm(),
+            "can_complete": can_complete,
+            "can_override": can_override,
+            "error": error,
+            "tab": "phases",
+        },
+        status=status,
+    )
+
+
+@login_required
+def phase_complete(request, project_id, phase_id):
+    project, phase = get_object_for(request.user, project_id, Phase.objects.all(), phase_id)
+    user = request.user
+    if not (
+        user.has_perm("phases.complete_phase", project) or user.has_perm("phases.override_gate", project)
+    ):
+        raise PermissionDenied
+    if phase.is_completed:
+        messages.info(request, _("This phase was completed already."))
+        return redirect("phases:overview", project_id=project.pk)
+    if request.method != "POST":
+        return _gate_page(request, project, phase)
+    form = PhaseCompleteForm(request.POST)
+    if not form.is_valid():
+        return _gate_page(request, project, phase, form=form, status=400)
+    try:
+        services.phase_complete(phase=phase, by=user, assessments=form.assessments())
+    except ValidationError as exc:
+        return _gate_page(request, project, phase, form=form, error=exc.messages, status=400)
+    messages.success(request, _("The phase “%(phase)s” is completed.") % {"phase": phase.name})
+    return redirect("phases:overview", project_id=project.pk)
+
+
+@login_required
+@require_POST
+def phase_override(request, project_id, phase_id):
+    project, phase = get_object_for(request.user, project_id, Phase.objects.all(), phase_id)
+    if not request.user.has_perm("phases.override_gate", project):
+        raise PermissionDenied
+    form = OverrideForm(request.POST)
+    assessment = PhaseCompleteForm(request.POST, require_assessment=False)
+    if form.is_valid() and assessment.is_valid():
+        try:
+            services.phase_complete(
+                phase=phase, by=request.user, override_reason=form.cleaned_data["reason"],
+                assessments=assessment.assessments(),
+            )  # fmt: skip
+        except ValidationError as exc:
+            return _gate_page(request, project, phase, override_form=form, error=exc.messages, status=400)
+        messages.success(
+            request, _("The phase “%(phase)s” is completed by override.") % {"phase": phase.name}
+        )
+        return redirect("phases:overview", project_id=project.pk)
+    return _gate_page(request, project, phase, override_form=form, status=400)
+
+
+@login_required
+def template_list(request):
+    if not request.user.has_perm("phases.view_templates"):
+        raise PermissionDenied
+    form = TemplateUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not request.user.has_perm("phases.manage_templates"):
+            raise PermissionDenied
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                text = upload.read().decode("utf-8")
+                template, created = services.template_load(text=text, source=upload.name, by=request.user)
+            except UnicodeDecodeError:
+                form.add_error("file", _("The file is not UTF-8 text."))
+            except TemplateError as exc:
+                for problem in exc.problems:
+                    form.add_error("file", f"{exc.source}: {problem}")
+            except ValidationError as exc:
+                form.add_error("file", exc.messages)
+            else:
+                if created:
+                    messages.success(
+                        request,
+                        _("Version %(v)s of “%(name)s” was loaded.")
+                        % {"v": template.version, "name": template.name},
+                    )
+                else:
+                    messages.info(request, _("This version was loaded already; nothing changed."))
+                return redirect("phases:templates")
+    return render(
+        request,
+        "phases/templates.html",
+        {"templates": selectors.templates_overview(), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def template_detail(request, template_id):
+    if not request.user.has_perm("phases.view_templates"):
+        raise PermissionDenied
+    try:
+        template = ProcessTemplate.objects.get(pk=template_id)
+    except ProcessTemplate.DoesNotExist:
+        raise Http404 from None
+    return render(request, "phases/template_detail.html", {"template": template, "counts": template.counts()})
