@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.forms import DateInput, PersonChoiceField
 from projects.models import User
+from projects.permissions import WORKING_ROLES
 
 from .models import Criterion, CriterionStatus
 
@@ -23,7 +24,9 @@ class ItemPlanForm(_Form):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = (
-            User.objects.filter(memberships__project=project).distinct().order_by("full_name")
+            User.objects.filter(memberships__project=project, memberships__role__in=WORKING_ROLES)
+            .distinct()
+            .order_by("full_name")
         )
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.models import Project, User
+from projects.permissions import WORKING_ROLES, project_roles
 
 from . import selectors
 from .definition import parse_template
@@ -192,8 +193,14 @@ def item_plan(
 ) -> ChecklistItem:
     """Assign an item to a member of the project and set its deadline (owner and manager)."""
     _require(by, "phases.plan_item", item)
-    if assignee is not None and not item.project.memberships.filter(user=assignee).exists():
-        raise ValidationError({"assignee": _("The responsible person must be a member of the project.")})
+    if assignee is not None and not (project_roles(assignee, item.project_id) & WORKING_ROLES):
+        raise ValidationError(
+            {
+                "assignee": _(
+                    "The responsible person must be the owner, the manager or a working group member."
+                )
+            }
+        )
     item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
     item.assignee, item.due_date = assignee, due_date
     _as(item, by).save()

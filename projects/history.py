@@ -102,13 +102,20 @@ def _entries(records, label):
     return out
 
 
-def project_history(project) -> list[Entry]:
-    """All entries of the project's history, newest first (a fixed number of queries per source)."""
+def project_history(project, limit=None) -> list[Entry]:
+    """Entries of the project's history, newest first (one query per source).
+
+    With `limit`, only the newest records of each source are read (with some older ones, so that most
+    changes can be shown as old → new); a change whose previous record falls outside shows no detail.
+    """
     entries = []
     for rows, label in _SOURCES:
-        entries.extend(_entries(list(rows(project)), label))
+        records = rows(project)
+        if limit:
+            records = records.order_by("-history_date", "-history_id")[: limit * 4]
+        entries.extend(_entries(list(records), label))
     entries.sort(key=lambda e: e.when, reverse=True)
-    return entries
+    return entries[:limit] if limit else entries
 
 
 def _project_rows(project):

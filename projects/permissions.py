@@ -76,10 +76,13 @@ def manages_item_project(user, item):
     return bool(project_roles(user, item.project_id) & {Role.OWNER, Role.MANAGER})
 
 
+WORKING_ROLES = frozenset({Role.OWNER, Role.MANAGER, Role.MEMBER})
+
+
 @rules.predicate
 def is_working_assignee(user, item):
-    """The person an item is assigned to, unless they only observe the project."""
-    return item.assignee_id == user.pk and bool(project_roles(user, item.project_id) - {Role.VIEWER})
+    """The person an item is assigned to, if they work in the project (representatives and observers read)."""
+    return item.assignee_id == user.pk and bool(project_roles(user, item.project_id) & WORKING_ROLES)
 
 
 # Projects and their members.

@@ -92,7 +92,7 @@ def project_detail(request, project_id):
             "project": project,
             "people": selectors.members_by_person(members),
             "units": selectors.project_units(project=project),
-            "recent": project_history(project)[:5],
+            "recent": project_history(project, limit=5),
             "panels": [p for p in (panel(request, project) for _, panel in extensions.OVERVIEW_PANELS) if p],
             "tab": "overview",
         },

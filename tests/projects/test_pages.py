@@ -51,7 +51,7 @@ def test_project_overview_query_count_is_fixed(client, django_assert_max_num_que
     for _ in range(n):
         services.membership_add(project=project, user=UserFactory(), role=Role.MEMBER, by=owner)
     client.force_login(owner)
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(26):
         response = client.get(project.get_absolute_url())
     assert response.status_code == 200
 

@@ -1,0 +1,154 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from phases import services
+from phases.models import ChecklistItem, Criterion, CriterionAssessment
+from projects.models import Role
+from tests.factories import coordinator, member
+from tests.phases.conftest import item
+
+pytestmark = pytest.mark.django_db
+
+ASSESSMENT = {f"{c.value}_status": "green" for c in Criterion} | {"leaders_comment": "Ledergruppen er med"}
+
+
+def settle_phase_one(project, owner, skip=()):
+    for it in ChecklistItem.objects.filter(phase__project=project, phase__order=1, mandatory=True):
+        if it.key not in skip:
+            services.item_set_done(item=it, by=owner, done=True)
+
+
+def complete_url(project, order):
+    return reverse("phases:complete", args=[project.pk, project.phases.get(order=order).pk])
+
+
+def test_gate_refuses_with_open_mandatory_item_and_names_it(client, project, owner):
+    settle_phase_one(project, owner, skip=("frame",))
+    client.force_login(owner)
+    response = client.post(complete_url(project, 1), ASSESSMENT)
+    assert response.status_code == 400
+    assert "Obligatorisk sjekkpunkt er ikke utført: «Økonomisk ramme» (Mandat)" in response.content.decode()
+    assert project.phases.get(order=1).completed_at is None
+
+
+def test_gate_page_lists_what_blocks(client, project, owner):
+    client.force_login(owner)
+    html = client.get(complete_url(project, 1)).content.decode()
+    assert "Hold verksted" in html
+    assert "Økonomisk ramme" in html
+    assert "Studietur" not in html  # not mandatory
+
+
+def test_owner_completes_phase_with_assessment(client, project, owner):
+    settle_phase_one(project, owner, skip=("workshop",))
+    services.item_set_not_applicable(item=item(project, "workshop"), by=owner, reason="Holdt i fjor")
+    client.force_login(owner)
+    response = client.post(complete_url(project, 1), ASSESSMENT)
+    assert response.status_code == 302
+    phase = project.phases.get(order=1)
+    assert phase.completed_by == owner and phase.completed_at is not None
+    assert not phase.overridden
+    assert CriterionAssessment.objects.filter(phase=phase).count() == 5
+    assert CriterionAssessment.objects.get(phase=phase, criterion="leaders").comment == "Ledergruppen er med"
+    page = client.get(reverse("phases:overview", args=[project.pk])).content.decode()
+    assert "Ledergruppen er med" in page
+    assert "Nåværende fase: <strong>Andre fase</strong>" in page
+
+
+def test_assessment_is_required_of_the_owner(client, project, owner):
+    settle_phase_one(project, owner)
+    client.force_login(owner)
+    response = client.post(complete_url(project, 1), {})
+    assert response.status_code == 400
+    assert project.phases.get(order=1).completed_at is None
+
+
+def test_phases_complete_only_in_order(project, owner):
+    services.item_set_done(item=item(project, "moved"), by=owner, done=True)
+    with pytest.raises(ValidationError, match="Første fase"):
+        services.phase_complete(phase=project.phases.get(order=2), by=owner)
+    assert project.phases.get(order=2).completed_at is None
+
+
+def test_later_phases_can_be_worked_on_early(client, project, owner):
+    client.force_login(owner)
+    client.post(reverse("phases:item_toggle", args=[project.pk, item(project, "moved").pk]), {"done": "1"})
+    assert item(project, "moved").status == ChecklistItem.Status.DONE
+
+
+def test_a_phase_completes_once(project, owner):
+    settle_phase_one(project, owner)
+    phase = project.phases.get(order=1)
+    services.phase_complete(phase=phase, by=owner)
+    with pytest.raises(ValidationError):
+        services.phase_complete(phase=phase, by=owner)
+
+
+def test_override_by_owner_is_refused(client, project, owner):
+    client.force_login(owner)
+    response = client.post(
+        reverse("phases:override", args=[project.pk, project.phases.get(order=1).pk]),
+        {"override-reason": "Haster"},
+    )
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.phase_complete(phase=project.phases.get(order=1), by=owner, override_reason="Haster")
+    assert project.phases.get(order=1).completed_at is None
+
+
+def test_override_by_coordinator_without_reason_is_refused(client, project):
+    boss = coordinator()
+    client.force_login(boss)
+    response = client.post(
+        reverse("phases:override", args=[project.pk, project.phases.get(order=1).pk]),
+        {"override-reason": " "},
+    )
+    assert response.status_code == 400
+    with pytest.raises(ValidationError):
+        services.phase_complete(phase=project.phases.get(order=1), by=boss, override_reason="")
+    assert project.phases.get(order=1).completed_at is None
+
+
+def test_coordinator_overrides_with_reason_visible_on_project(client, project):
+    boss = coordinator(full_name="Knut Koordinator")
+    client.force_login(boss)
+    response = client.post(
+        reverse("phases:override", args=[project.pk, project.phases.get(order=1).pk]),
+        {"override-reason": "Mandatet er vedtatt politisk; sjekkpunktene følges opp i fase 2."},
+    )
+    assert response.status_code == 302
+    phase = project.phases.get(order=1)
+    assert phase.completed_by == boss and phase.overridden
+    owner_view = client.get(project.get_absolute_url()).content.decode()
+    assert "Mandatet er vedtatt politisk" in owner_view
+
+
+def test_member_cannot_complete_a_phase(client, project, owner):
+    settle_phase_one(project, owner)
+    client.force_login(member(project, Role.MEMBER))
+    assert client.post(complete_url(project, 1), ASSESSMENT).status_code == 403
+    assert project.phases.get(order=1).completed_at is None
+
+
+def test_completion_is_in_the_history(client, project, owner):
+    settle_phase_one(project, owner)
+    services.phase_complete(phase=project.phases.get(order=1), by=owner)
+    client.force_login(owner)
+    html = client.get(reverse("projects:history", args=[project.pk])).content.decode()
+    assert "Fase: Første fase" in html
+
+
+def test_an_external_blocker_blocks_the_gate(project, owner):
+    from phases import gates
+
+    def blocker(phase):
+        return ["Drøftingsmøte ikke signert"] if phase.order == 1 else []
+
+    gates.register_blocker(blocker)
+    try:
+        settle_phase_one(project, owner)
+        with pytest.raises(ValidationError, match="Drøftingsmøte ikke signert"):
+            services.phase_complete(phase=project.phases.get(order=1), by=owner)
+    finally:
+        gates._BLOCKERS.remove(blocker)
