@@ -10,7 +10,15 @@ from projects.history import register_source
 from projects.permissions import project_roles
 
 from . import selectors, services
-from .models import ChecklistItem, CriterionAssessment, ItemAttachment, ItemComment, Phase, ProcessTemplate
+from .models import (
+    ChecklistItem,
+    CriterionAssessment,
+    ItemAttachment,
+    ItemComment,
+    Phase,
+    Process,
+    ProcessTemplate,
+)
 
 extensions.tab("phases", _("Phases"), "phases:overview", 10)
 extensions.list_decorator(selectors.decorate_project_list)
@@ -84,6 +92,13 @@ register_source(
         "history_user", "assignee", "completed_by"
     ),
     _item_label,
+    show_created=False,
+)
+register_source(
+    lambda p: Process.history.filter(project_id=p.pk).select_related("history_user", "template"),
+    lambda r: str(
+        _("Process: %(name)s (version %(v)s)") % {"name": r.template.name, "v": r.template.version}
+    ),
 )
 register_source(
     lambda p: Phase.history.filter(project_id=p.pk).select_related("history_user", "completed_by"),

@@ -76,6 +76,8 @@ class Process(models.Model):
     template = models.ForeignKey(ProcessTemplate, on_delete=models.PROTECT, related_name="processes")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("process")
         verbose_name_plural = _("processes")

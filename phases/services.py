@@ -115,7 +115,8 @@ def process_start(*, project: Project, template: ProcessTemplate, by: User) -> P
     """Copy the template into the project. Later template versions never change this copy."""
     if Process.objects.filter(project=project).exists():
         raise ValidationError(_("This project already follows a process."))
-    process = Process.objects.create(project=project, template=template)
+    process = _as(Process(project=project, template=template), by)
+    process.save()
     items = []
     for p_order, p in enumerate(template.definition["phases"], start=1):
         phase = _as(

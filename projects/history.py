@@ -11,14 +11,18 @@ from datetime import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-_SOURCES: list[tuple[Callable, Callable]] = []
+_SOURCES: list[tuple[Callable, Callable, bool]] = []
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 
-def register_source(rows: Callable, label: Callable):
-    """rows(project) -> iterable of historical records; label(record) -> what the record is about."""
-    _SOURCES.append((rows, label))
+def register_source(rows: Callable, label: Callable, show_created: bool = True):
+    """rows(project) -> historical records; label(record) -> what the record is about.
+
+    `show_created=False` keeps creation records out of the list (items copied from a template, say: one
+    entry for the process stands for them) while still using them to show the first change as old → new.
+    """
+    _SOURCES.append((rows, label, show_created))
 
 
 @dataclass
@@ -73,7 +77,7 @@ def _tracked_fields(record):
     ]
 
 
-def _entries(records, label):
+def _entries(records, label, show_created=True):
     """Pair each record with the previous one of the same object and list what changed."""
     previous = {}
     out = []
@@ -89,6 +93,8 @@ def _entries(records, label):
                 previous[record.id] = record
                 continue
         previous[record.id] = record
+        if record.history_type == "+" and not show_created:
+            continue
         out.append(
             Entry(
                 when=record.history_date,
@@ -109,11 +115,11 @@ def project_history(project, limit=None) -> list[Entry]:
     changes can be shown as old → new); a change whose previous record falls outside shows no detail.
     """
     entries = []
-    for rows, label in _SOURCES:
+    for rows, label, show_created in _SOURCES:
         records = rows(project)
         if limit:
             records = records.order_by("-history_date", "-history_id")[: limit * 4]
-        entries.extend(_entries(list(records), label))
+        entries.extend(_entries(list(records), label, show_created))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit] if limit else entries
 

@@ -40,7 +40,7 @@ def project(request):
 
 def test_project_overview_queries_are_fixed(client, project, django_assert_max_num_queries):
     client.force_login(project.owner)
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(27):
         assert client.get(project.get_absolute_url()).status_code == 200
 
 
