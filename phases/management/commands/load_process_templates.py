@@ -29,4 +29,5 @@ class Command(BaseCommand):
             except (ValidationError, OSError) as exc:
                 raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from None
             state = "loaded" if created else "already loaded"
-            self.stdout.write(f"{template.key} v{template.version}: {state} ({path.name})")
+            if options["verbosity"] > 0:
+                self.stdout.write(f"{template.key} v{template.version}: {state} ({path.name})")
