@@ -13,13 +13,12 @@ urlpatterns = [
     path("", project_views.home, name="home"),
     path("projects/", include("projects.urls")),
     path("", include("phases.urls")),
+    path("", include("participation.urls")),
     path("settings/", project_views.user_settings, name="settings"),
     path("language/", project_views.set_language, name="set_language"),
     path(
         "account/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
-        ),
+        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
         name="login",
     ),
     path("account/", include("django.contrib.auth.urls")),

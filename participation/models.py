@@ -1,1 +1,204 @@
-"""Models for the participation app arrive with the issues that build it."""
+"""Participation: steps that representatives sign off, the meetings behind them, and the protocol."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from phases.models import Activity, Bilingual
+from projects.models import Project, Role
+
+
+class Step(Bilingual, models.Model):
+    """A participation step from the process template, e.g. the consultation on the mandate.
+
+    Its signed content is the summary plus the linked meetings. Whenever that content changes the step
+    gets a new version and a new hash; sign-offs of earlier versions are then outdated.
+    """
+
+    class Kind(models.TextChoices):
+        INFORMATION = "information", _("Information")
+        CONSULTATION = "consultation", _("Consultation")
+        RISK_ASSESSMENT = "risk_assessment", _("Risk assessment")
+        AMU = "amu", _("Working environment committee")
+        WORKING_GROUP = "working_group", _("Working group")
+        EVALUATION = "evaluation", _("Evaluation")
+        PRIORITISATION = "prioritisation", _("Prioritisation of measures")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="participation_steps")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="steps")
+    key = models.SlugField(max_length=80)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name_nb = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    description_nb = models.TextField(blank=True)
+    description_en = models.TextField(blank=True)
+    required_roles = models.JSONField(_("required sign-offs"), default=list)
+    summary = models.TextField(
+        _("summary"),
+        blank=True,
+        help_text=_("What is presented to the representatives and what they confirm by signing."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    content_hash = models.CharField(_("SHA-256 of the content"), max_length=64, blank=True)
+    version_at = models.DateTimeField(_("this version since"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("participation step")
+        verbose_name_plural = _("participation steps")
+        ordering = ["activity__phase__order", "activity__order", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "key"], name="step_key_unique")]
+
+    def __str__(self):
+        return self.name_nb
+
+    @property
+    def description(self):
+        return self.tr("description")
+
+    def required_role_labels(self):
+        return [Role(r).label for r in self.required_roles]
+
+
+class Meeting(models.Model):
+    class Type(models.TextChoices):
+        INFORMATION = "information", _("Information meeting")
+        CONSULTATION = "consultation", _("Consultation meeting (drøftingsmøte)")
+        AMU = "amu", _("Working environment committee (AMU)")
+        WORKING_GROUP = "working_group", _("Working group")
+        ALL_STAFF = "all_staff", _("All-staff meeting")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="meetings")
+    type = models.CharField(_("type of meeting"), max_length=20, choices=Type.choices)
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("date"))
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("participants"), blank=True, related_name="+"
+    )
+    other_participants = models.TextField(
+        _("other participants"), blank=True, help_text=_("People without an account, one per line.")
+    )
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+    steps = models.ManyToManyField(Step, verbose_name=_("participation steps"), blank=True, related_name="meetings")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+def meeting_file_path(instance, filename):
+    return f"meetings/{instance.meeting.project_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class MeetingAttachment(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=meeting_file_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(max_length=120)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meeting attachment")
+        verbose_name_plural = _("meeting attachments")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class SignOffQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError(_("Sign-offs are never changed."))
+
+    def delete(self):
+        raise ValidationError(_("Sign-offs are never deleted."))
+
+
+class SignOff(models.Model):
+    """A representative's decision on one version of a step. Written once; never changed or deleted."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        REMARKS = "approved_with_remarks", _("Approved with remarks")
+        OBJECTION = "objection", _("Objection (protokolltilførsel)")
+
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="signoffs")
+    step_version = models.PositiveIntegerField(_("step version"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signoffs")
+    decision = models.CharField(_("decision"), max_length=30, choices=Decision.choices)
+    text = models.TextField(_("remarks or objection"), blank=True)
+    content_hash = models.CharField(_("SHA-256 of the signed content"), max_length=64)
+    content = models.TextField(_("signed content"))
+    signed_at = models.DateTimeField(_("signed"), default=timezone.now)
+
+    objects = SignOffQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sign-off")
+        verbose_name_plural = _("sign-offs")
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["step", "step_version", "signer", "role"], name="signoff_once_per_version")
+        ]
+
+    def __str__(self):
+        return f"{self.step} – {self.signer} ({self.get_decision_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("Sign-offs are never changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Sign-offs are never deleted."))
+
+    @property
+    def is_objection(self):
+        return self.decision == self.Decision.OBJECTION
+
+
+class ProtocolDocument(models.Model):
+    """A generated participation protocol. Each generation is a new version; none is regenerated."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="protocols")
+    version = models.PositiveIntegerField(_("version"))
+    file = models.FileField(upload_to="protocols/", max_length=300)
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    size = models.PositiveIntegerField(_("size"))
+    generated_at = models.DateTimeField(_("generated"), default=timezone.now)
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("participation protocol")
+        verbose_name_plural = _("participation protocols")
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["project", "version"], name="protocol_version_unique")]
+
+    def __str__(self):
+        return f"{self.project} – v{self.version}"

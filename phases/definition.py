@@ -134,9 +134,7 @@ def parse_template(text: str, source: str = "<template>") -> dict:
                 "name": c.text(f"{ap}.name", activity.get("name")),
                 "owner_role": c.choice(f"{ap}.owner_role", activity.get("owner_role"), ROLES),
                 "track": c.choice(f"{ap}.track", activity.get("track", ""), TRACKS),
-                "work_product": c.choice(
-                    f"{ap}.work_product", activity.get("work_product", ""), WORK_PRODUCTS
-                ),
+                "work_product": c.choice(f"{ap}.work_product", activity.get("work_product", ""), WORK_PRODUCTS),
                 "due": c.due(f"{ap}.due", activity.get("due")),
                 "guidance": c.text(f"{ap}.guidance", activity.get("guidance")),
                 "items": [],

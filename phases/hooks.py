@@ -38,9 +38,7 @@ def _template_field():
         initial=default.pk if default else None,
         required=bool(newest),
         empty_label=None,
-        help_text=_(
-            "The project gets its own copy of the process; later changes to the template do not affect it."
-        ),
+        help_text=_("The project gets its own copy of the process; later changes to the template do not affect it."),
     )
 
 
@@ -88,17 +86,13 @@ def _phase_label(record):
 
 
 register_source(
-    lambda p: ChecklistItem.history.filter(project_id=p.pk).select_related(
-        "history_user", "assignee", "completed_by"
-    ),
+    lambda p: ChecklistItem.history.filter(project_id=p.pk).select_related("history_user", "assignee", "completed_by"),
     _item_label,
     show_created=False,
 )
 register_source(
     lambda p: Process.history.filter(project_id=p.pk).select_related("history_user", "template"),
-    lambda r: str(
-        _("Process: %(name)s (version %(v)s)") % {"name": r.template.name, "v": r.template.version}
-    ),
+    lambda r: str(_("Process: %(name)s (version %(v)s)") % {"name": r.template.name, "v": r.template.version}),
 )
 register_source(
     lambda p: Phase.history.filter(project_id=p.pk).select_related("history_user", "completed_by"),
@@ -143,9 +137,7 @@ def _seed_demo_progress(projects, users):
         for phase in phases[:completed]:
             for item in phase.items.filter(status=ChecklistItem.Status.OPEN):
                 services.item_set_done(item=item, by=owner, done=True)
-            assessments = {
-                c.value: (statuses[(i + phase.order) % len(statuses)], "") for i, c in enumerate(Criterion)
-            }
+            assessments = {c.value: (statuses[(i + phase.order) % len(statuses)], "") for i, c in enumerate(Criterion)}
             services.phase_complete(phase=phase, by=owner, assessments=assessments)
         if completed < len(phases):
             items = list(phases[completed].items.order_by("activity__order", "order"))

@@ -31,8 +31,7 @@ def phase_blockers(phase: Phase) -> list[str]:
         .order_by("activity__order", "order")
     )
     out = [
-        _("Mandatory item not done: “%(item)s” (%(activity)s)")
-        % {"item": i.text, "activity": i.activity.name}
+        _("Mandatory item not done: “%(item)s” (%(activity)s)") % {"item": i.text, "activity": i.activity.name}
         for i in open_mandatory
     ]
     return out + gates.external_blockers(phase)
@@ -70,10 +69,7 @@ def _progress_counts(queryset, group_field):
             n_mandatory_done=Count("id", filter=Q(mandatory=True) & ~Q(status=OPEN)),
         )
     )
-    return {
-        r[group_field]: Progress(r["n_done"], r["n_mandatory_done"], r["n_mandatory"], r["n_total"])
-        for r in rows
-    }
+    return {r[group_field]: Progress(r["n_done"], r["n_mandatory_done"], r["n_mandatory"], r["n_total"]) for r in rows}
 
 
 @dataclass
@@ -96,9 +92,7 @@ def project_phases(*, project: Project, with_activities=True) -> list[PhaseView]
         current.is_current = True
     activities = list(Activity.objects.filter(project=project).order_by("phase__order", "order"))
     by_activity = (
-        _progress_counts(ChecklistItem.objects.filter(project=project), "activity_id")
-        if with_activities
-        else {}
+        _progress_counts(ChecklistItem.objects.filter(project=project), "activity_id") if with_activities else {}
     )
     grouped = defaultdict(list)
     for a in activities:
@@ -160,9 +154,7 @@ def assessments_table(*, project: Project):
     from .models import Criterion
 
     assessments = list(
-        CriterionAssessment.objects.filter(phase__project=project)
-        .select_related("phase")
-        .order_by("phase__order")
+        CriterionAssessment.objects.filter(phase__project=project).select_related("phase").order_by("phase__order")
     )
     phases = []
     for a in assessments:
@@ -190,9 +182,7 @@ def decorate_project_list(projects, user):
     ids = [p.pk for p in projects]
     if not ids:
         return
-    phases = Phase.objects.filter(project_id__in=ids, completed_at__isnull=True).order_by(
-        "project_id", "order"
-    )
+    phases = Phase.objects.filter(project_id__in=ids, completed_at__isnull=True).order_by("project_id", "order")
     current = {}
     for ph in phases:
         current.setdefault(ph.project_id, ph)

@@ -26,6 +26,7 @@ from .models import (
     Process,
     ProcessTemplate,
 )
+from .signals import process_started
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ALLOWED_ATTACHMENT_TYPES = {
@@ -62,10 +63,7 @@ def template_load(*, text: str, source: str, by: User | None = None) -> tuple[Pr
         if existing.sha256 == digest:
             return existing, False
         raise ValidationError(
-            _(
-                "%(source)s: version %(version)s of “%(key)s” is already loaded with other content. "
-                "Raise the version."
-            )
+            _("%(source)s: version %(version)s of “%(key)s” is already loaded with other content. Raise the version.")
             % {"source": source, "version": definition["version"], "key": definition["key"]}
         )
     newest = ProcessTemplate.objects.filter(key=definition["key"]).order_by("-version").first()
@@ -146,6 +144,7 @@ def process_start(*, project: Project, template: ProcessTemplate, by: User) -> P
     ChecklistItem.objects.bulk_create(items)
     # bulk_create skips simple-history; record the creation once per item so the history is complete.
     ChecklistItem.history.bulk_history_create(items, default_user=by, default_date=timezone.now())
+    process_started.send(sender=Process, process=process, by=by)
     return process
 
 
@@ -177,9 +176,7 @@ def item_set_not_applicable(*, item: ChecklistItem, by: User, reason: str) -> Ch
     _require(by, "phases.change_item", item)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(
-            {"reason": _("Say why the item does not apply. The reason is kept on the project.")}
-        )
+        raise ValidationError({"reason": _("Say why the item does not apply. The reason is kept on the project.")})
     item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
     item.status = ChecklistItem.Status.NOT_APPLICABLE
     item.not_applicable_reason = reason
@@ -189,18 +186,12 @@ def item_set_not_applicable(*, item: ChecklistItem, by: User, reason: str) -> Ch
 
 
 @transaction.atomic
-def item_plan(
-    *, item: ChecklistItem, by: User, assignee: User | None, due_date: date | None
-) -> ChecklistItem:
+def item_plan(*, item: ChecklistItem, by: User, assignee: User | None, due_date: date | None) -> ChecklistItem:
     """Assign an item to a member of the project and set its deadline (owner and manager)."""
     _require(by, "phases.plan_item", item)
     if assignee is not None and not (project_roles(assignee, item.project_id) & WORKING_ROLES):
         raise ValidationError(
-            {
-                "assignee": _(
-                    "The responsible person must be the owner, the manager or a working group member."
-                )
-            }
+            {"assignee": _("The responsible person must be the owner, the manager or a working group member.")}
         )
     item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
     item.assignee, item.due_date = assignee, due_date

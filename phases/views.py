@@ -60,18 +60,14 @@ def _activity_context(request, project, activity):
 
 @login_required
 def activity_detail(request, project_id, activity_id):
-    project, activity = get_object_for(
-        request.user, project_id, Activity.objects.select_related("phase"), activity_id
-    )
+    project, activity = get_object_for(request.user, project_id, Activity.objects.select_related("phase"), activity_id)
     return render(request, "phases/activity.html", _activity_context(request, project, activity))
 
 
 @login_required
 @require_POST
 def item_toggle(request, project_id, item_id):
-    project, item = get_object_for(
-        request.user, project_id, ChecklistItem.objects.all(), item_id, "phases.change_item"
-    )
+    project, item = get_object_for(request.user, project_id, ChecklistItem.objects.all(), item_id, "phases.change_item")
     done = request.POST.get("done") == "1"
     services.item_set_done(item=item, by=request.user, done=done)
     if request.htmx:
@@ -83,9 +79,7 @@ def item_toggle(request, project_id, item_id):
     return redirect(reverse("phases:activity", args=[project.pk, item.activity_id]) + f"#item-{item.pk}")
 
 
-def _item_page(
-    request, project, item, *, plan_form=None, na_form=None, comment_form=None, file_form=None, status=200
-):
+def _item_page(request, project, item, *, plan_form=None, na_form=None, comment_form=None, file_form=None, status=200):
     item = selectors.item_detail(item_id=item.pk, project=project)
     return render(
         request,
@@ -96,9 +90,7 @@ def _item_page(
             "activity": item.activity,
             "phase": item.phase,
             "plan_form": plan_form
-            or ItemPlanForm(
-                project=project, initial={"assignee": item.assignee_id, "due_date": item.due_date}
-            ),
+            or ItemPlanForm(project=project, initial={"assignee": item.assignee_id, "due_date": item.due_date}),
             "na_form": na_form or NotApplicableForm(initial={"reason": item.not_applicable_reason}),
             "comment_form": comment_form or CommentForm(),
             "file_form": file_form or AttachmentForm(),
@@ -231,9 +223,7 @@ def _gate_page(request, project, phase, *, form=None, override_form=None, error=
 def phase_complete(request, project_id, phase_id):
     project, phase = get_object_for(request.user, project_id, Phase.objects.all(), phase_id)
     user = request.user
-    if not (
-        user.has_perm("phases.complete_phase", project) or user.has_perm("phases.override_gate", project)
-    ):
+    if not (user.has_perm("phases.complete_phase", project) or user.has_perm("phases.override_gate", project)):
         raise PermissionDenied
     if phase.is_completed:
         messages.info(request, _("This phase was completed already."))
@@ -267,9 +257,7 @@ def phase_override(request, project_id, phase_id):
             )  # fmt: skip
         except ValidationError as exc:
             return _gate_page(request, project, phase, override_form=form, error=exc.messages, status=400)
-        messages.success(
-            request, _("The phase “%(phase)s” is completed by override.") % {"phase": phase.name}
-        )
+        messages.success(request, _("The phase “%(phase)s” is completed by override.") % {"phase": phase.name})
         return redirect("phases:overview", project_id=project.pk)
     return _gate_page(request, project, phase, override_form=form, status=400)
 
@@ -298,8 +286,7 @@ def template_list(request):
                 if created:
                     messages.success(
                         request,
-                        _("Version %(v)s of “%(name)s” was loaded.")
-                        % {"v": template.version, "name": template.name},
+                        _("Version %(v)s of “%(name)s” was loaded.") % {"v": template.version, "name": template.name},
                     )
                 else:
                     messages.info(request, _("This version was loaded already; nothing changed."))

@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from . import extensions
+
 
 def navigation(request):
     """What the top bar may show: only the entries this person may use."""
@@ -13,5 +15,6 @@ def navigation(request):
             "hr": user.has_perm("projects.view_hr_reports"),
             "admin": user.is_staff,
             "templates": user.has_perm("phases.view_templates"),
+            "items": [item for item in (fn(request) for _, fn in extensions.NAV_ITEMS) if item],
         },
     }

@@ -76,3 +76,18 @@ def demo_preparer(fn):
     if fn not in DEMO_PREPARERS:
         DEMO_PREPARERS.append(fn)
     return fn
+
+
+NAV_ITEMS: list[tuple[int, Any]] = []
+
+
+def nav_item(order):
+    """fn(request) -> {"label", "url", "count", "active"} or None: an entry in the top bar."""
+
+    def register(fn):
+        if fn not in [f for _, f in NAV_ITEMS]:
+            NAV_ITEMS.append((order, fn))
+            NAV_ITEMS.sort(key=lambda p: p[0])
+        return fn
+
+    return register

@@ -123,9 +123,7 @@ class OrgUnit(models.Model):
         verbose_name = _("organisation unit")
         verbose_name_plural = _("organisation units")
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="orgunit_unique_name_in_parent")
-        ]
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="orgunit_unique_name_in_parent")]
 
     def __str__(self):
         return self.name
@@ -240,9 +238,7 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         ordering = ["user__full_name", "role"]
-        constraints = [
-            models.UniqueConstraint(fields=["project", "user", "role"], name="membership_unique_role")
-        ]
+        constraints = [models.UniqueConstraint(fields=["project", "user", "role"], name="membership_unique_role")]
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()}"

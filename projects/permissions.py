@@ -64,9 +64,6 @@ def is_unit_leader(user):
 is_owner = has_project_role(Role.OWNER)
 is_owner_or_manager = has_project_role(Role.OWNER, Role.MANAGER)
 is_representative = has_project_role(Role.SAFETY_REP, Role.UNION_REP)
-can_sign = has_project_role(
-    Role.SAFETY_REP, Role.UNION_REP, Role.OH_SERVICE, Role.AMU, Role.OWNER, Role.MANAGER
-)
 sees_sensitive = has_project_role(Role.OWNER, Role.MANAGER, Role.SAFETY_REP, Role.UNION_REP) | is_coordinator
 
 
@@ -83,6 +80,12 @@ WORKING_ROLES = frozenset({Role.OWNER, Role.MANAGER, Role.MEMBER})
 def is_working_assignee(user, item):
     """The person an item is assigned to, if they work in the project (representatives and observers read)."""
     return item.assignee_id == user.pk and bool(project_roles(user, item.project_id) & WORKING_ROLES)
+
+
+@rules.predicate
+def holds_required_role(user, step):
+    """Holds, in the step's project, a role whose sign-off the step requires."""
+    return bool(project_roles(user, step.project_id) & set(step.required_roles))
 
 
 # Projects and their members.
@@ -106,7 +109,7 @@ rules.add_perm("phases.override_gate", is_coordinator)
 rules.add_perm("phases.manage_templates", is_coordinator)
 rules.add_perm("phases.manage_room_catalogue", is_coordinator)
 # Participation.
-rules.add_perm("participation.sign_step", can_sign)
+rules.add_perm("participation.sign_step", holds_required_role)
 rules.add_perm("participation.manage_plan", is_owner_or_manager)
 # Evaluation and HMS.
 rules.add_perm("evaluation.view_sensitive_measures", sees_sensitive)

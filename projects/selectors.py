@@ -33,11 +33,7 @@ def project_units(*, project: Project) -> list[OrgUnit]:
 
 
 def unit_choices() -> QuerySet[OrgUnit]:
-    return (
-        OrgUnit.objects.filter(kind=OrgUnit.Kind.UNIT)
-        .select_related("parent")
-        .order_by("parent__name", "name")
-    )
+    return OrgUnit.objects.filter(kind=OrgUnit.Kind.UNIT).select_related("parent").order_by("parent__name", "name")
 
 
 def users_for_choice() -> QuerySet[User]:

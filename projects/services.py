@@ -92,8 +92,7 @@ def membership_add(*, project: Project, user: User, role: str, by: User, _check_
         _check_owner_rights(project=project, by=by, role=role)
     if Membership.objects.filter(project=project, user=user, role=role).exists():
         raise ValidationError(
-            _("%(person)s already has the role %(role)s in this project.")
-            % {"person": user, "role": Role(role).label}
+            _("%(person)s already has the role %(role)s in this project.") % {"person": user, "role": Role(role).label}
         )
     membership = Membership(project=project, user=user, role=role)
     membership.full_clean(validate_unique=False)
@@ -113,9 +112,7 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
     _check_owner_rights(project=project, by=by, role=membership.role)
     _check_owner_rights(project=project, by=by, role=role)
     if membership.role == Role.OWNER and _owners_left(project, membership) == 0:
-        raise ValidationError(
-            _("The project must have at least one owner. Give someone else the owner role first.")
-        )
+        raise ValidationError(_("The project must have at least one owner. Give someone else the owner role first."))
     if Membership.objects.filter(project=project, user=membership.user_id, role=role).exists():
         raise ValidationError(
             _("%(person)s already has the role %(role)s in this project.")
@@ -131,22 +128,16 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     project = _lock(membership.project)
     _check_owner_rights(project=project, by=by, role=membership.role)
     if membership.role == Role.OWNER and _owners_left(project, membership) == 0:
-        raise ValidationError(
-            _("The last project owner cannot be removed. Give someone else the owner role first.")
-        )
+        raise ValidationError(_("The last project owner cannot be removed. Give someone else the owner role first."))
     _with_history_user(membership, by).delete()
 
 
 @transaction.atomic
-def user_invite(
-    *, email: str, full_name: str, by: User, request=None, project: Project | None = None
-) -> User:
+def user_invite(*, email: str, full_name: str, by: User, request=None, project: Project | None = None) -> User:
     """Create an account for a new person and e-mail a link for choosing a password."""
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
-            {"email": _("A person with this e-mail address already exists. Add them instead.")}
-        )
+        raise ValidationError({"email": _("A person with this e-mail address already exists. Add them instead.")})
     user = User(email=email, full_name=full_name)
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
@@ -158,9 +149,7 @@ def user_invite(
 
 
 @transaction.atomic
-def membership_invite(
-    *, project: Project, email: str, full_name: str, role: str, by: User, request=None
-) -> Membership:
+def membership_invite(*, project: Project, email: str, full_name: str, role: str, by: User, request=None) -> Membership:
     """Invite a new person by e-mail and give them a role in the project, or neither."""
     user = user_invite(email=email, full_name=full_name, by=by, request=request, project=project)
     return membership_add(project=project, user=user, role=role, by=by)

@@ -69,9 +69,7 @@ def project_create(request):
         owner = data.pop("owner", None)
         options = {name: data.pop(name) for name in extensions.CREATE_FIELDS if name in data}
         try:
-            project = services.project_create(
-                by=request.user, owner=owner, units=units, options=options, **data
-            )
+            project = services.project_create(by=request.user, owner=owner, units=units, options=options, **data)
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:
@@ -106,9 +104,7 @@ def project_edit(request, project_id):
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "units"}
         try:
-            services.project_update(
-                project=project, by=request.user, units=form.cleaned_data["units"], **data
-            )
+            services.project_update(project=project, by=request.user, units=form.cleaned_data["units"], **data)
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:
@@ -207,9 +203,7 @@ def member_change_role(request, project_id, membership_id):
     form = MemberRoleForm(request.POST or None, initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_change_role(
-                membership=membership, role=form.cleaned_data["role"], by=request.user
-            )
+            services.membership_change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:

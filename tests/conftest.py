@@ -39,6 +39,13 @@ def mini_template(db):
 
 
 @pytest.fixture
+def steps_template(db):
+    from phases.services import template_load_file
+
+    return template_load_file(path=Path(__file__).resolve().parent / "participation" / "mini_steps.toml")[0]
+
+
+@pytest.fixture
 def bergen_template(db):
     from phases.services import template_load_file
 

@@ -41,9 +41,7 @@ class OrgUnitFactory(factory.django.DjangoModelFactory):
         lambda: OrgUnit.objects.get_or_create(
             name="Avdeling",
             kind=OrgUnit.Kind.DEPARTMENT,
-            parent=OrgUnit.objects.get_or_create(name="Kommune", kind=OrgUnit.Kind.MUNICIPALITY, parent=None)[
-                0
-            ],
+            parent=OrgUnit.objects.get_or_create(name="Kommune", kind=OrgUnit.Kind.MUNICIPALITY, parent=None)[0],
         )[0]
     )
 

@@ -4,6 +4,8 @@ Add a URL with one line in ROWS. `project_page` reads: anonymous users go to log
 the project get 404, people who see it get `ok` when they may do the action and 403 otherwise.
 """
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -99,6 +101,24 @@ ROWS = [
     ("phase override", P("phases:override", "phase"), "post", project_page(ok=400, allowed=("coordinator",))),
     ("process templates", U("phases:templates"), "get", logged_in(403, coordinator=200)),
     ("process template", U("phases:template", "template"), "get", logged_in(403, coordinator=200)),
+    # Participation. The step requires the safety rep and the union rep.
+    ("approvals inbox", U("participation:inbox"), "get", logged_in(200)),
+    ("participation", P("participation:plan"), "get", project_page()),
+    ("step", P("participation:step", "step"), "get", project_page()),
+    ("step sign", P("participation:sign", "step"), "post", project_page(ok=400, allowed=("safety_rep", "union_rep"))),
+    ("step edit", P("participation:step_edit", "step"), "get", OM(200)),
+    ("meeting create", P("participation:meeting_create"), "get", OM(200)),
+    ("meeting", P("participation:meeting", "meeting"), "get", project_page()),
+    ("meeting edit", P("participation:meeting_edit", "meeting"), "get", OM(200)),
+    ("meeting file upload", P("participation:meeting_attachment", "meeting"), "post", OM(400)),
+    ("meeting file", P("participation:meeting_file", "meeting_file"), "get", project_page()),
+    ("protocol generate", P("participation:protocol_generate"), "post", OM(302)),
+    (
+        "protocol",
+        _named("participation:protocol", lambda w: reverse("participation:protocol", args=[w["project"].pk, 1])),
+        "get",
+        project_page(),
+    ),
     ("settings", U("settings"), "get", logged_in(200)),
     ("language switch", U("set_language"), "get", everyone(405)),
     ("log in", U("login"), "get", everyone(302, anonymous=200)),
@@ -109,13 +129,16 @@ ROWS = [
 
 
 @pytest.fixture
-def world(db, mini_template):
+def world(db, steps_template):
+    from django.core.files.base import ContentFile
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from participation import services as participation_services
+    from participation.models import ProtocolDocument
     from phases import services as phase_services
 
     project = ProjectFactory()
-    w = {"project": project, "template": mini_template}
+    w = {"project": project, "template": steps_template}
     for role in MEMBER_ROLES:
         m = MembershipFactory(project=project, role=role)
         w[role] = m.user
@@ -126,13 +149,29 @@ def world(db, mini_template):
     w["coordinator"] = coordinator()
     w["hr"] = hr_adviser()
     w["staff"] = UserFactory(is_staff=True)
-    phase_services.process_start(project=project, template=mini_template, by=w["owner"])
+    phase_services.process_start(project=project, template=steps_template, by=w["owner"])
     w["phase"] = project.phases.get(order=1)
     w["activity"] = w["phase"].activities.get(key="goals")
     w["item"] = w["activity"].items.get(key="workshop")
     phase_services.item_plan(item=w["item"], by=w["owner"], assignee=w["member"], due_date=None)
     upload = SimpleUploadedFile("notat.txt", b"Referat fra verkstedet", content_type="text/plain")
     w["attachment"] = phase_services.attachment_add(item=w["item"], by=w["owner"], upload=upload)
+    w["step"] = project.participation_steps.get(key="mandate-consultation")
+    w["meeting"] = participation_services.meeting_save(
+        project=project,
+        by=w["owner"],
+        type="consultation",
+        title="Drøftingsmøte",
+        held_on=date(2027, 1, 10),
+        steps=[w["step"]],
+    )
+    upload = SimpleUploadedFile("referat.txt", b"Referat", content_type="text/plain")
+    w["meeting_file"] = participation_services.meeting_attachment_add(
+        meeting=w["meeting"], by=w["owner"], upload=upload
+    )
+    # A stored protocol to download (the matrix tests access, not rendering: that has tests of its own).
+    doc = ProtocolDocument(project=project, version=1, sha256="0" * 64, size=8, generated_by=w["owner"])
+    doc.file.save("protocol.pdf", ContentFile(b"%PDF-1.7"), save=True)
     return w
 
 

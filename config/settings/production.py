@@ -11,9 +11,7 @@ try:
     SECRET_KEY = env("SECRET_KEY")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 except ImproperlyConfigured as exc:
-    raise ImproperlyConfigured(
-        f"Production needs SECRET_KEY and ALLOWED_HOSTS in the environment: {exc}"
-    ) from exc
+    raise ImproperlyConfigured(f"Production needs SECRET_KEY and ALLOWED_HOSTS in the environment: {exc}") from exc
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production needs ALLOWED_HOSTS in the environment.")
 if SECRET_KEY.startswith("insecure") or len(SECRET_KEY) < 50:

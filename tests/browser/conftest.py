@@ -40,9 +40,7 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(
-        base_url=live_server.url, locale="nb-NO", viewport={"width": 1280, "height": 900}
-    )
+    context = chromium.new_context(base_url=live_server.url, locale="nb-NO", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

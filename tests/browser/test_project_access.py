@@ -50,9 +50,7 @@ def test_owner_creates_project_adds_safety_rep_and_outsider_gets_404(page, live_
     page.get_by_role("button", name="Legg til medlem").click()
     expect(page.get_by_role("status")).to_contain_text("Siri Verne er lagt til som verneombud")
     check_accessibility(page, "members")
-    assert Membership.objects.filter(
-        project=project, user__email="siri@example.no", role=Role.SAFETY_REP
-    ).exists()
+    assert Membership.objects.filter(project=project, user__email="siri@example.no", role=Role.SAFETY_REP).exists()
 
     page.get_by_role("link", name="Historikk").click()
     expect(page.get_by_text("Medlem: Siri Verne")).to_be_visible()

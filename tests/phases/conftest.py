@@ -21,8 +21,4 @@ def owner(project):
 
 
 def item(project, key):
-    return (
-        project.phases.get(order=1).items.get(key=key)
-        if key != "moved"
-        else project.phases.get(order=2).items.get()
-    )
+    return project.phases.get(order=1).items.get(key=key) if key != "moved" else project.phases.get(order=2).items.get()

@@ -132,9 +132,7 @@ def test_assignee_must_be_a_member(client, project, owner):
     outsider = member(ProjectFactory(), Role.OWNER)
     it = item(project, "workshop")
     client.force_login(owner)
-    response = client.post(
-        reverse("phases:item_plan", args=[project.pk, it.pk]), {"plan-assignee": outsider.pk}
-    )
+    response = client.post(reverse("phases:item_plan", args=[project.pk, it.pk]), {"plan-assignee": outsider.pk})
     assert response.status_code == 400
     it.refresh_from_db()
     assert it.assignee is None
@@ -171,12 +169,8 @@ def test_history_shows_tick_untick_not_applicable_and_reassignment(client, proje
 def test_comment_is_added_and_shown(client, project, owner):
     it = item(project, "workshop")
     client.force_login(owner)
-    client.post(
-        reverse("phases:item_comment", args=[project.pk, it.pk]), {"comment-text": "Booket rom 3. mars"}
-    )
-    assert (
-        "Booket rom 3. mars" in client.get(reverse("phases:item", args=[project.pk, it.pk])).content.decode()
-    )
+    client.post(reverse("phases:item_comment", args=[project.pk, it.pk]), {"comment-text": "Booket rom 3. mars"})
+    assert "Booket rom 3. mars" in client.get(reverse("phases:item", args=[project.pk, it.pk])).content.decode()
 
 
 def upload(client, project, it, name, content):

@@ -45,11 +45,7 @@ def test_creating_a_project_in_the_browser_form_picks_the_template(client, mini_
 
 
 def test_a_new_template_version_leaves_running_projects_unchanged(project):
-    new = (
-        MINI_TEMPLATE.read_text()
-        .replace("version = 1", "version = 2")
-        .replace("Hold verksted", "Hold stormøte")
-    )
+    new = MINI_TEMPLATE.read_text().replace("version = 1", "version = 2").replace("Hold verksted", "Hold stormøte")
     template_load(text=new, source="mini.toml")
     items = list(ChecklistItem.objects.filter(project=project).values_list("text_nb", flat=True))
     assert "Hold verksted" in items

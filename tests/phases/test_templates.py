@@ -78,7 +78,6 @@ def test_unknown_role_is_refused_with_key_path():
             ('due = { from = "start", days = 10 }', 'due = { from = "lunch", days = 10 }'),
             "'lunch' is not one of",
         ),
-        (('required_roles = ["union_rep", "safety_rep"]', 'required_roles = ["owner"]'), "required_roles[0]"),
         (('key = "mini"', 'key = "Mini Prosess"'), "key: 'Mini Prosess' is not a key"),
         (('track = "internal"', 'track = "internal"\n  colour = "red"'), "colour: is not a known key"),
     ],
@@ -151,9 +150,7 @@ def test_coordinator_uploads_a_new_version(client, mini_template):
 
 def test_upload_of_a_bad_file_shows_the_problem_and_loads_nothing(client):
     client.force_login(coordinator())
-    upload = SimpleUploadedFile(
-        "feil.toml", MINI.replace('owner_role = "manager"', 'owner_role = "boss"').encode()
-    )
+    upload = SimpleUploadedFile("feil.toml", MINI.replace('owner_role = "manager"', 'owner_role = "boss"').encode())
     response = client.post(reverse("phases:templates"), {"file": upload})
     assert response.status_code == 400
     assert "feil.toml" in response.content.decode()
@@ -164,3 +161,10 @@ def test_upload_of_a_bad_file_shows_the_problem_and_loads_nothing(client):
 def test_others_cannot_see_templates(client):
     client.force_login(UserFactory())
     assert client.get(reverse("phases:templates")).status_code == 403
+
+
+def test_a_step_may_only_require_signing_roles():
+    text = (MINI_TEMPLATE.parent.parent / "participation" / "mini_steps.toml").read_text(encoding="utf-8")
+    with pytest.raises(TemplateError) as exc:
+        parse_template(text.replace('required_roles = ["union_rep"]', 'required_roles = ["owner"]'), source="s.toml")
+    assert "phases[1].activities[0].participation_steps[0].required_roles[0]: 'owner' is not one of" in str(exc.value)

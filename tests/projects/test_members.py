@@ -19,9 +19,7 @@ def owner(project):
 
 
 def add(client, project, user, role):
-    return client.post(
-        reverse("projects:member_add", args=[project.pk]), {"add-user": user.pk, "add-role": role}
-    )
+    return client.post(reverse("projects:member_add", args=[project.pk]), {"add-user": user.pk, "add-role": role})
 
 
 def test_owner_adds_safety_rep(client, project, owner):
@@ -117,9 +115,7 @@ def test_invited_person_sets_password_and_logs_in(client, project, owner, django
     )
     assert response.status_code == 302
     assert (
-        client.post(
-            reverse("login"), {"username": "vera@example.no", "password": "Langt-og-trygt-1234"}
-        ).status_code
+        client.post(reverse("login"), {"username": "vera@example.no", "password": "Langt-og-trygt-1234"}).status_code
         == 302
     )
     assert client.get(project.get_absolute_url()).status_code == 200
@@ -145,9 +141,7 @@ def test_owner_changes_role(client, project, owner):
     person = member(project, Role.MEMBER)
     membership = Membership.objects.get(user=person)
     client.force_login(owner)
-    response = client.post(
-        reverse("projects:member_role", args=[project.pk, membership.pk]), {"role": Role.UNION_REP}
-    )
+    response = client.post(reverse("projects:member_role", args=[project.pk, membership.pk]), {"role": Role.UNION_REP})
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.role == Role.UNION_REP
@@ -165,9 +159,7 @@ def test_last_owner_cannot_be_removed(client, project, owner):
 def test_last_owner_cannot_lose_owner_role(client, project, owner):
     membership = Membership.objects.get(user=owner)
     client.force_login(owner)
-    response = client.post(
-        reverse("projects:member_role", args=[project.pk, membership.pk]), {"role": "member"}
-    )
+    response = client.post(reverse("projects:member_role", args=[project.pk, membership.pk]), {"role": "member"})
     assert response.status_code == 400
     membership.refresh_from_db()
     assert membership.role == Role.OWNER

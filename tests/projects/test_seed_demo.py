@@ -48,8 +48,5 @@ def test_demo_users_log_in_with_the_readme_password(client):
     assert DEMO_PASSWORD in readme
     for user in User.objects.all():
         assert user.email in readme
-        assert (
-            client.post("/account/login/", {"username": user.email, "password": DEMO_PASSWORD}).status_code
-            == 302
-        )
+        assert client.post("/account/login/", {"username": user.email, "password": DEMO_PASSWORD}).status_code == 302
         client.logout()

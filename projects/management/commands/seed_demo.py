@@ -23,6 +23,7 @@ USERS = [
     ("verneombud@demo.kommune.no", "Siri Verne", (), False),
     ("tillitsvalgt@demo.kommune.no", "Tor Tillit", (), False),
     ("bht@demo.kommune.no", "Berit Helse", (), False),
+    ("amu@demo.kommune.no", "Arne Utvalg", (), False),
     ("medlem@demo.kommune.no", "Mona Medlem", (), False),
     ("koordinator@demo.kommune.no", "Knut Koordinator", (COORDINATOR_GROUP,), False),
     ("hr@demo.kommune.no", "Hanne HR", (HR_GROUP,), False),
@@ -71,7 +72,11 @@ PROJECTS = [
         150,
         None,
         "eier@demo.kommune.no",
-        [("verneombud@demo.kommune.no", Role.SAFETY_REP), ("tillitsvalgt@demo.kommune.no", Role.UNION_REP)],
+        [
+            ("verneombud@demo.kommune.no", Role.SAFETY_REP),
+            ("tillitsvalgt@demo.kommune.no", Role.UNION_REP),
+            ("bht@demo.kommune.no", Role.OH_SERVICE),
+        ],
     ),
     (
         "2025/2040",
@@ -83,7 +88,13 @@ PROJECTS = [
         -60,
         -55,
         "prosjektleder@demo.kommune.no",
-        [("eier@demo.kommune.no", Role.VIEWER), ("verneombud@demo.kommune.no", Role.SAFETY_REP)],
+        [
+            ("eier@demo.kommune.no", Role.VIEWER),
+            ("verneombud@demo.kommune.no", Role.SAFETY_REP),
+            ("tillitsvalgt@demo.kommune.no", Role.UNION_REP),
+            ("bht@demo.kommune.no", Role.OH_SERVICE),
+            ("amu@demo.kommune.no", Role.AMU),
+        ],
     ),
     (
         "2025/1500",
@@ -95,7 +106,13 @@ PROJECTS = [
         -320,
         -310,
         "leder2@demo.kommune.no",
-        [("tillitsvalgt@demo.kommune.no", Role.UNION_REP), ("medlem@demo.kommune.no", Role.MEMBER)],
+        [
+            ("tillitsvalgt@demo.kommune.no", Role.UNION_REP),
+            ("verneombud@demo.kommune.no", Role.SAFETY_REP),
+            ("bht@demo.kommune.no", Role.OH_SERVICE),
+            ("amu@demo.kommune.no", Role.AMU),
+            ("medlem@demo.kommune.no", Role.MEMBER),
+        ],
     ),
     (
         "2026/1100",
@@ -113,9 +130,7 @@ PROJECTS = [
 
 
 class Command(BaseCommand):
-    help = (
-        "Create demo users, an organisation and five projects. Safe to run again: nothing existing changes."
-    )
+    help = "Create demo users, an organisation and five projects. Safe to run again: nothing existing changes."
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -166,9 +181,7 @@ class Command(BaseCommand):
                 kind=kind,
                 units=[units[u] for u in unit_names],
                 headcount=heads,
-                address="Rådhusgaten 10, 5014 Bergen"
-                if kind == Project.Kind.REBUILD
-                else "Kronstad, 5063 Bergen",
+                address="Rådhusgaten 10, 5014 Bergen" if kind == Project.Kind.REBUILD else "Kronstad, 5063 Bergen",
                 start_date=_offset(today, start),
                 planned_move_in=_offset(today, move_in),
                 actual_move_in=_offset(today, actual) if actual is not None else None,

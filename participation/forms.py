@@ -1,0 +1,119 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects.forms import DateInput
+from projects.models import User
+
+from .models import Meeting, SignOff, Step
+
+
+class _Helper:
+    def _helper(self):
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class StepChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class MeetingForm(_Helper, forms.ModelForm):
+    participants = PeopleField(
+        label=_("Participants"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    steps = StepChoiceField(
+        label=_("Participation steps"),
+        queryset=Step.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The minutes become part of what is signed for these steps."),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["type", "title", "held_on", "participants", "other_participants", "agenda", "minutes", "decisions",
+                  "steps"]  # fmt: skip
+        widgets = {
+            "held_on": DateInput(),
+            "other_participants": forms.Textarea(attrs={"rows": 2}),
+            "agenda": forms.Textarea(attrs={"rows": 3}),
+            "minutes": forms.Textarea(attrs={"rows": 6}),
+            "decisions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = (
+            User.objects.filter(memberships__project=project).distinct().order_by("full_name")
+        )
+        self.fields["steps"].queryset = Step.objects.filter(project=project).order_by(
+            "activity__phase__order", "activity__order", "id"
+        )
+        self._helper()
+
+
+class StepForm(_Helper, forms.Form):
+    summary = forms.CharField(
+        label=_("Summary"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_("What is presented to the representatives and what they confirm by signing."),
+    )
+    meetings = forms.ModelMultipleChoiceField(
+        label=_("Meetings"),
+        queryset=Meeting.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meetings"].queryset = Meeting.objects.filter(project=project).order_by("-held_on")
+        self._helper()
+
+
+class SignOffForm(_Helper, forms.Form):
+    decision = forms.ChoiceField(label=_("Your decision"), choices=SignOff.Decision.choices, widget=forms.RadioSelect)
+    text = forms.CharField(
+        label=_("Remarks or objection"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required with remarks or an objection. An objection is printed in every protocol."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I have read the content above and understand that my sign-off cannot be changed afterwards.")
+    )
+
+    def __init__(self, *args, roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if len(roles) > 1:
+            self.fields["role"] = forms.ChoiceField(label=_("Sign as"), choices=roles)
+        self._helper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") and data["decision"] != SignOff.Decision.APPROVED and not data.get("text", "").strip():
+            self.add_error("text", _("Write your remarks or the objection that goes into the protocol."))
+        return data
+
+
+class MeetingFileForm(_Helper, forms.Form):
+    prefix = "file"
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, text or CSV; at most 10 MB."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper()

@@ -1,0 +1,129 @@
+"""How participation plugs into projects and phases: tab, overview panel, gate, inbox link, history, demo."""
+
+from datetime import timedelta
+
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from phases import gates
+from phases.signals import process_started
+from projects import extensions
+from projects.history import register_source
+from projects.selectors import project_members
+
+from . import roles, selectors, services
+from .models import Meeting, MeetingAttachment, ProtocolDocument, SignOff, Step
+
+extensions.tab("participation", _("Participation"), "participation:plan", 20)
+gates.register_blocker(selectors.phase_blockers)
+
+
+@receiver(process_started)
+def _create_steps(sender, process, by, **kwargs):
+    services.steps_create(project=process.project, by=by)
+
+
+@extensions.nav_item(20)
+def _inbox_link(request):
+    user = request.user
+    if not user.memberships.filter(role__in=selectors.SIGNING_ROLES).exists():
+        return None
+    count = selectors.inbox_count(user=user)
+    return {
+        "label": _("For approval"),
+        "url": reverse("participation:inbox"),
+        "count": count,
+        "count_label": _("waiting"),
+        "active": request.resolver_match is not None and request.resolver_match.view_name == "participation:inbox",
+    }
+
+
+@extensions.overview_panel(20)
+def _overview_panel(request, project):
+    steps = selectors.project_steps(project=project)
+    plan = roles.participation_plan(project_members(project=project))
+    objections = [(v, s) for v in steps for s in v.objections]
+    waiting = [v for v in steps if not v.complete]
+    if not steps and not roles.gaps(plan):
+        return None
+    return {
+        "template": "participation/_overview_panel.html",
+        "gaps": roles.gaps(plan),
+        "objections": objections,
+        "waiting": waiting,
+    }
+
+
+register_source(
+    lambda p: Step.history.filter(project_id=p.pk).select_related("history_user"),
+    lambda r: str(_("Participation step: %(step)s") % {"step": r.name_nb}),
+    show_created=False,
+)
+register_source(
+    lambda p: SignOff.history.filter(step__project_id=p.pk).select_related("history_user", "step", "signer"),
+    lambda r: str(
+        _("Sign-off on “%(step)s”: %(decision)s") % {"step": r.step.name_nb, "decision": r.get_decision_display()}
+    ),
+)
+register_source(
+    lambda p: Meeting.history.filter(project_id=p.pk).select_related("history_user"),
+    lambda r: str(_("Meeting: %(title)s") % {"title": r.title}),
+)
+register_source(
+    lambda p: MeetingAttachment.history.filter(meeting__project_id=p.pk).select_related("history_user"),
+    lambda r: str(_("Meeting file: %(name)s") % {"name": r.original_name}),
+)
+register_source(
+    lambda p: ProtocolDocument.history.filter(project_id=p.pk).select_related("history_user"),
+    lambda r: str(_("Participation protocol, version %(v)s") % {"v": r.version}),
+)
+
+
+@extensions.demo_seeder(5)
+def _seed_demo_signoffs(projects, users):
+    """Sign the steps of the phases the demo projects have completed (phases' seeder completes them next)."""
+    from phases.hooks import DEMO_PROGRESS
+
+    for case, (completed, _share) in DEMO_PROGRESS.items():
+        project = projects.get(case)
+        if project is None:
+            continue
+        holders = {}
+        for m in project.memberships.select_related("user"):
+            holders.setdefault(m.role, m.user)
+        for n, step in enumerate(Step.objects.filter(project=project, activity__phase__order__lte=completed)):
+            for role in step.required_roles:
+                decision, text = ("approved_with_remarks", "Husk universell utforming.") if n == 1 else ("approved", "")
+                services.signoff_record(step=step, by=holders[role], role=role, decision=decision, text=text)
+
+
+@extensions.demo_seeder(20)
+def _seed_demo_participation(projects, users):
+    """Meetings and sign-offs in the first demo project, with one objection on record."""
+    project = projects.get("2026/1001")
+    if project is None:
+        return
+    owner = users["eier@demo.kommune.no"]
+    steps = {s.key: s for s in Step.objects.filter(project=project)}
+    first = next(iter(steps.values()), None)
+    if first is None:
+        return
+    start = project.start_date
+    info = services.meeting_save(
+        project=project, by=owner, type=Meeting.Type.INFORMATION, title="Informasjonsmøte om prosjektet",
+        held_on=start + timedelta(days=7), agenda="1. Bakgrunn\n2. Mål og mandat\n3. Veien videre",
+        minutes="Prosjekteier orienterte om bakgrunn, mål og framdrift. Spørsmål om garderober og oppbevaring.",
+        decisions="Neste møte er drøftingsmøte om mandatet.",
+        participants=[users["verneombud@demo.kommune.no"], users["tillitsvalgt@demo.kommune.no"]],
+        steps=[first],
+    )  # fmt: skip
+    services.step_update(
+        step=first, by=owner, summary="Ansatte og tillitsvalgte er informert om prosjektstart, mål og mandat.",
+        meetings=[info],
+    )  # fmt: skip
+    services.signoff_record(step=first, by=users["verneombud@demo.kommune.no"], decision="approved")
+    services.signoff_record(
+        step=first, by=users["tillitsvalgt@demo.kommune.no"], decision="objection",
+        text="Vi mener at ansatte med behov for skjerming ikke er godt nok ivaretatt i planene.",
+    )  # fmt: skip

@@ -1,0 +1,156 @@
+"""Reads for participation: where each step stands, what waits for whom, what changed since a sign-off."""
+
+import difflib
+import json
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from projects.models import Membership, Project, Role, User
+
+from .models import Meeting, SignOff, Step
+
+SIGNING_ROLES = (Role.SAFETY_REP, Role.UNION_REP, Role.OH_SERVICE, Role.AMU)
+
+
+@dataclass
+class RoleStatus:
+    role: str
+    label: str
+    current: SignOff | None = None  # a sign-off of the current version, if any
+    outdated: SignOff | None = None  # the newest sign-off of an earlier version, if no current one
+
+    @property
+    def met(self):
+        return self.current is not None
+
+
+@dataclass
+class StepView:
+    step: Step
+    roles: list[RoleStatus] = field(default_factory=list)
+
+    @property
+    def complete(self):
+        return all(r.met for r in self.roles)
+
+    @property
+    def objections(self):
+        return [s for s in self.step.signoffs.all() if s.is_objection]
+
+
+def _steps_queryset():
+    return Step.objects.select_related("activity__phase", "project").prefetch_related(
+        Prefetch("signoffs", queryset=SignOff.objects.select_related("signer").order_by("signed_at", "id"))
+    )
+
+
+def step_view(step: Step) -> StepView:
+    view = StepView(step)
+    signoffs = list(step.signoffs.all())
+    for role in step.required_roles:
+        status = RoleStatus(role, Role(role).label)
+        for s in signoffs:
+            if s.role != role:
+                continue
+            if s.step_version == step.version:
+                status.current = s
+            else:
+                status.outdated = s
+        view.roles.append(status)
+    return view
+
+
+def project_steps(*, project: Project) -> list[StepView]:
+    return [step_view(s) for s in _steps_queryset().filter(project=project)]
+
+
+def step_for_page(*, project: Project, step_id: int) -> StepView:
+    step = (
+        _steps_queryset()
+        .prefetch_related(
+            Prefetch("meetings", queryset=Meeting.objects.prefetch_related("attachments").order_by("held_on"))
+        )
+        .get(pk=step_id, project=project)
+    )
+    return step_view(step)
+
+
+def meetings_of(*, project: Project):
+    return list(Meeting.objects.filter(project=project).prefetch_related("steps").order_by("-held_on", "-id"))
+
+
+def phase_blockers(phase) -> list[str]:
+    """Required sign-offs missing or outdated on the steps of this phase's activities."""
+    out = []
+    for view in (step_view(s) for s in _steps_queryset().filter(activity__phase=phase)):
+        for r in view.roles:
+            if r.met:
+                continue
+            if r.outdated:
+                text = _("Sign-off from %(role)s is outdated: “%(step)s” changed and needs signing again")
+            else:
+                text = _("Sign-off from %(role)s missing: “%(step)s”")
+            out.append(text % {"role": r.label.lower(), "step": view.step.name})
+    return out
+
+
+def inbox(*, user: User):
+    """Steps that wait for this person's sign-off across their projects, oldest first, and the steps they
+    signed (with outdated ones marked). Only projects where they hold a signing role are read."""
+    held = {}
+    for m in Membership.objects.filter(user=user, role__in=SIGNING_ROLES):
+        held.setdefault(m.project_id, set()).add(m.role)
+    if not held:
+        return [], []
+    waiting, signed = [], []
+    steps = _steps_queryset().filter(project_id__in=held).order_by("version_at", "id")
+    for view in (step_view(s) for s in steps):
+        mine = held[view.step.project_id] & set(view.step.required_roles)
+        if not mine:
+            continue
+        open_roles = [r for r in view.roles if r.role in mine and not r.met]
+        my_signoffs = [s for s in view.step.signoffs.all() if s.signer_id == user.pk]
+        if open_roles:
+            previous = next((r.outdated for r in open_roles if r.outdated and r.outdated.signer_id == user.pk), None)
+            waiting.append((view, open_roles, previous, changes_since(previous, view.step) if previous else []))
+        elif my_signoffs:
+            signed.append((view, my_signoffs[-1]))
+    signed.sort(key=lambda pair: pair[1].signed_at, reverse=True)
+    return waiting, signed
+
+
+def inbox_count(*, user: User) -> int:
+    return len(inbox(user=user)[0])
+
+
+def changes_since(signoff: SignOff, step: Step) -> list[tuple[str, str]]:
+    """Line differences between what was signed and the step's content now: [("+" or "-", line)]."""
+    from .services import step_content
+
+    before = _readable(signoff.content)
+    after = _readable(step_content(step))
+    out = []
+    for line in difflib.unified_diff(before, after, lineterm="", n=0):
+        if line.startswith(("---", "+++", "@@")):
+            continue
+        out.append((line[0], line[1:]))
+    return out
+
+
+def _readable(content: str) -> list[str]:
+    """The signed JSON as labelled lines, so a change reads as text rather than JSON."""
+    data = json.loads(content)
+    lines = [f"{_('Summary')}: {line}" for line in data.get("summary", "").splitlines() if line.strip()]
+    for m in data.get("meetings", []):
+        head = f"{m['date']} {m['title']}"
+        lines.append(f"{_('Meeting')}: {head}")
+        for name, label in (
+            ("agenda", _("Agenda")),
+            ("minutes", _("Minutes")),
+            ("decisions", _("Decisions")),
+        ):
+            lines += [f"{head} · {label}: {line}" for line in m.get(name, "").splitlines() if line.strip()]
+        lines += [f"{head} · {_('File')}: {a['name']} ({a['sha256'][:12]})" for a in m.get("attachments", [])]
+    return lines

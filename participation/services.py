@@ -1,0 +1,205 @@
+"""Writes for participation: steps and their content, meetings, sign-offs and the protocol PDF."""
+
+import hashlib
+import json
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from phases.models import Activity
+from phases.services import ALLOWED_ATTACHMENT_TYPES, _check_upload
+from projects.models import Project, User
+from projects.permissions import project_roles
+
+from .models import Meeting, MeetingAttachment, ProtocolDocument, SignOff, Step
+
+
+def _as(obj, by):
+    obj._history_user = by
+    return obj
+
+
+def step_content(step: Step) -> str:
+    """The text a sign-off approves: the step, its summary and every linked meeting, as canonical JSON."""
+    meetings = []
+    for m in step.meetings.order_by("held_on", "id").prefetch_related("attachments"):
+        meetings.append(
+            {
+                "type": m.type,
+                "title": m.title,
+                "date": m.held_on.isoformat(),
+                "agenda": m.agenda,
+                "minutes": m.minutes,
+                "decisions": m.decisions,
+                "attachments": [{"name": a.original_name, "sha256": a.sha256} for a in m.attachments.all()],
+            }
+        )
+    content = {
+        "step": step.key,
+        "name": step.name_nb,
+        "description": step.description_nb,
+        "summary": step.summary,
+        "meetings": meetings,
+    }
+    return json.dumps(content, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def step_refresh(*, step: Step, by: User | None) -> Step:
+    """Recompute the content hash; a changed content makes a new version, outdating earlier sign-offs."""
+    digest = _hash(step_content(step))
+    if digest != step.content_hash:
+        if step.content_hash:
+            step.version += 1
+            step.version_at = timezone.now()
+        step.content_hash = digest
+        _as(step, by).save()
+    return step
+
+
+def steps_create(*, project: Project, by: User) -> list[Step]:
+    """Create the participation steps the project's process template names on its activities."""
+    steps = []
+    for activity in Activity.objects.filter(project=project).order_by("phase__order", "order"):
+        for spec in activity.participation_steps:
+            step = Step(
+                project=project, activity=activity, key=spec["key"], kind=spec["kind"],
+                name_nb=spec["name"]["nb"], name_en=spec["name"]["en"],
+                description_nb=spec["description"]["nb"], description_en=spec["description"]["en"],
+                required_roles=list(spec["required_roles"]),
+            )  # fmt: skip
+            step.content_hash = _hash(step_content_unsaved(step))
+            _as(step, by).save()
+            steps.append(step)
+    return steps
+
+
+def step_content_unsaved(step: Step) -> str:
+    content = {
+        "step": step.key, "name": step.name_nb, "description": step.description_nb, "summary": step.summary,
+        "meetings": [],
+    }  # fmt: skip
+    return json.dumps(content, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+def _require_manage(by, project):
+    if not by.has_perm("participation.manage_plan", project):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def step_update(*, step: Step, by: User, summary: str, meetings) -> Step:
+    _require_manage(by, step.project)
+    step = Step.objects.select_for_update().get(pk=step.pk)
+    if any(m.project_id != step.project_id for m in meetings):
+        raise ValidationError({"meetings": _("Only meetings of this project can be linked.")})
+    step.summary = summary.strip()
+    step.meetings.set(meetings)
+    return step_refresh(step=step, by=by)
+
+
+@transaction.atomic
+def meeting_save(*, project: Project, by: User, meeting: Meeting | None = None, participants=(), steps=(), **fields):
+    """Create or change a meeting. Steps it is linked to (before or after) get a new version if their
+    content changes as a result."""
+    _require_manage(by, project)
+    if any(s.project_id != project.pk for s in steps):
+        raise ValidationError({"steps": _("Only steps of this project can be linked.")})
+    before = set(meeting.steps.values_list("pk", flat=True)) if meeting else set()
+    meeting = meeting or Meeting(project=project, created_by=by)
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.full_clean(exclude=["created_by", "project"])
+    _as(meeting, by).save()
+    meeting.participants.set(participants)
+    meeting.steps.set(steps)
+    for step in Step.objects.select_for_update().filter(pk__in=before | {s.pk for s in steps}):
+        step_refresh(step=step, by=by)
+    return meeting
+
+
+@transaction.atomic
+def meeting_attachment_add(*, meeting: Meeting, by: User, upload) -> MeetingAttachment:
+    _require_manage(by, meeting.project)
+    suffix = _check_upload(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = _as(
+        MeetingAttachment(
+            meeting=meeting, original_name=upload.name[:255], size=upload.size, sha256=digest.hexdigest(),
+            content_type=_content_type(suffix), uploaded_by=by,
+        ),
+        by,
+    )  # fmt: skip
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    for step in Step.objects.select_for_update().filter(meetings=meeting):
+        step_refresh(step=step, by=by)
+    return attachment
+
+
+def _content_type(suffix):
+    import mimetypes
+
+    assert suffix in ALLOWED_ATTACHMENT_TYPES
+    return mimetypes.types_map.get(suffix, "application/octet-stream")
+
+
+@transaction.atomic
+def signoff_record(*, step: Step, by: User, decision: str, text: str = "", role: str | None = None) -> SignOff:
+    """Record a representative's decision on the step's current version. Only a holder of a required role
+    signs, once per version; remarks and objections need their text."""
+    step = Step.objects.select_for_update().get(pk=step.pk)
+    held = [r for r in step.required_roles if r in project_roles(by, step.project_id)]
+    if not held:
+        raise PermissionDenied(_("Only a holder of a role whose sign-off the step requires can sign it."))
+    if role is None:
+        signed = set(step.signoffs.filter(step_version=step.version, signer=by).values_list("role", flat=True))
+        role = next((r for r in held if r not in signed), held[0])
+    if role not in held:
+        raise PermissionDenied(_("You do not hold that role in this project."))
+    if decision not in SignOff.Decision.values:
+        raise ValidationError({"decision": _("Choose approve, approve with remarks, or objection.")})
+    text = (text or "").strip()
+    if decision != SignOff.Decision.APPROVED and not text:
+        raise ValidationError({"text": _("Write your remarks or the objection that goes into the protocol.")})
+    if SignOff.objects.filter(step=step, step_version=step.version, signer=by, role=role).exists():
+        raise ValidationError(_("You have already signed this version of the step."))
+    content = step_content(step)
+    signoff = SignOff(
+        step=step, step_version=step.version, role=role, signer=by, decision=decision, text=text,
+        content=content, content_hash=_hash(content),
+    )  # fmt: skip
+    if signoff.content_hash != step.content_hash:
+        # The stored hash is stale (a change that skipped step_refresh): refresh first, sign what is shown.
+        raise ValidationError(_("The content changed while you were reading. Open the step again."))
+    _as(signoff, by).save()
+    return signoff
+
+
+@transaction.atomic
+def protocol_generate(*, project: Project, by: User, request=None) -> ProtocolDocument:
+    """Render the participation protocol as PDF/A-2a and store it as a new version with its SHA-256."""
+    from .pdf import render_protocol
+
+    _require_manage(by, project)
+    Project.objects.select_for_update().get(pk=project.pk)
+    version = (ProtocolDocument.objects.filter(project=project).aggregate(v=Max("version"))["v"] or 0) + 1
+    generated_at = timezone.now()
+    pdf = render_protocol(project=project, version=version, generated_at=generated_at, by=by)
+    doc = ProtocolDocument(
+        project=project, version=version, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf),
+        generated_at=generated_at, generated_by=by,
+    )  # fmt: skip
+    doc.file.save(f"medvirkningsprotokoll-{project.pk}-v{version}.pdf", ContentFile(pdf), save=False)
+    _as(doc, by).save()
+    return doc

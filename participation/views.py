@@ -1,0 +1,253 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from projects.models import Role
+from projects.permissions import get_object_for, get_project_for, project_roles
+from projects.selectors import project_members
+from projects.views import _form_errors_from
+
+from . import roles, selectors, services
+from .forms import MeetingFileForm, MeetingForm, SignOffForm, StepForm
+from .models import Meeting, MeetingAttachment, ProtocolDocument, Step
+
+
+@login_required
+def plan(request, project_id):
+    project = get_project_for(request.user, project_id)
+    members = project_members(project=project)
+    participation_plan = roles.participation_plan(members)
+    return render(
+        request,
+        "participation/plan.html",
+        {
+            "project": project,
+            "plan": participation_plan,
+            "gaps": roles.gaps(participation_plan),
+            "steps": selectors.project_steps(project=project),
+            "meetings": selectors.meetings_of(project=project),
+            "protocols": list(ProtocolDocument.objects.filter(project=project).select_related("generated_by")),
+            "can_manage": request.user.has_perm("participation.manage_plan", project),
+            "tab": "participation",
+        },
+    )
+
+
+def _sign_roles(user, step):
+    held = project_roles(user, step.project_id)
+    return [(r, Role(r).label) for r in step.required_roles if r in held]
+
+
+def _step_page(request, project, step_id, *, form=None, status=200):
+    view = selectors.step_for_page(project=project, step_id=step_id)
+    sign_roles = _sign_roles(request.user, view.step)
+    already = {
+        s.role
+        for s in view.step.signoffs.all()
+        if s.signer_id == request.user.pk and s.step_version == view.step.version
+    }
+    open_roles = [(r, label) for r, label in sign_roles if r not in already]
+    return render(
+        request,
+        "participation/step.html",
+        {
+            "project": project,
+            "view": view,
+            "step": view.step,
+            "form": form or SignOffForm(roles=open_roles),
+            "open_roles": open_roles,
+            "can_sign": bool(open_roles),
+            "signed_this_version": bool(sign_roles) and not open_roles,
+            "can_manage": request.user.has_perm("participation.manage_plan", project),
+            "content": services.step_content(view.step),
+            "tab": "participation",
+        },
+        status=status,
+    )
+
+
+@login_required
+def step_detail(request, project_id, step_id):
+    project, step = get_object_for(request.user, project_id, Step.objects.all(), step_id)
+    return _step_page(request, project, step.pk)
+
+
+@login_required
+@require_POST
+def step_sign(request, project_id, step_id):
+    project, step = get_object_for(request.user, project_id, Step.objects.all(), step_id, "participation.sign_step")
+    held = _sign_roles(request.user, step)
+    form = SignOffForm(request.POST, roles=held)
+    if form.is_valid():
+        try:
+            services.signoff_record(
+                step=step,
+                by=request.user,
+                decision=form.cleaned_data["decision"],
+                text=form.cleaned_data["text"],
+                role=form.cleaned_data.get("role") or None,
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("Your sign-off is recorded."))
+            return redirect("participation:step", project_id=project.pk, step_id=step.pk)
+    return _step_page(request, project, step.pk, form=form, status=400)
+
+
+@login_required
+def step_edit(request, project_id, step_id):
+    project, step = get_object_for(request.user, project_id, Step.objects.all(), step_id)
+    if not request.user.has_perm("participation.manage_plan", project):
+        raise PermissionDenied
+    form = StepForm(
+        request.POST or None,
+        project=project,
+        initial={"summary": step.summary, "meetings": list(step.meetings.values_list("pk", flat=True))},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            before = step.version
+            step = services.step_update(step=step, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            if step.version != before:
+                messages.warning(
+                    request,
+                    _("The content changed: earlier sign-offs are now outdated and the step needs signing again."),
+                )
+            else:
+                messages.success(request, _("The step was saved."))
+            return redirect("participation:step", project_id=project.pk, step_id=step.pk)
+    return render(
+        request,
+        "participation/step_edit.html",
+        {"project": project, "step": step, "form": form, "tab": "participation"},
+        status=400 if form.errors else 200,
+    )
+
+
+def _meeting_form_page(request, project, meeting=None):
+    form = MeetingForm(request.POST or None, instance=meeting, project=project)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            meeting = services.meeting_save(
+                project=project,
+                by=request.user,
+                meeting=meeting,
+                participants=data.pop("participants"),
+                steps=data.pop("steps"),
+                **data,
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("The meeting was saved."))
+            return redirect("participation:meeting", project_id=project.pk, meeting_id=meeting.pk)
+    return render(
+        request,
+        "participation/meeting_form.html",
+        {"project": project, "meeting": meeting, "form": form, "tab": "participation"},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def meeting_create(request, project_id):
+    project = get_project_for(request.user, project_id, "participation.manage_plan")
+    return _meeting_form_page(request, project)
+
+
+@login_required
+def meeting_edit(request, project_id, meeting_id):
+    project, meeting = get_object_for(request.user, project_id, Meeting.objects.all(), meeting_id)
+    if not request.user.has_perm("participation.manage_plan", project):
+        raise PermissionDenied
+    return _meeting_form_page(request, project, meeting)
+
+
+@login_required
+def meeting_detail(request, project_id, meeting_id, file_form=None, status=200):
+    project, meeting = get_object_for(
+        request.user,
+        project_id,
+        Meeting.objects.prefetch_related("participants", "steps", "attachments__uploaded_by"),
+        meeting_id,
+    )
+    return render(
+        request,
+        "participation/meeting.html",
+        {
+            "project": project,
+            "meeting": meeting,
+            "file_form": file_form or MeetingFileForm(),
+            "can_manage": request.user.has_perm("participation.manage_plan", project),
+            "tab": "participation",
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def meeting_attachment(request, project_id, meeting_id):
+    project, meeting = get_object_for(request.user, project_id, Meeting.objects.all(), meeting_id)
+    if not request.user.has_perm("participation.manage_plan", project):
+        raise PermissionDenied
+    form = MeetingFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.meeting_attachment_add(meeting=meeting, by=request.user, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("The file was attached."))
+            return redirect("participation:meeting", project_id=project.pk, meeting_id=meeting.pk)
+    return meeting_detail(request, project_id, meeting_id, file_form=form, status=400)
+
+
+@login_required
+def meeting_file(request, project_id, file_id):
+    project = get_project_for(request.user, project_id)
+    try:
+        attachment = MeetingAttachment.objects.get(pk=file_id, meeting__project=project)
+    except MeetingAttachment.DoesNotExist:
+        raise Http404 from None
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def protocol_generate(request, project_id):
+    project = get_project_for(request.user, project_id, "participation.manage_plan")
+    doc = services.protocol_generate(project=project, by=request.user)
+    messages.success(request, _("Version %(v)s of the participation protocol was generated.") % {"v": doc.version})
+    return redirect("participation:plan", project_id=project.pk)
+
+
+@login_required
+def protocol_download(request, project_id, version):
+    project = get_project_for(request.user, project_id)
+    try:
+        doc = ProtocolDocument.objects.get(project=project, version=version)
+    except ProtocolDocument.DoesNotExist:
+        raise Http404 from None
+    return FileResponse(
+        doc.file.open("rb"), as_attachment=False, filename=f"medvirkningsprotokoll-v{doc.version}.pdf",
+        content_type="application/pdf",
+    )  # fmt: skip
+
+
+@login_required
+def inbox(request):
+    waiting, signed = selectors.inbox(user=request.user)
+    return render(request, "participation/inbox.html", {"waiting": waiting, "signed": signed})
