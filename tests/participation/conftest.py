@@ -1,0 +1,23 @@
+import datetime
+
+import pytest
+
+from phases import services as phase_services
+from projects.models import Role
+from tests.factories import ProjectFactory, member
+
+
+@pytest.fixture
+def project(steps_template):
+    project = ProjectFactory(name="Økonomi flytter", start_date=datetime.date(2027, 1, 4))
+    project.owner = member(project, Role.OWNER, full_name="Kari Eier")
+    project.safety_rep = member(project, Role.SAFETY_REP, full_name="Siri Verne")
+    project.union_rep = member(project, Role.UNION_REP, full_name="Tor Tillit")
+    project.oh = member(project, Role.OH_SERVICE, full_name="Berit Helse")
+    phase_services.process_start(project=project, template=steps_template, by=project.owner)
+    return project
+
+
+@pytest.fixture
+def step(project):
+    return project.participation_steps.get(key="mandate-consultation")

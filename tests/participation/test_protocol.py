@@ -1,0 +1,74 @@
+import hashlib
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from participation import services
+from participation.models import ProtocolDocument
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(doc):
+    with doc.file.open("rb") as f:
+        data = f.read()
+    reader = PdfReader(io.BytesIO(data))
+    return data, reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_protocol_contains_roles_signoffs_objection_meetings_and_hashes(project, step):
+    services.meeting_save(
+        project=project, by=project.owner, type="consultation", title="Drøftingsmøte om mandatet",
+        held_on="2027-01-12", minutes="Partene drøftet rammen.", steps=[step],
+    )  # fmt: skip
+    step.refresh_from_db()
+    services.signoff_record(step=step, by=project.safety_rep, decision="approved")
+    services.signoff_record(
+        step=step, by=project.union_rep, decision="objection",
+        text="Tillitsvalgte mener arealrammen er for knapp for enheten.",
+    )  # fmt: skip
+    doc = services.protocol_generate(project=project, by=project.owner)
+    data, reader, text = pdf_text(doc)
+    flat = " ".join(text.split())
+    assert "Medvirkningsprotokoll" in flat
+    assert "Økonomi flytter" in flat
+    assert "Siri Verne" in flat and "Tor Tillit" in flat and "Kari Eier" in flat
+    assert "Tillitsvalgte mener arealrammen er for knapp for enheten." in flat
+    assert "Protokolltilførsel fra Tor Tillit" in flat
+    assert "Drøftingsmøte om mandatet" in flat and "12. januar 2027" in flat
+    assert step.content_hash[:32] in flat.replace(" ", "")
+    assert "Side 1 av" in flat
+    assert "Generert" in flat
+    assert doc.sha256 == hashlib.sha256(data).hexdigest()
+    assert doc.size == len(data)
+
+
+def test_protocol_is_pdf_a_with_norwegian_language(project):
+    doc = services.protocol_generate(project=project, by=project.owner)
+    data, reader, _ = pdf_text(doc)
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "nb"
+    assert "/MarkInfo" in root and root["/MarkInfo"]["/Marked"]
+    assert b"pdfaid:part" in data or b"pdfaid:part" in root["/Metadata"].get_object().get_data()
+
+
+def test_a_new_generation_is_a_new_version_and_old_ones_stay(client, project):
+    first = services.protocol_generate(project=project, by=project.owner)
+    second = services.protocol_generate(project=project, by=project.owner)
+    assert (first.version, second.version) == (1, 2)
+    assert ProtocolDocument.objects.filter(project=project).count() == 2
+    client.force_login(project.safety_rep)
+    for version in (1, 2):
+        response = client.get(reverse("participation:protocol", args=[project.pk, version]))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+
+
+def test_only_owner_or_manager_generates(client, project):
+    client.force_login(project.safety_rep)
+    assert client.post(reverse("participation:protocol_generate", args=[project.pk])).status_code == 403
+    client.force_login(project.owner)
+    assert client.post(reverse("participation:protocol_generate", args=[project.pk])).status_code == 302
+    assert ProtocolDocument.objects.count() == 1
