@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from projects.models import Role
 from projects.permissions import get_object_for, get_project_for, project_roles
 from projects.selectors import project_members
-from projects.views import _form_errors_from
+from projects.views import _form_errors_from, file_download
 
 from . import roles, selectors, services
 from .forms import MeetingFileForm, MeetingForm, SignOffForm, StepForm
@@ -219,10 +219,7 @@ def meeting_file(request, project_id, file_id):
         attachment = MeetingAttachment.objects.get(pk=file_id, meeting__project=project)
     except MeetingAttachment.DoesNotExist:
         raise Http404 from None
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )  # fmt: skip
+    return file_download(attachment.file, attachment.original_name, attachment.content_type)
 
 
 @login_required
@@ -241,10 +238,7 @@ def protocol_download(request, project_id, version):
         doc = ProtocolDocument.objects.get(project=project, version=version)
     except ProtocolDocument.DoesNotExist:
         raise Http404 from None
-    return FileResponse(
-        doc.file.open("rb"), as_attachment=False, filename=f"medvirkningsprotokoll-v{doc.version}.pdf",
-        content_type="application/pdf",
-    )  # fmt: skip
+    return file_download(doc.file, f"medvirkningsprotokoll-v{doc.version}.pdf", "application/pdf", inline=True)
 
 
 @login_required

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from projects.permissions import get_object_for, get_project_for
-from projects.views import _form_errors_from
+from projects.views import _form_errors_from, file_download
 
 from . import selectors, services
 from .definition import TemplateError
@@ -107,76 +107,63 @@ def item_detail(request, project_id, item_id):
     return _item_page(request, project, item)
 
 
-def _item_action(request, project_id, item_id, perm):
-    return get_object_for(request.user, project_id, ChecklistItem.objects.all(), item_id, perm)
-
-
-def _back_to_item(project, item):
-    return redirect("phases:item", project_id=project.pk, item_id=item.pk)
+def _item_form_action(request, project_id, item_id, *, perm, form_name, make_form, act, done):
+    """The shape every item form shares: check access, validate, call the service, or show the errors."""
+    project, item = get_object_for(request.user, project_id, ChecklistItem.objects.all(), item_id, perm)
+    form = make_form(project)
+    if form.is_valid():
+        try:
+            act(item, form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, done)
+            return redirect("phases:item", project_id=project.pk, item_id=item.pk)
+    return _item_page(request, project, item, status=400, **{form_name: form})
 
 
 @login_required
 @require_POST
 def item_plan(request, project_id, item_id):
-    project, item = _item_action(request, project_id, item_id, "phases.plan_item")
-    form = ItemPlanForm(request.POST, project=project)
-    if form.is_valid():
-        try:
-            services.item_plan(item=item, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors_from(exc, form)
-        else:
-            messages.success(request, _("Responsible and deadline were saved."))
-            return _back_to_item(project, item)
-    return _item_page(request, project, item, plan_form=form, status=400)
+    return _item_form_action(
+        request, project_id, item_id, perm="phases.plan_item", form_name="plan_form",
+        make_form=lambda project: ItemPlanForm(request.POST, project=project),
+        act=lambda item, data: services.item_plan(item=item, by=request.user, **data),
+        done=_("Responsible and deadline were saved."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def item_not_applicable(request, project_id, item_id):
-    project, item = _item_action(request, project_id, item_id, "phases.change_item")
-    form = NotApplicableForm(request.POST)
-    if form.is_valid():
-        try:
-            services.item_set_not_applicable(item=item, by=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            _form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The item is marked as not applicable."))
-            return _back_to_item(project, item)
-    return _item_page(request, project, item, na_form=form, status=400)
+    return _item_form_action(
+        request, project_id, item_id, perm="phases.change_item", form_name="na_form",
+        make_form=lambda project: NotApplicableForm(request.POST),
+        act=lambda item, data: services.item_set_not_applicable(item=item, by=request.user, reason=data["reason"]),
+        done=_("The item is marked as not applicable."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def item_comment(request, project_id, item_id):
-    project, item = _item_action(request, project_id, item_id, "phases.change_item")
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.item_comment(item=item, by=request.user, text=form.cleaned_data["text"])
-        except ValidationError as exc:
-            _form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The comment was added."))
-            return _back_to_item(project, item)
-    return _item_page(request, project, item, comment_form=form, status=400)
+    return _item_form_action(
+        request, project_id, item_id, perm="phases.change_item", form_name="comment_form",
+        make_form=lambda project: CommentForm(request.POST),
+        act=lambda item, data: services.item_comment(item=item, by=request.user, text=data["text"]),
+        done=_("The comment was added."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def item_attachment(request, project_id, item_id):
-    project, item = _item_action(request, project_id, item_id, "phases.change_item")
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.attachment_add(item=item, by=request.user, upload=form.cleaned_data["file"])
-        except ValidationError as exc:
-            _form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The file was attached."))
-            return _back_to_item(project, item)
-    return _item_page(request, project, item, file_form=form, status=400)
+    return _item_form_action(
+        request, project_id, item_id, perm="phases.change_item", form_name="file_form",
+        make_form=lambda project: AttachmentForm(request.POST, request.FILES),
+        act=lambda item, data: services.attachment_add(item=item, by=request.user, upload=data["file"]),
+        done=_("The file was attached."),
+    )  # fmt: skip
 
 
 @login_required
@@ -186,12 +173,7 @@ def attachment_download(request, project_id, attachment_id):
         attachment = ItemAttachment.objects.get(pk=attachment_id, item__project=project)
     except ItemAttachment.DoesNotExist:
         raise Http404 from None
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(attachment.file, attachment.original_name, attachment.content_type)
 
 
 def _gate_page(request, project, phase, *, form=None, override_form=None, error=None, status=200):
