@@ -208,3 +208,13 @@ def test_step_of_another_project_is_404(client, project, step, steps_template):
     client.force_login(project.safety_rep)
     assert client.get(reverse("participation:step", args=[project.pk, foreign.pk])).status_code == 404
     assert client.get(reverse("participation:step", args=[other.pk, foreign.pk])).status_code == 404
+
+
+def test_admin_shows_steps_meetings_and_signoffs_read_only(client, project, step):
+    signoff = services.signoff_record(step=step, by=project.safety_rep, decision="approved")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    for name in ("step", "meeting", "signoff", "protocoldocument"):
+        assert client.get(reverse(f"admin:participation_{name}_changelist")).status_code == 200
+    page = client.get(reverse("admin:participation_signoff_change", args=[signoff.pk]))
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
