@@ -8,3 +8,13 @@ document.addEventListener("htmx:configRequest", (event) => {
   const token = document.querySelector("input[name=csrfmiddlewaretoken]");
   if (token) event.detail.headers["X-CSRFToken"] = token.value;
 });
+
+// After an in-place (htmx) form submission, move focus like a page load would: to the error summary if
+// there is one, else to the status message, so screen readers announce the result.
+document.addEventListener("htmx:afterSettle", () => {
+  const target = document.getElementById("form-errors") || document.querySelector("main .messages .alert");
+  if (target) {
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus();
+  }
+});

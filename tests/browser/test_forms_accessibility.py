@@ -25,6 +25,7 @@ def test_owner_works_an_item_records_a_meeting_and_edits_a_step(page, live_serve
 
     log_in(page, "kari@example.no", PASSWORD)
     page.goto(f"/projects/{project.pk}/items/{item.pk}/")
+    page.evaluate("window.noReload = true")  # survives only if the forms below swap in place (htmx)
     assignee = page.locator("#id_plan-assignee")
     assignee.select_option(label=assignee.locator("option", has_text="Mona Medlem").inner_text())
     page.locator("#id_plan-due_date").fill("2027-02-01")
@@ -35,6 +36,7 @@ def test_owner_works_an_item_records_a_meeting_and_edits_a_step(page, live_serve
     expect(page.get_by_text("Workshop holdes på Rådhuset.")).to_be_visible()
     page.get_by_role("button", name="Merk som ikke relevant").click()  # no reason: refused, nothing lost
     expect(page.locator("#form-errors")).to_be_visible()
+    assert page.evaluate("window.noReload === true"), "the item forms reloaded the page instead of swapping in place"
     check_accessibility(page, "item")
 
     page.goto(f"/projects/{project.pk}/participation/meetings/new/")
