@@ -92,7 +92,11 @@ def _seed_demo_signoffs(projects, users):
         holders = {}
         for m in project.memberships.select_related("user"):
             holders.setdefault(m.role, m.user)
+        owner = project.memberships.filter(role="owner").select_related("user").first().user
         for n, step in enumerate(Step.objects.filter(project=project, activity__phase__order__lte=completed)):
+            step = services.step_update(
+                step=step, by=owner, summary=f"Lagt fram og drøftet: {step.name_nb}.", meetings=[]
+            )
             for role in step.required_roles:
                 decision, text = ("approved_with_remarks", "Husk universell utforming.") if n == 1 else ("approved", "")
                 services.signoff_record(step=step, by=holders[role], role=role, decision=decision, text=text)

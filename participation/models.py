@@ -47,6 +47,9 @@ class Step(Bilingual, models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     content_hash = models.CharField(_("SHA-256 of the content"), max_length=64, blank=True)
     version_at = models.DateTimeField(_("this version since"), default=timezone.now)
+    is_prepared = models.BooleanField(
+        _("ready for sign-off"), default=False, help_text=_("It has a summary or a linked meeting to sign.")
+    )
 
     history = HistoricalRecords()
 

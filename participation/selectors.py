@@ -105,12 +105,13 @@ def inbox(*, user: User):
     if not held:
         return [], []
     waiting, signed = [], []
+    # A step waits for sign-off once the owner has prepared it (a summary or a linked meeting).
     steps = _steps_queryset().filter(project_id__in=held).order_by("version_at", "id")
     for view in (step_view(s) for s in steps):
         mine = held[view.step.project_id] & set(view.step.required_roles)
         if not mine:
             continue
-        open_roles = [r for r in view.roles if r.role in mine and not r.met]
+        open_roles = [r for r in view.roles if r.role in mine and not r.met] if view.step.is_prepared else []
         my_signoffs = [s for s in view.step.signoffs.all() if s.signer_id == user.pk]
         if open_roles:
             previous = next((r.outdated for r in open_roles if r.outdated and r.outdated.signer_id == user.pk), None)

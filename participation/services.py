@@ -55,11 +55,13 @@ def _hash(text: str) -> str:
 def step_refresh(*, step: Step, by: User | None) -> Step:
     """Recompute the content hash; a changed content makes a new version, outdating earlier sign-offs."""
     digest = _hash(step_content(step))
-    if digest != step.content_hash:
-        if step.content_hash:
+    prepared = bool(step.summary.strip()) or step.meetings.exists()
+    if digest != step.content_hash or prepared != step.is_prepared:
+        if step.content_hash and digest != step.content_hash:
             step.version += 1
             step.version_at = timezone.now()
         step.content_hash = digest
+        step.is_prepared = prepared
         _as(step, by).save()
     return step
 
@@ -162,6 +164,10 @@ def signoff_record(*, step: Step, by: User, decision: str, text: str = "", role:
     held = [r for r in step.required_roles if r in project_roles(by, step.project_id)]
     if not held:
         raise PermissionDenied(_("Only a holder of a role whose sign-off the step requires can sign it."))
+    if not step.is_prepared:
+        raise ValidationError(
+            _("The step is not ready for sign-off: the owner has not written a summary or linked a meeting yet.")
+        )
     if role is None:
         signed = set(step.signoffs.filter(step_version=step.version, signer=by).values_list("role", flat=True))
         role = next((r for r in held if r not in signed), held[0])

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from participation.models import ProtocolDocument
+from participation.services import step_update
 from phases import services
 from projects.models import Role
 from tests.browser.conftest import check_accessibility, log_in, log_out
@@ -26,6 +27,7 @@ def test_safety_rep_objects_owner_sees_it_and_protocol_prints_it(page, live_serv
     member(project, Role.UNION_REP, full_name="Tor Tillit")
     services.process_start(project=project, template=bergen_template, by=project.memberships.get(role="owner").user)
     step = project.participation_steps.get(key="mandate-consultation")
+    step_update(step=step, by=project.memberships.get(role="owner").user, summary="Utkast til mandat", meetings=[])
 
     log_in(page, "siri@example.no", PASSWORD)
     page.get_by_role("link", name=re.compile("Til godkjenning")).click()

@@ -15,7 +15,16 @@ def project(steps_template):
     project.union_rep = member(project, Role.UNION_REP, full_name="Tor Tillit")
     project.oh = member(project, Role.OH_SERVICE, full_name="Berit Helse")
     phase_services.process_start(project=project, template=steps_template, by=project.owner)
+    prepare_steps(project)
     return project
+
+
+def prepare_steps(project):
+    """The owner writes a summary on every step, so that the steps are ready for sign-off."""
+    from participation import services
+
+    for step in project.participation_steps.all():
+        services.step_update(step=step, by=project.owner, summary=f"Legges fram: {step.name_nb}.", meetings=[])
 
 
 @pytest.fixture

@@ -39,8 +39,9 @@ def test_safety_rep_approves(client, project, step):
     assert response.status_code == 302
     signoff = SignOff.objects.get()
     assert (signoff.signer, signoff.role, signoff.decision) == (project.safety_rep, "safety_rep", "approved")
+    step.refresh_from_db()
     assert signoff.content_hash == step.content_hash
-    assert signoff.step_version == 1
+    assert signoff.step_version == step.version
 
 
 @pytest.mark.parametrize("who", ["owner", "oh"])
@@ -96,9 +97,10 @@ def test_changing_the_content_outdates_the_signoff_and_blocks_the_gate_again(pro
 
     assert phase_blockers(phase) == []  # an objection meets the role's part: it does not veto
 
+    signed_version = step.version
     services.step_update(step=step, by=owner, summary="Ny ramme: 2 500 000 kr", meetings=[])
     step.refresh_from_db()
-    assert step.version == 2
+    assert step.version == signed_version + 1
     blockers = phase_blockers(phase)
     assert any("utdatert" in b and "Drøfting av mandatet" in b for b in blockers)
     with pytest.raises(ValidationError):
@@ -218,3 +220,25 @@ def test_admin_shows_steps_meetings_and_signoffs_read_only(client, project, step
     page = client.get(reverse("admin:participation_signoff_change", args=[signoff.pk]))
     assert page.status_code == 200
     assert b'name="_save"' not in page.content
+
+
+def test_an_unprepared_step_cannot_be_signed_and_waits_for_nobody(client, steps_template):
+    from tests.factories import ProjectFactory
+
+    fresh = ProjectFactory()
+    owner = member(fresh, Role.OWNER)
+    rep = member(fresh, Role.SAFETY_REP)
+    phase_services.process_start(project=fresh, template=steps_template, by=owner)
+    step = fresh.participation_steps.get(key="mandate-consultation")
+    with pytest.raises(ValidationError, match="ikke klar for godkjenning"):
+        services.signoff_record(step=step, by=rep, decision="approved")
+    client.force_login(rep)
+    assert client.get(reverse("participation:inbox")).context["waiting"] == []
+    assert (
+        "ikke klar for godkjenning ennå"
+        in client.get(reverse("participation:step", args=[fresh.pk, step.pk])).content.decode()
+    )
+    services.step_update(step=step, by=owner, summary="Utkast til mandat", meetings=[])
+    assert [v.step.key for v, *_ in client.get(reverse("participation:inbox")).context["waiting"]] == [
+        "mandate-consultation"
+    ]
