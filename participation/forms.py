@@ -83,7 +83,12 @@ class StepForm(_Helper, forms.Form):
 
 
 class SignOffForm(_Helper, forms.Form):
-    decision = forms.ChoiceField(label=_("Your decision"), choices=SignOff.Decision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=SignOff.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a decision.")},
+    )
     text = forms.CharField(
         label=_("Remarks or objection"),
         required=False,
@@ -91,7 +96,8 @@ class SignOffForm(_Helper, forms.Form):
         help_text=_("Required with remarks or an objection. An objection is printed in every protocol."),
     )
     confirm = forms.BooleanField(
-        label=_("I have read the content above and understand that my sign-off cannot be changed afterwards.")
+        label=_("I have read the content above and understand that my sign-off cannot be changed afterwards."),
+        error_messages={"required": _("Confirm that you have read the content.")},
     )
 
     def __init__(self, *args, roles=(), **kwargs):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from phases import gates
 from phases.signals import process_started
 from projects import extensions
-from projects.history import register_source
+from projects.history import register_source, tr
 from projects.selectors import project_members
 
 from . import roles, selectors, services
@@ -44,7 +44,8 @@ def _overview_panel(request, project):
     steps = selectors.project_steps(project=project)
     plan = roles.participation_plan(project_members(project=project))
     objections = [(v, s) for v in steps for s in v.objections]
-    waiting = [v for v in steps if not v.complete]
+    waiting = [v for v in steps if v.step.is_prepared and not v.complete]
+    not_ready = sum(1 for v in steps if not v.step.is_prepared)
     if not steps and not roles.gaps(plan):
         return None
     return {
@@ -52,18 +53,19 @@ def _overview_panel(request, project):
         "gaps": roles.gaps(plan),
         "objections": objections,
         "waiting": waiting,
+        "not_ready": not_ready,
     }
 
 
 register_source(
     lambda p: Step.history.filter(project_id=p.pk).select_related("history_user"),
-    lambda r: str(_("Participation step: %(step)s") % {"step": r.name_nb}),
+    lambda r: str(_("Participation step: %(step)s") % {"step": tr(r, "name")}),
     show_created=False,
 )
 register_source(
     lambda p: SignOff.history.filter(step__project_id=p.pk).select_related("history_user", "step", "signer"),
     lambda r: str(
-        _("Sign-off on “%(step)s”: %(decision)s") % {"step": r.step.name_nb, "decision": r.get_decision_display()}
+        _("Sign-off on “%(step)s”: %(decision)s") % {"step": tr(r.step, "name"), "decision": r.get_decision_display()}
     ),
 )
 register_source(

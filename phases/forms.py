@@ -18,7 +18,9 @@ class _Form(forms.Form):
 
 class ItemPlanForm(_Form):
     prefix = "plan"
-    assignee = PersonChoiceField(label=_("Responsible"), queryset=User.objects.none(), required=False)
+    assignee = PersonChoiceField(
+        label=_("Responsible"), queryset=User.objects.none(), required=False, empty_label=_("Nobody yet")
+    )
     due_date = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
 
     def __init__(self, *args, project, **kwargs):
@@ -61,7 +63,7 @@ class PhaseCompleteForm(_Form):
         for c in Criterion:
             self.fields[f"{c.value}_status"] = forms.ChoiceField(
                 label=c.label,
-                choices=[("", "---------"), *CriterionStatus.choices],
+                choices=[("", _("Choose a status…")), *CriterionStatus.choices],
                 required=require_assessment,
             )
             self.fields[f"{c.value}_comment"] = forms.CharField(

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects import extensions
-from projects.history import register_source
+from projects.history import register_source, tr
 from projects.permissions import project_roles
 
 from . import selectors, services
@@ -61,12 +61,16 @@ def _overview_panel(request, project):
     if not views:
         return None
     today = timezone.localdate()
+    current = selectors.current_phase(views)
     return {
         "template": "phases/_overview_panel.html",
         "phase_views": views,
-        "current": selectors.current_phase(views),
+        "current": current,
         "next_items": selectors.next_items_for(
-            user=request.user, project=project, roles=project_roles(request.user, project)
+            user=request.user,
+            project=project,
+            roles=project_roles(request.user, project),
+            current=current.phase if current else None,
         ),
         "overdue": selectors.overdue_count(project=project, today=today),
         "blockers": selectors.phase_blockers(selectors.current_phase(views).phase)
@@ -78,11 +82,11 @@ def _overview_panel(request, project):
 
 
 def _item_label(record):
-    return str(_("Checklist item: %(item)s") % {"item": record.text_nb})
+    return str(_("Checklist item: %(item)s") % {"item": tr(record, "text")})
 
 
 def _phase_label(record):
-    return str(_("Phase: %(phase)s") % {"phase": record.name_nb})
+    return str(_("Phase: %(phase)s") % {"phase": tr(record, "name")})
 
 
 register_source(
@@ -100,11 +104,11 @@ register_source(
 )
 register_source(
     lambda p: ItemComment.history.filter(item__project_id=p.pk).select_related("history_user", "item"),
-    lambda r: str(_("Comment on “%(item)s”") % {"item": r.item.text_nb}),
+    lambda r: str(_("Comment on “%(item)s”") % {"item": tr(r.item, "text")}),
 )
 register_source(
     lambda p: ItemAttachment.history.filter(item__project_id=p.pk).select_related("history_user", "item"),
-    lambda r: str(_("Attachment %(name)s on “%(item)s”") % {"name": r.original_name, "item": r.item.text_nb}),
+    lambda r: str(_("Attachment %(name)s on “%(item)s”") % {"name": r.original_name, "item": tr(r.item, "text")}),
 )
 register_source(
     lambda p: CriterionAssessment.history.filter(phase__project_id=p.pk).select_related("history_user"),

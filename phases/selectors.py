@@ -132,12 +132,14 @@ def item_detail(*, item_id: int, project: Project) -> ChecklistItem:
     )
 
 
-def next_items_for(*, user: User, project: Project, roles, limit=3) -> list[ChecklistItem]:
-    """The earliest-due open items for this person: assigned to them, and for owner and manager also the
-    items nobody has taken yet. Overdue first (they are the earliest), then by deadline."""
+def next_items_for(*, user: User, project: Project, roles, current=None, limit=3) -> list[ChecklistItem]:
+    """The earliest-due open items for this person in the current phase (and any earlier one): assigned to
+    them, and for owner and manager also the items nobody has taken yet. Overdue first, then by deadline."""
     mine = Q(assignee=user)
     if set(roles) & {Role.OWNER, Role.MANAGER}:
         mine |= Q(assignee__isnull=True)
+    if current is not None:
+        mine &= Q(phase__order__lte=current.order)
     return list(
         ChecklistItem.objects.filter(mine, project=project, status=OPEN)
         .select_related("activity", "phase")

@@ -30,6 +30,7 @@ class ProjectForm(forms.ModelForm):
         queryset=selectors.unit_choices(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The units that move or rebuild."),
+        error_messages={"required": _("Choose at least one unit.")},
     )
 
     class Meta:
@@ -125,12 +126,14 @@ class ProjectEditForm(ProjectForm):
 
 class RoleField(forms.ChoiceField):
     def __init__(self, **kwargs):
-        super().__init__(label=_("Role"), choices=[("", "---------"), *Role.choices], **kwargs)
+        super().__init__(label=_("Role"), choices=[("", _("Choose a role…")), *Role.choices], **kwargs)
 
 
 class MemberAddForm(forms.Form):
     prefix = "add"
-    user = PersonChoiceField(label=_("Person"), queryset=selectors.users_for_choice())
+    user = PersonChoiceField(
+        label=_("Person"), queryset=selectors.users_for_choice(), empty_label=_("Choose a person…")
+    )
     role = RoleField()
 
     def __init__(self, *args, **kwargs):

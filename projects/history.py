@@ -15,6 +15,19 @@ _SOURCES: list[tuple[Callable, Callable, bool]] = []
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
+# Bookkeeping fields that mean nothing to a reader of the history (hashes, ordering keys, copies).
+HIDDEN_FIELDS = {"content_hash", "sha256", "version_at", "is_prepared", "key", "order", "definition", "source",
+                 "content", "file", "size", "content_type"}  # fmt: skip
+
+
+def tr(obj, field):
+    """A bilingual text of a (historical) object in the active language: `field`_en or `field`_nb."""
+    from django.utils.translation import get_language
+
+    if (get_language() or "nb").startswith("en"):
+        return getattr(obj, f"{field}_en", "") or getattr(obj, f"{field}_nb")
+    return getattr(obj, f"{field}_nb")
+
 
 def register_source(rows: Callable, label: Callable, show_created: bool = True):
     """rows(project) -> historical records; label(record) -> what the record is about.
@@ -71,6 +84,7 @@ def _tracked_fields(record):
         f
         for f in record._meta.concrete_fields
         if f.name not in skip
+        and f.name not in HIDDEN_FIELDS
         and not f.name.startswith("history_")
         and not isinstance(f, models.AutoField)
         and not getattr(f, "auto_now_add", False)

@@ -34,7 +34,7 @@ def test_owner_works_an_item_records_a_meeting_and_edits_a_step(page, live_serve
     page.locator("#id_comment-text").fill("Workshop holdes på Rådhuset.")
     page.get_by_role("button", name="Legg til kommentar").click()
     expect(page.get_by_text("Workshop holdes på Rådhuset.")).to_be_visible()
-    page.get_by_role("button", name="Merk som ikke relevant").click()  # no reason: refused, nothing lost
+    page.get_by_role("button", name="Marker som ikke relevant").click()  # no reason: refused, nothing lost
     expect(page.locator("#form-errors")).to_be_visible()
     assert page.evaluate("window.noReload === true"), "the item forms reloaded the page instead of swapping in place"
     check_accessibility(page, "item")

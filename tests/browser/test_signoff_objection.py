@@ -39,7 +39,7 @@ def test_safety_rep_objects_owner_sees_it_and_protocol_prints_it(page, live_serv
     page.get_by_role("radio", name="Protokolltilførsel").check()
     page.get_by_label("Merknad eller protokolltilførsel").fill(OBJECTION)
     page.get_by_label(re.compile("Jeg har lest innholdet")).check()
-    page.get_by_role("button", name="Godkjenn").click()
+    page.get_by_role("button", name="Send beslutningen").click()
     expect(page.get_by_role("status")).to_contain_text("Godkjenningen din er registrert.")
     expect(page.get_by_text("Du har godkjent denne versjonen.")).to_be_visible()
     check_accessibility(page, "step-signed")

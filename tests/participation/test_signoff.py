@@ -242,3 +242,12 @@ def test_an_unprepared_step_cannot_be_signed_and_waits_for_nobody(client, steps_
     assert [v.step.key for v, *_ in client.get(reverse("participation:inbox")).context["waiting"]] == [
         "mandate-consultation"
     ]
+
+
+def test_language_switch_after_a_failed_post_returns_to_the_step_page(client, project, step):
+    client.force_login(project.safety_rep)
+    step_url = reverse("participation:step", args=[project.pk, step.pk])
+    response = client.post(reverse("participation:sign", args=[project.pk, step.pk]), {}, HTTP_REFERER=step_url)
+    assert response.status_code == 400
+    assert f'name="next" value="{step_url}"' in response.content.decode()
+    assert "Velg en beslutning." in response.content.decode()

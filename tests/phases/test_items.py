@@ -220,3 +220,24 @@ def test_attachment_over_10_mb_is_refused(client, project, owner, settings):
     response = upload(client, project, it, "stor.pdf", b"%PDF" + b"0" * (10 * 1024 * 1024))
     assert response.status_code == 400
     assert "større enn 10 MB" in response.content.decode()
+
+
+def test_history_names_items_in_the_active_language(client, project, owner):
+    services.item_set_done(item=item(project, "workshop"), by=owner, done=True)
+    owner.preferred_language = "en"
+    owner.save()
+    client.force_login(owner)
+    html = client.get(reverse("projects:history", args=[project.pk])).content.decode()
+    assert "Checklist item: Hold a workshop" in html
+    assert "Hold verksted" not in html
+
+
+def test_next_steps_come_from_the_current_phase(client, project, owner):
+    import datetime
+
+    # A phase-2 item due before everything in phase 1 still does not crowd out the current phase.
+    services.item_plan(item=item(project, "moved"), by=owner, assignee=None, due_date=datetime.date(2026, 1, 1))
+    client.force_login(owner)
+    page = client.get(project.get_absolute_url())
+    panel = next(p for p in page.context["panels"] if p["template"] == "phases/_overview_panel.html")
+    assert {i.phase.order for i in panel["next_items"]} == {1}
