@@ -5,8 +5,10 @@ import json
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from phases.gates import Blocker
 from projects.models import Membership, Project, Role, User
 
 from .models import Meeting, SignOff, Step
@@ -92,7 +94,8 @@ def phase_blockers(phase) -> list[str]:
                 text = _("Sign-off from %(role)s is outdated: “%(step)s” changed and needs signing again")
             else:
                 text = _("Sign-off from %(role)s missing: “%(step)s”")
-            out.append(text % {"role": r.label.lower(), "step": view.step.name})
+            url = reverse("participation:step", args=[view.step.project_id, view.step.pk])
+            out.append(Blocker(text % {"role": r.label.lower(), "step": view.step.name}, url))
     return out
 
 

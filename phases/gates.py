@@ -4,6 +4,15 @@ function here, so phases never imports them: fn(phase) -> list of texts naming e
 _BLOCKERS = []
 
 
+class Blocker(str):
+    """The text naming one thing that blocks a gate, with the page where it can be settled."""
+
+    def __new__(cls, text, url=None):
+        obj = super().__new__(cls, text)
+        obj.url = url
+        return obj
+
+
 def register_blocker(fn):
     if fn not in _BLOCKERS:
         _BLOCKERS.append(fn)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, F, Min, Prefetch, Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from projects.models import Project, Role, User
@@ -31,7 +32,10 @@ def phase_blockers(phase: Phase) -> list[str]:
         .order_by("activity__order", "order")
     )
     out = [
-        _("Mandatory item not done: “%(item)s” (%(activity)s)") % {"item": i.text, "activity": i.activity.name}
+        gates.Blocker(
+            _("Mandatory item not done: “%(item)s” (%(activity)s)") % {"item": i.text, "activity": i.activity.name},
+            reverse("phases:item", args=[i.project_id, i.pk]),
+        )
         for i in open_mandatory
     ]
     return out + gates.external_blockers(phase)

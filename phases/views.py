@@ -29,6 +29,7 @@ from .models import Activity, ChecklistItem, ItemAttachment, Phase, ProcessTempl
 def phases_overview(request, project_id):
     project = get_project_for(request.user, project_id)
     views = selectors.project_phases(project=project)
+    current = selectors.current_phase(views)
     phases_, rows = selectors.assessments_table(project=project)
     return render(
         request,
@@ -36,7 +37,8 @@ def phases_overview(request, project_id):
         {
             "project": project,
             "phase_views": views,
-            "current": selectors.current_phase(views),
+            "current": current,
+            "current_blockers": selectors.phase_blockers(current.phase) if current else [],
             "assessment_phases": phases_,
             "assessment_rows": rows,
             "today": timezone.localdate(),

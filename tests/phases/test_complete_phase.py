@@ -38,6 +38,7 @@ def test_gate_page_lists_what_blocks(client, project, owner):
     assert "Hold verksted" in html
     assert "Økonomisk ramme" in html
     assert "Studietur" not in html  # not mandatory
+    assert f'href="{reverse("phases:item", args=[project.pk, item(project, "workshop").pk])}"' in html
 
 
 def test_owner_completes_phase_with_assessment(client, project, owner):

@@ -46,7 +46,7 @@ def test_project_overview_queries_are_fixed(client, project, django_assert_max_n
 
 def test_phases_page_queries_are_fixed(client, project, django_assert_max_num_queries):
     client.force_login(project.owner)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         assert client.get(reverse("phases:overview", args=[project.pk])).status_code == 200
 
 
