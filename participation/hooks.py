@@ -112,7 +112,7 @@ def _seed_demo_participation(projects, users):
         return
     owner = users["eier@demo.kommune.no"]
     steps = {s.key: s for s in Step.objects.filter(project=project)}
-    first = next(iter(steps.values()), None)
+    first = steps.get("start-information") or next(iter(steps.values()), None)
     if first is None:
         return
     start = project.start_date
@@ -133,3 +133,25 @@ def _seed_demo_participation(projects, users):
         step=first, by=users["tillitsvalgt@demo.kommune.no"], decision="objection",
         text="Vi mener at ansatte med behov for skjerming ikke er godt nok ivaretatt i planene.",
     )  # fmt: skip
+    # Steps prepared by the owner and waiting in the representatives' inbox ("Til godkjenning").
+    consultation = steps.get("mandate-consultation")
+    if consultation is not None:
+        meeting = services.meeting_save(
+            project=project, by=owner, type=Meeting.Type.CONSULTATION, title="Drøftingsmøte om mandatet",
+            held_on=start + timedelta(days=21), agenda="1. Utkast til mandat\n2. Økonomisk ramme\n3. Milepæler",
+            minutes="Utkastet ble gjennomgått. Tillitsvalgte ba om at garderobeløsningen tas inn i kravene.",
+            decisions="Garderobeløsning tas inn som leveransekrav.",
+            participants=[users["verneombud@demo.kommune.no"], users["tillitsvalgt@demo.kommune.no"]],
+            steps=[consultation],
+        )  # fmt: skip
+        services.step_update(
+            step=consultation, by=owner, meetings=[meeting],
+            summary="Mandatet med økonomisk ramme på 2 500 000 kr, milepæler og roller legges fram til godkjenning.",
+        )  # fmt: skip
+    second = projects.get("2026/1002")
+    floor = Step.objects.filter(project=second, key="floor-plan-consultation").first() if second else None
+    if floor is not None:
+        services.step_update(
+            step=floor, by=users["eier@demo.kommune.no"], meetings=[],
+            summary="Planløsning og møbleringsplan (tegning datert i fase 2) legges fram for drøfting.",
+        )  # fmt: skip
