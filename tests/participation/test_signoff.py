@@ -193,6 +193,8 @@ def test_person_holding_two_required_roles_signs_for_each(project, step):
 def test_step_page_shows_content_and_sign_form_to_holders(client, project, step):
     client.force_login(project.union_rep)
     html = client.get(reverse("participation:step", args=[project.pk, step.pk])).content.decode()
+    assert "<title>Drøfting av mandatet – Økonomi flytter – Prosessguiden</title>" in html
+    assert html.count('id="signoffs-heading"') == 1
     assert "Mandatet drøftes." in html
     assert step.content_hash in html
     assert "kan ikke endres eller slettes" in html
