@@ -56,6 +56,7 @@ class MeetingForm(_Helper, forms.ModelForm):
         self.fields["participants"].queryset = (
             User.objects.filter(memberships__project=project).distinct().order_by("full_name")
         )
+        self.fields["type"].choices = [("", _("Choose a type of meeting…")), *Meeting.Type.choices]
         self.fields["steps"].queryset = Step.objects.filter(project=project).order_by(
             "activity__phase__order", "activity__order", "id"
         )
