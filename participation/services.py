@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phases.models import Activity
-from phases.services import ALLOWED_ATTACHMENT_TYPES, _check_upload
+from phases.services import upload_check, upload_content_type
 from projects.models import Project, User
 from projects.permissions import project_roles
 
@@ -26,7 +26,8 @@ def _as(obj, by):
 def step_content(step: Step) -> str:
     """The text a sign-off approves: the step, its summary and every linked meeting, as canonical JSON."""
     meetings = []
-    for m in step.meetings.order_by("held_on", "id").prefetch_related("attachments"):
+    linked = step.meetings.order_by("held_on", "id").prefetch_related("attachments") if step.pk else []
+    for m in linked:
         meetings.append(
             {
                 "type": m.type,
@@ -77,18 +78,10 @@ def steps_create(*, project: Project, by: User) -> list[Step]:
                 description_nb=spec["description"]["nb"], description_en=spec["description"]["en"],
                 required_roles=list(spec["required_roles"]),
             )  # fmt: skip
-            step.content_hash = _hash(step_content_unsaved(step))
+            step.content_hash = _hash(step_content(step))
             _as(step, by).save()
             steps.append(step)
     return steps
-
-
-def step_content_unsaved(step: Step) -> str:
-    content = {
-        "step": step.key, "name": step.name_nb, "description": step.description_nb, "summary": step.summary,
-        "meetings": [],
-    }  # fmt: skip
-    return json.dumps(content, ensure_ascii=False, indent=1, sort_keys=True)
 
 
 def _require_manage(by, project):
@@ -130,7 +123,7 @@ def meeting_save(*, project: Project, by: User, meeting: Meeting | None = None, 
 @transaction.atomic
 def meeting_attachment_add(*, meeting: Meeting, by: User, upload) -> MeetingAttachment:
     _require_manage(by, meeting.project)
-    suffix = _check_upload(upload)
+    suffix = upload_check(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -138,7 +131,7 @@ def meeting_attachment_add(*, meeting: Meeting, by: User, upload) -> MeetingAtta
     attachment = _as(
         MeetingAttachment(
             meeting=meeting, original_name=upload.name[:255], size=upload.size, sha256=digest.hexdigest(),
-            content_type=_content_type(suffix), uploaded_by=by,
+            content_type=upload_content_type(suffix), uploaded_by=by,
         ),
         by,
     )  # fmt: skip
@@ -147,13 +140,6 @@ def meeting_attachment_add(*, meeting: Meeting, by: User, upload) -> MeetingAtta
     for step in Step.objects.select_for_update().filter(meetings=meeting):
         step_refresh(step=step, by=by)
     return attachment
-
-
-def _content_type(suffix):
-    import mimetypes
-
-    assert suffix in ALLOWED_ATTACHMENT_TYPES
-    return mimetypes.types_map.get(suffix, "application/octet-stream")
 
 
 @transaction.atomic

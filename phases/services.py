@@ -211,7 +211,7 @@ def item_comment(*, item: ChecklistItem, by: User, text: str) -> ItemComment:
     return comment
 
 
-def _check_upload(upload):
+def upload_check(upload):
     suffix = Path(upload.name).suffix.lower()
     if suffix not in ALLOWED_ATTACHMENT_TYPES:
         allowed = ", ".join(sorted(ALLOWED_ATTACHMENT_TYPES))
@@ -237,11 +237,16 @@ def _check_upload(upload):
     return suffix
 
 
+def upload_content_type(suffix: str) -> str:
+    """The content type a checked upload is served with (from its suffix, never from the browser)."""
+    return mimetypes.types_map.get(suffix, "application/octet-stream")
+
+
 @transaction.atomic
 def attachment_add(*, item: ChecklistItem, by: User, upload) -> ItemAttachment:
     _require(by, "phases.change_item", item)
-    suffix = _check_upload(upload)
-    content_type = mimetypes.types_map.get(suffix, "application/octet-stream")
+    suffix = upload_check(upload)
+    content_type = upload_content_type(suffix)
     attachment = _as(
         ItemAttachment(
             item=item, original_name=Path(upload.name).name[:255], size=upload.size,
