@@ -14,13 +14,9 @@ from phases.models import Activity
 from phases.services import upload_check, upload_content_type
 from projects.models import Project, User
 from projects.permissions import project_roles
+from projects.services import with_history_user
 
 from .models import Meeting, MeetingAttachment, ProtocolDocument, SignOff, Step
-
-
-def _as(obj, by):
-    obj._history_user = by
-    return obj
 
 
 def step_content(step: Step) -> str:
@@ -63,7 +59,7 @@ def step_refresh(*, step: Step, by: User | None) -> Step:
             step.version_at = timezone.now()
         step.content_hash = digest
         step.is_prepared = prepared
-        _as(step, by).save()
+        with_history_user(step, by).save()
     return step
 
 
@@ -79,7 +75,7 @@ def steps_create(*, project: Project, by: User) -> list[Step]:
                 required_roles=list(spec["required_roles"]),
             )  # fmt: skip
             step.content_hash = _hash(step_content(step))
-            _as(step, by).save()
+            with_history_user(step, by).save()
             steps.append(step)
     return steps
 
@@ -112,7 +108,7 @@ def meeting_save(*, project: Project, by: User, meeting: Meeting | None = None, 
     for name, value in fields.items():
         setattr(meeting, name, value)
     meeting.full_clean(exclude=["created_by", "project"])
-    _as(meeting, by).save()
+    with_history_user(meeting, by).save()
     meeting.participants.set(participants)
     meeting.steps.set(steps)
     for step in Step.objects.select_for_update().filter(pk__in=before | {s.pk for s in steps}):
@@ -128,7 +124,7 @@ def meeting_attachment_add(*, meeting: Meeting, by: User, upload) -> MeetingAtta
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    attachment = _as(
+    attachment = with_history_user(
         MeetingAttachment(
             meeting=meeting, original_name=upload.name[:255], size=upload.size, sha256=digest.hexdigest(),
             content_type=upload_content_type(suffix), uploaded_by=by,
@@ -174,7 +170,7 @@ def signoff_record(*, step: Step, by: User, decision: str, text: str = "", role:
     if signoff.content_hash != step.content_hash:
         # The stored hash is stale (a change that skipped step_refresh): refresh first, sign what is shown.
         raise ValidationError(_("The content changed while you were reading. Open the step again."))
-    _as(signoff, by).save()
+    with_history_user(signoff, by).save()
     return signoff
 
 
@@ -193,5 +189,5 @@ def protocol_generate(*, project: Project, by: User, request=None) -> ProtocolDo
         generated_at=generated_at, generated_by=by,
     )  # fmt: skip
     doc.file.save(f"medvirkningsprotokoll-{project.pk}-v{version}.pdf", ContentFile(pdf), save=False)
-    _as(doc, by).save()
+    with_history_user(doc, by).save()
     return doc

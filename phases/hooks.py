@@ -31,7 +31,7 @@ class TemplateChoiceField(forms.ModelChoiceField):
 
 def _template_field():
     newest = selectors.newest_templates()
-    default = next((t for t in newest if t.key == "bergen-abw"), newest[0] if newest else None)
+    default = selectors.default_template()
     return TemplateChoiceField(
         label=_("Process"),
         queryset=ProcessTemplate.objects.filter(pk__in=[t.pk for t in newest]),
@@ -49,8 +49,7 @@ extensions.create_field("template", _template_field)
 def _start_process(sender, project, by, options, **kwargs):
     template = options.get("template")
     if template is None:
-        newest = selectors.newest_templates()
-        template = next((t for t in newest if t.key == "bergen-abw"), newest[0] if newest else None)
+        template = selectors.default_template()
     if template is not None:
         services.process_start(project=project, template=template, by=by)
 

@@ -183,6 +183,12 @@ def newest_templates():
     return list(newest.values())
 
 
+def default_template():
+    """The template a new project starts from unless another is chosen: the Bergen guide, else any newest."""
+    newest = newest_templates()
+    return next((t for t in newest if t.key == "bergen-abw"), newest[0] if newest else None)
+
+
 def decorate_project_list(projects, user):
     """Phase name and next deadline for a page of projects (two queries for the whole page)."""
     ids = [p.pk for p in projects]

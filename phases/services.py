@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from projects.models import Project, User
 from projects.permissions import WORKING_ROLES, project_roles
+from projects.services import with_history_user
 
 from . import selectors
 from .definition import parse_template
@@ -42,11 +43,6 @@ ALLOWED_ATTACHMENT_TYPES = {
     ".txt": None,
     ".csv": None,
 }
-
-
-def _as(obj, by):
-    obj._history_user = by
-    return obj
 
 
 # Templates ------------------------------------------------------------------------------------------------
@@ -113,11 +109,11 @@ def process_start(*, project: Project, template: ProcessTemplate, by: User) -> P
     """Copy the template into the project. Later template versions never change this copy."""
     if Process.objects.filter(project=project).exists():
         raise ValidationError(_("This project already follows a process."))
-    process = _as(Process(project=project, template=template), by)
+    process = with_history_user(Process(project=project, template=template), by)
     process.save()
     items = []
     for p_order, p in enumerate(template.definition["phases"], start=1):
-        phase = _as(
+        phase = with_history_user(
             Phase(
                 project=project, key=p["key"], order=p_order,
                 name_nb=p["name"]["nb"], name_en=p["name"]["en"],
@@ -167,7 +163,7 @@ def item_set_done(*, item: ChecklistItem, by: User, done: bool) -> ChecklistItem
         item.status = ChecklistItem.Status.OPEN
         item.completed_at, item.completed_by = None, None
     item.not_applicable_reason = ""
-    _as(item, by).save()
+    with_history_user(item, by).save()
     return item
 
 
@@ -181,7 +177,7 @@ def item_set_not_applicable(*, item: ChecklistItem, by: User, reason: str) -> Ch
     item.status = ChecklistItem.Status.NOT_APPLICABLE
     item.not_applicable_reason = reason
     item.completed_at, item.completed_by = timezone.now(), by
-    _as(item, by).save()
+    with_history_user(item, by).save()
     return item
 
 
@@ -195,7 +191,7 @@ def item_plan(*, item: ChecklistItem, by: User, assignee: User | None, due_date:
         )
     item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
     item.assignee, item.due_date = assignee, due_date
-    _as(item, by).save()
+    with_history_user(item, by).save()
     return item
 
 
@@ -205,7 +201,7 @@ def item_comment(*, item: ChecklistItem, by: User, text: str) -> ItemComment:
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write a comment first.")})
-    comment = _as(ItemComment(item=item, author=by, text=text), by)
+    comment = with_history_user(ItemComment(item=item, author=by, text=text), by)
     comment.full_clean()
     comment.save()
     return comment
@@ -247,7 +243,7 @@ def attachment_add(*, item: ChecklistItem, by: User, upload) -> ItemAttachment:
     _require(by, "phases.change_item", item)
     suffix = upload_check(upload)
     content_type = upload_content_type(suffix)
-    attachment = _as(
+    attachment = with_history_user(
         ItemAttachment(
             item=item, original_name=Path(upload.name).name[:255], size=upload.size,
             content_type=content_type,
@@ -291,12 +287,12 @@ def phase_complete(*, phase: Phase, by: User, override_reason: str = "", assessm
             raise ValidationError([_("The phase cannot be completed yet:")] + blockers, code="blocked")
     for criterion, (status, comment) in (assessments or {}).items():
         Criterion(criterion)  # refuses an unknown criterion
-        _as(
+        with_history_user(
             CriterionAssessment(
                 phase=phase, criterion=criterion, status=status, comment=comment.strip(), assessed_by=by
             ),
             by,
         ).save()
     phase.completed_at, phase.completed_by = timezone.now(), by
-    _as(phase, by).save()
+    with_history_user(phase, by).save()
     return phase

@@ -42,13 +42,7 @@ def tab(key, label, url_name, order, perm="projects.view_project"):
 
 
 def overview_panel(order):
-    def register(fn):
-        if fn not in [f for _, f in OVERVIEW_PANELS]:
-            OVERVIEW_PANELS.append((order, fn))
-            OVERVIEW_PANELS.sort(key=lambda p: p[0])
-        return fn
-
-    return register
+    return _ordered(OVERVIEW_PANELS, order)
 
 
 def list_decorator(fn):
@@ -62,13 +56,7 @@ def create_field(name, factory):
 
 
 def demo_seeder(order):
-    def register(fn):
-        if fn not in [f for _, f in DEMO_SEEDERS]:
-            DEMO_SEEDERS.append((order, fn))
-            DEMO_SEEDERS.sort(key=lambda p: p[0])
-        return fn
-
-    return register
+    return _ordered(DEMO_SEEDERS, order)
 
 
 def demo_preparer(fn):
@@ -83,11 +71,16 @@ NAV_ITEMS: list[tuple[int, Any]] = []
 
 def nav_item(order):
     """fn(request) -> {"label", "url", "count", "active"} or None: an entry in the top bar."""
+    return _ordered(NAV_ITEMS, order)
+
+
+def _ordered(registry, order):
+    """A decorator that adds fn to `registry` once, kept sorted by `order`."""
 
     def register(fn):
-        if fn not in [f for _, f in NAV_ITEMS]:
-            NAV_ITEMS.append((order, fn))
-            NAV_ITEMS.sort(key=lambda p: p[0])
+        if fn not in [f for _, f in registry]:
+            registry.append((order, fn))
+            registry.sort(key=lambda p: p[0])
         return fn
 
     return register

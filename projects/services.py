@@ -24,7 +24,8 @@ PROJECT_FIELDS = (
 )
 
 
-def _with_history_user(obj, by):
+def with_history_user(obj, by):
+    """Mark who makes the next save or delete of `obj`, for its simple-history record."""
     obj._history_user = by
     return obj
 
@@ -33,11 +34,11 @@ def _set_units(*, project, units, by):
     wanted = {u.pk: u for u in units}
     for link in project.project_units.all():
         if link.unit_id not in wanted:
-            _with_history_user(link, by).delete()
+            with_history_user(link, by).delete()
         else:
             wanted.pop(link.unit_id)
     for unit in wanted.values():
-        _with_history_user(ProjectUnit(project=project, unit=unit), by).save()
+        with_history_user(ProjectUnit(project=project, unit=unit), by).save()
 
 
 @transaction.atomic
@@ -54,7 +55,7 @@ def project_create(*, by: User, owner: User | None = None, units=(), options=Non
         raise TypeError(f"Unknown project fields: {sorted(unknown)}")
     project = Project(created_by=by, **fields)
     project.full_clean()
-    _with_history_user(project, by).save()
+    with_history_user(project, by).save()
     _set_units(project=project, units=units, by=by)
     membership_add(project=project, user=owner or by, role=Role.OWNER, by=by, _check_rights=False)
     project_created.send(sender=Project, project=project, by=by, options=options or {})
@@ -69,7 +70,7 @@ def project_update(*, project: Project, by: User, units=None, **fields) -> Proje
     for name, value in fields.items():
         setattr(project, name, value)
     project.full_clean()
-    _with_history_user(project, by).save()
+    with_history_user(project, by).save()
     if units is not None:
         _set_units(project=project, units=units, by=by)
     return project
@@ -96,7 +97,7 @@ def membership_add(*, project: Project, user: User, role: str, by: User, _check_
         )
     membership = Membership(project=project, user=user, role=role)
     membership.full_clean(validate_unique=False)
-    _with_history_user(membership, by).save()
+    with_history_user(membership, by).save()
     return membership
 
 
@@ -119,7 +120,7 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
             % {"person": membership.user, "role": Role(role).label}
         )
     membership.role = role
-    _with_history_user(membership, by).save()
+    with_history_user(membership, by).save()
     return membership
 
 
@@ -129,7 +130,7 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     _check_owner_rights(project=project, by=by, role=membership.role)
     if membership.role == Role.OWNER and _owners_left(project, membership) == 0:
         raise ValidationError(_("The last project owner cannot be removed. Give someone else the owner role first."))
-    _with_history_user(membership, by).delete()
+    with_history_user(membership, by).delete()
 
 
 @transaction.atomic
@@ -141,7 +142,7 @@ def user_invite(*, email: str, full_name: str, by: User, request=None, project: 
     user = User(email=email, full_name=full_name)
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
-    _with_history_user(user, by).save()
+    with_history_user(user, by).save()
     base_url = request.build_absolute_uri("/") if request is not None else ""
     project_id = project.pk if project is not None else None
     transaction.on_commit(lambda: invitation_send.delay(user.pk, by.pk, project_id, base_url))
@@ -161,5 +162,5 @@ def user_update_settings(*, user: User, full_name: str, phone: str, preferred_la
     user.phone = phone
     user.preferred_language = preferred_language
     user.full_clean(exclude=["password"])
-    _with_history_user(user, user).save()
+    with_history_user(user, user).save()
     return user
