@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from phases import gates
 from phases.signals import process_started
 from projects import extensions
-from projects.history import register_source, tr
+from projects.history import hide_fields, register_source, tr
 from projects.selectors import project_members
 
 from . import roles, selectors, services
@@ -22,6 +22,9 @@ gates.register_blocker(selectors.phase_blockers)
 @receiver(process_started)
 def _create_steps(sender, process, by, **kwargs):
     services.steps_create(project=process.project, by=by)
+
+
+hide_fields("content_hash", "sha256", "version_at", "is_prepared", "content")
 
 
 @extensions.nav_item(20)

@@ -2,11 +2,12 @@
 
 from django import forms
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects import extensions
-from projects.history import register_source, tr
+from projects.history import hide_fields, register_source, tr
 from projects.permissions import project_roles
 
 from . import selectors, services
@@ -22,6 +23,18 @@ from .models import (
 
 extensions.tab("phases", _("Phases"), "phases:overview", 10)
 extensions.list_decorator(selectors.decorate_project_list)
+hide_fields("definition", "source", "sha256")
+
+
+@extensions.nav_item(30)
+def _templates_link(request):
+    if not request.user.has_perm("phases.view_templates"):
+        return None
+    return {
+        "label": _("Process templates"),
+        "url": reverse("phases:templates"),
+        "active": request.resolver_match is not None and request.resolver_match.view_name == "phases:templates",
+    }
 
 
 class TemplateChoiceField(forms.ModelChoiceField):

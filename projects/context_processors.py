@@ -11,10 +11,7 @@ def navigation(request):
     return {
         "languages": settings.LANGUAGES,
         "nav": {
-            "dashboard": user.has_perm("projects.view_dashboard"),
-            "hr": user.has_perm("projects.view_hr_reports"),
             "admin": user.is_staff,
-            "templates": user.has_perm("phases.view_templates"),
             "items": [item for item in (fn(request) for _, fn in extensions.NAV_ITEMS) if item],
         },
     }

@@ -15,9 +15,14 @@ _SOURCES: list[tuple[Callable, Callable, bool]] = []
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
-# Bookkeeping fields that mean nothing to a reader of the history (hashes, ordering keys, copies).
-HIDDEN_FIELDS = {"content_hash", "sha256", "version_at", "is_prepared", "key", "order", "definition", "source",
-                 "content", "file", "size", "content_type"}  # fmt: skip
+# Bookkeeping fields that mean nothing to a reader of the history (ordering keys, file internals). Apps add
+# their own with `hide_fields` (hashes, copies of definitions …).
+HIDDEN_FIELDS = {"key", "order", "file", "size", "content_type"}
+
+
+def hide_fields(*names):
+    """Keep these field names out of every history entry."""
+    HIDDEN_FIELDS.update(names)
 
 
 def tr(obj, field):

@@ -66,26 +66,13 @@ is_owner_or_manager = has_project_role(Role.OWNER, Role.MANAGER)
 is_representative = has_project_role(Role.SAFETY_REP, Role.UNION_REP)
 sees_sensitive = has_project_role(Role.OWNER, Role.MANAGER, Role.SAFETY_REP, Role.UNION_REP) | is_coordinator
 
-
-@rules.predicate
-def manages_item_project(user, item):
-    """Owner or manager of the project an object (a checklist item, say) belongs to."""
-    return bool(project_roles(user, item.project_id) & {Role.OWNER, Role.MANAGER})
-
-
 WORKING_ROLES = frozenset({Role.OWNER, Role.MANAGER, Role.MEMBER})
 
 
 @rules.predicate
-def is_working_assignee(user, item):
-    """The person an item is assigned to, if they work in the project (representatives and observers read)."""
-    return item.assignee_id == user.pk and bool(project_roles(user, item.project_id) & WORKING_ROLES)
-
-
-@rules.predicate
-def holds_required_role(user, step):
-    """Holds, in the step's project, a role whose sign-off the step requires."""
-    return bool(project_roles(user, step.project_id) & set(step.required_roles))
+def manages_object_project(user, obj):
+    """Owner or manager of the project an object (a checklist item, say) belongs to."""
+    return bool(project_roles(user, obj.project_id) & {Role.OWNER, Role.MANAGER})
 
 
 # Projects and their members.
@@ -99,21 +86,7 @@ rules.add_perm("projects.view_history", is_project_member | is_coordinator)
 rules.add_perm("projects.view_dashboard", is_coordinator)
 rules.add_perm("projects.export_projects", is_coordinator)
 rules.add_perm("projects.view_hr_reports", is_hr | is_coordinator)
-# Phases (used from the process engine on).
-rules.add_perm("phases.edit_any_item", is_owner_or_manager)
-rules.add_perm("phases.change_item", manages_item_project | is_working_assignee)
-rules.add_perm("phases.plan_item", manages_item_project)
-rules.add_perm("phases.view_templates", is_coordinator)
-rules.add_perm("phases.complete_phase", is_owner_or_manager)
-rules.add_perm("phases.override_gate", is_coordinator)
-rules.add_perm("phases.manage_templates", is_coordinator)
-rules.add_perm("phases.manage_room_catalogue", is_coordinator)
-# Participation.
-rules.add_perm("participation.sign_step", holds_required_role)
-rules.add_perm("participation.manage_plan", is_owner_or_manager)
-# Evaluation and HMS.
-rules.add_perm("evaluation.view_sensitive_measures", sees_sensitive)
-rules.add_perm("evaluation.approve_freeze_change", is_coordinator)
+# Each app adds its own rules in <app>/rules.py (autodiscovered by django-rules).
 
 
 def get_object_for(user, project_id, queryset, pk, perm=None):
