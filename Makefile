@@ -5,7 +5,7 @@ UV := python3 -m uv
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: help install run test lint bench messages seed chromium vendor clean
+.PHONY: help install run test lint bench messages translations seed chromium vendor clean
 
 help:
 	@echo "make run    install, migrate, load demo data and start web, worker and beat on http://127.0.0.1:8000"
@@ -23,6 +23,11 @@ install: .venv/.synced messages
 messages: .venv/.synced
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
 	@$(MANAGE) compilemessages --ignore=.venv -v0
+
+# After changing user-facing text: refresh the .po files (no source locations, so that parallel work merges
+# cleanly), then translate what is new in locale/nb and locale/en.
+translations: .venv/.synced
+	$(MANAGE) makemessages -l nb -l en --no-location --no-obsolete --ignore=.venv --ignore=var -v0
 
 run: install
 	$(MANAGE) migrate --noinput
