@@ -25,9 +25,9 @@ messages: .venv/.synced
 	@$(MANAGE) compilemessages --ignore=.venv -v0
 
 # After changing user-facing text: refresh the .po files (no source locations, so that parallel work merges
-# cleanly), then translate what is new in locale/nb and locale/en.
+# cleanly), then translate what is new in locale/nb, locale/nn and locale/en.
 translations: .venv/.synced
-	$(MANAGE) makemessages -l nb -l en --no-location --no-obsolete --ignore=.venv --ignore=var -v0
+	$(MANAGE) makemessages -l nb -l nn -l en --no-location --no-obsolete --ignore=.venv --ignore=var -v0
 
 run: install
 	$(MANAGE) migrate --noinput

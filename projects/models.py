@@ -46,6 +46,7 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     class Language(models.TextChoices):
         BOKMAL = "nb", _("Norwegian Bokmål")
+        NYNORSK = "nn", _("Norwegian Nynorsk")
         ENGLISH = "en", _("English")
 
     email = models.EmailField(_("e-mail address"), unique=True)
