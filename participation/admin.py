@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Meeting, ProtocolDocument, SignOff, Step
+from .models import Meeting, SignOff, Step
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -36,8 +36,3 @@ class SignOffAdmin(ReadOnlyAdmin):
 
     list_display = ("step", "signer", "role", "decision", "step_version", "signed_at")
     list_filter = ("decision", "role")
-
-
-@admin.register(ProtocolDocument)
-class ProtocolDocumentAdmin(ReadOnlyAdmin):
-    list_display = ("project", "version", "generated_at", "sha256")

@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from phases import gates
 from phases.signals import process_started
-from projects import extensions
+from projects import documents, extensions
 from projects.history import hide_fields, register_source, tr
 from projects.selectors import project_members
 
 from . import roles, selectors, services
-from .models import Meeting, MeetingAttachment, ProtocolDocument, SignOff, Step
+from .models import Meeting, MeetingAttachment, SignOff, Step
+from .pdf import render_protocol
 
 extensions.tab("participation", _("Participation"), "participation:plan", 20)
 gates.register_blocker(selectors.phase_blockers)
@@ -79,9 +80,12 @@ register_source(
     lambda p: MeetingAttachment.history.filter(meeting__project_id=p.pk).select_related("history_user"),
     lambda r: str(_("Meeting file: %(name)s") % {"name": r.original_name}),
 )
-register_source(
-    lambda p: ProtocolDocument.history.filter(project_id=p.pk).select_related("history_user"),
-    lambda r: str(_("Participation protocol, version %(v)s") % {"v": r.version}),
+documents.register(
+    "participation-protocol",
+    label=_("the participation protocol"),
+    render=render_protocol,
+    filename="medvirkningsprotokoll",
+    request_perm="participation.manage_plan",
 )
 
 

@@ -182,26 +182,3 @@ class SignOff(models.Model):
     @property
     def is_objection(self):
         return self.decision == self.Decision.OBJECTION
-
-
-class ProtocolDocument(models.Model):
-    """A generated participation protocol. Each generation is a new version; none is regenerated."""
-
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="protocols")
-    version = models.PositiveIntegerField(_("version"))
-    file = models.FileField(upload_to="protocols/", max_length=300)
-    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
-    size = models.PositiveIntegerField(_("size"))
-    generated_at = models.DateTimeField(_("generated"), default=timezone.now)
-    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("participation protocol")
-        verbose_name_plural = _("participation protocols")
-        ordering = ["-version"]
-        constraints = [models.UniqueConstraint(fields=["project", "version"], name="protocol_version_unique")]
-
-    def __str__(self):
-        return f"{self.project} – v{self.version}"

@@ -4,9 +4,7 @@ import hashlib
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +14,7 @@ from projects.models import Project, User
 from projects.permissions import project_roles
 from projects.services import with_history_user
 
-from .models import Meeting, MeetingAttachment, ProtocolDocument, SignOff, Step
+from .models import Meeting, MeetingAttachment, SignOff, Step
 
 
 def step_content(step: Step) -> str:
@@ -172,22 +170,3 @@ def signoff_record(*, step: Step, by: User, decision: str, text: str = "", role:
         raise ValidationError(_("The content changed while you were reading. Open the step again."))
     with_history_user(signoff, by).save()
     return signoff
-
-
-@transaction.atomic
-def protocol_generate(*, project: Project, by: User, request=None) -> ProtocolDocument:
-    """Render the participation protocol as PDF/A-2a and store it as a new version with its SHA-256."""
-    from .pdf import render_protocol
-
-    _require_manage(by, project)
-    Project.objects.select_for_update().get(pk=project.pk)
-    version = (ProtocolDocument.objects.filter(project=project).aggregate(v=Max("version"))["v"] or 0) + 1
-    generated_at = timezone.now()
-    pdf = render_protocol(project=project, version=version, generated_at=generated_at, by=by)
-    doc = ProtocolDocument(
-        project=project, version=version, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf),
-        generated_at=generated_at, generated_by=by,
-    )  # fmt: skip
-    doc.file.save(f"medvirkningsprotokoll-{project.pk}-v{version}.pdf", ContentFile(pdf), save=False)
-    with_history_user(doc, by).save()
-    return doc

@@ -17,6 +17,4 @@ urlpatterns = [
     path(P + "meetings/<int:meeting_id>/edit/", views.meeting_edit, name="meeting_edit"),
     path(P + "meetings/<int:meeting_id>/files/", views.meeting_attachment, name="meeting_attachment"),
     path(P + "files/<int:file_id>/", views.meeting_file, name="meeting_file"),
-    path(P + "protocol/", views.protocol_generate, name="protocol_generate"),
-    path(P + "protocol/<int:version>/", views.protocol_download, name="protocol"),
 ]

@@ -13,7 +13,7 @@ from projects.views import _form_errors_from, file_download
 
 from . import roles, selectors, services
 from .forms import MeetingFileForm, MeetingForm, SignOffForm, StepForm
-from .models import Meeting, MeetingAttachment, ProtocolDocument, Step
+from .models import Meeting, MeetingAttachment, Step
 
 
 @login_required
@@ -30,7 +30,6 @@ def plan(request, project_id):
             "gaps": roles.gaps(participation_plan),
             "steps": selectors.project_steps(project=project),
             "meetings": selectors.meetings_of(project=project),
-            "protocols": list(ProtocolDocument.objects.filter(project=project).select_related("generated_by")),
             "can_manage": request.user.has_perm("participation.manage_plan", project),
             "tab": "participation",
         },
@@ -221,25 +220,6 @@ def meeting_file(request, project_id, file_id):
     except MeetingAttachment.DoesNotExist:
         raise Http404 from None
     return file_download(attachment.file, attachment.original_name, attachment.content_type)
-
-
-@login_required
-@require_POST
-def protocol_generate(request, project_id):
-    project = get_project_for(request.user, project_id, "participation.manage_plan")
-    doc = services.protocol_generate(project=project, by=request.user)
-    messages.success(request, _("Version %(v)s of the participation protocol was generated.") % {"v": doc.version})
-    return redirect("participation:plan", project_id=project.pk)
-
-
-@login_required
-def protocol_download(request, project_id, version):
-    project = get_project_for(request.user, project_id)
-    try:
-        doc = ProtocolDocument.objects.get(project=project, version=version)
-    except ProtocolDocument.DoesNotExist:
-        raise Http404 from None
-    return file_download(doc.file, f"medvirkningsprotokoll-v{doc.version}.pdf", "application/pdf", inline=True)
 
 
 @login_required

@@ -4,7 +4,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Membership, OrgUnit, Project, ProjectUnit, User
+from .models import Document, Membership, OrgUnit, Project, ProjectUnit, User
 
 
 class UserCreateForm(UserCreationForm):
@@ -76,3 +76,20 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_filter = ("role",)
     search_fields = ("user__full_name", "user__email", "project__name")
     autocomplete_fields = ("user", "project")
+
+
+@admin.register(Document)
+class DocumentAdmin(SimpleHistoryAdmin):
+    """Generated PDFs are read here; they are made through the pages (and the worker), never edited."""
+
+    list_display = ("project", "kind", "version", "status", "generated_at", "requested_by")
+    list_filter = ("kind", "status")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -159,6 +159,22 @@ def _unit_rows(project):
     return ProjectUnit.history.filter(project_id=project.pk).select_related("history_user", "unit")
 
 
+def _document_rows(project):
+    from .models import Document
+
+    return Document.history.filter(project_id=project.pk).select_related("history_user")
+
+
+def _document_label(record):
+    from .documents import KINDS
+
+    kind = KINDS.get(record.kind)
+    return str(
+        _("%(document)s, version %(v)s") % {"document": kind.label if kind else record.kind, "v": record.version}
+    )
+
+
 register_source(_project_rows, lambda r: str(_("Project")))
 register_source(_membership_rows, lambda r: str(_("Member: %(person)s") % {"person": r.user}))
 register_source(_unit_rows, lambda r: str(_("Unit: %(unit)s") % {"unit": r.unit}))
+register_source(_document_rows, _document_label, show_created=False)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -243,3 +244,60 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()}"
+
+
+def _document_path(document, filename):
+    return f"documents/{document.project_id}/{document.kind}/v{document.version}-{filename}"
+
+
+class Document(models.Model):
+    """A generated PDF of a project (protocol, mandate, report …): one row per version, never regenerated.
+
+    A request creates the row as pending; a Celery task renders it and stores the file with its SHA-256.
+    Once done, the file and its hash never change; a new generation is a new version.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("being generated")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=50)
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to=_document_path, max_length=300, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(_("size"), null=True, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    generated_at = models.DateTimeField(_("generated"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("generated document")
+        verbose_name_plural = _("generated documents")
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["project", "kind", "version"], name="document_version_unique")]
+
+    def __str__(self):
+        return f"{self.project} – {self.kind} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and not kwargs.get("force_insert"):
+            stored = type(self).objects.filter(pk=self.pk).values("status", "sha256").first()
+            if stored and stored["status"] == self.Status.DONE:
+                raise ValidationError(_("A generated document never changes; generate a new version."))
+        super().save(*args, **kwargs)
+
+    @property
+    def is_done(self):
+        return self.status == self.Status.DONE
+
+    @property
+    def in_progress(self):
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)

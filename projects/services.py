@@ -1,12 +1,19 @@
 """Writes to projects and memberships. Each function validates, runs in one transaction and returns."""
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+import hashlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import documents
 from .extensions import project_created
-from .models import Membership, Project, ProjectUnit, Role, User
+from .models import Document, Membership, Project, ProjectUnit, Role, User
 from .permissions import is_coordinator
+from .tasks import document_render as document_render_task
 from .tasks import invitation_send
 
 PROJECT_FIELDS = (
@@ -164,3 +171,50 @@ def user_update_settings(*, user: User, full_name: str, phone: str, preferred_la
     user.full_clean(exclude=["password"])
     with_history_user(user, user).save()
     return user
+
+
+def document_request(*, project: Project, kind: str, by: User) -> Document:
+    """Store a new pending version of a generated document and have the worker render it after commit.
+
+    The version number comes from the unique (project, kind, version) constraint: of two requests at the same
+    moment, the second takes the next number. Nothing here locks the project row, and nothing renders here.
+    """
+    documents.kind(kind)  # unknown kinds are a programming error
+    if not by.has_perm(documents.kind(kind).request_perm, project):
+        raise PermissionDenied
+    for _attempt in range(5):
+        version = (Document.objects.filter(project=project, kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
+        try:
+            with transaction.atomic():
+                doc = with_history_user(Document(project=project, kind=kind, version=version, requested_by=by), by)
+                doc.save()
+        except IntegrityError:
+            continue
+        transaction.on_commit(lambda pk=doc.pk: document_render_task.delay(pk))
+        return doc
+    raise ValidationError(_("Too many documents are being generated at once. Try again."))
+
+
+def document_render(*, document_id: int) -> Document | None:
+    """Render a pending document (the worker calls this). Running it again for a done document does nothing."""
+    claimed = Document.objects.filter(
+        pk=document_id, status__in=[Document.Status.PENDING, Document.Status.FAILED]
+    ).update(status=Document.Status.RUNNING, error="")
+    doc = Document.objects.select_related("project", "requested_by").filter(pk=document_id).first()
+    if doc is None or not claimed:
+        return doc
+    try:
+        pdf = documents.kind(doc.kind).render(doc)
+    except Exception as exc:
+        Document.objects.filter(pk=doc.pk).update(status=Document.Status.FAILED, error=str(exc)[:2000])
+        raise
+    with transaction.atomic():
+        doc.sha256 = hashlib.sha256(pdf).hexdigest()
+        doc.size = len(pdf)
+        doc.pages = getattr(pdf, "pages", None)
+        doc.generated_at = timezone.now()
+        name = f"{documents.kind(doc.kind).filename}-{doc.project_id}-v{doc.version}.pdf"
+        doc.file.save(name, ContentFile(pdf), save=False)
+        doc.status = Document.Status.DONE
+        with_history_user(doc, doc.requested_by).save()
+    return doc

@@ -33,3 +33,11 @@ def invitation_send(user_id: int, by_id: int, project_id: int | None, base_url: 
         subject = _("You have been invited to Prosessguiden")
         body = render_to_string("registration/invitation_email.txt", context)
     send_mail(subject, body, None, [user.email])
+
+
+@shared_task(acks_late=True)
+def document_render(document_id: int) -> None:
+    """Render a requested PDF and store it (idempotent: a done document is left as it is)."""
+    from .services import document_render as render
+
+    render(document_id=document_id)

@@ -15,4 +15,7 @@ urlpatterns = [
     path("<int:project_id>/members/<int:membership_id>/role/", views.member_change_role, name="member_role"),
     path("<int:project_id>/members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
     path("<int:project_id>/history/", views.history, name="history"),
+    path("<int:project_id>/documents/<slug:kind>/", views.document_list, name="documents"),
+    path("<int:project_id>/documents/<slug:kind>/new/", views.document_request, name="document_request"),
+    path("<int:project_id>/documents/file/<int:document_id>/", views.document_download, name="document"),
 ]

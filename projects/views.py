@@ -3,14 +3,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import extensions, selectors, services
+from . import documents, extensions, selectors, services
 from .forms import (
     MemberAddForm,
     MemberInviteForm,
@@ -20,7 +20,7 @@ from .forms import (
     UserSettingsForm,
 )
 from .history import project_history
-from .models import Membership
+from .models import Document, Membership
 from .permissions import get_project_for, is_coordinator, prime_project_roles
 
 
@@ -292,3 +292,69 @@ def set_language(request):
                 preferred_language=language,
             )
     return response
+
+
+def _document_for(request, project_id, document_id):
+    """A generated document the user may see (404 otherwise, as for its project)."""
+    project = get_project_for(request.user, project_id)
+    document = Document.objects.filter(pk=document_id, project=project).select_related("requested_by").first()
+    if document is None or document.kind not in documents.KINDS:
+        raise Http404
+    if not request.user.has_perm(documents.kind(document.kind).view_perm, project):
+        raise Http404
+    return project, document
+
+
+@login_required
+@require_POST
+def document_request(request, project_id, kind):
+    project = get_project_for(request.user, project_id)
+    if kind not in documents.KINDS or not request.user.has_perm(documents.kind(kind).view_perm, project):
+        raise Http404
+    try:
+        document = services.document_request(project=project, kind=kind, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        document = None
+    if request.htmx:
+        return render(request, "projects/_documents.html", _documents_context(request, project, kind))
+    if document is not None:
+        messages.info(
+            request,
+            _("Version %(v)s of %(what)s is being generated. It appears below when it is ready.")
+            % {"v": document.version, "what": documents.kind(kind).label},
+        )
+    nxt = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return HttpResponseRedirect(nxt)
+    return redirect("projects:detail", project_id=project.pk)
+
+
+def _documents_context(request, project, kind):
+    docs = list(Document.objects.filter(project=project, kind=kind).select_related("requested_by"))
+    return {
+        "project": project,
+        "kind": documents.kind(kind),
+        "documents": docs,
+        "polling": any(d.in_progress for d in docs),
+        "can_request": request.user.has_perm(documents.kind(kind).request_perm, project),
+        "next": request.POST.get("next") or request.GET.get("next") or request.get_full_path(),
+    }
+
+
+@login_required
+def document_list(request, project_id, kind):
+    """The versions of one kind of document (the fragment a page includes, and what htmx polls)."""
+    project = get_project_for(request.user, project_id)
+    if kind not in documents.KINDS or not request.user.has_perm(documents.kind(kind).view_perm, project):
+        raise Http404
+    return render(request, "projects/_documents.html", _documents_context(request, project, kind))
+
+
+@login_required
+def document_download(request, project_id, document_id):
+    _project, document = _document_for(request, project_id, document_id)
+    if not document.is_done:
+        raise Http404
+    name = f"{documents.kind(document.kind).filename}-v{document.version}.pdf"
+    return file_download(document.file, name, "application/pdf", inline=True)

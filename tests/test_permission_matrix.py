@@ -112,13 +112,25 @@ ROWS = [
     ("meeting edit", P("participation:meeting_edit", "meeting"), "get", OM(200)),
     ("meeting file upload", P("participation:meeting_attachment", "meeting"), "post", OM(400)),
     ("meeting file", P("participation:meeting_file", "meeting_file"), "get", project_page()),
-    ("protocol generate", P("participation:protocol_generate"), "post", OM(302)),
     (
-        "protocol",
-        _named("participation:protocol", lambda w: reverse("participation:protocol", args=[w["project"].pk, 1])),
+        "protocol generate",
+        _named(
+            "projects:document_request",
+            lambda w: reverse("projects:document_request", args=[w["project"].pk, "participation-protocol"]),
+        ),
+        "post",
+        OM(302),
+    ),
+    (
+        "document versions",
+        _named(
+            "projects:documents",
+            lambda w: reverse("projects:documents", args=[w["project"].pk, "participation-protocol"]),
+        ),
         "get",
         project_page(),
     ),
+    ("document download", P("projects:document", "document"), "get", project_page()),
     ("settings", U("settings"), "get", logged_in(200)),
     ("language switch", U("set_language"), "get", everyone(405)),
     ("log in", U("login"), "get", everyone(302, anonymous=200)),
@@ -134,7 +146,6 @@ def world(db, steps_template):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from participation import services as participation_services
-    from participation.models import ProtocolDocument
     from phases import services as phase_services
 
     project = ProjectFactory()
@@ -170,8 +181,13 @@ def world(db, steps_template):
         meeting=w["meeting"], by=w["owner"], upload=upload
     )
     # A stored protocol to download (the matrix tests access, not rendering: that has tests of its own).
-    doc = ProtocolDocument(project=project, version=1, sha256="0" * 64, size=8, generated_by=w["owner"])
-    doc.file.save("protocol.pdf", ContentFile(b"%PDF-1.7"), save=True)
+    from projects.models import Document
+
+    doc = Document(project=project, kind="participation-protocol", version=1, requested_by=w["owner"])
+    doc.file.save("protocol.pdf", ContentFile(b"%PDF-1.7"), save=False)
+    doc.status, doc.sha256, doc.size = Document.Status.DONE, "0" * 64, 8
+    doc.save()
+    w["document"] = doc
     return w
 
 

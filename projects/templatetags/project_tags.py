@@ -23,3 +23,26 @@ def project_tabs(context, project, active):
             continue
         shown.append({"key": t.key, "label": str(t.label), "url": reverse(t.url_name, args=[project.pk])})
     return {"tabs": shown, "active": active}
+
+
+@register.inclusion_tag("projects/_documents.html", takes_context=True)
+def documents_panel(context, project, kind):
+    """The versions of a generated document with the button that makes a new one (polls while one is made)."""
+    from projects.views import _documents_context
+
+    return _documents_context(context["request"], project, kind)
+
+
+@register.filter
+def css_string(value):
+    """Text for a CSS string in a PDF template's <style> (running headers): every character that CSS or HTML
+    could read otherwise becomes a CSS hex escape, so "A-B & C's" prints as written."""
+    from django.utils.safestring import mark_safe
+
+    out = []
+    for ch in str(value):
+        if ch.isalnum() or ch in " .,:;!?()[]/_":
+            out.append(ch)
+        else:
+            out.append(f"\\{ord(ch):x} ")
+    return mark_safe("".join(out))  # noqa: S308 (every special character is escaped above)

@@ -2,13 +2,23 @@ import hashlib
 import io
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 from pypdf import PdfReader
 
 from participation import services
-from participation.models import ProtocolDocument
+from projects.models import Document
+from projects.services import document_request
 
 pytestmark = pytest.mark.django_db
+
+
+def protocol_generate(*, project, by):
+    """Request a protocol version; the test settings run the worker's task at once (eager Celery)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        doc = document_request(project=project, kind="participation-protocol", by=by)
+    doc.refresh_from_db()
+    return doc
 
 
 def pdf_text(doc):
@@ -29,7 +39,7 @@ def test_protocol_contains_roles_signoffs_objection_meetings_and_hashes(project,
         step=step, by=project.union_rep, decision="objection",
         text="Tillitsvalgte mener arealrammen er for knapp for enheten.",
     )  # fmt: skip
-    doc = services.protocol_generate(project=project, by=project.owner)
+    doc = protocol_generate(project=project, by=project.owner)
     data, reader, text = pdf_text(doc)
     flat = " ".join(text.split())
     assert "Medvirkningsprotokoll" in flat
@@ -46,7 +56,7 @@ def test_protocol_contains_roles_signoffs_objection_meetings_and_hashes(project,
 
 
 def test_protocol_is_pdf_a_with_norwegian_language(project):
-    doc = services.protocol_generate(project=project, by=project.owner)
+    doc = protocol_generate(project=project, by=project.owner)
     data, reader, _ = pdf_text(doc)
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "nb"
@@ -55,20 +65,31 @@ def test_protocol_is_pdf_a_with_norwegian_language(project):
 
 
 def test_a_new_generation_is_a_new_version_and_old_ones_stay(client, project):
-    first = services.protocol_generate(project=project, by=project.owner)
-    second = services.protocol_generate(project=project, by=project.owner)
+    first = protocol_generate(project=project, by=project.owner)
+    second = protocol_generate(project=project, by=project.owner)
     assert (first.version, second.version) == (1, 2)
-    assert ProtocolDocument.objects.filter(project=project).count() == 2
+    assert Document.objects.filter(project=project, kind="participation-protocol").count() == 2
     client.force_login(project.safety_rep)
-    for version in (1, 2):
-        response = client.get(reverse("participation:protocol", args=[project.pk, version]))
+    for doc in (first, second):
+        response = client.get(reverse("projects:document", args=[project.pk, doc.pk]))
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
 
 
 def test_only_owner_or_manager_generates(client, project):
+    url = reverse("projects:document_request", args=[project.pk, "participation-protocol"])
     client.force_login(project.safety_rep)
-    assert client.post(reverse("participation:protocol_generate", args=[project.pk])).status_code == 403
+    assert client.post(url).status_code == 403
+    assert Document.objects.count() == 0
     client.force_login(project.owner)
-    assert client.post(reverse("participation:protocol_generate", args=[project.pk])).status_code == 302
-    assert ProtocolDocument.objects.count() == 1
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert client.post(url).status_code == 302
+    assert Document.objects.get().status == Document.Status.DONE
+
+
+def test_running_header_prints_special_characters_as_written(project):
+    project.name = 'A-B & C\'s "kontor"'
+    project.save()
+    _, _, text = pdf_text(protocol_generate(project=project, by=project.owner))
+    assert 'Medvirkningsprotokoll – A-B & C\'s "kontor"' in text
+    assert "u0026" not in text and "u0027" not in text

@@ -1,0 +1,65 @@
+"""Generated PDFs of a project, one mechanism for every kind (protocol, mandate, reports …).
+
+An app registers a kind with `register(key, label=…, render=…)`; `render(document) -> bytes` builds the PDF
+(usually with `render_pdf`). `projects.services.document_request` stores a pending version and queues
+`projects.tasks.document_render` after commit; the worker renders it outside any row lock and stores the
+file with its SHA-256. Pages include `projects/_documents.html`, which polls while a version is being made.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: Any
+    render: Callable
+    filename: str  # the download name's stem, e.g. "medvirkningsprotokoll"
+    request_perm: str = "projects.change_project"
+    view_perm: str = "projects.view_project"
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(
+    key, *, label, render, filename, request_perm="projects.change_project", view_perm="projects.view_project"
+):
+    """Register a kind of generated document. `render(document) -> bytes` runs in the worker."""
+    KINDS[key] = Kind(key, label, render, filename, request_perm, view_perm)
+
+
+def kind(key) -> Kind:
+    try:
+        return KINDS[key]
+    except KeyError:
+        raise LookupError(f"No document kind {key!r} is registered") from None
+
+
+class PDF(bytes):
+    """The bytes of a rendered PDF, with its number of pages."""
+
+    pages: int | None = None
+
+
+def render_pdf(template, context, *, lang="nb") -> PDF:
+    """A tagged PDF/A-2a from an HTML template in `lang`.
+
+    The template sets the metadata in its <head>: <title> (title), <meta name="author">,
+    <meta name="description"> (subject) and <meta name="keywords"> (put the case number there);
+    `templates/pdf/base.html` does it from blocks.
+    """
+    from weasyprint import HTML
+
+    with translation.override(lang):
+        html = render_to_string(template, {"lang": lang, **context})
+    rendered = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    pdf = PDF(rendered.write_pdf(pdf_variant="pdf/a-2a"))
+    pdf.pages = len(rendered.pages)
+    return pdf
