@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("projects", "0002_global_role_groups"),
+        ("projects", "0003_user_nynorsk"),
     ]
 
     operations = [
