@@ -88,6 +88,21 @@ class _Checker:
             self.fail(f"{path}.days", "must be a whole number of days between -3650 and 3650")
         return {"from": value.get("from"), "days": days}
 
+    def duration(self, path, value):
+        """A phase's planned length: `{ share = N }`, its relative part of the time from the project's start
+        to the planned move-in, or `{ days_after_move_in = N }` for a phase that follows the move-in."""
+        if value is None:
+            return {"share": 1}
+        if not isinstance(value, dict) or len(value) != 1 or set(value) - {"share", "days_after_move_in"}:
+            self.fail(path, "expected { share = N } or { days_after_move_in = N }")
+            return {"share": 1}
+        ((name, n),) = value.items()
+        limit = 100 if name == "share" else 3650
+        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= limit:
+            self.fail(f"{path}.{name}", f"must be a whole number from 1 to {limit}")
+            return {"share": 1}
+        return {"share": n} if name == "share" else {"after_move_in": n}
+
     def items(self, path, value):
         if not isinstance(value, list) or not value:
             self.fail(path, "must be a non-empty list")
@@ -115,14 +130,17 @@ def parse_template(text: str, source: str = "<template>") -> dict:
     phase_keys, activity_keys, step_keys = set(), set(), set()
     for pi, phase in enumerate(c.items("phases", data.get("phases"))):
         pp = f"phases[{pi}]"
-        if not c.keys(pp, phase, ("key", "name", "description", "activities")):
+        if not c.keys(pp, phase, ("key", "name", "description", "activities"), ("duration",)):
             continue
         p_out = {
             "key": c.key(f"{pp}.key", phase.get("key"), phase_keys),
             "name": c.text(f"{pp}.name", phase.get("name")),
             "description": c.text(f"{pp}.description", phase.get("description")),
+            "duration": c.duration(f"{pp}.duration", phase.get("duration")),
             "activities": [],
         }
+        if "share" in p_out["duration"] and any("after_move_in" in q["duration"] for q in out["phases"]):
+            c.fail(f"{pp}.duration", "a phase before the move-in cannot follow a phase after it")
         for ai, activity in enumerate(c.items(f"{pp}.activities", phase.get("activities"))):
             ap = f"{pp}.activities[{ai}]"
             required = ("key", "name", "owner_role", "due", "guidance", "items")

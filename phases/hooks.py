@@ -10,7 +10,7 @@ from projects import extensions
 from projects.history import hide_fields, register_source, tr
 from projects.permissions import project_roles
 
-from . import selectors, services
+from . import planning, selectors, services
 from .models import (
     ChecklistItem,
     CriterionAssessment,
@@ -65,6 +65,15 @@ def _start_process(sender, project, by, options, **kwargs):
         template = selectors.default_template()
     if template is not None:
         services.process_start(project=project, template=template, by=by)
+
+
+@receiver(extensions.project_updated)
+def _replan(sender, project, by, before, **kwargs):
+    if {"start_date", "planned_move_in"} & set(before):
+        old = planning.Dates(
+            before.get("start_date", project.start_date), before.get("planned_move_in", project.planned_move_in)
+        )
+        services.process_replan(project=project, before=old, by=by)
 
 
 @extensions.overview_panel(10)

@@ -81,8 +81,6 @@ class PhaseView:
     phase: Phase
     progress: Progress
     activities: list = field(default_factory=list)
-    planned_start: date | None = None
-    planned_end: date | None = None
     is_current: bool = False
 
 
@@ -104,9 +102,6 @@ def project_phases(*, project: Project, with_activities=True) -> list[PhaseView]
         grouped[a.phase_id].append(a)
     for v in views:
         v.activities = grouped[v.phase.pk]
-        dates = [a.due_date for a in v.activities if a.due_date]
-        v.planned_start = min(dates) if dates else None
-        v.planned_end = max(dates) if dates else None
     return views
 
 

@@ -2,7 +2,7 @@
 
 import hashlib
 import mimetypes
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +14,7 @@ from projects.models import Project, User
 from projects.permissions import WORKING_ROLES, project_roles
 from projects.services import with_history_user
 
-from . import selectors
+from . import planning, selectors
 from .definition import parse_template
 from .models import (
     Activity,
@@ -95,13 +95,8 @@ def template_load_file(*, path: Path, by: User | None = None):
 # Starting a process -----------------------------------------------------------------------------------------
 
 
-def _due(spec, project: Project) -> date | None:
-    if not spec:
-        return None
-    base = project.start_date if spec["from"] == "start" else project.planned_move_in
-    if base is None:
-        return None
-    return base + timedelta(days=spec["days"])
+def _durations(definition) -> list[dict]:
+    return [p.get("duration", {"share": 1}) for p in definition["phases"]]
 
 
 @transaction.atomic
@@ -112,12 +107,15 @@ def process_start(*, project: Project, template: ProcessTemplate, by: User) -> P
     process = with_history_user(Process(project=project, template=template), by)
     process.save()
     items = []
-    for p_order, p in enumerate(template.definition["phases"], start=1):
+    dates = planning.Dates(project.start_date, project.planned_move_in)
+    ranges = planning.phase_ranges(_durations(template.definition), dates)
+    for p_order, (p, span) in enumerate(zip(template.definition["phases"], ranges, strict=True), start=1):
         phase = with_history_user(
             Phase(
                 project=project, key=p["key"], order=p_order,
                 name_nb=p["name"]["nb"], name_en=p["name"]["en"],
                 description_nb=p["description"]["nb"], description_en=p["description"]["en"],
+                planned_start=span[0], planned_end=span[1],
             ),
             by,
         )  # fmt: skip
@@ -127,14 +125,14 @@ def process_start(*, project: Project, template: ProcessTemplate, by: User) -> P
                 project=project, phase=phase, key=a["key"], order=a_order, name_nb=a["name"]["nb"],
                 name_en=a["name"]["en"], guidance_nb=a["guidance"]["nb"], guidance_en=a["guidance"]["en"],
                 owner_role=a["owner_role"], track=a["track"], work_product=a["work_product"],
-                participation_steps=a["participation_steps"], due_date=_due(a["due"], project),
+                participation_steps=a["participation_steps"], due_date=planning.due_date(a["due"], dates, span),
             )  # fmt: skip
             for i_order, i in enumerate(a["items"], start=1):
                 items.append(
                     ChecklistItem(
                         project=project, phase=phase, activity=activity, key=i["key"], order=i_order,
                         text_nb=i["text"]["nb"], text_en=i["text"]["en"], mandatory=i["mandatory"],
-                        due_date=_due(i["due"] or a["due"], project),
+                        due_date=planning.due_date(i["due"] or a["due"], dates, span),
                     )
                 )  # fmt: skip
     ChecklistItem.objects.bulk_create(items)
@@ -142,6 +140,49 @@ def process_start(*, project: Project, template: ProcessTemplate, by: User) -> P
     ChecklistItem.history.bulk_history_create(items, default_user=by, default_date=timezone.now())
     process_started.send(sender=Process, process=process, by=by)
     return process
+
+
+@transaction.atomic
+def process_replan(*, project: Project, before: planning.Dates, by: User) -> None:
+    """After the project's start or planned move-in changed: plan the phases not completed again, and move
+    the deadlines of their open items and activities that still stand where the old plan put them (a
+    deadline somebody set by hand stays)."""
+    process = Process.objects.filter(project=project).select_related("template").first()
+    if process is None:
+        return
+    definition = process.template.definition
+    phases = list(Phase.objects.select_for_update().filter(project=project).order_by("order"))
+    if len(phases) != len(definition["phases"]):
+        return
+    after = planning.Dates(project.start_date, project.planned_move_in)
+    fixed = {n: (p.planned_start, p.planned_end) for n, p in enumerate(phases) if p.is_completed}
+    ranges = planning.phase_ranges(_durations(definition), after, fixed=fixed)
+    specs = {}
+    for p in definition["phases"]:
+        for a in p["activities"]:
+            specs[a["key"]] = a["due"]
+            for i in a["items"]:
+                specs[(a["key"], i["key"])] = i["due"] or a["due"]
+    for phase, span in zip(phases, ranges, strict=True):
+        if phase.is_completed:
+            continue
+        old_span = (phase.planned_start, phase.planned_end)
+        for activity in Activity.objects.filter(phase=phase):
+            spec = specs.get(activity.key)
+            if activity.due_date == planning.due_date(spec, before, old_span):
+                activity.due_date = planning.due_date(spec, after, span)
+                activity.save(update_fields=["due_date"])
+        items = ChecklistItem.objects.filter(phase=phase, status=ChecklistItem.Status.OPEN).select_related("activity")
+        for item in items:
+            spec = specs.get((item.activity.key, item.key))
+            if item.due_date == planning.due_date(spec, before, old_span):
+                new = planning.due_date(spec, after, span)
+                if new != item.due_date:
+                    item.due_date = new
+                    with_history_user(item, by).save()
+        if old_span != span:
+            phase.planned_start, phase.planned_end = span
+            with_history_user(phase, by).save()
 
 
 # Checklist items --------------------------------------------------------------------------------------------

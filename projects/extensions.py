@@ -6,7 +6,8 @@
   (`phase_label`, `next_deadline`), so a list runs a fixed number of queries.
 - `create_field(name, factory)`: an extra field on the project-create form; its value reaches
   `project_created` receivers in `options`.
-- `project_created`: a signal sent inside `project_create`'s transaction.
+- `project_created`: a signal sent inside `project_create`'s transaction; `project_updated` likewise inside
+  `project_update` with the earlier values of the fields that changed (the process replans on new dates).
 - `demo_seeder(fn)`: fn(projects_by_case_number, users_by_email) adds an app's part of the demo data.
 """
 
@@ -16,6 +17,8 @@ from typing import Any
 from django.dispatch import Signal
 
 project_created = Signal()  # sender=Project, project=…, by=…, options={…}
+# Sent inside project_update's transaction when fields changed; `before` holds their earlier values.
+project_updated = Signal()  # sender=Project, project=…, by=…, before={field: old value}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import documents
-from .extensions import project_created
+from .extensions import project_created, project_updated
 from .models import Document, Membership, Project, ProjectUnit, Role, User
 from .permissions import is_coordinator
 from .tasks import document_render as document_render_task
@@ -74,12 +74,17 @@ def project_update(*, project: Project, by: User, units=None, **fields) -> Proje
     unknown = set(fields) - set(PROJECT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown project fields: {sorted(unknown)}")
+    before = {}
     for name, value in fields.items():
+        if getattr(project, name) != value:
+            before[name] = getattr(project, name)
         setattr(project, name, value)
     project.full_clean()
     with_history_user(project, by).save()
     if units is not None:
         _set_units(project=project, units=units, by=by)
+    if before:
+        project_updated.send(sender=Project, project=project, by=by, before=before)
     return project
 
 

@@ -1,0 +1,60 @@
+"""The planned schedule: phases in order inside the project's dates, deadlines inside their phase.
+
+A template gives each phase a relative share of the time from the project's start to the planned move-in
+(`duration = { share = N }`), or a length after the move-in (`duration = { days_after_move_in = N }`).
+Phases follow each other without gaps or overlaps; an activity's or item's deadline, counted from the start or
+the move-in as the template says, is kept inside its phase's planned dates.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True)
+class Dates:
+    start: date | None
+    move_in: date | None
+
+
+def phase_ranges(durations: list[dict], dates: Dates, *, fixed=None) -> list[tuple[date | None, date | None]]:
+    """Planned (start, end) per phase. `fixed` maps phase indexes whose dates stay (completed phases) to
+    their (start, end); the phases after them share what is left up to the move-in."""
+    fixed = fixed or {}
+    out: list[tuple[date | None, date | None]] = [(None, None)] * len(durations)
+    if dates.start is None or dates.move_in is None or dates.move_in < dates.start:
+        return [fixed.get(i, (None, None)) for i in range(len(durations))]
+    before = [i for i, d in enumerate(durations) if "share" in d]
+    cursor = dates.start
+    for i in before:
+        if i in fixed and fixed[i][1] is not None:
+            cursor = min(max(cursor, fixed[i][1]), dates.move_in)
+    todo = [i for i in before if i not in fixed]
+    total = sum(durations[i]["share"] for i in todo)
+    span = (dates.move_in - cursor).days
+    done = 0
+    for i in range(len(durations)):
+        if i in fixed:
+            out[i] = fixed[i]
+        elif i in todo:
+            begin = cursor + timedelta(days=round(span * done / total))
+            done += durations[i]["share"]
+            out[i] = (begin, cursor + timedelta(days=round(span * done / total)))
+        else:
+            out[i] = (dates.move_in, dates.move_in + timedelta(days=durations[i]["after_move_in"]))
+    return out
+
+
+def due_date(spec, dates: Dates, phase_range) -> date | None:
+    """A deadline from its template spec ({from, days}), kept inside the phase's planned dates."""
+    if not spec:
+        return None
+    base = dates.start if spec["from"] == "start" else dates.move_in
+    if base is None:
+        return None
+    due = base + timedelta(days=spec["days"])
+    begin, end = phase_range
+    if begin is not None and due < begin:
+        due = begin
+    if end is not None and due > end:
+        due = end
+    return due
