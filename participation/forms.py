@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.forms import DateInput
 from projects.models import User
+from projects.uploads import AttachmentField
 
 from .models import Meeting, SignOff, Step
 
@@ -116,10 +117,7 @@ class SignOffForm(_Helper, forms.Form):
 
 class MeetingFileForm(_Helper, forms.Form):
     prefix = "file"
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, text or CSV; at most 10 MB."),
-    )
+    file = AttachmentField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from phases import gates
 from phases.signals import process_started
 from projects import documents, extensions
 from projects.history import hide_fields, register_source, tr
+from projects.models import Role
 from projects.selectors import project_members
 
 from . import roles, selectors, services
@@ -41,6 +42,16 @@ def _inbox_link(request):
         "count_label": _("waiting"),
         "active": request.resolver_match is not None and request.resolver_match.view_name == "participation:inbox",
     }
+
+
+@extensions.landing_page(20)
+def _representatives_land_on_approvals(user):
+    """Representatives (safety rep, union rep, OH service, AMU) start on *Til godkjenning*, unless they also
+    run a project as owner or manager, whose work starts from *Mine prosjekter*."""
+    roles = set(user.memberships.values_list("role", flat=True).distinct())
+    if roles & set(selectors.SIGNING_ROLES) and not roles & {Role.OWNER, Role.MANAGER}:
+        return reverse("participation:inbox")
+    return None
 
 
 @extensions.overview_panel(20)

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phases.models import Activity
-from phases.services import upload_check, upload_content_type
 from projects.models import Project, User
 from projects.permissions import project_roles
 from projects.services import with_history_user
+from projects.uploads import upload_check, upload_content_type
 
 from .models import Meeting, MeetingAttachment, SignOff, Step
 
@@ -134,6 +134,23 @@ def meeting_attachment_add(*, meeting: Meeting, by: User, upload) -> MeetingAtta
     for step in Step.objects.select_for_update().filter(meetings=meeting):
         step_refresh(step=step, by=by)
     return attachment
+
+
+@transaction.atomic
+def meeting_attachment_remove(*, attachment: MeetingAttachment, by: User) -> None:
+    """Remove a file from a meeting, unless a sign-off approved content that includes it: what was signed
+    stays as it was signed. Linked steps get a new version if their content changes."""
+    meeting = attachment.meeting
+    _require_manage(by, meeting.project)
+    steps = list(Step.objects.select_for_update().filter(meetings=meeting))
+    if SignOff.objects.filter(step__in=steps, content__contains=attachment.sha256).exists():
+        raise ValidationError(
+            _("“%(name)s” is part of content that has been signed, so it stays with the meeting.")
+            % {"name": attachment.original_name}
+        )
+    with_history_user(attachment, by).delete()
+    for step in steps:
+        step_refresh(step=step, by=by)
 
 
 @transaction.atomic

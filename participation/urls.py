@@ -17,4 +17,5 @@ urlpatterns = [
     path(P + "meetings/<int:meeting_id>/edit/", views.meeting_edit, name="meeting_edit"),
     path(P + "meetings/<int:meeting_id>/files/", views.meeting_attachment, name="meeting_attachment"),
     path(P + "files/<int:file_id>/", views.meeting_file, name="meeting_file"),
+    path(P + "files/<int:file_id>/remove/", views.meeting_file_remove, name="meeting_file_remove"),
 ]

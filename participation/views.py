@@ -3,13 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from projects.models import Role
 from projects.permissions import get_object_for, get_project_for, project_roles
 from projects.selectors import project_members
-from projects.views import _form_errors_from, file_download
+from projects.uploads import file_download, form_errors_from
 
 from . import roles, selectors, services
 from .forms import MeetingFileForm, MeetingForm, SignOffForm, StepForm
@@ -92,7 +93,7 @@ def step_sign(request, project_id, step_id):
                 role=form.cleaned_data.get("role") or None,
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("Your sign-off is recorded."))
             return redirect("participation:step", project_id=project.pk, step_id=step.pk)
@@ -114,7 +115,7 @@ def step_edit(request, project_id, step_id):
             before = step.version
             step = services.step_update(step=step, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             if step.version != before:
                 messages.warning(
@@ -146,7 +147,7 @@ def _meeting_form_page(request, project, meeting=None):
                 **data,
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("The meeting was saved."))
             return redirect("participation:meeting", project_id=project.pk, meeting_id=meeting.pk)
@@ -205,7 +206,7 @@ def meeting_attachment(request, project_id, meeting_id):
         try:
             services.meeting_attachment_add(meeting=meeting, by=request.user, upload=form.cleaned_data["file"])
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("The file was attached."))
             return redirect("participation:meeting", project_id=project.pk, meeting_id=meeting.pk)
@@ -220,6 +221,31 @@ def meeting_file(request, project_id, file_id):
     except MeetingAttachment.DoesNotExist:
         raise Http404 from None
     return file_download(attachment.file, attachment.original_name, attachment.content_type)
+
+
+@login_required
+def meeting_file_remove(request, project_id, file_id):
+    project = get_project_for(request.user, project_id, "participation.manage_plan")
+    try:
+        attachment = MeetingAttachment.objects.select_related("meeting").get(pk=file_id, meeting__project=project)
+    except MeetingAttachment.DoesNotExist:
+        raise Http404 from None
+    back = reverse("participation:meeting", args=[project.pk, attachment.meeting_id])
+    error = None
+    if request.method == "POST":
+        try:
+            services.meeting_attachment_remove(attachment=attachment, by=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("“%(name)s” was removed.") % {"name": attachment.original_name})
+            return redirect(back)
+    return render(
+        request,
+        "includes/attachment_remove.html",
+        {"project": project, "attachment": attachment, "back": back, "error": error, "tab": "participation"},
+        status=400 if error else 200,
+    )
 
 
 @login_required

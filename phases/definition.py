@@ -8,6 +8,8 @@ import re
 import tomllib
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 ROLES = ("owner", "manager", "safety_rep", "union_rep", "oh_service", "amu", "member")
 SIGNING_ROLES = ("safety_rep", "union_rep", "oh_service", "amu")
 TRACKS = ("", "building", "internal")
@@ -20,6 +22,10 @@ STEP_KINDS = (
     "information", "consultation", "risk_assessment", "amu", "working_group", "evaluation", "prioritisation",
 )  # fmt: skip
 DUE_FROM = ("start", "move_in")
+MAX_KEY = 80  # the length of every stored key (template, phase, activity, item, step)
+MAX_NAME = 200  # the length of every stored name
+MAX_VERSION = 32767
+MAX_SOURCE_BYTES = 512 * 1024  # a template file is text; the Bergen guide is about 100 kB
 KEY_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LANGS = ("nb", "en")
 
@@ -40,24 +46,27 @@ class _Checker:
 
     def keys(self, path, table, required, optional=()):
         if not isinstance(table, dict):
-            self.fail(path, "expected a table")
+            self.fail(path, _("expected a table"))
             return False
         for name in required:
             if name not in table:
-                self.fail(f"{path}.{name}" if path else name, "is missing")
+                self.fail(f"{path}.{name}" if path else name, _("is missing"))
         for name in table:
             if name not in required and name not in optional:
-                self.fail(f"{path}.{name}" if path else name, "is not a known key")
+                self.fail(f"{path}.{name}" if path else name, _("is not a known key"))
         return True
 
-    def text(self, path, value):
+    def text(self, path, value, max_length=None):
         if not isinstance(value, dict) or set(value) != set(LANGS):
-            self.fail(path, 'expected { nb = "…", en = "…" } with both languages')
+            self.fail(path, _('expected { nb = "…", en = "…" } with both languages'))
             return dict.fromkeys(LANGS, "")
         out = {}
         for lang in LANGS:
             if not isinstance(value[lang], str) or not value[lang].strip():
-                self.fail(f"{path}.{lang}", "must be a non-empty text")
+                self.fail(f"{path}.{lang}", _("must be a non-empty text"))
+                out[lang] = ""
+            elif max_length and len(value[lang].strip()) > max_length:
+                self.fail(f"{path}.{lang}", _("is longer than %(n)s characters") % {"n": max_length})
                 out[lang] = ""
             else:
                 out[lang] = value[lang].strip()
@@ -65,16 +74,20 @@ class _Checker:
 
     def key(self, path, value, seen):
         if not isinstance(value, str) or not KEY_RE.match(value):
-            self.fail(path, f"{value!r} is not a key (lowercase letters, digits and hyphens)")
+            self.fail(
+                path, _("%(value)s is not a key (lowercase letters, digits and hyphens)") % {"value": repr(value)}
+            )
+        elif len(value) > MAX_KEY:
+            self.fail(path, _("is longer than %(n)s characters") % {"n": MAX_KEY})
         elif value in seen:
-            self.fail(path, f"{value!r} is used twice")
+            self.fail(path, _("%(value)s is used twice") % {"value": repr(value)})
         seen.add(value)
         return value
 
     def choice(self, path, value, allowed):
         if value not in allowed:
             shown = ", ".join(repr(a) for a in allowed)
-            self.fail(path, f"{value!r} is not one of {shown}")
+            self.fail(path, _("%(value)s is not one of %(allowed)s") % {"value": repr(value), "allowed": shown})
         return value
 
     def due(self, path, value):
@@ -85,7 +98,7 @@ class _Checker:
         self.choice(f"{path}.from", value.get("from"), DUE_FROM)
         days = value.get("days")
         if not isinstance(days, int) or isinstance(days, bool) or abs(days) > 3650:
-            self.fail(f"{path}.days", "must be a whole number of days between -3650 and 3650")
+            self.fail(f"{path}.days", _("must be a whole number of days between -3650 and 3650"))
         return {"from": value.get("from"), "days": days}
 
     def duration(self, path, value):
@@ -94,39 +107,55 @@ class _Checker:
         if value is None:
             return {"share": 1}
         if not isinstance(value, dict) or len(value) != 1 or set(value) - {"share", "days_after_move_in"}:
-            self.fail(path, "expected { share = N } or { days_after_move_in = N }")
+            self.fail(path, _("expected { share = N } or { days_after_move_in = N }"))
             return {"share": 1}
         ((name, n),) = value.items()
         limit = 100 if name == "share" else 3650
         if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= limit:
-            self.fail(f"{path}.{name}", f"must be a whole number from 1 to {limit}")
+            self.fail(f"{path}.{name}", _("must be a whole number from 1 to %(n)s") % {"n": limit})
             return {"share": 1}
         return {"share": n} if name == "share" else {"after_move_in": n}
 
     def items(self, path, value):
         if not isinstance(value, list) or not value:
-            self.fail(path, "must be a non-empty list")
+            self.fail(path, _("must be a non-empty list"))
             return []
         return value
 
 
+def _nul_paths(value, path) -> list[str]:
+    """Key paths of texts holding a NUL character (a TOML escape can produce one; PostgreSQL refuses it)."""
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _nul_paths(v, f"{path}.{k}" if path else str(k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _nul_paths(v, f"{path}[{i}]")]
+    return []
+
+
 def parse_template(text: str, source: str = "<template>") -> dict:
+    if len(text.encode("utf-8")) > MAX_SOURCE_BYTES:
+        raise TemplateError(source, [_("is larger than %(n)s kB") % {"n": MAX_SOURCE_BYTES // 1024}])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise TemplateError(source, [f"not valid TOML: {exc}"]) from None
+        raise TemplateError(source, [_("not valid TOML: %(error)s") % {"error": exc}]) from None
+    nul = _nul_paths(data, "")
+    if nul:
+        raise TemplateError(source, [f"{p}: " + _("contains a NUL character, which cannot be stored") for p in nul])
     c = _Checker([])
     c.keys("", data, ("key", "version", "name", "description", "phases"))
     out = {
         "key": c.key("key", data.get("key"), set()),
         "version": data.get("version"),
-        "name": c.text("name", data.get("name")),
+        "name": c.text("name", data.get("name"), max_length=MAX_NAME),
         "description": c.text("description", data.get("description")),
         "phases": [],
     }
     version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        c.fail("version", "must be a whole number from 1")
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= MAX_VERSION:
+        c.fail("version", _("must be a whole number from 1 to %(n)s") % {"n": MAX_VERSION})
     phase_keys, activity_keys, step_keys = set(), set(), set()
     for pi, phase in enumerate(c.items("phases", data.get("phases"))):
         pp = f"phases[{pi}]"
@@ -134,13 +163,13 @@ def parse_template(text: str, source: str = "<template>") -> dict:
             continue
         p_out = {
             "key": c.key(f"{pp}.key", phase.get("key"), phase_keys),
-            "name": c.text(f"{pp}.name", phase.get("name")),
+            "name": c.text(f"{pp}.name", phase.get("name"), max_length=MAX_NAME),
             "description": c.text(f"{pp}.description", phase.get("description")),
             "duration": c.duration(f"{pp}.duration", phase.get("duration")),
             "activities": [],
         }
         if "share" in p_out["duration"] and any("after_move_in" in q["duration"] for q in out["phases"]):
-            c.fail(f"{pp}.duration", "a phase before the move-in cannot follow a phase after it")
+            c.fail(f"{pp}.duration", _("a phase before the move-in cannot follow a phase after it"))
         for ai, activity in enumerate(c.items(f"{pp}.activities", phase.get("activities"))):
             ap = f"{pp}.activities[{ai}]"
             required = ("key", "name", "owner_role", "due", "guidance", "items")
@@ -149,7 +178,7 @@ def parse_template(text: str, source: str = "<template>") -> dict:
                 continue
             a_out = {
                 "key": c.key(f"{ap}.key", activity.get("key"), activity_keys),
-                "name": c.text(f"{ap}.name", activity.get("name")),
+                "name": c.text(f"{ap}.name", activity.get("name"), max_length=MAX_NAME),
                 "owner_role": c.choice(f"{ap}.owner_role", activity.get("owner_role"), ROLES),
                 "track": c.choice(f"{ap}.track", activity.get("track", ""), TRACKS),
                 "work_product": c.choice(f"{ap}.work_product", activity.get("work_product", ""), WORK_PRODUCTS),
@@ -164,10 +193,8 @@ def parse_template(text: str, source: str = "<template>") -> dict:
                 if not c.keys(ip, item, ("key", "text", "mandatory"), ("due",)):
                     continue
                 if not isinstance(item.get("mandatory"), bool):
-                    c.fail(f"{ip}.mandatory", "must be true or false")
-                text_ = c.text(f"{ip}.text", item.get("text"))
-                if any(len(t) > 300 for t in text_.values()):
-                    c.fail(f"{ip}.text", "is longer than 300 characters")
+                    c.fail(f"{ip}.mandatory", _("must be true or false"))
+                text_ = c.text(f"{ip}.text", item.get("text"), max_length=300)
                 a_out["items"].append(
                     {
                         "key": c.key(f"{ip}.key", item.get("key"), item_keys),
@@ -182,7 +209,7 @@ def parse_template(text: str, source: str = "<template>") -> dict:
                     continue
                 roles = step.get("required_roles")
                 if not isinstance(roles, list) or not roles:
-                    c.fail(f"{sp}.required_roles", "must list at least one role")
+                    c.fail(f"{sp}.required_roles", _("must list at least one role"))
                     roles = []
                 for ri, role in enumerate(roles):
                     c.choice(f"{sp}.required_roles[{ri}]", role, SIGNING_ROLES)
@@ -190,7 +217,7 @@ def parse_template(text: str, source: str = "<template>") -> dict:
                     {
                         "key": c.key(f"{sp}.key", step.get("key"), step_keys),
                         "kind": c.choice(f"{sp}.kind", step.get("kind"), STEP_KINDS),
-                        "name": c.text(f"{sp}.name", step.get("name")),
+                        "name": c.text(f"{sp}.name", step.get("name"), max_length=MAX_NAME),
                         "required_roles": list(roles),
                         "description": c.text(f"{sp}.description", step.get("description")),
                     }

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from projects.forms import DateInput, PersonChoiceField
 from projects.models import User
 from projects.permissions import WORKING_ROLES
+from projects.uploads import AttachmentField
 
+from .definition import MAX_SOURCE_BYTES
 from .models import Criterion, CriterionStatus
 
 
@@ -49,10 +51,7 @@ class CommentForm(_Form):
 
 class AttachmentForm(_Form):
     prefix = "file"
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, text or CSV; at most 10 MB."),
-    )
+    file = AttachmentField()
 
 
 class PhaseCompleteForm(_Form):
@@ -96,3 +95,16 @@ class OverrideForm(_Form):
 
 class TemplateUploadForm(_Form):
     file = forms.FileField(label=_("Template file (TOML)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("A process template in TOML, at most %(n)s kB.") % {
+            "n": MAX_SOURCE_BYTES // 1024
+        }
+        self.fields["file"].widget.attrs["accept"] = ".toml"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_SOURCE_BYTES:
+            raise forms.ValidationError(_("The file is larger than %(n)s kB.") % {"n": MAX_SOURCE_BYTES // 1024})
+        return upload

@@ -167,7 +167,7 @@ def assessments_table(*, project: Project):
 
 
 def templates_overview():
-    return list(ProcessTemplate.objects.order_by("key", "-version"))
+    return list(ProcessTemplate.objects.annotate(project_count=Count("processes")).order_by("key", "-version"))
 
 
 def newest_templates():

@@ -1,7 +1,6 @@
 """Writes to a project's process: starting it from a template, working checklist items, completing phases."""
 
 import hashlib
-import mimetypes
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from projects.models import Project, User
 from projects.permissions import WORKING_ROLES, project_roles
 from projects.services import with_history_user
+from projects.uploads import upload_check, upload_content_type
 
 from . import planning, selectors
 from .definition import parse_template
@@ -28,22 +28,6 @@ from .models import (
     ProcessTemplate,
 )
 from .signals import process_started
-
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ALLOWED_ATTACHMENT_TYPES = {
-    ".pdf": b"%PDF",
-    ".png": b"\x89PNG",
-    ".jpg": b"\xff\xd8\xff",
-    ".jpeg": b"\xff\xd8\xff",
-    ".docx": b"PK\x03\x04",
-    ".xlsx": b"PK\x03\x04",
-    ".pptx": b"PK\x03\x04",
-    ".odt": b"PK\x03\x04",
-    ".ods": b"PK\x03\x04",
-    ".txt": None,
-    ".csv": None,
-}
-
 
 # Templates ------------------------------------------------------------------------------------------------
 
@@ -248,37 +232,6 @@ def item_comment(*, item: ChecklistItem, by: User, text: str) -> ItemComment:
     return comment
 
 
-def upload_check(upload):
-    suffix = Path(upload.name).suffix.lower()
-    if suffix not in ALLOWED_ATTACHMENT_TYPES:
-        allowed = ", ".join(sorted(ALLOWED_ATTACHMENT_TYPES))
-        raise ValidationError(
-            {"file": _("Files of this type cannot be attached. Allowed: %(types)s.") % {"types": allowed}}
-        )
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"file": _("The file is larger than 10 MB.")})
-    if upload.size == 0:
-        raise ValidationError({"file": _("The file is empty.")})
-    magic = ALLOWED_ATTACHMENT_TYPES[suffix]
-    head = upload.read(8)
-    upload.seek(0)
-    if magic is not None and not head.startswith(magic):
-        raise ValidationError(
-            {"file": _("The file's content does not match its name (%(suffix)s).") % {"suffix": suffix}}
-        )
-    if magic is None and b"\x00" in upload.read(4096):
-        raise ValidationError(
-            {"file": _("The file's content does not match its name (%(suffix)s).") % {"suffix": suffix}}
-        )
-    upload.seek(0)
-    return suffix
-
-
-def upload_content_type(suffix: str) -> str:
-    """The content type a checked upload is served with (from its suffix, never from the browser)."""
-    return mimetypes.types_map.get(suffix, "application/octet-stream")
-
-
 @transaction.atomic
 def attachment_add(*, item: ChecklistItem, by: User, upload) -> ItemAttachment:
     _require(by, "phases.change_item", item)
@@ -295,6 +248,13 @@ def attachment_add(*, item: ChecklistItem, by: User, upload) -> ItemAttachment:
     attachment.file.save(upload.name, upload, save=False)
     attachment.save()
     return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: ItemAttachment, by: User) -> None:
+    """Remove a file from an item (whoever may edit the item). The history keeps who added and removed it."""
+    _require(by, "phases.change_item", attachment.item)
+    with_history_user(attachment, by).delete()
 
 
 # Phase gates ------------------------------------------------------------------------------------------------

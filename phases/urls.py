@@ -28,6 +28,12 @@ urlpatterns = [
         views.attachment_download,
         name="attachment",
     ),
+    path(
+        "projects/<int:project_id>/attachments/<int:attachment_id>/remove/",
+        views.attachment_remove,
+        name="attachment_remove",
+    ),
     path("process-templates/", views.template_list, name="templates"),
     path("process-templates/<int:template_id>/", views.template_detail, name="template"),
+    path("process-templates/<int:template_id>/source/", views.template_source, name="template_source"),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from projects.permissions import get_object_for, get_project_for
-from projects.views import _form_errors_from, file_download
+from projects.uploads import file_download, form_errors_from
 
 from . import selectors, services
 from .definition import TemplateError
@@ -72,7 +72,11 @@ def item_toggle(request, project_id, item_id):
     project, item = get_object_for(request.user, project_id, ChecklistItem.objects.all(), item_id, "phases.change_item")
     done = request.POST.get("done") == "1"
     services.item_set_done(item=item, by=request.user, done=done)
-    if request.htmx:
+    if request.POST.get("return") == "item":
+        # The item's own page posts a boosted form: answer with the page again, not with a checklist row.
+        messages.success(request, _("The item is marked as done.") if done else _("The item is open again."))
+        return redirect("phases:item", project_id=project.pk, item_id=item.pk)
+    if request.htmx and not request.htmx.boosted:
         activity = Activity.objects.select_related("phase").get(pk=item.activity_id)
         context = _activity_context(request, project, activity)
         context["item"] = next(i for i in context["items"] if i.pk == item.pk)
@@ -117,7 +121,7 @@ def _item_form_action(request, project_id, item_id, *, perm, form_name, make_for
         try:
             act(item, form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, done)
             return redirect("phases:item", project_id=project.pk, item_id=item.pk)
@@ -178,6 +182,33 @@ def attachment_download(request, project_id, attachment_id):
     return file_download(attachment.file, attachment.original_name, attachment.content_type)
 
 
+@login_required
+def attachment_remove(request, project_id, attachment_id):
+    project = get_project_for(request.user, project_id)
+    try:
+        attachment = ItemAttachment.objects.select_related("item").get(pk=attachment_id, item__project=project)
+    except ItemAttachment.DoesNotExist:
+        raise Http404 from None
+    if not request.user.has_perm("phases.change_item", attachment.item):
+        raise PermissionDenied
+    back = reverse("phases:item", args=[project.pk, attachment.item_id])
+    error = None
+    if request.method == "POST":
+        try:
+            services.attachment_remove(attachment=attachment, by=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("“%(name)s” was removed.") % {"name": attachment.original_name})
+            return redirect(back)
+    return render(
+        request,
+        "includes/attachment_remove.html",
+        {"project": project, "attachment": attachment, "back": back, "error": error, "tab": "phases"},
+        status=400 if error else 200,
+    )
+
+
 def _gate_page(request, project, phase, *, form=None, override_form=None, error=None, status=200):
     user = request.user
     can_complete = user.has_perm("phases.complete_phase", project)
@@ -234,6 +265,21 @@ def phase_override(request, project_id, phase_id):
     form = OverrideForm(request.POST)
     assessment = PhaseCompleteForm(request.POST, require_assessment=False)
     if form.is_valid() and assessment.is_valid():
+        if request.POST.get("confirmed") != "1":
+            # Overriding is irreversible: show what will happen and ask once more, carrying the input along.
+            carried = [(k, v) for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "confirmed")]
+            return render(
+                request,
+                "phases/override_confirm.html",
+                {
+                    "project": project,
+                    "phase": phase,
+                    "reason": form.cleaned_data["reason"],
+                    "blockers": selectors.phase_blockers(phase),
+                    "carried": carried,
+                    "tab": "phases",
+                },
+            )
         try:
             services.phase_complete(
                 phase=phase, by=request.user, override_reason=form.cleaned_data["reason"],
@@ -292,3 +338,18 @@ def template_detail(request, template_id):
     except ProcessTemplate.DoesNotExist:
         raise Http404 from None
     return render(request, "phases/template_detail.html", {"template": template, "counts": template.counts()})
+
+
+@login_required
+def template_source(request, template_id):
+    """The TOML file a version was loaded from, as a download (a starting point for the next version)."""
+    if not request.user.has_perm("phases.view_templates"):
+        raise PermissionDenied
+    try:
+        template = ProcessTemplate.objects.get(pk=template_id)
+    except ProcessTemplate.DoesNotExist:
+        raise Http404 from None
+    response = HttpResponse(template.source, content_type="application/toml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{template.key}-v{template.version}.toml"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

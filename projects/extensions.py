@@ -8,6 +8,8 @@
   `project_created` receivers in `options`.
 - `project_created`: a signal sent inside `project_create`'s transaction; `project_updated` likewise inside
   `project_update` with the earlier values of the fields that changed (the process replans on new dates).
+- `nav_item(order)`: fn(request) -> an entry in the top bar, or None.
+- `landing_page(order)`: fn(user) -> the URL of this person's landing page, or None.
 - `demo_seeder(fn)`: fn(projects_by_case_number, users_by_email) adds an app's part of the demo data.
 """
 
@@ -70,6 +72,13 @@ def demo_preparer(fn):
 
 
 NAV_ITEMS: list[tuple[int, Any]] = []
+LANDING_PAGES: list[tuple[int, Any]] = []
+
+
+def landing_page(order):
+    """fn(user) -> a URL or None: where `home` sends this person (the first answer by order wins; nobody
+    answering means *Mine prosjekter*)."""
+    return _ordered(LANDING_PAGES, order)
 
 
 def nav_item(order):

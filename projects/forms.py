@@ -130,17 +130,38 @@ class RoleField(forms.ChoiceField):
 
 
 class MemberAddForm(forms.Form):
+    """Add a person found by searching: the choices shown are the matches of the search (never every user),
+    while a posted choice is checked against every active user."""
+
     prefix = "add"
+    MAX_MATCHES = 20
+    q = forms.CharField(widget=forms.HiddenInput, required=False)
     user = PersonChoiceField(
-        label=_("Person"), queryset=selectors.users_for_choice(), empty_label=_("Choose a person…")
+        label=_("Person"),
+        queryset=selectors.users_for_choice(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": _("Search for the person and choose them in the list.")},
     )
     role = RoleField()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, query="", **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            query = self.data.get(self.add_prefix("q"), "")
+        self.query = (query or "").strip()[:100]
+        self.fields["q"].initial = self.query
+        self.matches = selectors.users_matching(self.query, limit=self.MAX_MATCHES + 1) if self.query else []
+        self.more = len(self.matches) > self.MAX_MATCHES
+        self.matches = self.matches[: self.MAX_MATCHES]
+        shown = {u.pk for u in self.matches}
+        chosen = self.data.get(self.add_prefix("user")) if self.is_bound else None
+        if chosen and str(chosen).isdigit() and int(chosen) not in shown:
+            self.matches += list(selectors.users_for_choice().filter(pk=chosen))
+        self.fields["user"].widget.choices = [(u.pk, self.fields["user"].label_from_instance(u)) for u in self.matches]
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout("user", "role")
+        self.helper.layout = Layout("q", "user", "role")
 
 
 class MemberInviteForm(forms.Form):

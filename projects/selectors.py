@@ -1,6 +1,6 @@
 """Reads for projects, each with the joins it needs so that pages run a fixed number of queries."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from .models import Membership, OrgUnit, Project, User
 
@@ -38,6 +38,14 @@ def unit_choices() -> QuerySet[OrgUnit]:
 
 def users_for_choice() -> QuerySet[User]:
     return User.objects.filter(is_active=True).order_by("full_name", "email")
+
+
+def users_matching(query: str, *, limit: int) -> list[User]:
+    """Active users whose name or e-mail contains every word of `query`, for picking a person."""
+    users = users_for_choice()
+    for word in query.split():
+        users = users.filter(Q(full_name__icontains=word) | Q(email__icontains=word))
+    return list(users[:limit])
 
 
 def decorate_with_move_in_deadline(projects, *, today):

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,26 +22,17 @@ from .forms import (
 from .history import project_history
 from .models import Document, Membership
 from .permissions import get_project_for, is_coordinator, prime_project_roles
-
-
-def _form_errors_from(exc: ValidationError, form):
-    """Put a service's ValidationError on the form, by field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def file_download(file, filename, content_type, inline=False):
-    """Send a stored file (after the caller has checked access): a download unless `inline`, never sniffed."""
-    response = FileResponse(file.open("rb"), as_attachment=not inline, filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+from .uploads import file_download, form_errors_from
 
 
 @login_required
 def home(request):
+    """Each person's landing page: the first app that claims them (representatives' approvals, say), else
+    *Mine prosjekter*."""
+    for _order, landing in extensions.LANDING_PAGES:
+        url = landing(request.user)
+        if url:
+            return redirect(url)
     return redirect("projects:mine")
 
 
@@ -78,7 +69,7 @@ def project_create(request):
         try:
             project = services.project_create(by=request.user, owner=owner, units=units, options=options, **data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("The project “%(name)s” was created.") % {"name": project.name})
             return redirect(project)
@@ -113,7 +104,7 @@ def project_edit(request, project_id):
         try:
             services.project_update(project=project, by=request.user, units=form.cleaned_data["units"], **data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect(project)
@@ -132,7 +123,7 @@ def _members_page(request, project, *, add_form=None, invite_form=None, status=2
         {
             "project": project,
             "people": selectors.members_by_person(members),
-            "add_form": add_form or MemberAddForm(),
+            "add_form": add_form or MemberAddForm(query=request.GET.get("q", "")),
             "invite_form": invite_form or MemberInviteForm(),
             "can_manage": request.user.has_perm("projects.manage_members", project),
             "tab": "members",
@@ -162,7 +153,7 @@ def member_add(request, project_id):
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(
                 request,
@@ -185,7 +176,7 @@ def member_invite(request, project_id):
                 project=project, by=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(
                 request,
@@ -212,7 +203,7 @@ def member_change_role(request, project_id, membership_id):
         try:
             services.membership_change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("The role was changed."))
             return redirect("projects:members", project_id=project.pk)

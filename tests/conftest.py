@@ -50,3 +50,12 @@ def bergen_template(db):
     from phases.services import template_load_file
 
     return template_load_file(path=TEMPLATE_DIR / "bergen_abw.toml")[0]
+
+
+@pytest.fixture
+def postgres(db):
+    """For tests of lengths, constraints and races, which only PostgreSQL enforces like production."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://…)")

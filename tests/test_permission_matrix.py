@@ -97,10 +97,12 @@ ROWS = [
     ("item comment", P("phases:item_comment", "item"), "post", OM(400, "member")),
     ("item attachment", P("phases:item_attachment", "item"), "post", OM(400, "member")),
     ("attachment download", P("phases:attachment", "attachment"), "get", project_page()),
+    ("attachment remove", P("phases:attachment_remove", "attachment"), "get", OM(200, "member")),
     ("phase complete", P("phases:complete", "phase"), "get", OM(200, "coordinator")),
     ("phase override", P("phases:override", "phase"), "post", project_page(ok=400, allowed=("coordinator",))),
     ("process templates", U("phases:templates"), "get", logged_in(403, coordinator=200)),
     ("process template", U("phases:template", "template"), "get", logged_in(403, coordinator=200)),
+    ("process template file", U("phases:template_source", "template"), "get", logged_in(403, coordinator=200)),
     # Participation. The step requires the safety rep and the union rep.
     ("approvals inbox", U("participation:inbox"), "get", logged_in(200)),
     ("participation", P("participation:plan"), "get", project_page()),
@@ -112,6 +114,7 @@ ROWS = [
     ("meeting edit", P("participation:meeting_edit", "meeting"), "get", OM(200)),
     ("meeting file upload", P("participation:meeting_attachment", "meeting"), "post", OM(400)),
     ("meeting file", P("participation:meeting_file", "meeting_file"), "get", project_page()),
+    ("meeting file remove", P("participation:meeting_file_remove", "meeting_file"), "get", OM(200)),
     (
         "protocol generate",
         _named(

@@ -176,7 +176,7 @@ def test_no_url_edits_or_deletes_a_signoff():
     names = {p.name for p in urlpatterns}
     assert names == {
         "inbox", "plan", "step", "sign", "step_edit", "meeting_create", "meeting", "meeting_edit",
-        "meeting_attachment", "meeting_file",
+        "meeting_attachment", "meeting_file", "meeting_file_remove",
     }  # fmt: skip
 
 
@@ -254,3 +254,47 @@ def test_language_switch_after_a_failed_post_returns_to_the_step_page(client, pr
     assert response.status_code == 400
     assert f'name="next" value="{step_url}"' in response.content.decode()
     assert "Velg en beslutning." in response.content.decode()
+
+
+def _meeting_with_file(project, step):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    meeting = services.meeting_save(
+        project=project, by=project.owner, type="consultation", title="Drøftingsmøte",
+        held_on="2027-01-10", steps=[step],
+    )  # fmt: skip
+    upload = SimpleUploadedFile("referat.txt", b"Referat", content_type="text/plain")
+    return meeting, services.meeting_attachment_add(meeting=meeting, by=project.owner, upload=upload)
+
+
+def test_owner_removes_a_meeting_file_nobody_has_signed(client, project, step):
+    meeting, attachment = _meeting_with_file(project, step)
+    version = type(step).objects.get(pk=step.pk).version
+    client.force_login(project.owner)
+    url = reverse("participation:meeting_file_remove", args=[project.pk, attachment.pk])
+    assert "Ja, fjern" in client.get(url).content.decode()
+    response = client.post(url)
+    assert response.status_code == 302
+    assert not meeting.attachments.exists()
+    assert type(step).objects.get(pk=step.pk).version == version + 1  # the step's content changed
+
+
+def test_a_file_in_signed_content_stays(client, project, step):
+    meeting, attachment = _meeting_with_file(project, step)
+    services.signoff_record(step=step, by=project.safety_rep, decision="approved")
+    client.force_login(project.owner)
+    url = reverse("participation:meeting_file_remove", args=[project.pk, attachment.pk])
+    response = client.post(url)
+    assert response.status_code == 400
+    assert "er en del av innhold som er godkjent" in response.content.decode()
+    assert meeting.attachments.exists()
+    with pytest.raises(ValidationError):
+        services.meeting_attachment_remove(attachment=attachment, by=project.owner)
+
+
+def test_representatives_cannot_remove_meeting_files(client, project, step):
+    _meeting, attachment = _meeting_with_file(project, step)
+    client.force_login(project.safety_rep)
+    assert (
+        client.post(reverse("participation:meeting_file_remove", args=[project.pk, attachment.pk])).status_code == 403
+    )

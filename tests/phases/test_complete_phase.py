@@ -114,10 +114,13 @@ def test_override_by_coordinator_without_reason_is_refused(client, project):
 def test_coordinator_overrides_with_reason_visible_on_project(client, project):
     boss = coordinator(full_name="Knut Koordinator")
     client.force_login(boss)
-    response = client.post(
-        reverse("phases:override", args=[project.pk, project.phases.get(order=1).pk]),
-        {"override-reason": "Mandatet er vedtatt politisk; sjekkpunktene følges opp i fase 2."},
-    )
+    url = reverse("phases:override", args=[project.pk, project.phases.get(order=1).pk])
+    reason = {"override-reason": "Mandatet er vedtatt politisk; sjekkpunktene følges opp i fase 2."}
+    confirm = client.post(url, reason)
+    assert confirm.status_code == 200
+    assert "Ja, overstyr og fullfør" in confirm.content.decode()
+    assert project.phases.get(order=1).completed_at is None  # nothing happens before the confirmation
+    response = client.post(url, {**reason, "confirmed": "1"})
     assert response.status_code == 302
     phase = project.phases.get(order=1)
     assert phase.completed_by == boss and phase.overridden

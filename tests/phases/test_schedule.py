@@ -39,7 +39,7 @@ def test_the_phases_page_shows_the_plan_in_order(client, bergen_template):
     project, owner = _start(bergen_template, date(2026, 12, 1), date(2027, 10, 1))
     client.force_login(owner)
     html = client.get(f"/projects/{project.pk}/phases/").content.decode()
-    assert "Planlagt: <time datetime=\"2026-12-01\">01.12.2026</time>" in html
+    assert 'Planlagt: <time datetime="2026-12-01">01.12.2026</time>' in html
     assert html.index("2026-12-01") < html.index("2027-10-01")
 
 

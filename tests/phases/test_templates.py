@@ -14,6 +14,15 @@ pytestmark = pytest.mark.django_db
 MINI = MINI_TEMPLATE.read_text(encoding="utf-8")
 
 
+@pytest.fixture
+def english():
+    """Problems are named in the active language; these tests read the English ones."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def test_bergen_template_has_the_four_phases_and_every_activity(bergen_template):
     phases = bergen_template.definition["phases"]
     assert [p["name"]["nb"] for p in phases] == [
@@ -49,6 +58,7 @@ def test_seven_step_template_loads_as_data():
     assert len(template.definition["phases"]) == 7
 
 
+@pytest.mark.usefixtures("english")
 def test_malformed_toml_is_refused_with_line_and_nothing_written():
     broken = MINI.replace("version = 1", "version = = 1")
     with pytest.raises(TemplateError) as exc:
@@ -58,6 +68,7 @@ def test_malformed_toml_is_refused_with_line_and_nothing_written():
     assert not ProcessTemplate.objects.exists()
 
 
+@pytest.mark.usefixtures("english")
 def test_unknown_role_is_refused_with_key_path():
     with pytest.raises(TemplateError) as exc:
         parse_template(MINI.replace('owner_role = "manager"', 'owner_role = "boss"'), source="mini.toml")
@@ -82,6 +93,7 @@ def test_unknown_role_is_refused_with_key_path():
         (('track = "internal"', 'track = "internal"\n  colour = "red"'), "colour: is not a known key"),
     ],
 )
+@pytest.mark.usefixtures("english")
 def test_invalid_values_are_named(change, problem):
     with pytest.raises(TemplateError) as exc:
         parse_template(MINI.replace(*change), source="mini.toml")
@@ -119,6 +131,7 @@ def test_command_loads_the_shipped_templates_and_is_idempotent():
     }
 
 
+@pytest.mark.usefixtures("english")
 def test_command_reports_file_and_reason_and_writes_nothing(tmp_path):
     good = tmp_path / "a_good.toml"
     good.write_text(MINI)
@@ -163,6 +176,7 @@ def test_others_cannot_see_templates(client):
     assert client.get(reverse("phases:templates")).status_code == 403
 
 
+@pytest.mark.usefixtures("english")
 def test_a_step_may_only_require_signing_roles():
     text = (MINI_TEMPLATE.parent.parent / "participation" / "mini_steps.toml").read_text(encoding="utf-8")
     with pytest.raises(TemplateError) as exc:

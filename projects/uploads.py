@@ -1,0 +1,100 @@
+"""The one upload policy and the one file download, used by every app that stores attachments.
+
+`upload_check` refuses a file by type (suffix, checked against the first bytes), size and emptiness;
+`AttachmentField` is the form field whose hint names exactly those types; `file_download` sends a stored
+file after the caller has checked access; `form_errors_from` puts a service's ValidationError on a form.
+"""
+
+import mimetypes
+from pathlib import Path
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+ALLOWED_ATTACHMENT_TYPES = {
+    ".pdf": b"%PDF",
+    ".png": b"\x89PNG",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".docx": b"PK\x03\x04",
+    ".xlsx": b"PK\x03\x04",
+    ".pptx": b"PK\x03\x04",
+    ".odt": b"PK\x03\x04",
+    ".ods": b"PK\x03\x04",
+    ".txt": None,
+    ".csv": None,
+}
+
+
+def allowed_types_text() -> str:
+    return ", ".join(sorted(ALLOWED_ATTACHMENT_TYPES))
+
+
+def _hint():
+    return _("Accepted file types: %(types)s; at most %(size)s.") % {
+        "types": allowed_types_text(),
+        "size": filesizeformat(MAX_ATTACHMENT_BYTES),
+    }
+
+
+class AttachmentField(forms.FileField):
+    """A file field whose hint and `accept` list name exactly the types `upload_check` accepts."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", gettext_lazy("File"))
+        kwargs.setdefault("help_text", lazy(_hint, str)())
+        super().__init__(**kwargs)
+        self.widget.attrs["accept"] = ",".join(sorted(ALLOWED_ATTACHMENT_TYPES))
+
+
+def upload_check(upload) -> str:
+    """Refuse what may not be stored; return the file's suffix."""
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in ALLOWED_ATTACHMENT_TYPES:
+        raise ValidationError(
+            {"file": _("Files of this type cannot be attached. Allowed: %(types)s.") % {"types": allowed_types_text()}}
+        )
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({"file": _("The file is larger than 10 MB.")})
+    if upload.size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    magic = ALLOWED_ATTACHMENT_TYPES[suffix]
+    head = upload.read(8)
+    upload.seek(0)
+    if magic is not None and not head.startswith(magic):
+        raise ValidationError(
+            {"file": _("The file's content does not match its name (%(suffix)s).") % {"suffix": suffix}}
+        )
+    if magic is None and b"\x00" in upload.read(4096):
+        raise ValidationError(
+            {"file": _("The file's content does not match its name (%(suffix)s).") % {"suffix": suffix}}
+        )
+    upload.seek(0)
+    return suffix
+
+
+def upload_content_type(suffix: str) -> str:
+    """The content type a checked upload is served with (from its suffix, never from the browser)."""
+    return mimetypes.types_map.get(suffix, "application/octet-stream")
+
+
+def file_download(file, filename, content_type, inline=False):
+    """Send a stored file (after the caller has checked access): a download unless `inline`, never sniffed."""
+    response = FileResponse(file.open("rb"), as_attachment=not inline, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def form_errors_from(exc: ValidationError, form):
+    """Put a service's ValidationError on the form, by field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
