@@ -38,11 +38,14 @@ def mini_template(db):
     return template_load_file(path=MINI_TEMPLATE)[0]
 
 
+STEPS_TEMPLATE = Path(__file__).resolve().parent / "participation" / "mini_steps.toml"
+
+
 @pytest.fixture
 def steps_template(db):
     from phases.services import template_load_file
 
-    return template_load_file(path=Path(__file__).resolve().parent / "participation" / "mini_steps.toml")[0]
+    return template_load_file(path=STEPS_TEMPLATE)[0]
 
 
 @pytest.fixture

@@ -143,8 +143,7 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def world(db, steps_template):
+def _build_world(steps_template):
     from django.core.files.base import ContentFile
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -192,6 +191,38 @@ def world(db, steps_template):
     doc.save()
     w["document"] = doc
     return w
+
+
+@pytest.fixture(scope="module")
+def _matrix_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("matrix-media")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, _matrix_media):
+    """The world's files live in one folder for the whole module (overrides the per-test folder)."""
+    settings.MEDIA_ROOT = _matrix_media
+
+
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker, _matrix_media):
+    """The world is built once per module inside a transaction that is rolled back at the end; each test runs
+    in a savepoint inside it (pytest-django's `db`), so what one request changes never reaches the next."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from phases.services import template_load_file
+    from tests.conftest import STEPS_TEMPLATE
+
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=_matrix_media), transaction.atomic():
+        w = _build_world(template_load_file(path=STEPS_TEMPLATE)[0])
+        yield w
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(db, _world):
+    return _world
 
 
 @pytest.mark.parametrize("role", ROLES)
