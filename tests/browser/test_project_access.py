@@ -45,7 +45,10 @@ def test_owner_creates_project_adds_safety_rep_and_outsider_gets_404(page, live_
     check_accessibility(page, "project-overview")
 
     page.get_by_role("link", name="Medlemmer", exact=True).click()
-    page.locator("#id_add-user").select_option(label="Siri Verne <siri@example.no>")
+    page.get_by_label("Søk på navn eller e-postadresse").fill("siri")
+    page.get_by_role("button", name="Søk").click()
+    page.get_by_label("Siri Verne <siri@example.no>").check()
+    check_accessibility(page, "member-search")
     page.locator("#id_add-role").select_option(label="Verneombud")
     page.get_by_role("button", name="Legg til medlem").click()
     expect(page.get_by_role("status")).to_contain_text("Siri Verne er lagt til som verneombud")
@@ -58,6 +61,8 @@ def test_owner_creates_project_adds_safety_rep_and_outsider_gets_404(page, live_
     log_out(page)
 
     log_in(page, "siri@example.no", PASSWORD)
+    expect(page.get_by_role("heading", name="Til godkjenning")).to_be_visible()  # a representative's landing
+    page.get_by_role("link", name="Mine prosjekter").first.click()
     page.get_by_role("link", name="Økonomi til aktivitetsbasert kontor").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Økonomi til aktivitetsbasert kontor")
     check_accessibility(page, "project-overview-safety-rep")
