@@ -3,8 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from config.health import healthz
+from projects import oidc
 from projects import views as project_views
-from projects.auth_forms import EmailAuthenticationForm
+from projects.auth_views import LoginView, admin_login, local_login_only
 
 admin.site.site_header = _("Prosessguiden administration")
 admin.site.site_title = _("Prosessguiden")
@@ -16,11 +18,22 @@ urlpatterns = [
     path("", include("participation.urls")),
     path("settings/", project_views.user_settings, name="settings"),
     path("language/", project_views.set_language, name="set_language"),
-    path(
-        "account/login/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("account/", include("django.contrib.auth.urls")),
+    path("account/login/", LoginView.as_view(), name="login"),
+    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    *[
+        path(f"account/{route}", local_login_only(view.as_view()), name=name)
+        for route, view, name in [
+            ("password_change/", auth_views.PasswordChangeView, "password_change"),
+            ("password_change/done/", auth_views.PasswordChangeDoneView, "password_change_done"),
+            ("password_reset/", auth_views.PasswordResetView, "password_reset"),
+            ("password_reset/done/", auth_views.PasswordResetDoneView, "password_reset_done"),
+            ("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView, "password_reset_confirm"),
+            ("reset/done/", auth_views.PasswordResetCompleteView, "password_reset_complete"),
+        ]
+    ],
+    path("oidc/authenticate/", oidc.LoginStart.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.LoginCallback.as_view(), name="oidc_authentication_callback"),
+    path("healthz", healthz, name="healthz"),
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ def navigation(request):
         "languages": settings.LANGUAGES,
         "nav": {
             "admin": user.is_staff,
+            "password": settings.LOCAL_LOGIN_ENABLED,
             "items": [item for item in (fn(request) for _, fn in extensions.NAV_ITEMS) if item],
         },
     }

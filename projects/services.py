@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from . import documents
 from .extensions import project_created, project_updated
-from .models import Document, Membership, Project, ProjectUnit, Role, User
+from .models import COORDINATOR_GROUP, HR_GROUP, Document, Membership, Project, ProjectUnit, Role, User
 from .permissions import is_coordinator
 from .tasks import document_render as document_render_task
 from .tasks import invitation_send
@@ -223,3 +223,44 @@ def document_render(*, document_id: int) -> Document | None:
         doc.status = Document.Status.DONE
         with_history_user(doc, doc.requested_by).save()
     return doc
+
+
+# Global roles a single sign-on group claim can give: coordinator and HR are groups, admin is staff.
+SSO_ROLES = ("coordinator", "hr", "admin")
+
+
+@transaction.atomic
+def user_sso_sync(*, email: str, full_name: str, roles: set[str] | None = None) -> User:
+    """Match (or create) the person who logged in with single sign-on by e-mail, refresh name and e-mail.
+
+    `roles` is the set of global roles the provider's group claim gives (see SSO_ROLES), or None when the
+    provider sent no group claim or no mapping is configured: then global roles are left as they are.
+    A person created here has no usable password; they log in through the provider only.
+    """
+    from django.contrib.auth.models import Group
+
+    email = User.objects.normalize_email(email).strip().lower()
+    if not email or "@" not in email:
+        raise ValidationError(_("The log-in service sent no e-mail address."))
+    full_name = (full_name or "").strip()[:150] or email.split("@")[0]
+    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    if user is None:
+        user = User(email=email, full_name=full_name)
+        user.set_unusable_password()
+    elif not user.is_active:
+        raise ValidationError(_("This account is not active. Ask the project owner or an administrator."))
+    user.email = email
+    user.full_name = full_name
+    if roles is not None:
+        user.is_staff = "admin" in roles
+        user.is_superuser = "admin" in roles
+    user.full_clean(exclude=["password"])
+    with_history_user(user, user if user.pk else None).save()
+    if roles is not None:
+        for name in (COORDINATOR_GROUP, HR_GROUP):
+            group, _created = Group.objects.get_or_create(name=name)
+            if name in roles:
+                user.groups.add(group)
+            else:
+                user.groups.remove(group)
+    return user

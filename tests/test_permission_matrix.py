@@ -140,6 +140,10 @@ ROWS = [
     ("password reset", U("password_reset"), "get", everyone(200)),
     ("password change", U("password_change"), "get", logged_in(200)),
     ("admin", U("admin:index"), "get", everyone(302, staff=200)),
+    # Single sign-on is off unless configured (tests/projects/test_oidc.py covers it switched on).
+    ("sso start", U("oidc_authentication_init"), "get", everyone(404)),
+    ("sso callback", U("oidc_authentication_callback"), "get", everyone(404)),
+    ("health check", U("healthz"), "get", everyone(200)),
 ]
 
 

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, logging_config
 
 DEBUG = False
 
@@ -29,3 +29,6 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Structured logs on stdout for journald or a log collector (LOG_FORMAT=text for plain lines).
+LOGGING = logging_config(level=LOG_LEVEL, fmt=env("LOG_FORMAT", default="json"))  # noqa: F405

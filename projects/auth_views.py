@@ -1,0 +1,49 @@
+"""Log-in pages: e-mail and password, single sign-on, or both, as the installation is configured."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from .auth_forms import EmailAuthenticationForm
+
+
+def local_login_only(view):
+    """Password pages answer 404 while local log-in is switched off."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not settings.LOCAL_LOGIN_ENABLED:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if not settings.LOCAL_LOGIN_ENABLED:
+            raise Http404
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["local_login"] = settings.LOCAL_LOGIN_ENABLED
+        context["sso"] = settings.OIDC_ENABLED
+        context["sso_provider"] = settings.OIDC_PROVIDER_NAME
+        return context
+
+
+def admin_login(request, extra_context=None):
+    """The admin has no log-in page of its own when local log-in is off: it uses ours (single sign-on)."""
+    if settings.LOCAL_LOGIN_ENABLED:
+        return admin.site.login(request, extra_context)
+    return redirect(f"{reverse('login')}?{urlencode({'next': request.GET.get('next', reverse('admin:index'))})}")

@@ -1,0 +1,180 @@
+"""Single sign-on against a stub OpenID Connect provider on 127.0.0.1 with keys this test makes."""
+
+import time
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.test import RequestFactory
+from django.urls import reverse
+
+from projects.models import COORDINATOR_GROUP, HR_GROUP, User
+from tests.factories import PASSWORD, UserFactory
+from tests.support.oidc_provider import StubProvider, new_key
+
+pytestmark = pytest.mark.django_db
+CLIENT_ID = "prosessguiden-test"
+
+
+@pytest.fixture(scope="module")
+def provider():
+    with StubProvider() as p:
+        yield p
+
+
+@pytest.fixture
+def sso(settings, provider):
+    provider.signing_key = provider.key
+    settings.OIDC_ENABLED = True
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = "secret"
+    settings.OIDC_OP_ISSUER = provider.url
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{provider.url}/authorize"
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"{provider.url}/token"
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{provider.url}/jwks"
+    settings.OIDC_OP_USER_ENDPOINT = ""
+    settings.OIDC_ROLE_GROUPS = "coordinator=grp-ebe,hr=grp-hr;grp-hr2"
+    return provider
+
+
+def sso_login(client, provider, **claims):
+    """Go through the code flow: our start page, the provider (its answer decided here), our callback."""
+    start = client.get(reverse("oidc_authentication_init"))
+    assert start.status_code == 302
+    location = urlparse(start["Location"])
+    assert location.path == "/authorize"
+    query = parse_qs(location.query)
+    assert query["client_id"] == [CLIENT_ID]
+    now = int(time.time())
+    provider.claims = {
+        "iss": provider.url,
+        "aud": CLIENT_ID,
+        "sub": "entra-object-id-1",
+        "iat": now,
+        "exp": now + 300,
+        "nonce": query["nonce"][0],
+        "email": "Kari.Nordmann@Kommune.no",
+        "name": "Kari Nordmann",
+        **claims,
+    }
+    provider.claims = {k: v for k, v in provider.claims.items() if v is not None}
+    return client.get(reverse("oidc_authentication_callback"), {"code": "the-code", "state": query["state"][0]})
+
+
+def logged_in_user(client):
+    return client.get(reverse("projects:mine")).wsgi_request.user
+
+
+def test_good_login_creates_the_person_by_email(client, sso):
+    response = sso_login(client, sso)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    user = logged_in_user(client)
+    assert user.is_authenticated
+    assert user.email == "kari.nordmann@kommune.no"
+    assert user.full_name == "Kari Nordmann"
+    assert not user.has_usable_password()
+    assert "code_verifier=" in sso.token_requests[-1]  # PKCE
+
+
+def test_existing_person_is_matched_by_email_and_name_refreshed(client, sso):
+    existing = UserFactory(email="kari.nordmann@kommune.no", full_name="Kari Gammelnavn")
+    sso_login(client, sso, email="KARI.NORDMANN@kommune.no", name="Kari Nordmann")
+    assert logged_in_user(client) == existing
+    existing.refresh_from_db()
+    assert existing.full_name == "Kari Nordmann"
+    assert User.objects.count() == 1
+
+
+def test_email_may_come_from_preferred_username(client, sso):
+    sso_login(
+        client, sso, email=None, preferred_username="ola@kommune.no", name=None, given_name="Ola", family_name="Berg"
+    )
+    user = logged_in_user(client)
+    assert (user.email, user.full_name) == ("ola@kommune.no", "Ola Berg")
+
+
+def assert_refused(client, response):
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
+    assert not logged_in_user(client).is_authenticated
+    page = client.get(reverse("login")).content.decode()
+    assert "Innloggingen lyktes ikke." in page
+
+
+def test_bad_signature_is_refused(client, sso):
+    sso.signing_key = new_key()  # same kid, a key the provider never published
+    assert_refused(client, sso_login(client, sso))
+    assert not User.objects.exists()
+
+
+def test_expired_token_is_refused(client, sso):
+    past = int(time.time()) - 3600
+    assert_refused(client, sso_login(client, sso, iat=past - 300, exp=past))
+
+
+def test_wrong_audience_is_refused(client, sso):
+    assert_refused(client, sso_login(client, sso, aud="another-application"))
+
+
+def test_wrong_issuer_is_refused(client, sso):
+    assert_refused(client, sso_login(client, sso, iss="https://login.example.org/other-tenant"))
+
+
+def test_wrong_nonce_is_refused(client, sso):
+    assert_refused(client, sso_login(client, sso, nonce="replayed"))
+
+
+def test_inactive_person_is_refused(client, sso):
+    UserFactory(email="kari.nordmann@kommune.no", is_active=False)
+    assert_refused(client, sso_login(client, sso))
+
+
+def test_group_claim_gives_and_takes_global_roles(client, sso):
+    sso_login(client, sso, groups=["grp-ebe", "grp-hr2", "unrelated"])
+    user = User.objects.get()
+    assert set(user.groups.values_list("name", flat=True)) == {COORDINATOR_GROUP, HR_GROUP}
+    client.logout()
+    sso_login(client, sso, groups=["grp-hr"])
+    assert set(user.groups.values_list("name", flat=True)) == {HR_GROUP}
+    client.logout()
+    sso_login(client, sso)  # no group claim: roles stay as they are
+    assert set(user.groups.values_list("name", flat=True)) == {HR_GROUP}
+
+
+def test_only_sso_when_local_login_is_off(client, sso, settings):
+    settings.LOCAL_LOGIN_ENABLED = False
+    html = client.get(reverse("login")).content.decode()
+    assert reverse("oidc_authentication_init") in html
+    assert 'type="password"' not in html
+    assert reverse("password_reset") not in html
+    user = UserFactory(email="lokal@kommune.no")
+    assert client.post(reverse("login"), {"username": user.email, "password": PASSWORD}).status_code == 404
+    assert authenticate(RequestFactory().post("/"), username=user.email, password=PASSWORD) is None
+    assert client.get(reverse("password_reset")).status_code == 404
+    assert client.get("/admin/login/?next=/admin/")["Location"].startswith(reverse("login"))
+    sso_login(client, sso)
+    assert logged_in_user(client).is_authenticated
+    assert reverse("password_change") not in client.get(reverse("projects:mine")).content.decode()
+
+
+def test_login_page_offers_both_when_both_are_on(client, sso):
+    html = client.get(reverse("login")).content.decode()
+    assert reverse("oidc_authentication_init") in html
+    assert 'type="password"' in html
+
+
+def test_sso_pages_are_not_found_while_sso_is_off(client, settings):
+    settings.OIDC_ENABLED = False
+    assert client.get(reverse("oidc_authentication_init")).status_code == 404
+    assert client.get(reverse("oidc_authentication_callback"), {"code": "x", "state": "y"}).status_code == 404
+    assert reverse("oidc_authentication_init") not in client.get(reverse("login")).content.decode()
+
+
+def test_oidc_settings_command_reads_discovery(provider, capsys):
+    call_command("oidc_settings", f"{provider.url}/.well-known/openid-configuration")
+    out = capsys.readouterr().out
+    assert f"OIDC_OP_ISSUER={provider.url}\n" in out
+    assert f"OIDC_OP_TOKEN_ENDPOINT={provider.url}/token\n" in out
+    assert f"OIDC_OP_JWKS_ENDPOINT={provider.url}/jwks\n" in out
