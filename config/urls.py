@@ -16,6 +16,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("", include("phases.urls")),
     path("", include("participation.urls")),
+    path("", include("evaluation.urls")),
     path("settings/", project_views.user_settings, name="settings"),
     path("language/", project_views.set_language, name="set_language"),
     path("account/login/", LoginView.as_view(), name="login"),

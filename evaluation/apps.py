@@ -6,3 +6,6 @@ class EvaluationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "evaluation"
     verbose_name = _("Evaluation")
+
+    def ready(self):
+        from . import hooks  # noqa: F401  (registers with projects' extension points)

@@ -2,7 +2,22 @@
 
 import rules
 
-from projects.permissions import is_coordinator, sees_sensitive
+from projects.permissions import is_coordinator, is_hr, is_owner, is_owner_or_manager, is_project_member, sees_sensitive
 
-rules.add_perm("evaluation.view_sensitive_measures", sees_sensitive)
+
+@rules.predicate
+def has_moved_in(user, project):
+    return project.actual_move_in is not None
+
+
+# The Evaluering tab appears from move-in on, for everybody who sees the project.
+rules.add_perm("evaluation.view_evaluation", (is_project_member | is_coordinator) & has_moved_in)
+rules.add_perm("evaluation.record_move_in", is_owner_or_manager)
+rules.add_perm("evaluation.correct_move_in", is_coordinator)
+rules.add_perm("evaluation.shorten_freeze", is_owner)
+rules.add_perm("evaluation.log_change_request", is_owner_or_manager)
 rules.add_perm("evaluation.approve_freeze_change", is_coordinator)
+rules.add_perm("evaluation.edit_evaluation", is_owner_or_manager)
+rules.add_perm("evaluation.manage_measures", is_owner_or_manager)
+rules.add_perm("evaluation.view_sensitive_measures", sees_sensitive)
+rules.add_perm("evaluation.enter_sick_leave", is_hr)

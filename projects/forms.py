@@ -114,14 +114,12 @@ class ProjectCreateForm(ProjectForm):
 
 class ProjectEditForm(ProjectForm):
     class Meta(ProjectForm.Meta):
-        fields = [*ProjectForm.Meta.fields, "status", "actual_move_in"]
-        widgets = {**ProjectForm.Meta.widgets, "actual_move_in": DateInput()}
+        # The actual move-in is recorded through its own page (evaluation), which enforces its rules.
+        fields = [*ProjectForm.Meta.fields, "status"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper.layout.append(
-            Row(Column("status", css_class="col-md-6"), Column("actual_move_in", css_class="col-md-6"))
-        )
+        self.helper.layout.append(Row(Column("status", css_class="col-md-6")))
 
 
 class RoleField(forms.ChoiceField):

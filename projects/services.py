@@ -16,6 +16,8 @@ from .permissions import is_coordinator
 from .tasks import document_render as document_render_task
 from .tasks import invitation_send
 
+# The actual move-in is not among them: it is recorded by the evaluation app's service, which checks it and
+# sets the dates that follow from it.
 PROJECT_FIELDS = (
     "name",
     "case_number",
@@ -25,7 +27,6 @@ PROJECT_FIELDS = (
     "headcount",
     "start_date",
     "planned_move_in",
-    "actual_move_in",
     "status",
     "description",
 )

@@ -134,6 +134,28 @@ ROWS = [
         project_page(),
     ),
     ("document download", P("projects:document", "document"), "get", project_page()),
+    # Evaluation. The project moved in today; an adjustment waits for a coordinator's approval.
+    ("move-in", P("evaluation:move_in"), "get", OM(302)),
+    ("evaluation", P("evaluation:overview"), "get", project_page()),
+    ("move-in correct", P("evaluation:move_in_correct"), "get", project_page(allowed=("coordinator",))),
+    ("freeze shorten", P("evaluation:freeze"), "get", project_page(allowed=("owner",))),
+    ("change request", P("evaluation:change_request_create"), "get", OM(200)),
+    (
+        "change request approve",
+        P("evaluation:change_request_approve", "change_request"),
+        "get",
+        project_page(allowed=("coordinator",)),
+    ),
+    ("evaluation plan", P("evaluation:plan"), "get", OM(200)),
+    ("evaluation follow-up", P("evaluation:follow_up"), "get", OM(200)),
+    ("result create", P("evaluation:result_create"), "get", OM(200)),
+    ("result edit", P("evaluation:result_edit", "result"), "get", OM(200)),
+    ("figure create", P("evaluation:figure_create"), "get", OM(200)),
+    ("evaluation complete", P("evaluation:complete"), "get", OM(200)),
+    ("measure create", P("evaluation:measure_create"), "get", OM(200)),
+    ("measure edit", P("evaluation:measure_edit", "measure"), "get", OM(200)),
+    ("measure edit sensitive", P("evaluation:measure_edit", "sensitive_measure"), "get", OM(200)),
+    ("measures prioritise", P("evaluation:measures_prioritise"), "get", OM(200)),
     ("settings", U("settings"), "get", logged_in(200)),
     ("language switch", U("set_language"), "get", everyone(405)),
     ("log in", U("login"), "get", everyone(302, anonymous=200)),
@@ -194,6 +216,7 @@ def _build_world(steps_template):
     doc.status, doc.sha256, doc.size = Document.Status.DONE, "0" * 64, 8
     doc.save()
     w["document"] = doc
+    _evaluation_world(w)
     return w
 
 
@@ -227,6 +250,24 @@ def _world(django_db_setup, django_db_blocker, _matrix_media):
 @pytest.fixture
 def world(db, _world):
     return _world
+
+
+def _evaluation_world(w):
+    from django.utils import timezone
+
+    from evaluation import services as evaluation_services
+
+    project, owner = w["project"], w["owner"]
+    evaluation = evaluation_services.movein_record(project=project, by=owner, move_in=timezone.localdate())
+    w["change_request"] = evaluation_services.change_request_log(
+        project=project, by=owner, what="Nytt møterom", why="Behov", category="adjustment", requested_by="Ola"
+    )
+    w["result"] = evaluation_services.result_save(
+        evaluation=evaluation, by=owner, kind="criterion", criterion="leaders", score=4
+    )
+    measure = {"focus_area": "Støy", "goal": "Ro", "activity": "Skilt", "responsible": "Kari", "source": "evaluation"}
+    w["measure"] = evaluation_services.measure_create(project=project, by=owner, **measure)
+    w["sensitive_measure"] = evaluation_services.measure_create(project=project, by=owner, sensitive=True, **measure)
 
 
 @pytest.mark.parametrize("role", ROLES)

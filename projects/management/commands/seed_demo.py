@@ -41,7 +41,8 @@ ORGANISATION = {
     ],
 }
 
-# case number, name, kind, units, headcount, start offset (days from today), move-in offset, actual move-in,
+# case number, name, kind, units, headcount, start offset (days from today), move-in offset, actual move-in
+# offset (recorded through the evaluation app's service by its demo seeder),
 # owner e-mail, other roles
 PROJECTS = [
     (
@@ -170,7 +171,7 @@ class Command(BaseCommand):
 
         today = timezone.localdate()
         new_projects = {}
-        for case, name, kind, unit_names, heads, start, move_in, actual, owner, others in PROJECTS:
+        for case, name, kind, unit_names, heads, start, move_in, _actual, owner, others in PROJECTS:
             if Project.objects.filter(case_number=case).exists():
                 continue
             owner_user = users[owner]
@@ -184,7 +185,6 @@ class Command(BaseCommand):
                 address="Rådhusgaten 10, 5014 Bergen" if kind == Project.Kind.REBUILD else "Kronstad, 5063 Bergen",
                 start_date=_offset(today, start),
                 planned_move_in=_offset(today, move_in),
-                actual_move_in=_offset(today, actual) if actual is not None else None,
                 description="Demodata: et prosjekt for å prøve Prosessguiden.",
             )
             for email, role in others:

@@ -1,0 +1,264 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from phases.models import Criterion
+from projects.forms import DateInput
+
+from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure
+
+
+def _helper(form):
+    form.helper = FormHelper()
+    form.helper.form_tag = False
+
+
+class _Form(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _helper(self)
+
+
+def _text(label, rows=3, required=True, help_text=""):
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        required=required,
+        max_length=5000,
+        help_text=help_text,
+    )
+
+
+class MoveInForm(_Form):
+    move_in = forms.DateField(
+        label=_("Actual move-in"),
+        widget=DateInput(),
+        help_text=_(
+            "The day the unit moved in. It starts the freeze period and sets the evaluation window 9 to 15 months "
+            "later. Not before the project start and not in the future."
+        ),
+    )
+
+
+class MoveInCorrectForm(MoveInForm):
+    reason = _text(_("Reason for the correction"), help_text=_("The reason is kept in the project's history."))
+
+
+class FreezeForm(_Form):
+    ends = forms.DateField(
+        label=_("Last day of the freeze period"),
+        widget=DateInput(),
+        help_text=_("At least six months after move-in; nine months is the default."),
+    )
+    reason = _text(_("Why shorten it?"), required=False)
+
+
+class ChangeRequestForm(_Form):
+    what = _text(_("What should change"))
+    why = _text(_("Why"))
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=ChangeRequest.Category.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A fault fix goes ahead. During the freeze period an adjustment waits for the evaluation unless a "
+            "coordinator approves it."
+        ),
+    )
+    requested_by = forms.CharField(label=_("Requested by"), max_length=200)
+    requested_on = forms.DateField(label=_("Date"), widget=DateInput())
+
+
+class ApproveForm(_Form):
+    reason = _text(
+        _("Reason for the approval"),
+        help_text=_("Why the adjustment may go ahead before the evaluation. The reason is kept and shown."),
+    )
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Evaluation
+        fields = [
+            "scope",
+            "method_survey",
+            "method_interviews",
+            "method_observation",
+            "method_occupancy",
+            "evaluator",
+            "evaluator_name",
+            "planned_start",
+            "planned_end",
+            "outside_window_reason",
+        ]
+        widgets = {
+            "scope": forms.Textarea(attrs={"rows": 4}),
+            "planned_start": DateInput(),
+            "planned_end": DateInput(),
+            "outside_window_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "scope": _("What is evaluated and how broadly. Discuss it with the union and safety representatives."),
+            "evaluator_name": _("The person, team or company that carries out the evaluation."),
+            "outside_window_reason": _("Needed only when a date lies outside the evaluation window."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _helper(self)
+        self.fields["evaluator"].required = False
+        self.helper.layout = Layout(
+            "scope",
+            "method_survey",
+            "method_interviews",
+            "method_observation",
+            "method_occupancy",
+            Row(Column("evaluator", css_class="col-md-4"), Column("evaluator_name", css_class="col-md-8")),
+            Row(Column("planned_start", css_class="col-md-6"), Column("planned_end", css_class="col-md-6")),
+            "outside_window_reason",
+        )
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = Evaluation
+        fields = [
+            "presented_to_leaders",
+            "presented_to_representatives",
+            "presented_to_employees",
+            "summary",
+            "follow_up_plan",
+            "lessons_learned",
+        ]
+        widgets = {
+            "presented_to_leaders": DateInput(),
+            "presented_to_representatives": DateInput(),
+            "presented_to_employees": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "follow_up_plan": forms.Textarea(attrs={"rows": 4}),
+            "lessons_learned": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "presented_to_leaders": _("The results go to the leaders first, then the representatives, then everyone."),
+            "summary": _("Aggregated findings only: no personal remarks, since HR's report prints this text."),
+            "follow_up_plan": _("What will be followed up, by whom and when. Record the measures in the HMS plan."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _helper(self)
+        self.helper.layout = Layout(
+            Row(
+                Column("presented_to_leaders", css_class="col-md-4"),
+                Column("presented_to_representatives", css_class="col-md-4"),
+                Column("presented_to_employees", css_class="col-md-4"),
+            ),
+            "summary",
+            "follow_up_plan",
+            "lessons_learned",
+        )
+
+
+class ResultForm(_Form):
+    kind = forms.ChoiceField(
+        label=_("What is assessed"), choices=EvaluationResult.Kind.choices, widget=forms.RadioSelect
+    )
+    criterion = forms.ChoiceField(
+        label=_("Success criterion"),
+        choices=[("", _("The project's own criterion (name it below)")), *Criterion.choices],
+        required=False,
+    )
+    subject = forms.CharField(
+        label=_("Goal or own criterion"),
+        max_length=300,
+        required=False,
+        help_text=_("The project goal, or the project's own success criterion, as worded in the mandate."),
+    )
+    score = forms.TypedChoiceField(
+        label=_("Score"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(1, 6)],
+        widget=forms.RadioSelect,
+        help_text=_("1 = not reached at all, 5 = fully reached."),
+    )
+    text = _text(_("Assessment"), rows=4, required=False)
+
+
+class FigureForm(forms.ModelForm):
+    class Meta:
+        model = Figure
+        fields = ["kind", "label", "before", "after", "unit"]
+
+    def __init__(self, *args, sick_leave_only=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        _helper(self)
+        if sick_leave_only:
+            del self.fields["kind"]
+        else:
+            self.fields["kind"].choices = [c for c in Figure.Kind.choices if c[0] != Figure.Kind.SICK_LEAVE]
+            self.fields["kind"].help_text = _("Sick-leave figures are entered by HR.")
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = [
+            "focus_area",
+            "goal",
+            "activity",
+            "due_date",
+            "responsible",
+            "reporting",
+            "status",
+            "dropped_reason",
+            "source",
+            "source_ref",
+            "sensitive",
+        ]
+        widgets = {
+            "goal": forms.Textarea(attrs={"rows": 2}),
+            "activity": forms.Textarea(attrs={"rows": 3}),
+            "dropped_reason": forms.Textarea(attrs={"rows": 2}),
+            "due_date": DateInput(),
+        }
+        help_texts = {"dropped_reason": _("Needed when the measure is dropped.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _helper(self)
+        self.helper.layout = Layout(
+            "focus_area",
+            "goal",
+            "activity",
+            Row(Column("due_date", css_class="col-md-4"), Column("responsible", css_class="col-md-8")),
+            "reporting",
+            Row(Column("status", css_class="col-md-6"), Column("source", css_class="col-md-6")),
+            "dropped_reason",
+            "source_ref",
+            "sensitive",
+        )
+
+
+class PrioritiseForm(_Form):
+    agreed_on = forms.DateField(
+        label=_("Agreed by the parties on"),
+        widget=DateInput(),
+        help_text=_("The day the owner, the safety representative and the union representatives agreed the order."),
+    )
+
+    def __init__(self, *args, measures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measures = list(measures)
+        for m in self.measures:
+            self.fields[f"m{m.pk}"] = forms.TypedChoiceField(
+                label=f"{m.number}. {m.focus_area}",
+                choices=[("", _("No priority")), *Measure.Priority.choices],
+                coerce=int,
+                required=False,
+                empty_value=None,
+                initial=m.priority,
+            )
+
+    def priorities(self):
+        return {m.pk: self.cleaned_data[f"m{m.pk}"] for m in self.measures if self.cleaned_data[f"m{m.pk}"]}

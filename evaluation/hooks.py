@@ -1,0 +1,60 @@
+"""How evaluation plugs into projects: tab, key-dates panel, history, demo data."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from projects import extensions
+from projects.history import register_source
+
+from . import dates, selectors
+from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure
+
+extensions.tab("evaluation", _("Evaluation"), "evaluation:overview", 40, perm="evaluation.view_evaluation")
+
+
+@extensions.overview_panel(5)
+def _key_dates_panel(request, project):
+    """Key dates on the project overview: planned and actual move-in, freeze end, window and its state."""
+    today = timezone.localdate()
+    evaluation = selectors.evaluation_of(project=project)
+    user = request.user
+    if evaluation is None and not project.planned_move_in and not user.has_perm("evaluation.record_move_in", project):
+        return None
+    return {
+        "template": "evaluation/_key_dates_panel.html",
+        "evaluation": evaluation,
+        "window_state": evaluation.window_state(today) if evaluation else None,
+        "freeze_state": evaluation.freeze_state(today) if evaluation else None,
+        "earliest_freeze_end": dates.freeze_earliest_end(evaluation.move_in) if evaluation else None,
+        "can_record": evaluation is None and user.has_perm("evaluation.record_move_in", project),
+        "can_view": user.has_perm("evaluation.view_evaluation", project),
+    }
+
+
+register_source(
+    lambda p: Evaluation.history.filter(project_id=p.pk).select_related("history_user"),
+    lambda r: str(_("Move-in and evaluation")),
+)
+register_source(
+    lambda p: EvaluationResult.history.filter(evaluation__project_id=p.pk).select_related("history_user"),
+    lambda r: str(_("Evaluation result: %(title)s") % {"title": r.subject or r.get_criterion_display()}),
+)
+register_source(
+    lambda p: Figure.history.filter(evaluation__project_id=p.pk).select_related("history_user"),
+    lambda r: str(_("Before/after figure: %(label)s") % {"label": r.label}),
+)
+register_source(
+    lambda p: ChangeRequest.history.filter(project_id=p.pk).select_related("history_user"),
+    lambda r: str(_("Change request: %(what)s") % {"what": r.what[:60]}),
+)
+register_source(
+    lambda p: Measure.history.filter(project_id=p.pk, sensitive=False).select_related("history_user"),
+    lambda r: str(_("HMS measure %(number)s: %(area)s") % {"number": r.number, "area": r.focus_area}),
+)
+
+
+@extensions.demo_seeder(30)
+def _seed_demo(projects, users):
+    from . import demo
+
+    demo.seed(projects, users)

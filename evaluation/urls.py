@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evaluation"
+
+P = "projects/<int:project_id>/"
+E = P + "evaluation/"
+
+urlpatterns = [
+    path(P + "move-in/", views.move_in, name="move_in"),
+    path(E, views.overview, name="overview"),
+    path(E + "move-in/", views.move_in_correct, name="move_in_correct"),
+    path(E + "freeze/", views.freeze, name="freeze"),
+    path(E + "changes/new/", views.change_request_create, name="change_request_create"),
+    path(E + "changes/<int:change_request_id>/approve/", views.change_request_approve, name="change_request_approve"),
+    path(E + "plan/", views.plan, name="plan"),
+    path(E + "follow-up/", views.follow_up, name="follow_up"),
+    path(E + "results/new/", views.result_edit, name="result_create"),
+    path(E + "results/<int:result_id>/", views.result_edit, name="result_edit"),
+    path(E + "figures/new/", views.figure_create, name="figure_create"),
+    path(E + "complete/", views.complete, name="complete"),
+    path(P + "measures/new/", views.measure_edit, name="measure_create"),
+    path(P + "measures/<int:measure_id>/", views.measure_edit, name="measure_edit"),
+    path(P + "measures/priorities/", views.measures_prioritise, name="measures_prioritise"),
+]

@@ -1,0 +1,390 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from projects.permissions import get_object_for, get_project_for
+from projects.views import _form_errors_from
+
+from . import dates, selectors, services
+from .forms import (
+    ApproveForm,
+    ChangeRequestForm,
+    FigureForm,
+    FollowUpForm,
+    FreezeForm,
+    MeasureForm,
+    MoveInCorrectForm,
+    MoveInForm,
+    PlanForm,
+    PrioritiseForm,
+    ResultForm,
+)
+from .models import ChangeRequest, Evaluation, EvaluationResult, Measure
+
+
+def _evaluation_for(request, project_id, perm="evaluation.view_evaluation"):
+    """The project (404 for people who may not see it) and its evaluation (404 before move-in)."""
+    project = get_project_for(request.user, project_id)
+    evaluation = selectors.evaluation_of(project=project)
+    if evaluation is None:
+        raise Http404
+    if not request.user.has_perm(perm, project):
+        raise PermissionDenied
+    return project, evaluation
+
+
+def _form_page(request, *, project, form, save, success, title, intro="", submit=None, back=None, section=True):
+    """Show `form`; on a valid POST call `save(cleaned_data)` (a service) and go to `back`."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, success)
+            return redirect(back)
+    return render(
+        request,
+        "evaluation/form.html",
+        {
+            "project": project,
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "submit_label": submit or _("Save"),
+            "back": back,
+            "section": section,
+            "tab": "evaluation" if section else "overview",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _tab_url(project):
+    from django.urls import reverse
+
+    return reverse("evaluation:overview", args=[project.pk])
+
+
+# Move-in -------------------------------------------------------------------------------------------------
+
+
+@login_required
+def move_in(request, project_id):
+    project = get_project_for(request.user, project_id, "evaluation.record_move_in")
+    if selectors.evaluation_of(project=project) is not None:
+        return redirect("evaluation:overview", project_id=project.pk)
+    form = MoveInForm(request.POST or None, initial={"move_in": timezone.localdate()})
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        save=lambda d: services.movein_record(project=project, by=request.user, move_in=d["move_in"]),
+        success=_("The move-in is recorded. The freeze period has started and the evaluation window is set."),
+        title=_("Record the move-in"),
+        intro=_(
+            "Recording the move-in starts the freeze period and opens the Evaluation tab. Only a coordinator can "
+            "change the date afterwards."
+        ),
+        submit=_("Record the move-in"),
+        back=_tab_url(project),
+        section=False,
+    )
+
+
+@login_required
+def move_in_correct(request, project_id):
+    project, evaluation = _evaluation_for(request, project_id, "evaluation.correct_move_in")
+    form = MoveInCorrectForm(request.POST or None, initial={"move_in": evaluation.move_in})
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        save=lambda d: services.movein_correct(
+            evaluation=evaluation, by=request.user, move_in=d["move_in"], reason=d["reason"]
+        ),
+        success=_("The move-in date is corrected; the window and the freeze period follow it."),
+        title=_("Correct the move-in date"),
+        intro=_("The evaluation window and the freeze period are computed again from the new date."),
+        back=_tab_url(project),
+    )
+
+
+@login_required
+def freeze(request, project_id):
+    project, evaluation = _evaluation_for(request, project_id, "evaluation.shorten_freeze")
+    form = FreezeForm(request.POST or None, initial={"ends": evaluation.freeze_ends})
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        save=lambda d: services.freeze_shorten(evaluation=evaluation, by=request.user, **d),
+        success=_("The freeze period is changed."),
+        title=_("Shorten the freeze period"),
+        intro=_("The earliest possible end is %(date)s.")
+        % {"date": _date(dates.freeze_earliest_end(evaluation.move_in))},
+        back=_tab_url(project),
+    )
+
+
+def _date(day):
+    from django.utils.formats import date_format
+
+    return date_format(day, "DATE_FORMAT")
+
+
+# The Evaluering tab ---------------------------------------------------------------------------------------
+
+
+@login_required
+def overview(request, project_id):
+    project, evaluation = _evaluation_for(request, project_id)
+    user = request.user
+    today = timezone.localdate()
+    measures = list(selectors.visible_measures(user=user, project=project).select_related("project"))
+    return render(
+        request,
+        "evaluation/overview.html",
+        {
+            "project": project,
+            "evaluation": evaluation,
+            "today": today,
+            "window_state": evaluation.window_state(today),
+            "freeze_state": evaluation.freeze_state(today),
+            "change_requests": selectors.change_requests_of(project=project),
+            "deferred": selectors.deferred_adjustments(project=project),
+            "results": list(evaluation.results.all()),
+            "figures": list(evaluation.figures.all()),
+            "measures": measures,
+            "missing": services.completion_missing(evaluation) if not evaluation.is_completed else [],
+            "can_edit": user.has_perm("evaluation.edit_evaluation", project) and not evaluation.is_completed,
+            "can_log": user.has_perm("evaluation.log_change_request", project),
+            "can_approve": user.has_perm("evaluation.approve_freeze_change", project),
+            "can_correct": user.has_perm("evaluation.correct_move_in", project),
+            "can_shorten": user.has_perm("evaluation.shorten_freeze", project) and not evaluation.is_completed,
+            "can_manage_measures": user.has_perm("evaluation.manage_measures", project),
+            "earliest_freeze_end": dates.freeze_earliest_end(evaluation.move_in),
+            "tab": "evaluation",
+        },
+    )
+
+
+@login_required
+def change_request_create(request, project_id):
+    project, evaluation = _evaluation_for(request, project_id, "evaluation.log_change_request")
+    form = ChangeRequestForm(
+        request.POST or None, initial={"requested_on": timezone.localdate(), "requested_by": request.user.full_name}
+    )
+
+    def save(d):
+        cr = services.change_request_log(project=project, by=request.user, **d)
+        if cr.status == ChangeRequest.Status.DEFERRED:
+            messages.warning(
+                request,
+                _(
+                    "The adjustment is deferred until the evaluation, because the freeze period runs until %(date)s. "
+                    "A coordinator can approve it earlier, giving a reason."
+                )
+                % {"date": _date(evaluation.freeze_ends)},
+            )
+
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        save=save,
+        success=_("The change request is logged."),
+        title=_("Log a change request"),
+        intro=_(
+            "During the freeze period the solution is left alone so that people get used to it. Fault fixes go "
+            "ahead; adjustments wait for the evaluation."
+        )
+        if evaluation.in_freeze()
+        else "",
+        submit=_("Log the change request"),
+        back=_tab_url(project),
+    )
+
+
+@login_required
+def change_request_approve(request, project_id, change_request_id):
+    project, cr = get_object_for(
+        request.user, project_id, ChangeRequest.objects.all(), change_request_id, "evaluation.approve_freeze_change"
+    )
+    form = ApproveForm(request.POST or None)
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        save=lambda d: services.change_request_approve(change_request=cr, by=request.user, reason=d["reason"]),
+        success=_("The adjustment is approved and may go ahead."),
+        title=_("Approve an adjustment during the freeze period"),
+        intro=_("“%(what)s” (requested by %(who)s). Approving lets it go ahead before the evaluation.")
+        % {"what": cr.what, "who": cr.requested_by},
+        submit=_("Approve"),
+        back=_tab_url(project),
+    )
+
+
+@login_required
+def plan(request, project_id):
+    project, evaluation = _evaluation_for(request, project_id, "evaluation.edit_evaluation")
+    form = PlanForm(request.POST or None, instance=Evaluation.objects.get(pk=evaluation.pk))
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        save=lambda d: services.evaluation_plan_save(evaluation=evaluation, by=request.user, **d),
+        success=_("The evaluation plan is saved."),
+        title=_("Evaluation plan"),
+        intro=_("The evaluation window runs from %(opens)s to %(closes)s.")
+        % {"opens": _date(evaluation.window_opens), "closes": _date(evaluation.window_closes)},
+        back=_tab_url(project),
+    )
+
+
+@login_required
+def follow_up(request, project_id):
+    project, evaluation = _evaluation_for(request, project_id, "evaluation.edit_evaluation")
+    form = FollowUpForm(request.POST or None, instance=Evaluation.objects.get(pk=evaluation.pk))
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        save=lambda d: services.evaluation_follow_up_save(evaluation=evaluation, by=request.user, **d),
+        success=_("Saved."),
+        title=_("Communication of the results and follow-up"),
+        back=_tab_url(project),
+    )
+
+
+@login_required
+def result_edit(request, project_id, result_id=None):
+    project, evaluation = _evaluation_for(request, project_id, "evaluation.edit_evaluation")
+    result = None
+    initial = {"kind": EvaluationResult.Kind.CRITERION}
+    if result_id is not None:
+        result = evaluation.results.filter(pk=result_id).first()
+        if result is None:
+            raise Http404
+        initial = {f: getattr(result, f) for f in ("kind", "criterion", "subject", "score", "text")}
+    form = ResultForm(request.POST or None, initial=initial)
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        save=lambda d: services.result_save(evaluation=evaluation, by=request.user, result=result, **d),
+        success=_("The result is saved."),
+        title=_("Result for a goal or success criterion"),
+        back=_tab_url(project),
+    )
+
+
+@login_required
+def figure_create(request, project_id):
+    project, evaluation = _evaluation_for(request, project_id, "evaluation.edit_evaluation")
+    form = FigureForm(request.POST or None)
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        save=lambda d: services.figure_add(evaluation=evaluation, by=request.user, **d),
+        success=_("The figure is saved."),
+        title=_("Before/after figure"),
+        back=_tab_url(project),
+    )
+
+
+@login_required
+def complete(request, project_id):
+    project, evaluation = _evaluation_for(request, project_id, "evaluation.edit_evaluation")
+    error = None
+    if request.method == "POST":
+        try:
+            services.evaluation_complete(evaluation=evaluation, by=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The evaluation is completed. The freeze period is over."))
+            return redirect("evaluation:overview", project_id=project.pk)
+    return render(
+        request,
+        "evaluation/complete.html",
+        {
+            "project": project,
+            "evaluation": evaluation,
+            "missing": services.completion_missing(evaluation),
+            "deferred": selectors.deferred_adjustments(project=project),
+            "error": error,
+            "tab": "evaluation",
+        },
+        status=400 if error else 200,
+    )
+
+
+# HMS action plan -----------------------------------------------------------------------------------------
+
+
+@login_required
+def measure_edit(request, project_id, measure_id=None):
+    project = get_project_for(request.user, project_id, "evaluation.manage_measures")
+    measure = None
+    if measure_id is not None:
+        measure = selectors.visible_measures(user=request.user, project=project).filter(pk=measure_id).first()
+        if measure is None:
+            raise Http404
+    source = request.GET.get("source", Measure.Source.EVALUATION)
+    initial = {"source": source if source in Measure.Source.values else Measure.Source.EVALUATION}
+    form = MeasureForm(request.POST or None, instance=measure, initial=initial)
+
+    def save(d):
+        if measure is None:
+            services.measure_create(project=project, by=request.user, **d)
+        else:
+            services.measure_update(measure=measure, by=request.user, **d)
+
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        save=save,
+        success=_("The measure is saved."),
+        title=_("HMS measure") if measure is None else str(measure),
+        back=_measures_back(project),
+    )
+
+
+def _measures_back(project):
+    if project.actual_move_in:
+        return _tab_url(project) + "#measures-heading"
+    from django.urls import reverse
+
+    return reverse("projects:detail", args=[project.pk])
+
+
+@login_required
+def measures_prioritise(request, project_id):
+    project = get_project_for(request.user, project_id, "evaluation.manage_measures")
+    measures = selectors.visible_measures(user=request.user, project=project).exclude(
+        status__in=(Measure.Status.DONE, Measure.Status.DROPPED)
+    )
+    form = PrioritiseForm(request.POST or None, measures=measures, initial={"agreed_on": timezone.localdate()})
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        save=lambda d: services.measures_prioritise(
+            project=project, by=request.user, priorities=form.priorities(), agreed_on=d["agreed_on"]
+        ),
+        success=_("The priorities are recorded."),
+        title=_("Priorities agreed by the parties"),
+        intro=_(
+            "The owner, the safety representative and the union representatives prioritise the measures together. "
+            "Record the order they agreed."
+        ),
+        back=_measures_back(project),
+    )
