@@ -1,7 +1,7 @@
 """Demo data for move-in, freeze, evaluation and HMS measures, with dates counted from today.
 
 2025/2040 moved in recently (freeze period, window not yet open), 2025/1500 is inside its window with a plan
-and sensitive measures, and 2024/0900 (created here) moved in well over a year ago with a completed
+and sensitive measures, and 2024/0900 moved in well over a year ago with a completed
 evaluation, an HMS plan and sick-leave figures from HR.
 """
 
@@ -10,14 +10,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from projects import services as project_services
 from projects.management.commands.seed_demo import PROJECTS
-from projects.models import OrgUnit, Project, Role
+from projects.models import Role
 
 from . import services
 from .models import ChangeRequest, EvaluationResult, Figure, Measure
-
-DONE_CASE = "2024/0900"
 
 
 def seed(projects, users):
@@ -32,8 +29,9 @@ def seed(projects, users):
     inside = projects.get("2025/1500")
     if inside is not None:
         _seed_inside(inside, users, today)
-    if not Project.objects.filter(case_number=DONE_CASE).exists():
-        _seed_done(users, today)
+    done = projects.get("2024/0900")
+    if done is not None:
+        _seed_done(done, users, today)
 
 
 def _owner_of(project):
@@ -85,22 +83,9 @@ def _seed_inside(project, users, today):
     )  # fmt: skip
 
 
-def _seed_done(users, today):
-    owner = users["eier@demo.kommune.no"]
-    unit = OrgUnit.objects.filter(name="Innkjøpsseksjonen").first()
-    project = project_services.project_create(
-        by=owner, name="Byarkivet i nye lokaler", case_number=DONE_CASE, kind=Project.Kind.NEW_PREMISES,
-        units=[unit] if unit else [], headcount=24, address="Allehelgensgate 5, 5016 Bergen",
-        start_date=today - timedelta(days=900), planned_move_in=today - timedelta(days=500),
-        description="Demodata: et prosjekt der evalueringen er gjennomført.",
-    )  # fmt: skip
-    for email, role in (
-        ("verneombud@demo.kommune.no", Role.SAFETY_REP),
-        ("tillitsvalgt@demo.kommune.no", Role.UNION_REP),
-        ("medlem@demo.kommune.no", Role.MEMBER),
-    ):
-        project_services.membership_add(project=project, user=users[email], role=role, by=owner)
-    evaluation = services.movein_record(project=project, by=owner, move_in=today - timedelta(days=490))
+def _seed_done(project, users, today):
+    owner = _owner_of(project)
+    evaluation = project.evaluation
     services.evaluation_plan_save(
         evaluation=evaluation, by=owner,
         scope="Evaluere om arkivløsningen, stillesonene og møterommene fungerer etter målene.",

@@ -145,7 +145,13 @@ def _load_templates():
 
 
 # How far each demo project has come: phases completed, and the share of the current phase's items done.
-DEMO_PROGRESS = {"2026/1001": (0, 0.4), "2026/1002": (1, 0.5), "2025/2040": (2, 0.7), "2025/1500": (3, 0.3)}
+DEMO_PROGRESS = {
+    "2026/1001": (0, 0.4),
+    "2026/1002": (1, 0.5),
+    "2025/2040": (2, 0.7),
+    "2025/1500": (3, 0.3),
+    "2024/0900": (3, 0.5),
+}
 
 
 @extensions.demo_seeder(10)

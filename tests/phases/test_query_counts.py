@@ -40,7 +40,7 @@ def project(request):
 
 def test_project_overview_queries_are_fixed(client, project, django_assert_max_num_queries):
     client.force_login(project.owner)
-    with django_assert_max_num_queries(36):
+    with django_assert_max_num_queries(42):
         assert client.get(project.get_absolute_url()).status_code == 200
 
 

@@ -51,7 +51,7 @@ def test_project_overview_query_count_is_fixed(client, django_assert_max_num_que
     for _ in range(n):
         services.membership_add(project=project, user=UserFactory(), role=Role.MEMBER, by=owner)
     client.force_login(owner)
-    with django_assert_max_num_queries(36):
+    with django_assert_max_num_queries(40):
         response = client.get(project.get_absolute_url())
     assert response.status_code == 200
 
@@ -63,7 +63,7 @@ def test_history_query_count_is_fixed(client, django_assert_max_num_queries, n):
     for i in range(n):
         services.project_update(project=project, by=owner, headcount=i + 1)
     client.force_login(owner)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(30):
         response = client.get(reverse("projects:history", args=[project.pk]))
     assert response.status_code == 200
 

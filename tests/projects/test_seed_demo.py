@@ -14,9 +14,9 @@ def _counts():
     return {m._meta.label: m._default_manager.count() for m in apps.get_models() if m._meta.app_label in ours}
 
 
-def test_seed_demo_creates_a_user_per_role_and_five_projects():
+def test_seed_demo_creates_a_user_per_role_and_six_projects():
     call_command("seed_demo", verbosity=0)
-    assert Project.objects.count() == 5
+    assert Project.objects.count() == 6
     held = set(Membership.objects.values_list("role", flat=True))
     assert {Role.OWNER, Role.MANAGER, Role.SAFETY_REP, Role.UNION_REP, Role.OH_SERVICE, Role.MEMBER} <= held
     assert User.objects.get(email="koordinator@demo.kommune.no").groups.filter(name="coordinator").exists()
@@ -30,7 +30,7 @@ def test_seed_demo_spreads_projects_over_the_phases():
         p.case_number: sum(1 for ph in p.phases.all() if ph.completed_at)
         for p in Project.objects.prefetch_related("phases")
     }
-    assert sorted(completed.values()) == [0, 0, 1, 2, 3]
+    assert sorted(completed.values()) == [0, 0, 1, 2, 3, 3]
 
 
 def test_seed_demo_twice_changes_nothing():

@@ -116,6 +116,24 @@ PROJECTS = [
         ],
     ),
     (
+        "2024/0900",
+        "Byarkivet i nye lokaler",
+        Project.Kind.NEW_PREMISES,
+        ["Innkjøpsseksjonen"],
+        24,
+        -900,
+        -500,
+        -490,
+        "eier@demo.kommune.no",
+        [
+            ("verneombud@demo.kommune.no", Role.SAFETY_REP),
+            ("tillitsvalgt@demo.kommune.no", Role.UNION_REP),
+            ("bht@demo.kommune.no", Role.OH_SERVICE),
+            ("amu@demo.kommune.no", Role.AMU),
+            ("medlem@demo.kommune.no", Role.MEMBER),
+        ],
+    ),
+    (
         "2026/1100",
         "Sykehjemsetatens administrasjon",
         Project.Kind.REBUILD,
@@ -131,7 +149,7 @@ PROJECTS = [
 
 
 class Command(BaseCommand):
-    help = "Create demo users, an organisation and five projects. Safe to run again: nothing existing changes."
+    help = "Create demo users, an organisation and six projects. Safe to run again: nothing existing changes."
 
     @transaction.atomic
     def handle(self, *args, **options):
