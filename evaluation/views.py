@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.permissions import get_object_for, get_project_for
-from projects.views import _form_errors_from
+from projects.uploads import form_errors_from as _form_errors_from
 
 from . import dates, selectors, services
 from .forms import (
