@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from phases.models import Activity, Bilingual
 from projects.models import Project, Role
+from projects.validators import sensible_date
 
 
 class Step(Bilingual, models.Model):
@@ -81,7 +82,7 @@ class Meeting(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="meetings")
     type = models.CharField(_("type of meeting"), max_length=20, choices=Type.choices)
     title = models.CharField(_("title"), max_length=200)
-    held_on = models.DateField(_("date"))
+    held_on = models.DateField(_("date"), validators=[sensible_date])
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("participants"), blank=True, related_name="+"
     )

@@ -6,6 +6,7 @@ from projects.forms import DateInput, PersonChoiceField
 from projects.models import User
 from projects.permissions import WORKING_ROLES
 from projects.uploads import AttachmentField
+from projects.validators import sensible_date
 
 from .definition import MAX_SOURCE_BYTES
 from .models import Criterion, CriterionStatus
@@ -23,7 +24,7 @@ class ItemPlanForm(_Form):
     assignee = PersonChoiceField(
         label=_("Responsible"), queryset=User.objects.none(), required=False, empty_label=_("Nobody yet")
     )
-    due_date = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+    due_date = forms.DateField(label=_("Deadline"), required=False, widget=DateInput(), validators=[sensible_date])
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)

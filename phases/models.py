@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.models import Project, Role
+from projects.validators import sensible_date
 
 
 class Bilingual:
@@ -145,7 +146,7 @@ class Activity(Bilingual, models.Model):
     track = models.CharField(max_length=20, choices=Track.choices, blank=True)
     work_product = models.CharField(max_length=40, blank=True)
     participation_steps = models.JSONField(default=list, blank=True)
-    due_date = models.DateField(_("deadline"), null=True, blank=True)
+    due_date = models.DateField(_("deadline"), validators=[sensible_date], null=True, blank=True)
 
     class Meta:
         verbose_name = _("activity")
@@ -181,7 +182,7 @@ class ChecklistItem(Bilingual, models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("responsible"), on_delete=models.SET_NULL, null=True,
         blank=True, related_name="assigned_items",
     )  # fmt: skip
-    due_date = models.DateField(_("deadline"), null=True, blank=True)
+    due_date = models.DateField(_("deadline"), validators=[sensible_date], null=True, blank=True)
     completed_at = models.DateTimeField(_("done at"), null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("done by"), on_delete=models.SET_NULL, null=True, blank=True,

@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from projects.models import Project, User
 from projects.permissions import WORKING_ROLES, project_roles
 from projects.services import with_history_user
 from projects.uploads import upload_check, upload_content_type
+from projects.validators import sensible_date
 
 from . import planning, selectors
 from .definition import parse_template
@@ -38,7 +39,7 @@ def template_load(*, text: str, source: str, by: User | None = None) -> tuple[Pr
     with other content: refused (raise the version). Returns (template, created)."""
     definition = parse_template(text, source=source)
     digest = hashlib.sha256(text.encode()).hexdigest()
-    existing = ProcessTemplate.objects.filter(key=definition["key"], version=definition["version"]).first()
+    existing = _loaded_version(definition["key"], definition["version"])
     if existing is not None:
         if existing.sha256 == digest:
             return existing, False
@@ -57,7 +58,27 @@ def template_load(*, text: str, source: str, by: User | None = None) -> tuple[Pr
                 "newest": newest.version,
             }
         )
-    template = ProcessTemplate.objects.create(
+    try:
+        with transaction.atomic():
+            template = _template_create(definition, text, digest, by)
+    except IntegrityError:
+        # Another upload of the same key and version won between the check above and this insert.
+        existing = _loaded_version(definition["key"], definition["version"])
+        if existing is not None and existing.sha256 == digest:
+            return existing, False
+        raise ValidationError(
+            _("%(source)s: version %(version)s of “%(key)s” is already loaded with other content. Raise the version.")
+            % {"source": source, "version": definition["version"], "key": definition["key"]}
+        ) from None
+    return template, True
+
+
+def _loaded_version(key, version):
+    return ProcessTemplate.objects.filter(key=key, version=version).first()
+
+
+def _template_create(definition, text, digest, by):
+    return ProcessTemplate.objects.create(
         key=definition["key"],
         version=definition["version"],
         name_nb=definition["name"]["nb"],
@@ -69,7 +90,6 @@ def template_load(*, text: str, source: str, by: User | None = None) -> tuple[Pr
         sha256=digest,
         loaded_by=by,
     )
-    return template, True
 
 
 def template_load_file(*, path: Path, by: User | None = None):
@@ -214,6 +234,11 @@ def item_plan(*, item: ChecklistItem, by: User, assignee: User | None, due_date:
         raise ValidationError(
             {"assignee": _("The responsible person must be the owner, the manager or a working group member.")}
         )
+    if due_date is not None:
+        try:
+            sensible_date(due_date)
+        except ValidationError as exc:
+            raise ValidationError({"due_date": exc.messages}) from None
     item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
     item.assignee, item.due_date = assignee, due_date
     with_history_user(item, by).save()

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .validators import sensible_date
+
 # Global roles are Django groups with these names (created by a migration).
 COORDINATOR_GROUP = "coordinator"
 HR_GROUP = "hr"
@@ -166,9 +168,9 @@ class Project(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     building = models.CharField(_("building"), max_length=200, blank=True)
     headcount = models.PositiveIntegerField(_("headcount"), null=True, blank=True)
-    start_date = models.DateField(_("project start"), default=timezone.localdate)
-    planned_move_in = models.DateField(_("planned move-in"), null=True, blank=True)
-    actual_move_in = models.DateField(_("actual move-in"), null=True, blank=True)
+    start_date = models.DateField(_("project start"), validators=[sensible_date], default=timezone.localdate)
+    planned_move_in = models.DateField(_("planned move-in"), validators=[sensible_date], null=True, blank=True)
+    actual_move_in = models.DateField(_("actual move-in"), validators=[sensible_date], null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -49,6 +49,21 @@ def _set_units(*, project, units, by):
         with_history_user(ProjectUnit(project=project, unit=unit), by).save()
 
 
+def _save_unique(project, by):
+    """Save; when another request took the same case number between the check and the save (two people
+    creating at once), answer with the form error instead of a database error."""
+    try:
+        with transaction.atomic():
+            with_history_user(project, by).save()
+    except IntegrityError:
+        if (
+            project.case_number
+            and Project.objects.filter(case_number=project.case_number).exclude(pk=project.pk).exists()
+        ):
+            raise ValidationError({"case_number": _("Another project already has this case number.")}) from None
+        raise
+
+
 @transaction.atomic
 def project_create(*, by: User, owner: User | None = None, units=(), options=None, **fields) -> Project:
     """Create a project. The creator becomes its owner unless a coordinator names another owner.
@@ -63,7 +78,7 @@ def project_create(*, by: User, owner: User | None = None, units=(), options=Non
         raise TypeError(f"Unknown project fields: {sorted(unknown)}")
     project = Project(created_by=by, **fields)
     project.full_clean()
-    with_history_user(project, by).save()
+    _save_unique(project, by)
     _set_units(project=project, units=units, by=by)
     membership_add(project=project, user=owner or by, role=Role.OWNER, by=by, _check_rights=False)
     project_created.send(sender=Project, project=project, by=by, options=options or {})
@@ -81,7 +96,7 @@ def project_update(*, project: Project, by: User, units=None, **fields) -> Proje
             before[name] = getattr(project, name)
         setattr(project, name, value)
     project.full_clean()
-    with_history_user(project, by).save()
+    _save_unique(project, by)
     if units is not None:
         _set_units(project=project, units=units, by=by)
     if before:

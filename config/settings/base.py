@@ -140,6 +140,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "projects.auth_forms.axes_username"  # the e-mail, normalised as log-in matches it
 AXES_USERNAME_FORM_FIELD = "username"  # the login form field; the user model's USERNAME_FIELD is email
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 

@@ -32,6 +32,16 @@ def test_login_is_throttled_after_repeated_failures(client):
     assert "_auth_user_id" not in client.session
 
 
+def test_throttling_counts_an_address_in_any_case_as_one(client):
+    UserFactory(email="hr@example.no")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        typed = ("HR@example.no", "hr@EXAMPLE.no", " Hr@Example.No ")[n % 3]
+        client.post(reverse("login"), {"username": typed, "password": "feil"})
+    response = client.post(reverse("login"), {"username": "hr@example.no", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
 def test_logout_needs_post_and_ends_session(client):
     client.force_login(UserFactory())
     assert client.get(reverse("logout")).status_code == 405
