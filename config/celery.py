@@ -4,7 +4,8 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+# Like wsgi.py and asgi.py: production unless told otherwise (`make run` starts the worker with local settings).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = Celery("prosessguiden")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -20,7 +20,12 @@ from .models import Meeting, MeetingAttachment, SignOff, Step
 def step_content(step: Step) -> str:
     """The text a sign-off approves: the step, its summary and every linked meeting, as canonical JSON."""
     meetings = []
-    linked = step.meetings.order_by("held_on", "id").prefetch_related("attachments") if step.pk else []
+    if not step.pk:
+        linked = []
+    elif "meetings" in getattr(step, "_prefetched_objects_cache", {}):  # a list page prefetched them
+        linked = sorted(step.meetings.all(), key=lambda m: (m.held_on, m.id))
+    else:
+        linked = step.meetings.order_by("held_on", "id").prefetch_related("attachments")
     for m in linked:
         meetings.append(
             {

@@ -17,6 +17,20 @@ if not ALLOWED_HOSTS:
 if SECRET_KEY.startswith("insecure") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be a random value of at least 50 characters.")
 
+# No silent fallbacks: the local defaults (SQLite, the filesystem broker, e-mail printed to the console) would
+# lose data, tasks or invitations without anybody noticing.
+_missing = []
+if not env("DATABASE_URL", default="") or DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    _missing.append("DATABASE_URL (a PostgreSQL URL)")
+if not env("CELERY_BROKER_URL", default="") or CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
+    _missing.append("CELERY_BROKER_URL (a Redis URL)")
+if not (EMAIL_URL or env("EMAIL_BACKEND", default="")) or EMAIL_BACKEND.endswith(  # noqa: F405
+    ("console.EmailBackend", "locmem.EmailBackend", "dummy.EmailBackend")
+):
+    _missing.append("EMAIL_URL (or EMAIL_BACKEND with its settings)")
+if _missing:
+    raise ImproperlyConfigured("Production needs these in the environment: " + ", ".join(_missing) + ".")
+
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

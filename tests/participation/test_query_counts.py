@@ -1,0 +1,83 @@
+"""A representative's pages cost the same number of queries with 1 project as with 20: the top bar's count
+of steps waiting (no contents, no differences), the inbox with its "what changed" differences, My projects,
+and a project's participation, step and meeting pages."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from participation import services
+from phases import services as phase_services
+from projects.models import Role
+from tests.factories import MembershipFactory, ProjectFactory, UserFactory, member
+
+pytestmark = pytest.mark.django_db
+
+# The pinned counts (a change that adds a query per project, step or meeting fails here).
+PINNED = {"inbox": 16, "my projects": 18, "plan": 19, "step": 19, "meeting": 18}
+
+
+def _world(steps_template, n):
+    rep = UserFactory(full_name="Siri Verne")
+    first = None
+    for i in range(n):
+        project = ProjectFactory(name=f"Prosjekt {i}", start_date=datetime.date(2027, 1, 4))
+        owner = member(project, Role.OWNER)
+        MembershipFactory(project=project, user=rep, role=Role.SAFETY_REP)
+        member(project, Role.UNION_REP)
+        phase_services.process_start(project=project, template=steps_template, by=owner)
+        steps = list(project.participation_steps.order_by("id"))
+        meeting = services.meeting_save(
+            project=project, by=owner, type="consultation", title="Drøftingsmøte", held_on=datetime.date(2027, 2, 1),
+            agenda="1. Mandat", steps=steps[:1],
+        )  # fmt: skip
+        upload = SimpleUploadedFile("referat.txt", b"Referat", content_type="text/plain")
+        services.meeting_attachment_add(meeting=meeting, by=owner, upload=upload)
+        for step in steps:
+            services.step_update(step=step, by=owner, summary=f"Legges fram: {step.name_nb}.", meetings=[meeting])
+        # The rep signed the first step; then it changed, so the inbox shows what changed since.
+        services.signoff_record(step=steps[0], by=rep, role=Role.SAFETY_REP, decision="approved")
+        services.step_update(step=steps[0], by=owner, summary="Endret etter drøftingen.", meetings=[meeting])
+        first = first or (project, steps[0], meeting)
+    return rep, first
+
+
+def _pages(project, step, meeting):
+    return {
+        "inbox": reverse("participation:inbox"),
+        "my projects": reverse("projects:mine"),
+        "plan": reverse("participation:plan", args=[project.pk]),
+        "step": reverse("participation:step", args=[project.pk, step.pk]),
+        "meeting": reverse("participation:meeting", args=[project.pk, meeting.pk]),
+    }
+
+
+def _counts(client, pages):
+    out = {}
+    for name, url in pages.items():
+        client.get(url)  # warm caches that are per process, not per request
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        out[name] = len(ctx.captured_queries)
+    return out
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_a_representatives_pages_cost_the_same_at_1_and_20_projects(client, steps_template, n):
+    rep, (project, step, meeting) = _world(steps_template, n)
+    client.force_login(rep)
+    counts = _counts(client, _pages(project, step, meeting))
+    assert counts == PINNED, counts
+
+
+def test_the_inbox_shows_the_difference_and_the_top_bar_counts_without_it(client, steps_template):
+    rep, (project, step, meeting) = _world(steps_template, 2)
+    client.force_login(rep)
+    html = client.get(reverse("participation:inbox")).content.decode()
+    assert "Endret etter drøftingen." in html  # the difference since the rep signed
+    # Each project has two prepared steps that need the safety rep: all four wait, and the count says so.
+    assert '<span class="badge rounded-pill text-bg-warning">4<' in html
