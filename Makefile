@@ -5,7 +5,7 @@ UV := python3 -m uv
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: help install run test lint bench messages translations seed chromium vendor clean
+.PHONY: help install run test lint bench messages translations seed chromium libreoffice vendor clean
 
 help:
 	@echo "make run    install, migrate, load demo data and start web, worker and beat on http://127.0.0.1:8000"
@@ -42,11 +42,15 @@ seed: install
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
+# The export test opens the XLSX in LibreOffice (headless) to check that it reads the same rows.
+libreoffice:
+	@command -v soffice >/dev/null || (apt-get update -qq && apt-get install -y -qq libreoffice-calc-nogui)
+
 lint: .venv/.synced
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 
-test: install chromium lint
+test: install chromium libreoffice lint
 	.venv/bin/pytest
 
 bench: install

@@ -1,0 +1,123 @@
+"""`make bench`: speed is measured here, never in timed tests.
+
+`python -m benchmarks` makes a throwaway database (PostgreSQL when DATABASE_URL points at it, else an SQLite
+file), fills it with 2 000 projects (`benchmarks.data`), runs every registered benchmark and prints one table
+with each measurement's ratio to a bare page (base.html with nothing in it).
+
+To add a measurement, add a module to this package that registers a function:
+
+    from benchmarks import register
+
+    @register("PDF of the mandate", order=50)
+    def mandate_pdf(ctx):
+        return [ctx.time_call("mandate PDF", lambda: render_mandate(ctx.world.projects[0]), budget_ms=2000)]
+
+`ctx.time_get(name, user, url)` times a page through django.test.Client (median and p90 over
+`ctx.requests` requests, plus its query count); `ctx.time_call(name, fn)` times any function. Every module in
+the package is imported before the run, so registering is all it takes.
+"""
+
+import statistics
+import time
+from dataclasses import dataclass, field
+
+BENCHMARKS: list = []  # (order, name, fn(ctx) -> [Measurement])
+
+
+def register(name, order=100):
+    def decorator(fn):
+        if all(existing is not fn for _o, _n, existing in BENCHMARKS):
+            BENCHMARKS.append((order, name, fn))
+            BENCHMARKS.sort(key=lambda b: b[0])
+        return fn
+
+    return decorator
+
+
+@dataclass
+class Measurement:
+    name: str
+    times_ms: list
+    queries: int | None = None
+    budget_ms: float | None = None
+    note: str = ""
+
+    @property
+    def median(self):
+        return statistics.median(self.times_ms)
+
+    @property
+    def p90(self):
+        ordered = sorted(self.times_ms)
+        return ordered[max(0, int(round(0.9 * len(ordered))) - 1)]
+
+    @property
+    def within_budget(self):
+        return None if self.budget_ms is None else self.p90 <= self.budget_ms
+
+
+@dataclass
+class Context:
+    world: object
+    requests: int = 30
+    bare: Measurement | None = None
+    results: list = field(default_factory=list)
+    _clients: dict = field(default_factory=dict)
+
+    def client(self, user):
+        from django.test import Client
+
+        if user.pk not in self._clients:
+            client = Client()
+            client.force_login(user)
+            self._clients[user.pk] = client
+        return self._clients[user.pk]
+
+    def time_get(self, name, user, url, *, budget_ms=None, expect=200, n=None):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client = self.client(user)
+        for _ in range(2):  # warm up caches and connections
+            response = client.get(url)
+            if response.status_code != expect:
+                raise AssertionError(f"{name}: {url} answered {response.status_code}, expected {expect}")
+        times = []
+        for _ in range(n or self.requests):
+            start = time.perf_counter()
+            response = client.get(url)
+            if hasattr(response, "streaming_content"):
+                b"".join(response.streaming_content)
+            times.append((time.perf_counter() - start) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        return Measurement(name, times, len(queries.captured_queries), budget_ms)
+
+    def time_call(self, name, fn, *, budget_ms=None, n=None):
+        fn()
+        times = []
+        for _ in range(n or self.requests):
+            start = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - start) * 1000)
+        return Measurement(name, times, None, budget_ms)
+
+
+def table(ctx) -> str:
+    """The results as a fixed-width table with each median's ratio to the bare page's."""
+    head = ("measurement", "n", "median ms", "p90 ms", "queries", "× bare", "budget (p90)")
+    rows = []
+    for m in ctx.results:
+        ratio = f"{m.median / ctx.bare.median:.1f}" if ctx.bare and ctx.bare.median else "–"
+        budget = "–" if m.budget_ms is None else f"{m.budget_ms:.0f} ms {'ok' if m.within_budget else 'OVER'}"
+        rows.append(
+            (m.name, str(len(m.times_ms)), f"{m.median:.1f}", f"{m.p90:.1f}",
+             "–" if m.queries is None else str(m.queries), ratio, budget)
+        )  # fmt: skip
+    widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
+
+    def line(r):
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+
+    out = [line(head), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
+    return "\n".join(out)

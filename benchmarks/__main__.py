@@ -1,19 +1,62 @@
-"""`make bench`: speed is measured here, never in timed tests.
+"""python -m benchmarks [--projects 2000] [--requests 30] [--keep]"""
 
-Each benchmark module registers with BENCHMARKS; later issues add the dashboard and PDF budgets.
-"""
-
+import argparse
+import importlib
+import os
+import pkgutil
 import sys
+import time
+from pathlib import Path
 
-BENCHMARKS: list = []
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def main() -> int:
-    if not BENCHMARKS:
-        print("No benchmarks yet: the dashboard and PDF budgets arrive with the issues that build them.")
-        return 0
-    for bench in BENCHMARKS:
-        bench()
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--projects", type=int, default=2000, help="projects in the throwaway database")
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--only", default="", help="run only benchmarks whose name contains this")
+    args = parser.parse_args(argv)
+
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    from benchmarks.database import throwaway_database
+
+    with throwaway_database() as description:
+        import django
+
+        django.setup()
+        import benchmarks
+        from benchmarks import Context, data, table
+
+        for module in pkgutil.iter_modules(benchmarks.__path__):
+            if module.name not in ("__main__", "database"):
+                importlib.import_module(f"benchmarks.{module.name}")
+
+        from django.conf import settings
+        from django.core.management import call_command
+
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        settings.ROOT_URLCONF = "benchmarks.urls"
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        print(f"Database: {description}; migrated in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        world = data.build(projects=args.projects)
+        print(f"Data: {world.summary()} in {time.perf_counter() - started:.1f} s")
+
+        ctx = Context(world=world, requests=args.requests)
+        for _order, name, fn in benchmarks.BENCHMARKS:
+            if args.only and args.only not in name:
+                continue
+            started = time.perf_counter()
+            ctx.results.extend(fn(ctx))
+            print(f"  {name}: {time.perf_counter() - started:.1f} s", flush=True)
+        print()
+        print(table(ctx))
+        over = [m.name for m in ctx.results if m.within_budget is False]
+        if over:
+            print("\nOver budget: " + ", ".join(over))
     return 0
 
 

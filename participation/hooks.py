@@ -172,3 +172,6 @@ def _seed_demo_participation(projects, users):
             step=floor, by=users["eier@demo.kommune.no"], meetings=[],
             summary="Planløsning og møbleringsplan (tegning datert i fase 2) legges fram for drøfting.",
         )  # fmt: skip
+
+
+from . import dashboard as _dashboard  # noqa: E402, F401  (registers the overview's participation columns)

@@ -179,3 +179,6 @@ def _seed_demo_progress(projects, users):
             if member and project.memberships.filter(user=member).exists():
                 for item in open_items[:2]:
                     services.item_plan(item=item, by=owner, assignee=member, due_date=item.due_date)
+
+
+from . import dashboard as _dashboard  # noqa: E402, F401  (registers the overview's phase columns)

@@ -6,3 +6,6 @@ class ProjectsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "projects"
     verbose_name = _("Projects")
+
+    def ready(self):
+        from . import hooks  # noqa: F401  (the core's own nav entry)

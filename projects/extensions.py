@@ -11,6 +11,8 @@
 - `nav_item(order)`: fn(request) -> an entry in the top bar, or None.
 - `landing_page(order)`: fn(user) -> the URL of this person's landing page, or None.
 - `demo_seeder(fn)`: fn(projects_by_case_number, users_by_email) adds an app's part of the demo data.
+- The coordinators' overview: `dashboard_annotations`, `dashboard_column`, `dashboard_filter`, `attention`,
+  `timeline_source`, `dashboard_page_decorator`, `risk_matrix_provider` (see below).
 """
 
 from dataclasses import dataclass
@@ -96,3 +98,137 @@ def _ordered(registry, order):
         return fn
 
     return register
+
+
+# The coordinators' overview (projects/dashboard.py). Each app contributes what it knows about a project as
+# queryset annotations (Subquery/Count over OuterRef("pk"), so that the overview runs a fixed number of
+# queries at any size), and names columns, filters, attention conditions and timeline segments over them.
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the overview and of its exports.
+
+    `value(row)` gives the cell: a str, int, date or None (exports keep dates as dates). `html(row)`, if given,
+    gives the cell on the page (safe HTML, built with format_html; default: the value, dates as <time>).
+    `sort` is the annotation or field the column sorts by (None: not sortable); `on_page=False` keeps a column
+    in the exports only. `order` places it among the others; `width` is its XLSX width in characters.
+    """
+
+    key: str
+    label: Any
+    order: int
+    value: Any
+    sort: Any = None
+    html: Any = None
+    on_page: bool = True
+    width: int = 16
+
+
+@dataclass(frozen=True)
+class FilterField:
+    """A filter on the overview: `field()` builds a django-filter Filter whose `method` is `apply`.
+
+    apply(queryset, value, today) -> queryset, on the annotated project queryset.
+    """
+
+    name: str
+    order: int
+    field: Any
+    apply: Any
+
+
+@dataclass(frozen=True)
+class Attention:
+    """Something that makes a project need a coordinator now: `q(today)` is a Q on the annotated queryset,
+    `describe(row)` the text shown on the attention list for a project that meets it."""
+
+    key: str
+    label: Any
+    order: int
+    q: Any
+    describe: Any
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A bar (start to end) or, without `end`, a marker on the timeline of one project."""
+
+    start: Any
+    end: Any
+    label: Any
+    kind: str  # css class suffix: phase, phase-done, move-in, freeze, evaluation, …
+
+
+DASHBOARD_ANNOTATIONS: list[tuple[int, Any]] = []
+DASHBOARD_COLUMNS: list[Column] = []
+DASHBOARD_FILTERS: list[FilterField] = []
+ATTENTION: list[Attention] = []
+TIMELINE_SOURCES: list[tuple[int, Any]] = []
+PAGE_DECORATORS: list[tuple[int, Any]] = []
+BREAKDOWNS: list = []
+RISK_MATRIX_PROVIDERS: list[Any] = []
+
+
+def dashboard_annotations(order):
+    """fn(today) -> {name: expression}, added to the overview's project queryset (names must be unique)."""
+    return _ordered(DASHBOARD_ANNOTATIONS, order)
+
+
+def dashboard_column(column: Column):
+    _replace(DASHBOARD_COLUMNS, column, "key")
+
+
+def dashboard_filter(field: FilterField):
+    _replace(DASHBOARD_FILTERS, field, "name")
+
+
+def attention(condition: Attention):
+    _replace(ATTENTION, condition, "key")
+
+
+def timeline_source(order):
+    """fn(rows, today) -> {project_id: [Segment, …]}: an app's bars and markers for a page of projects,
+    in one query for the whole page."""
+    return _ordered(TIMELINE_SOURCES, order)
+
+
+def dashboard_page_decorator(order):
+    """fn(rows) sets attributes on the rows shown (a page, or every exported row) in one query, for what an
+    annotation cannot carry (an item's name in the active language, say)."""
+    return _ordered(PAGE_DECORATORS, order)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Counts of the filtered projects by something an app knows (the current phase, say), shown at the top of
+    the overview. `fields` are annotations to group by; `choice(values)` maps one group's values (a dict) to
+    (sort key, filter value, label), or None to leave the group out. Every breakdown and the attention counts
+    come from one grouped query, so a new breakdown costs no query."""
+
+    key: str
+    label: Any
+    order: int
+    param: str  # the filter a count links to
+    fields: tuple
+    choice: Any
+
+
+def dashboard_breakdown(breakdown: Breakdown):
+    _replace(BREAKDOWNS, breakdown, "key")
+
+
+def risk_matrix_provider(fn):
+    """fn(project_queryset) -> list of (likelihood 1-5, consequence 1-5, risk) for the open risks of those
+    projects, where a risk has `title`, `project` and `get_absolute_url()`. The portfolio risk matrix is
+    shown when an app registers one."""
+    if fn not in RISK_MATRIX_PROVIDERS:
+        RISK_MATRIX_PROVIDERS.append(fn)
+    return fn
+
+
+def _replace(registry, entry, attr):
+    """Add `entry` to `registry` (replacing one with the same key), kept sorted by `order`."""
+    registry[:] = [e for e in registry if getattr(e, attr) != getattr(entry, attr)]
+    registry.append(entry)
+    registry.sort(key=lambda e: e.order)

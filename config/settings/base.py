@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "django_filters",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",

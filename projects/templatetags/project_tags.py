@@ -46,3 +46,12 @@ def css_string(value):
         else:
             out.append(f"\\{ord(ch):x} ")
     return mark_safe("".join(out))  # noqa: S308 (every special character is escaped above)
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, key):
+    """The query string that sorts by `key` (ascending, or descending when it already sorts ascending)."""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    params["sort"] = f"-{key}" if context.get("sort") == key else key
+    return "?" + params.urlencode()

@@ -1,0 +1,230 @@
+"""2 000 projects that look like the municipality's: the Bergen process copied into each, phases completed by
+age, items done, deadlines passed, steps signed (a few with objections), some projects without a safety rep.
+
+One project is started through the services (`process_start`), and its rows are copied into the others with
+bulk_create, so building the data takes seconds rather than the hours that the services would need.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+TEMPLATE = "phases/process_templates/bergen_abw.toml"
+SEED = 2026
+BATCH = 2000
+
+
+@dataclass
+class World:
+    coordinator: object
+    busy_owner: object
+    sample: object
+    sample_owner: object
+    projects: list = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+
+    def summary(self):
+        return ", ".join(f"{n} {name}" for name, n in self.counts.items())
+
+
+@transaction.atomic
+def build(*, projects=2000, template_path=TEMPLATE) -> World:
+    from participation.models import SignOff, Step
+    from phases.models import Activity, ChecklistItem, Phase, Process
+    from phases.services import process_start, template_load_file
+    from projects.models import COORDINATOR_GROUP, Membership, OrgUnit, Project, ProjectUnit, Role, User
+
+    rng = random.Random(SEED)  # noqa: S311  (repeatable data, not secrets)
+    today = timezone.localdate()
+    now = timezone.now()
+    template = template_load_file(path=template_path)[0]
+
+    # People and the organisation.
+    probe = User(email="probe@bench.no")
+    probe.set_password("bench-passord")
+    password = probe.password
+    users = User.objects.bulk_create(
+        [User(email=f"person{n}@bench.kommune.no", full_name=f"Person {n:04d}", password=password) for n in range(400)]
+    )
+    coordinator = User.objects.create(email="koordinator@bench.kommune.no", full_name="Knut Koordinator")
+    coordinator.groups.add(Group.objects.get(name=COORDINATOR_GROUP))
+    busy_owner = users[0]
+    top = OrgUnit.objects.create(name="Bergen kommune", kind=OrgUnit.Kind.MUNICIPALITY)
+    departments = [
+        OrgUnit.objects.create(name=f"Byrådsavdeling {d}", kind=OrgUnit.Kind.DEPARTMENT, parent=top) for d in range(6)
+    ]
+    units = OrgUnit.objects.bulk_create(
+        [OrgUnit(name=f"Enhet {u:02d}", kind=OrgUnit.Kind.UNIT, parent=departments[u % 6]) for u in range(40)]
+    )
+
+    # The prototype: one project started through the services.
+    proto_start = today
+    prototype = Project.objects.create(name="Prototype", created_by=coordinator, start_date=proto_start)
+    Membership.objects.create(project=prototype, user=coordinator, role=Role.OWNER)
+    process_start(project=prototype, template=template, by=coordinator)
+    p_phases = list(Phase.objects.filter(project=prototype).order_by("order"))
+    p_activities = list(Activity.objects.filter(project=prototype).order_by("phase__order", "order"))
+    p_items = list(ChecklistItem.objects.filter(project=prototype).order_by("phase__order", "activity__order", "order"))
+    p_steps = list(Step.objects.filter(project=prototype).select_related("activity__phase"))
+    phase_order = {ph.pk: ph.order for ph in p_phases}
+    prototype.delete()
+
+    # The projects.
+    plans = []
+    for _n in range(projects):
+        age = rng.randint(0, 1100)
+        start = today - timedelta(days=age)
+        completed = min(len(p_phases), max(0, int((age + rng.randint(-120, 120)) / (960 / len(p_phases)))))
+        planned = start + timedelta(days=rng.randint(330, 520))
+        actual = planned + timedelta(days=rng.randint(-10, 40)) if completed >= 3 else None
+        if actual and actual > today:
+            actual = None
+        status = Project.Status.ACTIVE
+        if completed == len(p_phases):
+            status = Project.Status.COMPLETED
+        elif rng.random() < 0.02:
+            status = Project.Status.CANCELLED
+        plans.append((start, completed, planned, actual, status))
+    created = Project.objects.bulk_create(
+        [
+            Project(
+                name=f"{rng.choice(['Flytting', 'Ombygging', 'Samlokalisering', 'Nytt kontor'])} {n + 1:04d}",
+                case_number=f"{start.year}/{10000 + n}", kind=rng.choice(Project.Kind.values),
+                headcount=rng.randint(8, 160), start_date=start, planned_move_in=planned, actual_move_in=actual,
+                status=status, created_by=coordinator, address=f"Gate {n % 90 + 1}",
+            )
+            for n, (start, completed, planned, actual, status) in enumerate(plans)
+        ],
+        batch_size=BATCH,
+    )  # fmt: skip
+    Process.objects.bulk_create([Process(project=p, template=template) for p in created], batch_size=BATCH)
+
+    memberships, project_units = [], []
+    holders = {}
+    for n, project in enumerate(created):
+        owner = busy_owner if n % 33 == 0 else users[rng.randint(1, 399)]
+        people = {role: users[rng.randint(1, 399)] for role in (Role.MANAGER, Role.UNION_REP, Role.OH_SERVICE,
+                                                                 Role.AMU, Role.MEMBER)}  # fmt: skip
+        people[Role.OWNER] = owner
+        if rng.random() < 0.93:
+            people[Role.SAFETY_REP] = users[rng.randint(1, 399)]
+        holders[project.pk] = people
+        memberships += [Membership(project=project, user=u, role=r) for r, u in people.items()]
+        chosen = rng.sample(units, rng.choice([1, 1, 1, 2]))
+        project_units += [ProjectUnit(project=project, unit=u) for u in chosen]
+    Membership.objects.bulk_create(memberships, batch_size=BATCH)
+    ProjectUnit.objects.bulk_create(project_units, batch_size=BATCH)
+
+    # Phases, activities, items and steps, copied with the project's own dates and progress.
+    phases = []
+    for project, (_start, completed, *_rest) in zip(created, plans, strict=True):
+        for ph in p_phases:
+            done = ph.order <= completed
+            phases.append(
+                Phase(
+                    project=project, key=ph.key, order=ph.order, name_nb=ph.name_nb, name_en=ph.name_en,
+                    description_nb=ph.description_nb, description_en=ph.description_en,
+                    completed_at=now - timedelta(days=max(1, (len(p_phases) - ph.order) * 120 - 60)) if done else None,
+                    completed_by=holders[project.pk][Role.OWNER] if done else None,
+                )
+            )  # fmt: skip
+    phases = Phase.objects.bulk_create(phases, batch_size=BATCH)
+    phase_of = {(ph.project_id, ph.order): ph for ph in phases}
+
+    activities = []
+    for project, (start, *_rest) in zip(created, plans, strict=True):
+        shift = start - proto_start
+        for a in p_activities:
+            activities.append(
+                Activity(
+                    project=project, phase=phase_of[(project.pk, phase_order[a.phase_id])], key=a.key, order=a.order,
+                    name_nb=a.name_nb, name_en=a.name_en, guidance_nb=a.guidance_nb, guidance_en=a.guidance_en,
+                    owner_role=a.owner_role, track=a.track, work_product=a.work_product,
+                    participation_steps=a.participation_steps, due_date=a.due_date + shift if a.due_date else None,
+                )
+            )  # fmt: skip
+    activities = Activity.objects.bulk_create(activities, batch_size=BATCH)
+    activity_of = {(a.project_id, a.key): a for a in activities}
+    p_activity_key = {a.pk: a.key for a in p_activities}
+
+    items, n_items = [], 0
+    for project, (start, completed, *_rest) in zip(created, plans, strict=True):
+        shift = start - proto_start
+        share = rng.random()
+        for i in p_items:
+            order = phase_order[i.phase_id]
+            done = order <= completed or (order == completed + 1 and rng.random() < share)
+            items.append(
+                ChecklistItem(
+                    project=project, phase=phase_of[(project.pk, order)],
+                    activity=activity_of[(project.pk, p_activity_key[i.activity_id])], key=i.key, order=i.order,
+                    text_nb=i.text_nb, text_en=i.text_en, mandatory=i.mandatory,
+                    status=ChecklistItem.Status.DONE if done else ChecklistItem.Status.OPEN,
+                    due_date=i.due_date + shift if i.due_date else None, completed_at=now if done else None,
+                )
+            )  # fmt: skip
+        if len(items) >= 20000:
+            ChecklistItem.objects.bulk_create(items, batch_size=BATCH)
+            n_items += len(items)
+            items = []
+    ChecklistItem.objects.bulk_create(items, batch_size=BATCH)
+    n_items += len(items)
+
+    steps = []
+    for project, (_start, completed, *_rest) in zip(created, plans, strict=True):
+        for s in p_steps:
+            order = s.activity.phase.order
+            steps.append(
+                Step(
+                    project=project, activity=activity_of[(project.pk, s.activity.key)], key=s.key, kind=s.kind,
+                    name_nb=s.name_nb, name_en=s.name_en, description_nb=s.description_nb,
+                    description_en=s.description_en, required_roles=s.required_roles,
+                    summary="Lagt fram og drøftet." if order <= completed + 1 else "", version=1,
+                    content_hash=s.content_hash, is_prepared=order <= completed + 1,
+                )
+            )  # fmt: skip
+    steps = Step.objects.bulk_create(steps, batch_size=BATCH)
+    completed_of = {p.pk: plan[1] for p, plan in zip(created, plans, strict=True)}
+    step_phase = {s.key: s.activity.phase.order for s in p_steps}
+    signoffs = []
+    for step in steps:
+        if step_phase[step.key] > completed_of[step.project_id]:
+            continue
+        for role in step.required_roles:
+            signer = holders[step.project_id].get(role)
+            if signer is None:
+                continue
+            objection = rng.random() < 0.02
+            signoffs.append(
+                SignOff(
+                    step=step, step_version=1, role=role, signer=signer,
+                    decision=SignOff.Decision.OBJECTION if objection else SignOff.Decision.APPROVED,
+                    text="Vi mener skjermingsbehovet ikke er ivaretatt." if objection else "",
+                    content_hash=step.content_hash, content="{}", signed_at=now,
+                )
+            )  # fmt: skip
+    SignOff.objects.bulk_create(signoffs, batch_size=BATCH)
+
+    active = [p for p, plan in zip(created, plans, strict=True) if plan[4] == Project.Status.ACTIVE] or created
+    in_phase_two = (p for p, plan in zip(created, plans, strict=True) if plan[1] == 1 and plan[4] == "active")
+    sample = next(in_phase_two, active[0])
+    return World(
+        coordinator=coordinator,
+        busy_owner=busy_owner,
+        sample=sample,
+        sample_owner=holders[sample.pk][Role.OWNER],
+        projects=[p.pk for p in created],
+        counts={
+            "projects": len(created),
+            "phases": len(phases),
+            "activities": len(activities),
+            "items": n_items,
+            "steps": len(steps),
+            "sign-offs": len(signoffs),
+            "memberships": len(memberships),
+        },
+    )

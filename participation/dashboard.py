@@ -1,0 +1,120 @@
+"""What participation contributes to the coordinators' overview: steps waiting for sign-off, objections on
+record, and projects without a safety representative. Correlated subqueries, so the query count is fixed."""
+
+import django_filters
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from projects import extensions
+from projects.extensions import Attention, Column, FilterField
+from projects.models import Membership, Role
+
+from .models import SignOff, Step
+
+
+class JsonArrayLength(Func):
+    """The number of elements of a JSON array (SQLite's json_array_length, PostgreSQL's jsonb_array_length)."""
+
+    function = "json_array_length"
+    output_field = IntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="jsonb_array_length", **extra)
+
+
+def waiting_steps():
+    """Prepared steps of OuterRef("pk")'s project where a required role has no sign-off of the current version."""
+    signed = (
+        SignOff.objects.filter(step=OuterRef("pk"), step_version=OuterRef("version"))
+        .order_by()
+        .values("step")
+        .annotate(n=Count("role", distinct=True))
+        .values("n")
+    )
+    return (
+        Step.objects.filter(project=OuterRef("pk"), is_prepared=True)
+        .annotate(
+            n_required=JsonArrayLength("required_roles"),
+            n_signed=Coalesce(Subquery(signed, output_field=IntegerField()), 0),
+        )
+        .filter(n_signed__lt=F("n_required"))
+    )
+
+
+def _count(queryset):
+    counted = queryset.order_by().values("project").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+@extensions.dashboard_annotations(20)
+def _annotations(today):
+    objections = SignOff.objects.filter(step__project=OuterRef("pk"), decision=SignOff.Decision.OBJECTION)
+    counted = objections.order_by().values("step__project").annotate(n=Count("pk")).values("n")
+    return {
+        "signoffs_waiting": _count(waiting_steps()),
+        "objections": Coalesce(Subquery(counted, output_field=IntegerField()), 0),
+        "has_safety_rep": Exists(Membership.objects.filter(project=OuterRef("pk"), role=Role.SAFETY_REP)),
+    }
+
+
+def objections_html(row):
+    if not row.objections:
+        return mark_safe('<span class="text-body-secondary">0</span>')
+    return format_html(
+        '<span class="badge text-bg-danger"><i class="bi bi-exclamation-octagon" aria-hidden="true"></i> {}'
+        '<span class="visually-hidden"> {}</span></span>',
+        row.objections, _("objections"),
+    )  # fmt: skip
+
+
+for column in (
+    Column("signoffs_waiting", _("Steps waiting for sign-off"), 25, lambda r: r.signoffs_waiting,
+           sort="signoffs_waiting", width=14),
+    Column("objections", _("Objections"), 26, lambda r: r.objections, sort="objections", html=objections_html,
+           width=12),
+):  # fmt: skip
+    extensions.dashboard_column(column)
+
+
+def _filter_objections(queryset, value, today):
+    if value == "yes":
+        return queryset.filter(objections__gt=0)
+    if value == "no":
+        return queryset.filter(objections=0)
+    return queryset
+
+
+extensions.dashboard_filter(
+    FilterField(
+        "objections",
+        60,
+        lambda: django_filters.ChoiceFilter(
+            label=_("Objections"),
+            choices=[("yes", _("Has objections")), ("no", _("No objections"))],
+            empty_label=_("All"),
+        ),
+        _filter_objections,
+    )
+)
+
+extensions.attention(
+    Attention(
+        "objections",
+        _("Objections on record"),
+        20,
+        lambda today: Q(objections__gt=0),
+        lambda row: _("%(n)s objections (protokolltilførsel) on record") % {"n": row.objections},
+    )
+)
+extensions.attention(
+    Attention(
+        "no_safety_rep",
+        _("No safety representative"),
+        40,
+        lambda today: Q(has_safety_rep=False),
+        lambda row: _("No safety representative appointed"),
+    )
+)

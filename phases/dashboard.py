@@ -1,0 +1,269 @@
+"""What the process contributes to the coordinators' overview: current phase and progress, open and overdue
+mandatory items, the next deadline by name, how long a gate has been blocked, and the phases on the timeline.
+
+Everything is a correlated subquery on the project, so the overview's query count does not grow with size.
+"""
+
+from datetime import timedelta
+
+import django_filters
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from projects import extensions
+from projects.dashboard import date_html, tr_row
+from projects.extensions import Attention, Breakdown, Column, FilterField, Segment
+
+from .models import Activity, ChecklistItem, Phase, ProcessTemplate
+
+OPEN = ChecklistItem.Status.OPEN
+GATE_BLOCKED_DAYS = 30  # a gate whose phase should have ended this long ago needs a coordinator
+
+
+def _count(queryset):
+    """A correlated COUNT(*) as a subquery (0 when there are no rows)."""
+    counted = queryset.order_by().values("project").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+@extensions.dashboard_annotations(10)
+def _annotations(today):
+    current = Phase.objects.filter(project=OuterRef("pk"), completed_at__isnull=True).order_by("order")
+    items = ChecklistItem.objects.filter(project=OuterRef("pk"))
+    mandatory_open = items.filter(mandatory=True, status=OPEN)
+    next_item = items.filter(status=OPEN, due_date__isnull=False).order_by("due_date", "phase__order", "order")
+    phase_end = (
+        Activity.objects.filter(phase_id=OuterRef("current_phase_id"), due_date__isnull=False)
+        .order_by()
+        .values("phase_id")
+        .annotate(end=Max("due_date"))
+        .values("end")
+    )
+    phase_open = (
+        ChecklistItem.objects.filter(phase_id=OuterRef("current_phase_id"), mandatory=True, status=OPEN)
+        .order_by()
+        .values("phase_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return {
+        "current_phase_id": Subquery(current.values("pk")[:1]),
+        "current_phase_order": Subquery(current.values("order")[:1]),
+        "current_phase_key": Subquery(current.values("key")[:1]),
+        "current_phase_name_nb": Subquery(current.values("name_nb")[:1]),
+        "current_phase_name_en": Subquery(current.values("name_en")[:1]),
+        "phase_count": _count(Phase.objects.filter(project=OuterRef("pk"))),
+        "items_total": _count(items),
+        "items_done": _count(items.exclude(status=OPEN)),
+        "mandatory_open": _count(mandatory_open),
+        "mandatory_overdue": _count(mandatory_open.filter(due_date__lt=today)),
+        "next_item_text_nb": Subquery(next_item.values("text_nb")[:1]),
+        "next_item_text_en": Subquery(next_item.values("text_en")[:1]),
+        "next_item_due": Subquery(next_item.values("due_date")[:1]),
+        "phase_planned_end": Subquery(phase_end),
+        "phase_open_mandatory": Coalesce(Subquery(phase_open, output_field=IntegerField()), 0),
+    }
+
+
+def progress(row):
+    return round(100 * row.items_done / row.items_total) if row.items_total else 0
+
+
+def phase_label(row):
+    if row.current_phase_order is not None:
+        return _("%(n)s of %(total)s: %(name)s") % {
+            "n": row.current_phase_order,
+            "total": row.phase_count,
+            "name": tr_row(row, "current_phase_name"),
+        }
+    if row.phase_count:
+        return _("All phases completed")
+    return ""
+
+
+def gate_blocked_since(row):
+    """The planned end of the current phase, once passed with mandatory items of the phase still open."""
+    end = row.phase_planned_end
+    if end and row.phase_open_mandatory and end < row.dashboard_today:
+        return end
+    return None
+
+
+def next_deadline(row):
+    """(date, name) of what is due next: the earliest open item with a deadline, or the planned move-in."""
+    candidates = []
+    if row.next_item_due is not None:
+        candidates.append((row.next_item_due, tr_row(row, "next_item_text")))
+    if row.status == "active" and row.planned_move_in and not row.actual_move_in:
+        candidates.append((row.planned_move_in, str(_("Planned move-in"))))
+    return min(candidates, key=lambda c: c[0]) if candidates else None
+
+
+def phase_html(row):
+    label = phase_label(row)
+    if not label:
+        return format_html('<span class="text-body-secondary">{}</span>', _("No process"))
+    percent = progress(row)
+    return format_html(
+        '<div class="text-nowrap">{}</div><div class="d-flex align-items-center gap-2"><progress '
+        'class="pg-progress flex-grow-1" value="{}" max="{}" aria-label="{}">{} %</progress>'
+        '<span class="small text-body-secondary text-nowrap">{} %</span></div>',
+        label, row.items_done, row.items_total or 1, _("Items done: %(name)s") % {"name": row.name}, percent, percent,
+    )  # fmt: skip
+
+
+def overdue_html(row):
+    if not row.mandatory_overdue:
+        return mark_safe('<span class="text-body-secondary">0</span>')
+    return format_html(
+        '<span class="badge text-bg-danger"><i class="bi bi-exclamation-circle" aria-hidden="true"></i> {}'
+        '<span class="visually-hidden"> {}</span></span>',
+        row.mandatory_overdue, _("overdue"),
+    )  # fmt: skip
+
+
+def deadline_html(row):
+    deadline = next_deadline(row)
+    if not deadline:
+        return format_html('<span class="text-body-secondary">{}</span>', _("None"))
+    day, what = deadline
+    overdue = day < row.dashboard_today
+    badge = format_html(
+        ' <span class="badge text-bg-danger"><i class="bi bi-exclamation-circle" aria-hidden="true"></i> {}</span>',
+        _("Overdue"),
+    )
+    return format_html(
+        '{}{}<div class="small text-body-secondary dashboard-what">{}</div>',
+        date_html(day, "text-danger fw-semibold" if overdue else ""), badge if overdue else "", what,
+    )  # fmt: skip
+
+
+def blocked_html(row):
+    since = gate_blocked_since(row)
+    if not since:
+        return mark_safe('<span class="text-body-secondary">–</span>')
+    return format_html('<span class="text-danger"><i class="bi bi-sign-stop" aria-hidden="true"></i> {}</span>',
+                       date_html(since))  # fmt: skip
+
+
+for column in (
+    Column("phase", _("Phase"), 10, phase_label, sort="current_phase_order", html=phase_html, width=34),
+    Column("progress", _("Progress (%)"), 11, progress, on_page=False, width=12),
+    Column("mandatory_open", _("Open mandatory items"), 20, lambda r: r.mandatory_open, sort="mandatory_open",
+           width=14),
+    Column("mandatory_overdue", _("Overdue mandatory items"), 21, lambda r: r.mandatory_overdue,
+           sort="mandatory_overdue", html=overdue_html, width=14),
+    Column("next_deadline", _("Next deadline"), 45, lambda r: (next_deadline(r) or (None,))[0], sort="next_item_due",
+           html=deadline_html, width=14),
+    Column("next_deadline_what", _("Next deadline: what"), 46,
+           lambda r: (next_deadline(r) or (None, ""))[1], on_page=False, width=40),
+    Column("gate_blocked_since", _("Gate overdue since"), 47, gate_blocked_since, sort="phase_planned_end",
+           html=blocked_html, width=14),
+):  # fmt: skip
+    extensions.dashboard_column(column)
+
+
+def _phase_choices():
+    """Each phase key of the loaded templates (a few rows), named as in the newest version."""
+    seen = {}
+    for template in ProcessTemplate.objects.order_by("key", "-version").only("definition", "key", "version"):
+        for n, phase in enumerate(template.definition.get("phases", []), 1):
+            name = phase["name"]
+            label = name.get("en") if _english() else name.get("nb")
+            seen.setdefault(phase["key"], f"{n}. {label}")
+    return [*seen.items(), ("completed", _("All phases completed"))]
+
+
+def _english():
+    from django.utils.translation import get_language
+
+    return (get_language() or "nb").startswith("en")
+
+
+def _filter_phase(queryset, value, today):
+    if value == "completed":
+        return queryset.filter(current_phase_id__isnull=True, phase_count__gt=0)
+    return queryset.filter(current_phase_key=value)
+
+
+extensions.dashboard_filter(
+    FilterField(
+        "phase",
+        20,
+        lambda: django_filters.ChoiceFilter(label=_("Phase"), choices=_phase_choices(), empty_label=_("All")),
+        _filter_phase,
+    )
+)
+
+
+def _phase_group(values):
+    if values["current_phase_key"] is None:
+        return (99, "completed", str(_("All phases completed or no process")))
+    name = (values["current_phase_name_en"] if _english() else None) or values["current_phase_name_nb"]
+    return (values["current_phase_order"], values["current_phase_key"], f"{values['current_phase_order']}. {name}")
+
+
+extensions.dashboard_breakdown(
+    Breakdown(
+        "phase",
+        _("Projects per current phase"),
+        10,
+        "phase",
+        ("current_phase_order", "current_phase_key", "current_phase_name_nb", "current_phase_name_en"),
+        _phase_group,
+    )
+)
+
+
+extensions.attention(
+    Attention(
+        "gate_blocked",
+        _("Gate blocked for long"),
+        10,
+        lambda today: Q(phase_open_mandatory__gt=0, phase_planned_end__lt=today - timedelta(days=GATE_BLOCKED_DAYS)),
+        lambda row: (
+            _("The gate of “%(phase)s” has been blocked since %(date)s (planned end of the phase)")
+            % {"phase": tr_row(row, "current_phase_name"), "date": _short(row.phase_planned_end)}
+        ),
+    )
+)
+extensions.attention(
+    Attention(
+        "overdue",
+        _("Deadlines overdue"),
+        50,
+        lambda today: Q(mandatory_overdue__gt=0),
+        lambda row: _("%(n)s mandatory items past their deadline") % {"n": row.mandatory_overdue},
+    )
+)
+
+
+def _short(d):
+    from django.utils.formats import date_format
+
+    return date_format(d, "SHORT_DATE_FORMAT") if d else ""
+
+
+@extensions.timeline_source(10)
+def _timeline(rows, today):
+    """Each phase as a bar: from the end of the previous one (or the project start) to its completion, or
+    to its planned end (its activities' latest deadline) while open. One query for the page."""
+    ids = [r.pk for r in rows]
+    phases = (
+        Phase.objects.filter(project_id__in=ids)
+        .annotate(planned_end=Max("activities__due_date"))
+        .order_by("project_id", "order")
+    )
+    starts = {r.pk: r.start_date for r in rows}
+    out = {}
+    for ph in phases:
+        start = starts[ph.project_id]
+        end = ph.completed_at.date() if ph.completed_at else max(ph.planned_end or start, start)
+        kind = "phase-done" if ph.completed_at else ("phase-late" if end < today else "phase")
+        label = _("Phase %(n)s: %(name)s") % {"n": ph.order, "name": ph.name}
+        out.setdefault(ph.project_id, []).append(Segment(start, max(end, start), label, kind))
+        starts[ph.project_id] = max(end, start)
+    return out

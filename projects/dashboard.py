@@ -1,0 +1,486 @@
+"""The coordinators' overview of every project: rows, filters, sorting, counts, attention list, timeline data.
+
+Projects knows only its own fields; the apps above it add annotations, columns, filters, attention conditions
+and timeline segments through `projects.extensions`. Everything here is computed from one annotated
+queryset, so the page runs the same number of queries at 20 or 2 000 projects.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import django_filters
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from . import extensions
+from .extensions import Column, FilterField
+from .models import Membership, OrgUnit, Project, ProjectUnit, Role
+
+ATTENTION_LIST_LIMIT = 20
+
+
+def tr_row(row, name):
+    """An annotation stored in both languages (`name_nb`, `name_en`), in the active one."""
+    if (get_language() or "nb").startswith("en"):
+        return getattr(row, f"{name}_en", None) or getattr(row, f"{name}_nb", None)
+    return getattr(row, f"{name}_nb", None)
+
+
+def _core_annotations(today):
+    owners = Membership.objects.filter(project=OuterRef("pk"), role=Role.OWNER).order_by("created_at", "pk")
+    units = ProjectUnit.objects.filter(project=OuterRef("pk")).order_by("unit__name")
+    unit_count = ProjectUnit.objects.filter(project=OuterRef("pk")).order_by().values("project").annotate(n=Count("pk"))
+    return {
+        "owner_name": Subquery(owners.values("user__full_name")[:1]),
+        "organisation": Subquery(units.values("unit__name")[:1]),
+        "unit_count": Coalesce(Subquery(unit_count.values("n")), 0),
+        "move_in": Coalesce("actual_move_in", "planned_move_in"),
+    }
+
+
+def overview_queryset(*, today: date):
+    """Every project with what the overview shows about it, as annotations (no query runs yet)."""
+    annotations = _core_annotations(today)
+    for _order, fn in extensions.DASHBOARD_ANNOTATIONS:
+        annotations.update(fn(today))
+    return Project.objects.annotate(**annotations)
+
+
+# Core columns, filters. The apps add theirs in their hooks.
+
+
+def empty_html():
+    return mark_safe('<span class="text-body-secondary">–</span>')
+
+
+def date_html(value, css=""):
+    if not value:
+        return empty_html()
+    return format_html(
+        '<time datetime="{}"{}>{}</time>',
+        value.isoformat(),
+        format_html(' class="{}"', css) if css else "",
+        date_format(value, "SHORT_DATE_FORMAT"),
+    )
+
+
+def cell_html(column, row):
+    """A cell on the page: the column's own HTML, else its value (dates as <time>, nothing as a dash)."""
+    if column.html is not None:
+        return column.html(row)
+    value = column.value(row)
+    if value is None or value == "":
+        return empty_html()
+    if isinstance(value, date):
+        return date_html(value)
+    return conditional_escape(value)
+
+
+def _organisation(row):
+    if not row.organisation:
+        return ""
+    if row.unit_count > 1:
+        return f"{row.organisation} (+{row.unit_count - 1})"
+    return row.organisation
+
+
+def project_html(row):
+    case = format_html('<div class="small text-body-secondary">{} {}</div>', _("Case"), row.case_number)
+    return format_html(
+        '<a href="{}" class="fw-semibold">{}</a>{}', row.get_absolute_url(), row.name, case if row.case_number else ""
+    )
+
+
+STATUS_BADGES = {
+    Project.Status.ACTIVE: ("text-bg-primary", "bi-play-circle"),
+    Project.Status.COMPLETED: ("text-bg-success", "bi-check-circle"),
+    Project.Status.CANCELLED: ("text-bg-secondary", "bi-x-circle"),
+}
+
+
+def status_html(row):
+    css, icon = STATUS_BADGES.get(row.status, STATUS_BADGES[Project.Status.CANCELLED])
+    return format_html(
+        '<span class="badge {}"><i class="bi {}" aria-hidden="true"></i> {}</span>', css, icon, row.get_status_display()
+    )
+
+
+CORE_COLUMNS = [
+    Column("project", _("Project"), 0, lambda r: r.name, sort="name", html=project_html, width=40),
+    Column("case_number", _("Case number"), 1, lambda r: r.case_number, sort="case_number", on_page=False, width=14),
+    Column("organisation", _("Organisation"), 5, _organisation, sort="organisation", width=28),
+    Column("owner", _("Owner"), 6, lambda r: r.owner_name or "", sort="owner_name", width=24),
+    Column("status", _("Status"), 7, lambda r: r.get_status_display(), sort="status", html=status_html, width=12),
+    Column("planned_move_in", _("Planned move-in"), 40, lambda r: r.planned_move_in, sort="planned_move_in", width=14),
+    Column("actual_move_in", _("Actual move-in"), 41, lambda r: r.actual_move_in, sort="actual_move_in", width=14),
+]  # fmt: skip
+
+
+def columns():
+    return sorted([*CORE_COLUMNS, *extensions.DASHBOARD_COLUMNS], key=lambda c: c.order)
+
+
+def page_columns():
+    """The columns shown on the page (the case number is shown under the project's name there)."""
+    return [c for c in columns() if c.on_page]
+
+
+def _filter_organisation(queryset, value, today):
+    inside = ProjectUnit.objects.filter(project=OuterRef("pk")).filter(
+        Q(unit=value) | Q(unit__parent=value) | Q(unit__parent__parent=value)
+    )
+    return queryset.filter(Exists(inside))
+
+
+def _filter_text(queryset, value, today):
+    value = value.strip()
+    if not value:
+        return queryset
+    owner = Membership.objects.filter(project=OuterRef("pk"), role=Role.OWNER, user__full_name__icontains=value)
+    unit = ProjectUnit.objects.filter(project=OuterRef("pk"), unit__name__icontains=value)
+    return queryset.filter(
+        Q(name__icontains=value)
+        | Q(case_number__icontains=value)
+        | Q(address__icontains=value)
+        | Q(building__icontains=value)
+        | Exists(owner)
+        | Exists(unit)
+    )
+
+
+def _filter_attention(queryset, value, today):
+    conditions = {a.key: a for a in extensions.ATTENTION}
+    if value == "any":
+        return queryset.filter(needs_attention_q(today))
+    if value in conditions:
+        return queryset.filter(conditions[value].q(today))
+    return queryset
+
+
+def _organisation_choices():
+    return OrgUnit.objects.exclude(kind=OrgUnit.Kind.MUNICIPALITY).select_related("parent").order_by("name")
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        if obj.kind == OrgUnit.Kind.UNIT and obj.parent:
+            return f"{obj.name} ({obj.parent.name})"
+        return obj.name
+
+
+class OrganisationFilter(django_filters.ModelChoiceFilter):
+    field_class = OrganisationChoiceField
+
+
+def _attention_choices():
+    return [("any", _("Any reason")), *[(a.key, a.label) for a in extensions.ATTENTION]]
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+CORE_FILTERS = [
+    FilterField("q", 0, lambda: django_filters.CharFilter(label=_("Search")), _filter_text),
+    FilterField(
+        "organisation", 10,
+        lambda: OrganisationFilter(label=_("Organisation"), queryset=_organisation_choices(), empty_label=_("All")),
+        _filter_organisation,
+    ),
+    FilterField(
+        "status", 30,
+        lambda: django_filters.ChoiceFilter(label=_("Status"), choices=Project.Status.choices,
+                                            empty_label=_("All")),
+        lambda qs, value, today: qs.filter(status=value),
+    ),
+    FilterField(
+        "attention", 40,
+        lambda: django_filters.ChoiceFilter(label=_("Needs attention"), choices=_attention_choices(),
+                                            empty_label=_("All")),
+        _filter_attention,
+    ),
+    FilterField(
+        "move_in_from", 50,
+        lambda: django_filters.DateFilter(label=_("Move-in from"), widget=DATE_INPUT),
+        lambda qs, value, today: qs.filter(move_in__gte=value),
+    ),
+    FilterField(
+        "move_in_to", 51,
+        lambda: django_filters.DateFilter(label=_("Move-in until"), widget=DATE_INPUT),
+        lambda qs, value, today: qs.filter(move_in__lte=value),
+    ),
+]  # fmt: skip
+
+
+def filter_fields():
+    return sorted([*CORE_FILTERS, *extensions.DASHBOARD_FILTERS], key=lambda f: f.order)
+
+
+def filterset_class(today: date):
+    """A FilterSet with the core filters and every registered one, each applied by its own function."""
+    attrs = {}
+    for f in filter_fields():
+        flt = f.field()
+        flt.method = f"apply_{f.name}"
+        attrs[f.name] = flt
+        attrs[f"apply_{f.name}"] = staticmethod(lambda qs, name, value, apply=f.apply: apply(qs, value, today))
+    return type("OverviewFilterSet", (django_filters.FilterSet,), attrs)
+
+
+def filtered(*, data, today: date):
+    """(filterset, queryset): the overview's projects narrowed by the filters in `data` (the query string)."""
+    qs = overview_queryset(today=today)
+    filterset = filterset_class(today)(data or None, queryset=qs)
+    for field in filterset.form.fields.values():
+        select = isinstance(field.widget, forms.Select)
+        field.widget.attrs["class"] = "form-select" if select else "form-control"
+    if filterset.is_bound and filterset.is_valid():
+        qs = filterset.qs
+    elif filterset.is_bound:
+        qs = qs.none()
+    return filterset, qs
+
+
+def sort_options():
+    return {"move_in": "move_in", **{c.key: c.sort for c in columns() if c.sort}}
+
+
+def sorted_rows(qs, sort: str):
+    """Order by a column key, `-key` for descending; unknown keys fall back to the project name."""
+    options = sort_options()
+    key = (sort or "").lstrip("-")
+    if key not in options:
+        return qs.order_by("name", "pk"), ""
+    field = options[key]
+    if sort.startswith("-"):
+        return qs.order_by(_desc(field), "name", "pk"), sort
+    return qs.order_by(_asc(field), "name", "pk"), sort
+
+
+def _asc(field):
+    return F(field).asc(nulls_last=True)
+
+
+def _desc(field):
+    return F(field).desc(nulls_last=True)
+
+
+def needs_attention_q(today):
+    q = Q(pk__in=[])
+    for a in extensions.ATTENTION:
+        q |= a.q(today)
+    return Q(status=Project.Status.ACTIVE) & q
+
+
+def counts(qs, today: date) -> tuple[dict, list]:
+    """(numbers, breakdowns) in one grouped query: the number of filtered projects, of those that meet each
+    attention condition (`att_<key>`, `att_any`), and each registered breakdown's counts."""
+    aggregates = {"total": Count("pk")}
+    active = Q(status=Project.Status.ACTIVE)
+    for a in extensions.ATTENTION:
+        aggregates[f"att_{a.key}"] = Count("pk", filter=active & a.q(today))
+    aggregates["att_any"] = Count("pk", filter=needs_attention_q(today))
+    fields = list(dict.fromkeys(f for b in extensions.BREAKDOWNS for f in b.fields))
+    if fields:
+        groups = list(qs.order_by().values(*fields).annotate(**aggregates).order_by())
+    else:
+        groups = [qs.order_by().aggregate(**aggregates)]
+    numbers = {name: sum(g[name] for g in groups) for name in aggregates}
+    out = []
+    for b in extensions.BREAKDOWNS:
+        tally = {}
+        for g in groups:
+            choice = b.choice(g)
+            if choice is None:
+                continue
+            sort, value, label = choice
+            entry = tally.setdefault(value, [sort, value, label, 0])
+            entry[3] += g["total"]
+        rows = [(value, label, n) for _sort, value, label, n in sorted(tally.values(), key=lambda e: e[0])]
+        out.append({"label": b.label, "param": b.param, "rows": rows})
+    return numbers, out
+
+
+def decorate(rows, today: date):
+    for row in rows:
+        row.dashboard_today = today
+    for _order, fn in extensions.PAGE_DECORATORS:
+        fn(rows)
+    return rows
+
+
+def rows_by_pk(ids, today: date, *, flags=False) -> dict:
+    """The annotated rows of these projects (one query), with each attention condition as `att_<key>`."""
+    if not ids:
+        return {}
+    qs = overview_queryset(today=today).filter(pk__in=ids)
+    if flags:
+        qs = qs.annotate(
+            **{f"att_{a.key}": ExpressionWrapper(a.q(today), output_field=BooleanField()) for a in extensions.ATTENTION}
+        )
+    return {row.pk: row for row in qs}
+
+
+@dataclass
+class AttentionRow:
+    project: Project
+    reasons: list
+
+
+def overview_page(qs, *, number, total, today: date, attention_limit=ATTENTION_LIST_LIMIT):
+    """(page of 50 rows, attention list). The filtered and sorted queryset is asked only for primary keys
+    (the page's, and the first projects that need attention, soonest move-in first); one more query then
+    reads the annotations of just those rows, so the database computes them for at most 70 projects."""
+    paginator = Paginator(qs.values_list("pk", flat=True), 50)
+    paginator.__dict__["count"] = total
+    page = paginator.get_page(number)
+    page_ids = list(page.object_list)
+    attention_ids = []
+    if extensions.ATTENTION and attention_limit:
+        attention_ids = list(
+            qs.filter(needs_attention_q(today))
+            .order_by(F("move_in").asc(nulls_last=True), "name", "pk")
+            .values_list("pk", flat=True)[:attention_limit]
+        )
+    rows = rows_by_pk({*page_ids, *attention_ids}, today, flags=bool(attention_ids))
+    decorate(list(rows.values()), today)
+    page.object_list = [rows[pk] for pk in page_ids if pk in rows]
+    conditions = list(extensions.ATTENTION)
+    attention = [
+        AttentionRow(rows[pk], [(a, a.describe(rows[pk])) for a in conditions if getattr(rows[pk], f"att_{a.key}")])
+        for pk in attention_ids
+        if pk in rows
+    ]
+    return page, attention
+
+
+def export_rows(qs, today: date):
+    """Every filtered row (in the chosen order) with the page decorators applied: what the exports write."""
+    return decorate(list(qs), today)
+
+
+# The timeline: projects as rows over months.
+
+TIMELINE_LABEL_WIDTH = 260
+TIMELINE_MONTH_WIDTH = 42
+TIMELINE_ROW_HEIGHT = 30
+TIMELINE_TOP = 34  # room for the year and month labels
+TIMELINE_MAX_MONTHS = 60
+
+
+def _month_index(d: date, first: date) -> float:
+    """Months from the first day of `first`'s month to `d`, with the day as a fraction."""
+    import calendar
+
+    days = calendar.monthrange(d.year, d.month)[1]
+    return (d.year - first.year) * 12 + (d.month - first.month) + (d.day - 1) / days
+
+
+def _core_segments(rows, today):
+    out = {}
+    for row in rows:
+        segments = []
+        if row.planned_move_in:
+            segments.append(extensions.Segment(row.planned_move_in, None, _("Planned move-in"), "planned-move-in"))
+        if row.actual_move_in:
+            segments.append(extensions.Segment(row.actual_move_in, None, _("Actual move-in"), "move-in"))
+        out[row.pk] = segments
+    return out
+
+
+@dataclass
+class TimelineRow:
+    project: Project
+    segments: list  # (Segment, x, width)
+    y: int = 0
+
+
+def timeline(rows, today: date) -> dict:
+    """Bars and markers of each project, placed on a shared month axis (one query per registered source)."""
+    by_project = {row.pk: [] for row in rows}
+    for source in [_core_segments, *(fn for _order, fn in extensions.TIMELINE_SOURCES)]:
+        for project_id, segments in source(rows, today).items():
+            by_project.setdefault(project_id, []).extend(segments)
+    dates = [today]
+    for segments in by_project.values():
+        for s in segments:
+            dates.extend(d for d in (s.start, s.end) if d)
+    first = min(dates).replace(day=1)
+    last = max(dates)
+    months = min(int(_month_index(last, first)) + 2, TIMELINE_MAX_MONTHS)
+    if months == TIMELINE_MAX_MONTHS:  # too wide: centre the axis on today
+        start = today.replace(day=1)
+        y, m = divmod(start.month - 1 - TIMELINE_MAX_MONTHS // 3, 12)
+        first = date(start.year + y, m + 1, 1)
+
+    def x(d):
+        index = min(max(_month_index(d, first), 0), months)
+        return round(TIMELINE_LABEL_WIDTH + index * TIMELINE_MONTH_WIDTH, 1)
+
+    axis = []
+    for i in range(months):
+        y, m = divmod(first.month - 1 + i, 12)
+        axis.append({"x": TIMELINE_LABEL_WIDTH + i * TIMELINE_MONTH_WIDTH, "date": date(first.year + y, m + 1, 1)})
+    out_rows = []
+    for n, row in enumerate(rows):
+        placed = []
+        segments = sorted(by_project.get(row.pk, []), key=lambda s: (s.end is None, s.start))
+        for s in segments:
+            start = x(s.start)
+            width = max(round(x(s.end) - start, 1), 2) if s.end else 0
+            placed.append((s, start, width))
+        out_rows.append(TimelineRow(row, placed, y=TIMELINE_TOP + n * TIMELINE_ROW_HEIGHT))
+    return {
+        "axis": axis,
+        "rows": out_rows,
+        "width": TIMELINE_LABEL_WIDTH + months * TIMELINE_MONTH_WIDTH,
+        "height": TIMELINE_TOP + len(rows) * TIMELINE_ROW_HEIGHT + 6,
+        "today_x": x(today),
+        "label_width": TIMELINE_LABEL_WIDTH,
+        "row_height": TIMELINE_ROW_HEIGHT,
+        "month_width": TIMELINE_MONTH_WIDTH,
+    }
+
+
+# The portfolio risk matrix, from the app that keeps risk assessments.
+
+
+def risk_matrix(qs, *, cell: str = "") -> dict:
+    """A 5×5 grid of open risks over the filtered projects: rows are likelihood 5 (top) to 1, columns
+    consequence 1 to 5. `cell` ("likelihood-consequence") picks the cell whose risks are listed."""
+    risks = []
+    for provider in extensions.RISK_MATRIX_PROVIDERS:
+        risks.extend(provider(qs))
+    grid = {(lk, c): [] for lk in range(1, 6) for c in range(1, 6)}
+    for likelihood, consequence, risk in risks:
+        if (likelihood, consequence) in grid:
+            grid[(likelihood, consequence)].append(risk)
+    try:
+        chosen = tuple(int(p) for p in cell.split("-"))
+    except ValueError:
+        chosen = None
+    if chosen not in grid:
+        chosen = None
+    rows = [
+        (lk, [{"likelihood": lk, "consequence": c, "score": lk * c, "count": len(grid[(lk, c)]),
+               "level": _risk_level(lk * c), "key": f"{lk}-{c}"} for c in range(1, 6)])
+        for lk in range(5, 0, -1)
+    ]  # fmt: skip
+    return {
+        "rows": rows,
+        "total": len(risks),
+        "chosen": {"likelihood": chosen[0], "consequence": chosen[1], "risks": grid[chosen]} if chosen else None,
+    }
+
+
+def _risk_level(score):
+    if score >= 15:
+        return "high"
+    if score >= 8:
+        return "medium"
+    return "low"

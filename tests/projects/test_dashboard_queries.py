@@ -1,0 +1,36 @@
+"""The coordinators' overview runs the same number of queries at 20 and at 2 000 projects (at most 15)."""
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from benchmarks import data
+
+MINI = Path(__file__).resolve().parents[1] / "participation" / "mini_steps.toml"
+URLS = [
+    reverse("projects:dashboard"),
+    reverse("projects:dashboard") + "?sort=-next_deadline&page=2",
+    reverse("projects:dashboard") + "?q=Flytting&phase=first&status=active&attention=any&objections=no"
+    "&move_in_from=2020-01-01&move_in_to=2040-12-31",
+    reverse("projects:dashboard_timeline"),
+    reverse("projects:dashboard_export", args=["csv"]),
+    reverse("projects:dashboard_export", args=["xlsx"]),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [20, 2000])
+def test_overview_query_count_does_not_grow(client, n, django_assert_max_num_queries):
+    world = data.build(projects=n, template_path=MINI)
+    client.force_login(world.coordinator)
+    counts = []
+    for url in URLS:
+        with django_assert_max_num_queries(15) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    assert counts == EXPECTED
+
+
+# The exact counts, the same at both sizes (session, user, groups, nav, filter choices, counts, rows, …).
+EXPECTED = [13, 13, 13, 13, 8, 8]
