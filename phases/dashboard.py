@@ -63,7 +63,7 @@ def _annotations(today):
         "next_item_text_nb": Subquery(next_item.values("text_nb")[:1]),
         "next_item_text_en": Subquery(next_item.values("text_en")[:1]),
         "next_item_due": Subquery(next_item.values("due_date")[:1]),
-        "phase_planned_end": Subquery(phase_end),
+        "phase_planned_end": Coalesce(Subquery(current.values("planned_end")[:1]), Subquery(phase_end)),
         "phase_open_mandatory": Coalesce(Subquery(phase_open, output_field=IntegerField()), 0),
     }
 
@@ -249,21 +249,27 @@ def _short(d):
 
 @extensions.timeline_source(10)
 def _timeline(rows, today):
-    """Each phase as a bar: from the end of the previous one (or the project start) to its completion, or
-    to its planned end (its activities' latest deadline) while open. One query for the page."""
+    """Each phase as a bar over its planned dates; a completed phase ends on its completion, an open one whose
+    planned end has passed is drawn to today as late. One query for the page."""
     ids = [r.pk for r in rows]
     phases = (
         Phase.objects.filter(project_id__in=ids)
-        .annotate(planned_end=Max("activities__due_date"))
+        .annotate(last_due=Max("activities__due_date"))
         .order_by("project_id", "order")
     )
     starts = {r.pk: r.start_date for r in rows}
     out = {}
     for ph in phases:
-        start = starts[ph.project_id]
-        end = ph.completed_at.date() if ph.completed_at else max(ph.planned_end or start, start)
-        kind = "phase-done" if ph.completed_at else ("phase-late" if end < today else "phase")
+        start = ph.planned_start or starts[ph.project_id]
+        planned_end = ph.planned_end or ph.last_due or start
+        if ph.completed_at:
+            end, kind = ph.completed_at.date(), "phase-done"
+        elif planned_end < today:
+            end, kind = today, "phase-late"
+        else:
+            end, kind = planned_end, "phase"
+        end = max(end, start)
         label = _("Phase %(n)s: %(name)s") % {"n": ph.order, "name": ph.name}
-        out.setdefault(ph.project_id, []).append(Segment(start, max(end, start), label, kind))
-        starts[ph.project_id] = max(end, start)
+        out.setdefault(ph.project_id, []).append(Segment(start, end, label, kind))
+        starts[ph.project_id] = end
     return out

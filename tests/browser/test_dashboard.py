@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from phases.models import Activity
+from phases.models import Phase
 from phases.services import process_start
 from projects.models import Role
 from tests.browser.conftest import check_accessibility, log_in
@@ -31,7 +31,7 @@ def projects(steps_template):
         process_start(project=project, template=steps_template, by=owner)
         out.append(project)
     out[0].phases.filter(order=1).update(completed_at=timezone.now() - timedelta(days=20))
-    Activity.objects.filter(project=out[2], phase__order=1).update(due_date=today - timedelta(days=45))
+    Phase.objects.filter(project=out[2], order=1).update(planned_end=today - timedelta(days=45))
     return out
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participation.models import SignOff
-from phases.models import Activity, ChecklistItem
+from phases.models import Activity, ChecklistItem, Phase
 from phases.services import process_start
 from projects.models import OrgUnit, ProjectUnit, Role
 from tests.factories import OrgUnitFactory, ProjectFactory, coordinator, member
@@ -70,6 +70,7 @@ def world(steps_template):
             # Nothing is overdue unless the test says so: deadlines far ahead.
             ChecklistItem.objects.filter(project=project).update(due_date=date(2030, 1, 1))
             Activity.objects.filter(project=project).update(due_date=date(2030, 1, 1))
+            Phase.objects.filter(project=project).update(planned_end=date(2030, 1, 1))
         w[key] = project
         w[f"{key}_rep"] = rep
     w["beta"].phases.filter(order=1).update(completed_at=timezone.now())
@@ -169,9 +170,9 @@ def test_attention_list_names_the_reasons(coord):
 
 
 def test_gate_blocked_for_long_after_thirty_days_past_the_phase_end(coord, world):
-    Activity.objects.filter(project=world["gamma"], phase__order=1).update(due_date=TODAY - timedelta(days=31))
+    Phase.objects.filter(project=world["gamma"], order=1).update(planned_end=TODAY - timedelta(days=31))
     assert names(coord, "?attention=gate_blocked") == ["Gamma"]
-    Activity.objects.filter(project=world["gamma"], phase__order=1).update(due_date=TODAY - timedelta(days=29))
+    Phase.objects.filter(project=world["gamma"], order=1).update(planned_end=TODAY - timedelta(days=29))
     assert names(coord, "?attention=gate_blocked") == []
 
 
