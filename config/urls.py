@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("participation.urls")),
     path("", include("evaluation.urls")),
     path("settings/", project_views.user_settings, name="settings"),
+    path("settings/my-data/", project_views.my_data, name="my_data"),
     path("language/", project_views.set_language, name="set_language"),
     path("account/login/", LoginView.as_view(), name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -35,6 +36,8 @@ urlpatterns = [
     path("oidc/authenticate/", oidc.LoginStart.as_view(), name="oidc_authentication_init"),
     path("oidc/callback/", oidc.LoginCallback.as_view(), name="oidc_authentication_callback"),
     path("healthz", healthz, name="healthz"),
+    path("accessibility/", project_views.accessibility, name="accessibility"),
+    path("privacy/", project_views.privacy, name="privacy"),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ from phases.signals import process_started
 from projects import documents, extensions
 from projects.history import hide_fields, register_source, tr
 from projects.models import Role
+from projects.personal_data import register_personal_text
 from projects.selectors import project_members
 
 from . import roles, selectors, services
@@ -175,3 +176,8 @@ def _seed_demo_participation(projects, users):
 
 
 from . import dashboard as _dashboard  # noqa: E402, F401  (registers the overview's participation columns)
+
+# Retention: the free text of sign-offs and the names of participants without an account are personal;
+# the sign-off itself (step, role, signer, decision, time, content hash) is kept.
+register_personal_text(SignOff, "text", rows=lambda p: SignOff.objects.filter(step__project_id=p.pk))
+register_personal_text(Meeting, "other_participants", rows=lambda p: Meeting.objects.filter(project_id=p.pk))

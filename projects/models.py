@@ -172,6 +172,13 @@ class Project(models.Model):
     planned_move_in = models.DateField(_("planned move-in"), validators=[sensible_date], null=True, blank=True)
     actual_move_in = models.DateField(_("actual move-in"), validators=[sensible_date], null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    anonymised_at = models.DateTimeField(
+        _("personal data removed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the retention rule removed names and free text from this completed project."),
+    )
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(

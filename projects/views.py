@@ -349,3 +349,33 @@ def document_download(request, project_id, document_id):
         raise Http404
     name = f"{documents.kind(document.kind).filename}-v{document.version}.pdf"
     return file_download(document.file, name, "application/pdf", inline=True)
+
+
+def accessibility(request):
+    """The accessibility statement (tilgjengelighetserklæring), public, linked from every page's footer."""
+    return render(
+        request,
+        "pages/accessibility.html",
+        {"contact": settings.CONTACT_EMAIL, "reviewed": settings.ACCESSIBILITY_REVIEWED},
+    )
+
+
+def privacy(request):
+    """What personal data the service keeps, why, for how long, and how to see or correct it."""
+    return render(request, "pages/privacy.html", {"contact": settings.CONTACT_EMAIL, "years": settings.RETENTION_YEARS})
+
+
+@login_required
+def my_data(request):
+    """Download everything the service keeps that points to the logged-in person, as JSON."""
+    import json
+
+    from django.http import HttpResponse
+
+    from .personal_data import person_data
+
+    body = json.dumps(person_data(user=request.user), ensure_ascii=False, indent=2, default=str)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="prosessguiden-{stamp}.json"'
+    return response

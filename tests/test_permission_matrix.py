@@ -176,6 +176,9 @@ ROWS = [
     ("sso start", U("oidc_authentication_init"), "get", everyone(404)),
     ("sso callback", U("oidc_authentication_callback"), "get", everyone(404)),
     ("health check", U("healthz"), "get", everyone(200)),
+    ("accessibility statement", U("accessibility"), "get", everyone(200)),
+    ("privacy", U("privacy"), "get", everyone(200)),
+    ("my data export", U("my_data"), "get", logged_in(200)),
 ]
 
 

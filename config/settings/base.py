@@ -1,5 +1,6 @@
 """Settings shared by every environment. What differs between machines comes from the environment."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -215,3 +216,10 @@ LOGGING = logging_config(level=LOG_LEVEL, fmt=env("LOG_FORMAT", default="text"))
 SENTRY_ENABLED = init_sentry(env)
 
 PAGINATE_BY = 50
+
+# Personal data: completed projects keep names, e-mail addresses and free text for this many years after
+# completion; `manage.py anonymise_completed_projects` then removes them (sign-off facts stay).
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=10)
+# Shown on the privacy and accessibility pages: where people send requests and reports.
+CONTACT_EMAIL = env("CONTACT_EMAIL", default="") or DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">").strip()
+ACCESSIBILITY_REVIEWED = datetime.date.fromisoformat(env("ACCESSIBILITY_REVIEWED", default="2026-11-30"))
