@@ -1,12 +1,14 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from phases.models import Criterion
 from projects.forms import DateInput
+from projects.models import OrgUnit
 
-from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure
+from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure, WindowState
 
 
 def _helper(form):
@@ -262,3 +264,22 @@ class PrioritiseForm(_Form):
 
     def priorities(self):
         return {m.pk: self.cleaned_data[f"m{m.pk}"] for m in self.measures if self.cleaned_data[f"m{m.pk}"]}
+
+
+class HRFilterForm(forms.Form):
+    """The filters of HR's page; every field is optional and nothing is required to show the lists."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+    unit = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=OrgUnit.objects.none(), required=False, empty_label=_("All")
+    )
+    state = forms.ChoiceField(label=_("Evaluation"), required=False)
+    measure_status = forms.ChoiceField(label=_("Measure status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [("", _("All")), *[(y, str(y)) for y in range(this_year + 2, this_year - 6, -1)]]
+        self.fields["unit"].queryset = OrgUnit.objects.exclude(kind=OrgUnit.Kind.MUNICIPALITY).order_by("name")
+        self.fields["state"].choices = [("", _("All")), *WindowState.choices]
+        self.fields["measure_status"].choices = [("", _("All")), *Measure.Status.choices]

@@ -1,15 +1,63 @@
 """How evaluation plugs into projects: tab, key-dates panel, history, demo data."""
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects import extensions
+from projects import documents, extensions
 from projects.history import register_source
+from projects.permissions import is_coordinator
 
 from . import dates, selectors
 from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure
 
 extensions.tab("evaluation", _("Evaluation"), "evaluation:overview", 40, perm="evaluation.view_evaluation")
+
+
+def _render_report(document):
+    from .pdf import render_report
+
+    return render_report(document)
+
+
+def _render_final(document):
+    from .pdf import render_final_documentation
+
+    return render_final_documentation(document)
+
+
+documents.register(
+    "evaluation-report",
+    label=_("the evaluation report"),
+    render=_render_report,
+    filename="evalueringsrapport",
+    request_perm="evaluation.request_report",
+    view_perm="evaluation.view_evaluation",
+)
+documents.register(
+    "final-documentation",
+    label=_("the final documentation"),
+    render=_render_final,
+    filename="sluttdokumentasjon",
+    request_perm="evaluation.edit_evaluation",
+    view_perm="evaluation.view_evaluation",
+)
+
+
+@extensions.nav_item(40)
+def _hr_link(request):
+    if not request.user.has_perm("projects.view_hr_reports"):
+        return None
+    name = request.resolver_match.view_name if request.resolver_match else ""
+    return {"label": _("HR"), "url": reverse("evaluation:hr"), "active": name.startswith("evaluation:hr")}
+
+
+@extensions.landing_page(30)
+def _hr_lands_on_hr(user):
+    """HR advisers without a role in any project start on *HR*."""
+    if user.has_perm("projects.view_hr_reports") and not user.memberships.exists() and not is_coordinator(user):
+        return reverse("evaluation:hr")
+    return None
 
 
 @extensions.overview_panel(5)

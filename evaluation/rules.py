@@ -21,3 +21,5 @@ rules.add_perm("evaluation.edit_evaluation", is_owner_or_manager)
 rules.add_perm("evaluation.manage_measures", is_owner_or_manager)
 rules.add_perm("evaluation.view_sensitive_measures", sees_sensitive)
 rules.add_perm("evaluation.enter_sick_leave", is_hr)
+# The evaluation report: HR and coordinators print it, and so do the owner and manager for the case file.
+rules.add_perm("evaluation.request_report", is_hr | is_coordinator | is_owner_or_manager)

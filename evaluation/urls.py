@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import hr_views, views
 
 app_name = "evaluation"
 
@@ -23,4 +23,13 @@ urlpatterns = [
     path(P + "measures/new/", views.measure_edit, name="measure_create"),
     path(P + "measures/<int:measure_id>/", views.measure_edit, name="measure_edit"),
     path(P + "measures/priorities/", views.measures_prioritise, name="measures_prioritise"),
+    path("hr/", hr_views.hr, name="hr"),
+    path("hr/export/<slug:what>.<slug:fmt>", hr_views.hr_export, name="hr_export"),
+    path("hr/projects/<int:project_id>/", hr_views.hr_project, name="hr_project"),
+    path("hr/projects/<int:project_id>/report/", hr_views.hr_report_request, name="hr_report_request"),
+    path("hr/projects/<int:project_id>/report/status/", hr_views.hr_report_status, name="hr_report_status"),
+    path(
+        "hr/projects/<int:project_id>/report/<int:document_id>/", hr_views.hr_report_download, name="hr_report_download"
+    ),
+    path("hr/projects/<int:project_id>/sick-leave/", hr_views.hr_sick_leave, name="hr_sick_leave"),
 ]

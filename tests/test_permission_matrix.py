@@ -166,6 +166,29 @@ ROWS = [
     ("measure edit", P("evaluation:measure_edit", "measure"), "get", OM(200)),
     ("measure edit sensitive", P("evaluation:measure_edit", "sensitive_measure"), "get", OM(200)),
     ("measures prioritise", P("evaluation:measures_prioritise"), "get", OM(200)),
+    # HR: across projects, without a project role; nobody else gets in (404 for a project, 403 for the list).
+    ("hr", U("evaluation:hr"), "get", logged_in(403, hr=200, coordinator=200)),
+    (
+        "hr export",
+        _named("evaluation:hr_export", lambda w: reverse("evaluation:hr_export", args=["measures", "csv"])),
+        "get",
+        logged_in(403, hr=200, coordinator=200),
+    ),
+    ("hr project", U("evaluation:hr_project", "project"), "get", logged_in(404, hr=200, coordinator=200)),
+    (
+        "hr report request",
+        U("evaluation:hr_report_request", "project"),
+        "post",
+        logged_in(404, hr=302, coordinator=302),
+    ),
+    ("hr report status", U("evaluation:hr_report_status", "project"), "get", logged_in(404, hr=200, coordinator=200)),
+    (
+        "hr report",
+        U("evaluation:hr_report_download", "project", "report"),
+        "get",
+        logged_in(404, hr=200, coordinator=200),
+    ),
+    ("hr sick leave", U("evaluation:hr_sick_leave", "project"), "get", logged_in(404, hr=200, coordinator=403)),
     ("settings", U("settings"), "get", logged_in(200)),
     ("language switch", U("set_language"), "get", everyone(405)),
     ("log in", U("login"), "get", everyone(302, anonymous=200)),
@@ -281,6 +304,15 @@ def _evaluation_world(w):
     measure = {"focus_area": "Støy", "goal": "Ro", "activity": "Skilt", "responsible": "Kari", "source": "evaluation"}
     w["measure"] = evaluation_services.measure_create(project=project, by=owner, **measure)
     w["sensitive_measure"] = evaluation_services.measure_create(project=project, by=owner, sensitive=True, **measure)
+    from django.core.files.base import ContentFile
+
+    from projects.models import Document
+
+    report = Document(project=project, kind="evaluation-report", version=1, requested_by=owner)
+    report.file.save("report.pdf", ContentFile(b"%PDF-1.7"), save=False)
+    report.status, report.sha256, report.size = Document.Status.DONE, "1" * 64, 8
+    report.save()
+    w["report"] = report
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,0 +1,96 @@
+"""The evaluation report (for HR and the case file) and the final documentation, rendered in the worker.
+
+Both go through `projects.documents`: a versioned Document with its SHA-256, a tagged PDF/A-2a. Neither ever
+prints a sensitive HMS measure, a change request's requester or anything else about a person.
+"""
+
+from django.utils import timezone, translation
+
+from phases.models import Criterion, CriterionAssessment
+from projects.documents import render_pdf
+from projects.selectors import project_units
+
+from . import selectors
+from .models import Evaluation, EvaluationResult
+
+
+def _report_context(document):
+    project = document.project
+    evaluation = Evaluation.objects.select_related("completed_by").get(project=project)
+    results = list(evaluation.results.all())
+    return {
+        "project": project,
+        "document": document,
+        "generated_at": timezone.now(),
+        "evaluation": evaluation,
+        "window_state": evaluation.window_state(),
+        "units": project_units(project=project),
+        "goal_results": [r for r in results if r.kind == EvaluationResult.Kind.GOAL],
+        "criterion_results": [r for r in results if r.kind == EvaluationResult.Kind.CRITERION],
+        "figures": list(evaluation.figures.all()),
+        "measures": list(selectors.report_measures(project=project)),
+        "criteria": Criterion,
+    }
+
+
+def render_report(document) -> bytes:
+    with translation.override("nb"):
+        context = _report_context(document)
+    return render_pdf("evaluation/report_pdf.html", context, lang="nb")
+
+
+def render_final_documentation(document) -> bytes:
+    with translation.override("nb"):
+        context = _report_context(document)
+        project = document.project
+        context["assessments"] = list(
+            CriterionAssessment.objects.filter(phase__project=project)
+            .select_related("phase")
+            .order_by("phase__order", "criterion")
+        )
+        context["phases"] = list(project.phases.order_by("order"))
+        context["change_requests"] = selectors.change_requests_of(project=project)
+        context["participation"] = _participation_summary(project)
+        for source in FINAL_SECTIONS:
+            section = source(project)
+            if section:
+                context.setdefault("sections", []).append(section)
+    return render_pdf("evaluation/final_pdf.html", context, lang="nb")
+
+
+def _participation_summary(project):
+    """Each participation step with its sign-offs and objections in full (DESIGN §4: an objection is printed
+    in every PDF where its step appears). Read through the app registry: evaluation does not import
+    participation, and without it the section is left out."""
+    from django.apps import apps
+    from django.db.models import Prefetch
+
+    if not apps.is_installed("participation"):
+        return None
+    step_model = apps.get_model("participation", "Step")
+    signoff_model = apps.get_model("participation", "SignOff")
+    signoffs = signoff_model.objects.select_related("signer").order_by("signed_at")
+    steps = step_model.objects.filter(project=project).prefetch_related(Prefetch("signoffs", queryset=signoffs))
+    rows = []
+    for step in steps.order_by("activity__phase__order", "activity__order", "pk"):
+        current = [s for s in step.signoffs.all() if s.step_version == step.version]
+        rows.append(
+            {
+                "step": step,
+                "signed": len({s.role for s in current}),
+                "required": len(step.required_roles),
+                "objections": [s for s in step.signoffs.all() if s.decision == "objection"],
+            }
+        )
+    return rows
+
+
+# Other apps add their part of the final documentation (participation protocol summary, mandate, area
+# programme …) with `final_section(fn)`: fn(project) -> {"title": …, "template": …, **context} or None.
+FINAL_SECTIONS = []
+
+
+def final_section(fn):
+    if fn not in FINAL_SECTIONS:
+        FINAL_SECTIONS.append(fn)
+    return fn

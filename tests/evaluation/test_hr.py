@@ -1,0 +1,166 @@
+"""HR reads evaluations and non-sensitive HMS measures across projects, exports them and prints the report."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from evaluation import exports, services
+from projects.models import Document, Role
+from projects.services import document_render
+from tests.evaluation.test_freeze import complete
+from tests.factories import ProjectFactory, member
+
+SECRET = "Konflikt mellom to navngitte ansatte"
+
+
+@pytest.fixture
+def world(moved_in, project, owner):
+    services.measure_create(
+        project=project, by=owner, focus_area="Støy", goal="Ro", activity="=HYPERLINK(\"http://x\")",
+        responsible="Kari", source="evaluation", due_date=datetime.date(2027, 1, 1),
+    )  # fmt: skip
+    services.measure_create(
+        project=project, by=owner, focus_area=SECRET, goal="Bedre klima", activity="Samtaler med BHT",
+        responsible="Kari", source="evaluation", sensitive=True, due_date=datetime.date(2026, 12, 1),
+    )  # fmt: skip
+    services.measure_create(
+        project=project, by=owner, focus_area="Garderobe", goal="Nok skap", activity="Ti skap",
+        responsible="Kari", source="risk", due_date=datetime.date(2027, 12, 1),
+    )  # fmt: skip
+    return project
+
+
+def test_hr_lands_on_the_hr_page_and_sees_it_in_the_menu(client, hr, world, today):
+    client.force_login(hr)
+    response = client.get("/")
+    assert response.url == reverse("evaluation:hr")
+    page = client.get(reverse("evaluation:hr")).content.decode()
+    assert f'href="{reverse("evaluation:hr")}"' in page
+    assert world.name in page
+
+
+def test_hr_sees_no_sensitive_measure_on_the_page_and_overdue_come_first(client, hr, world, today):
+    client.force_login(hr)
+    page = client.get(reverse("evaluation:hr")).content.decode()
+    assert SECRET not in page
+    assert page.index("Støy") < page.index("Garderobe")  # overdue (1 January) before the December deadline
+
+
+def test_hr_project_page_has_no_sensitive_measure(client, hr, world, today):
+    client.force_login(hr)
+    page = client.get(reverse("evaluation:hr_project", args=[world.pk])).content.decode()
+    assert "Garderobe" in page
+    assert SECRET not in page
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exports_leave_out_sensitive_measures_and_neutralise_formulas(client, hr, world, today, fmt):
+    client.force_login(hr)
+    response = client.get(reverse("evaluation:hr_export", args=["measures", fmt]))
+    assert response.status_code == 200
+    if fmt == "csv":
+        raw = response.content
+        assert raw.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    else:
+        from openpyxl import load_workbook
+
+        ws = load_workbook(io.BytesIO(response.content)).active
+        rows = [[c if c is not None else "" for c in r] for r in ws.iter_rows(values_only=True)]
+    cells = [str(c) for r in rows for c in r]
+    assert not any(SECRET in c for c in cells)
+    assert '\'=HYPERLINK("http://x")' in cells
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    assert len(rows) == 3  # header and the two measures that are not sensitive
+
+
+def test_evaluations_export(client, hr, world, today):
+    client.force_login(hr)
+    response = client.get(reverse("evaluation:hr_export", args=["evaluations", "csv"]))
+    text = response.content.decode("utf-8-sig")
+    assert world.name in text
+    assert "31.08.2026" in text
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+47 555", "-2", "@SUM(A1)", "\tx"])
+def test_neutralise(value):
+    assert exports.neutralise(value) == "'" + value
+
+
+def test_the_report_pdf_has_the_results_and_no_sensitive_measure(client, hr, world, owner, today, settings):
+    complete(world.evaluation, owner)
+    services.figure_add(evaluation=world.evaluation, by=hr, kind="sick_leave", label="Sykefravær", before=7, after=6)
+    client.force_login(hr)
+    response = client.post(reverse("evaluation:hr_report_request", args=[world.pk]))
+    assert response.status_code == 302
+    doc = Document.objects.get(project=world, kind="evaluation-report")
+    document_render(document_id=doc.pk)
+    doc.refresh_from_db()
+    assert doc.is_done and len(doc.sha256) == 64
+    page = client.get(reverse("evaluation:hr_project", args=[world.pk])).content.decode()
+    url = reverse("evaluation:hr_report_download", args=[world.pk, doc.pk])
+    assert url in page
+    pdf = client.get(url)
+    assert pdf.status_code == 200
+    reader = PdfReader(io.BytesIO(b"".join(pdf.streaming_content)))
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "Evalueringsrapport" in text
+    assert "Garderobe" in text
+    assert "Sykefravær" in text
+    assert "Konflikt" not in text
+    assert reader.metadata.title.startswith("Evalueringsrapport")
+
+
+def test_hr_without_a_project_role_sees_no_case_file(client, hr, world, today):
+    client.force_login(hr)
+    assert client.get(reverse("projects:detail", args=[world.pk])).status_code == 404
+    assert client.get(reverse("evaluation:overview", args=[world.pk])).status_code == 404
+
+
+EDIT_URLS = [
+    ("evaluation:move_in", []),
+    ("evaluation:move_in_correct", []),
+    ("evaluation:freeze", []),
+    ("evaluation:change_request_create", []),
+    ("evaluation:plan", []),
+    ("evaluation:follow_up", []),
+    ("evaluation:result_create", []),
+    ("evaluation:figure_create", []),
+    ("evaluation:complete", []),
+    ("evaluation:measure_create", []),
+    ("evaluation:measures_prioritise", []),
+    ("projects:edit", []),
+]
+
+
+@pytest.mark.parametrize(("name", "extra"), EDIT_URLS)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_hr_gets_404_on_every_edit_url(client, hr, world, today, name, extra, method):
+    client.force_login(hr)
+    response = getattr(client, method)(reverse(name, args=[world.pk, *extra]))
+    assert response.status_code in (403, 404)
+
+
+def test_hr_cannot_edit_a_measure(client, hr, world, today):
+    client.force_login(hr)
+    measure = world.measures.first()
+    assert client.post(reverse("evaluation:measure_edit", args=[world.pk, measure.pk])).status_code == 404
+
+
+def test_projects_before_move_in_are_not_on_the_hr_page(client, hr, world, today):
+    other = ProjectFactory(name="Ikke flyttet")
+    member(other, Role.OWNER)
+    client.force_login(hr)
+    page = client.get(reverse("evaluation:hr")).content.decode()
+    assert "Ikke flyttet" not in page
+    assert client.get(reverse("evaluation:hr_project", args=[other.pk])).status_code == 404
+
+
+def test_other_people_get_no_hr_page(client, world, owner, today):
+    client.force_login(owner)
+    assert client.get(reverse("evaluation:hr")).status_code == 403
+    assert client.get(reverse("evaluation:hr_project", args=[world.pk])).status_code == 404
