@@ -8,7 +8,7 @@ from projects import documents, extensions
 from projects.history import register_source
 from projects.permissions import is_coordinator
 
-from . import dates, selectors
+from . import dashboard, dates, selectors  # noqa: F401  (dashboard registers the overview's evaluation columns)
 from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure
 
 extensions.tab("evaluation", _("Evaluation"), "evaluation:overview", 40, perm="evaluation.view_evaluation")
