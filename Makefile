@@ -5,7 +5,7 @@ UV := python3 -m uv
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: help install run test lint bench messages translations seed chromium libreoffice vendor clean
+.PHONY: help install run test lint bench messages translations seed chromium libreoffice vnu vendor clean
 
 help:
 	@echo "make run    install, migrate, load demo data and start web, worker and beat on http://127.0.0.1:8000"
@@ -46,11 +46,20 @@ chromium:
 libreoffice:
 	@command -v soffice >/dev/null || (apt-get update -qq && apt-get install -y -qq libreoffice-calc-nogui)
 
+# The Nu HTML Checker for the browser tests: vnu-jar from npm into var/vnu (ignored by git). Java runs it.
+VNU_VERSION := 26.9.27
+VNU_JAR := var/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU_JAR):
+	@command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
+	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm)
+	mkdir -p var/vnu && npm install --prefix var/vnu --no-audit --no-fund --ignore-scripts vnu-jar@$(VNU_VERSION)
+vnu: $(VNU_JAR)
+
 lint: .venv/.synced
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 
-test: install chromium libreoffice lint
+test: install chromium libreoffice vnu lint
 	.venv/bin/pytest
 
 bench: install

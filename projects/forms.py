@@ -76,6 +76,9 @@ class ProjectForm(forms.ModelForm):
             ),
             "description",
         )
+        # A callable default (today) makes Django add a hidden "initial-" input that copies the field's
+        # aria-describedby, which HTML forbids on hidden inputs; nothing here needs has_changed() for it.
+        self.fields["start_date"].show_hidden_initial = False
         if self.instance.pk:
             self.initial.setdefault("units", [link.unit_id for link in self.instance.project_units.all()])
 

@@ -1,7 +1,10 @@
 """Playwright on Debian's Chromium against the live test server, with axe-core on every page visited."""
 
+import json
 import os
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -47,12 +50,51 @@ def page(chromium, live_server):
     context.close()
 
 
+ROOT = Path(__file__).resolve().parents[2]
+VNU_JAR = ROOT / "var" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+HTML_DIR = Path(__file__).resolve().parents[2] / "var" / "html"
+_visited: list[Path] = []
+
+
+def html_checker_available() -> bool:
+    return VNU_JAR.exists() and shutil.which("java") is not None
+
+
+@pytest.fixture(autouse=True)
+def _valid_html():
+    """After each browser test, the Nu HTML Checker (vnu.jar, installed by `make vnu`) reads every page the
+    test checked, in one run; any error fails the test. htmx's hx-* attributes are its own, not HTML's."""
+    _visited.clear()
+    yield
+    pages, _visited[:] = list(_visited), []
+    if not pages or not html_checker_available():
+        return
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--errors-only", *map(str, pages)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or "{}").get("messages", [])
+    errors = [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m.get("type") == "error" and not re.search(r"“hx-[a-z-]+”", m["message"])
+    ]
+    assert not errors, "Nu HTML Checker:\n" + "\n".join(errors)
+
+
 def check_accessibility(page, name: str):
-    """Run axe-core on the page, save a screenshot, and fail on any WCAG 2.1 A/AA violation."""
+    """Run axe-core on the page, save a screenshot and its HTML (checked by the Nu HTML Checker after the
+    test), and fail on any WCAG 2.1 A/AA violation."""
     from axe_playwright_python.sync_playwright import Axe
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    HTML_DIR.mkdir(parents=True, exist_ok=True)
+    html = HTML_DIR / f"{name}.html"
+    html.write_text(page.content(), encoding="utf-8")
+    _visited.append(html)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, f"{name}: {results.generate_report()}"
 
