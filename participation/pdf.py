@@ -13,13 +13,15 @@ def render_protocol(document) -> bytes:
     project = document.project
     with translation.override("nb"):
         members = project_members(project=project)
+        steps, later = selectors.protocol_steps(project=project)
         context = {
             "project": project,
             "version": document.version,
             "generated_at": timezone.now(),
             "by": document.requested_by,
             "plan": roles.participation_plan(members),
-            "steps": selectors.project_steps(project=project),
+            "steps": steps,
+            "later_steps": later,
             "meetings": selectors.meetings_of(project=project),
         }
     return render_pdf("participation/protocol_pdf.html", context, lang="nb")

@@ -80,7 +80,30 @@ def step_for_page(*, project: Project, step_id: int) -> StepView:
 
 
 def meetings_of(*, project: Project):
-    return list(Meeting.objects.filter(project=project).prefetch_related("steps").order_by("-held_on", "-id"))
+    return list(
+        Meeting.objects.filter(project=project).prefetch_related("steps", "participants").order_by("-held_on", "-id")
+    )
+
+
+def protocol_steps(*, project: Project) -> tuple[list[StepView], list[StepView]]:
+    """The protocol's steps in full, and, condensed, those of phases not reached yet that nobody has prepared
+    or signed (the current phase is the first one not completed)."""
+    from phases.models import Phase
+
+    current = (
+        Phase.objects.filter(project=project, completed_at__isnull=True)
+        .order_by("order")
+        .values_list("order", flat=True)
+        .first()
+    )
+    full, later = [], []
+    for view in project_steps(project=project):
+        untouched = not view.step.is_prepared and not view.step.signoffs.all()
+        if current is not None and view.step.activity.phase.order > current and untouched:
+            later.append(view)
+        else:
+            full.append(view)
+    return full, later
 
 
 def phase_blockers(phase) -> list[str]:

@@ -55,3 +55,10 @@ def sort_link(context, key):
     params.pop("page", None)
     params["sort"] = f"-{key}" if context.get("sort") == key else key
     return "?" + params.urlencode()
+
+
+@register.filter
+def hash_groups(value):
+    """A SHA-256 in groups of eight characters, so a printed hash wraps between groups and reads aloud."""
+    value = str(value or "")
+    return " ".join(value[i : i + 8] for i in range(0, len(value), 8))

@@ -93,3 +93,41 @@ def test_running_header_prints_special_characters_as_written(project):
     _, _, text = pdf_text(protocol_generate(project=project, by=project.owner))
     assert 'Medvirkningsprotokoll – A-B & C\'s "kontor"' in text
     assert "u0026" not in text and "u0027" not in text
+
+
+def test_protocol_prints_participants_and_agenda_condenses_later_phases_and_groups_hashes(steps_template):
+    import datetime
+
+    from phases import services as phase_services
+    from projects.models import Role
+    from tests.factories import ProjectFactory, member
+
+    project = ProjectFactory(name="Kultur flytter", start_date=datetime.date(2027, 1, 4))
+    owner = member(project, Role.OWNER, full_name="Kari Eier")
+    rep = member(project, Role.SAFETY_REP, full_name="Siri Verne")
+    phase_services.process_start(project=project, template=steps_template, by=owner)
+    consultation = project.participation_steps.get(key="mandate-consultation")
+    services.meeting_save(
+        project=project, by=owner, type="consultation", title="Drøftingsmøte om mandatet", held_on="2027-01-12",
+        agenda="1. Økonomisk ramme\n2. Milepæler", participants=[rep], other_participants="Ola Gjest",
+        steps=[consultation],
+    )  # fmt: skip
+    consultation.refresh_from_db()
+
+    doc = protocol_generate(project=project, by=owner)
+    _data, _reader, text = pdf_text(doc)
+    from pathlib import Path
+
+    Path("var").mkdir(exist_ok=True)
+    with doc.file.open("rb") as f:
+        Path("var/protocol-test.pdf").write_bytes(f.read())  # to look at (var/ is ignored by git)
+    flat = " ".join(text.split())
+    assert "Deltakere: Siri Verne, Ola Gjest" in flat
+    assert "Saksliste: 1. Økonomisk ramme 2. Milepæler" in flat
+    # Phase 2's step is neither prepared nor signed: one line in the table of steps not reached yet.
+    later_name = project.participation_steps.get(key="house-rules").name_nb
+    assert later_name in flat.split("Steg i faser som ikke er nådd ennå")[1]
+    assert flat.count(later_name) == 1
+    # The hash prints in groups of eight, so it wraps between groups.
+    h = consultation.content_hash
+    assert f"{h[:8]} {h[8:16]} {h[16:24]}" in flat
