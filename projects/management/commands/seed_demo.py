@@ -164,7 +164,7 @@ class Command(BaseCommand):
                     email=email, password=DEMO_PASSWORD, full_name=name, is_staff=staff, is_superuser=staff
                 )
                 for group in groups:
-                    user.groups.add(Group.objects.get(name=group))
+                    user.groups.add(Group.objects.get_or_create(name=group)[0])
                 created += 1
             users[email] = user
 
