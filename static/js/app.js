@@ -18,3 +18,12 @@ document.addEventListener("htmx:afterSettle", () => {
     target.focus();
   }
 });
+
+// A table wider than the screen scrolls sideways; keyboard users must be able to reach and scroll it
+// (WCAG 2.1.1), so every table wrapper that may scroll is focusable.
+function focusableScrollers() {
+  document.querySelectorAll(".table-responsive:not([tabindex])").forEach((el) => el.setAttribute("tabindex", "0"));
+}
+document.addEventListener("DOMContentLoaded", focusableScrollers);
+window.addEventListener("resize", focusableScrollers);
+document.addEventListener("htmx:afterSettle", focusableScrollers);
