@@ -167,7 +167,7 @@ class ResultForm(_Form):
         label=_("What is assessed"), choices=EvaluationResult.Kind.choices, widget=forms.RadioSelect
     )
     criterion = forms.ChoiceField(
-        label=_("Success criterion"),
+        label=_("Which success criterion"),
         choices=[("", _("The project's own criterion (name it below)")), *Criterion.choices],
         required=False,
     )
