@@ -19,6 +19,17 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("settings/", project_views.user_settings, name="settings"),
     path("settings/my-data/", project_views.my_data, name="my_data"),
+    path("tasks/", project_views.my_tasks, name="tasks"),
+    path("calendar/", project_views.calendar, name="calendar"),
+    path("calendar/new-address/", project_views.calendar_regenerate, name="calendar_regenerate"),
+    path("calendar/<str:token>.ics", project_views.calendar_feed, name="calendar_feed"),
+    path(
+        "calendar/<str:token>/<int:project_id>.ics", project_views.calendar_project_feed, name="calendar_project_feed"
+    ),
+    path("notifications/", project_views.notifications, name="notifications"),
+    path("notifications/read/", project_views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/<int:notification_id>/", project_views.notification_open, name="notification_open"),
+    path("notifications/<int:notification_id>/read/", project_views.notification_read, name="notification_read"),
     path("language/", project_views.set_language, name="set_language"),
     path("account/login/", LoginView.as_view(), name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -14,7 +14,7 @@ from projects.models import Role
 from projects.personal_data import register_personal_text
 from projects.selectors import project_members
 
-from . import roles, selectors, services
+from . import reminders, roles, selectors, services  # noqa: F401  (reminders registers its sources)
 from .models import Meeting, MeetingAttachment, SignOff, Step
 from .pdf import render_protocol
 
@@ -181,3 +181,29 @@ from . import dashboard as _dashboard  # noqa: E402, F401  (registers the overvi
 # the sign-off itself (step, role, signer, decision, time, content hash) is kept.
 register_personal_text(SignOff, "text", rows=lambda p: SignOff.objects.filter(step__project_id=p.pk))
 register_personal_text(Meeting, "other_participants", rows=lambda p: Meeting.objects.filter(project_id=p.pk))
+
+
+@extensions.my_tasks(20)
+def _my_signoffs(user, today):
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from projects.reminders import add_working_days
+
+    from .reminders import WAITING_WORKING_DAYS
+
+    rows = []
+    for view, open_roles, _previous, _changes in selectors.inbox(user=user)[0]:
+        since = timezone.localtime(view.step.version_at).date()
+        rows.append(
+            extensions.TaskRow(
+                kind=_("Sign-off"),
+                title=view.step.name,
+                url=reverse("participation:step", args=[view.step.project_id, view.step.pk]),
+                project=view.step.project,
+                due_date=add_working_days(since, WAITING_WORKING_DAYS),
+                detail=_("As %(roles)s, waiting since %(date)s")
+                % {"roles": ", ".join(str(r.label).lower() for r in open_roles), "date": date_format(since)},
+            )
+        )
+    return rows

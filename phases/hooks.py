@@ -10,7 +10,7 @@ from projects import extensions
 from projects.history import hide_fields, register_source, tr
 from projects.permissions import project_roles
 
-from . import planning, selectors, services
+from . import planning, reminders, selectors, services  # noqa: F401  (reminders registers its sources)
 from .models import (
     ChecklistItem,
     CriterionAssessment,
@@ -182,3 +182,45 @@ def _seed_demo_progress(projects, users):
 
 
 from . import dashboard as _dashboard  # noqa: E402, F401  (registers the overview's phase columns)
+
+
+@extensions.my_tasks(10)
+def _my_items(user, today):
+    return [
+        extensions.TaskRow(
+            kind=_("Checklist item"),
+            title=item.text,
+            url=reverse("phases:item", args=[item.project_id, item.pk]),
+            project=item.project,
+            due_date=item.due_date,
+            detail=item.activity.name,
+        )
+        for item in selectors.items_assigned_to(user=user)
+    ]
+
+
+@extensions.calendar_events(10)
+def _calendar_items(projects, user):
+    events = []
+    for item in selectors.dated_items(projects=projects):
+        events.append(
+            extensions.CalendarEvent(
+                uid=f"item-{item.pk}",
+                day=item.due_date,
+                summary=str(_("Deadline: %(item)s") % {"item": item.text}),
+                project=item.project,
+                url=reverse("phases:item", args=[item.project_id, item.pk]),
+                description=item.activity.name,
+            )
+        )
+    for activity in selectors.dated_activities(projects=projects):
+        events.append(
+            extensions.CalendarEvent(
+                uid=f"activity-{activity.pk}",
+                day=activity.due_date,
+                summary=str(_("Activity deadline: %(activity)s") % {"activity": activity.name}),
+                project=activity.project,
+                url=reverse("phases:activity", args=[activity.project_id, activity.pk]),
+            )
+        )
+    return events

@@ -215,3 +215,35 @@ def decorate_project_list(projects, user):
         d = first_due.get(p.pk)
         if d and (p.next_deadline is None or d <= p.next_deadline[0]):
             p.next_deadline = (d, _("Checklist item"))
+
+
+def items_assigned_to(*, user: User):
+    """Open items a person is responsible for, in active projects where they still work."""
+    from projects.permissions import WORKING_ROLES
+
+    return (
+        ChecklistItem.objects.filter(
+            assignee=user,
+            status=ChecklistItem.Status.OPEN,
+            project__status=Project.Status.ACTIVE,
+            project__memberships__user=user,
+            project__memberships__role__in=WORKING_ROLES,
+        )
+        .distinct()
+        .select_related("project", "activity")
+        .order_by("due_date", "id")
+    )
+
+
+def dated_items(*, projects):
+    """Items with a deadline in these projects (done ones too: the calendar keeps the record)."""
+    return (
+        ChecklistItem.objects.filter(project__in=projects, due_date__isnull=False)
+        .exclude(status=ChecklistItem.Status.NOT_APPLICABLE)
+        .select_related("project", "activity")
+        .order_by("due_date", "id")
+    )
+
+
+def dated_activities(*, projects):
+    return Activity.objects.filter(project__in=projects, due_date__isnull=False).select_related("project")

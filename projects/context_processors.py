@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from . import extensions
+from . import extensions, selectors
 
 
 def navigation(request):
@@ -14,5 +14,6 @@ def navigation(request):
             "admin": user.is_staff,
             "password": settings.LOCAL_LOGIN_ENABLED,
             "items": [item for item in (fn(request) for _, fn in extensions.NAV_ITEMS) if item],
+            "unread": selectors.unread_count(user=user),
         },
     }

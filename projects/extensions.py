@@ -13,9 +13,12 @@
 - `demo_seeder(fn)`: fn(projects_by_case_number, users_by_email) adds an app's part of the demo data.
 - The coordinators' overview: `dashboard_annotations`, `dashboard_column`, `dashboard_filter`, `attention`,
   `timeline_source`, `dashboard_page_decorator`, `risk_matrix_provider` (see below).
+- `my_tasks(order)`: fn(user, today) -> list of `TaskRow`, what waits for the person on *Mine oppgaver*.
+- `calendar_events(order)`: fn(projects, user) -> list of `CalendarEvent`, dated things for the iCal feeds.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.dispatch import Signal
@@ -232,3 +235,44 @@ def _replace(registry, entry, attr):
     registry[:] = [e for e in registry if getattr(e, attr) != getattr(entry, attr)]
     registry.append(entry)
     registry.sort(key=lambda e: e.order)
+
+
+@dataclass
+class TaskRow:
+    """One line on *Mine oppgaver*: something assigned to the person or waiting for their sign-off."""
+
+    kind: Any  # lazy label, e.g. "Checklist item"
+    title: str
+    url: str
+    project: Any  # the Project
+    due_date: date | None = None
+    detail: str = ""
+
+    def is_overdue(self, today):
+        return self.due_date is not None and self.due_date < today
+
+
+MY_TASKS: list[tuple[int, Any]] = []
+
+
+def my_tasks(order):
+    return _ordered(MY_TASKS, order)
+
+
+@dataclass
+class CalendarEvent:
+    """A dated thing of a project in the calendar feeds. `uid` must stay the same for the same thing."""
+
+    uid: str
+    day: date
+    summary: str
+    project: Any
+    url: str = ""
+    description: str = ""
+
+
+CALENDAR_EVENTS: list[tuple[int, Any]] = []
+
+
+def calendar_events(order):
+    return _ordered(CALENDAR_EVENTS, order)

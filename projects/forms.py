@@ -204,3 +204,30 @@ class UserSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class EmailPreferencesForm(forms.Form):
+    """Which kinds of reminder come by e-mail; every kind registered by an app is a checkbox."""
+
+    kinds = forms.MultipleChoiceField(
+        label=_("Reminders by e-mail"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Ticked kinds come in one e-mail a day (urgent ones at once). "
+            "You always see every reminder under Notifications."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from . import reminders
+        from .models import EmailOptOut
+
+        off = set(EmailOptOut.objects.filter(user=user).values_list("kind", flat=True))
+        choices = [(k.code, k.label) for k in reminders.kinds()]
+        kwargs.setdefault("initial", {"kinds": [code for code, _label in choices if code not in off]})
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = choices
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

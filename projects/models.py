@@ -310,3 +310,119 @@ class Document(models.Model):
     @property
     def in_progress(self):
         return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+
+class ReminderEmail(models.Model):
+    """One e-mail of reminders to one person: the day's digest, or an urgent reminder sent at once.
+
+    Recorded (by its unique key) before it is sent and marked sent after, so that a retried or repeated
+    task never sends it twice.
+    """
+
+    class Kind(models.TextChoices):
+        DIGEST = "digest", _("Daily digest")
+        URGENT = "urgent", _("Urgent reminder")
+
+    key = models.CharField(max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("day"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reminder e-mail")
+        verbose_name_plural = _("reminder e-mails")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["sent_at", "day"])]
+
+    def __str__(self):
+        return self.key
+
+
+class Notification(models.Model):
+    """A reminder delivered in the app, recorded once per key (kind, object, recipient, occasion).
+
+    The unique key is what makes the reminder scan idempotent: the scan inserts and ignores conflicts, so a
+    second scan, or two scans at once, add nothing. E-mail follows from the row (`email_status`).
+    """
+
+    class EmailStatus(models.TextChoices):
+        PENDING = "pending", _("Waiting for the e-mail")
+        QUEUED = "queued", _("In an e-mail")
+        OFF = "off", _("E-mail turned off")
+
+    key = models.CharField(max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    text = models.JSONField(_("text"))  # language code -> text
+    url = models.CharField(max_length=300, blank=True)
+    due_date = models.DateField(_("deadline"), null=True, blank=True)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    email_status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    email = models.ForeignKey(
+        ReminderEmail, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
+    )
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["email_status", "recipient"]),
+        ]
+
+    def __str__(self):
+        return self.key
+
+    @property
+    def is_read(self):
+        return self.read_at is not None
+
+    @property
+    def message(self):
+        from .reminders import text_for
+
+        return text_for(self.text)
+
+
+class EmailOptOut(models.Model):
+    """A kind of reminder a person does not want by e-mail (in-app notifications are always on)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_opt_outs")
+    kind = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("e-mail turned off")
+        verbose_name_plural = _("e-mails turned off")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="email_opt_out_unique")]
+
+    def __str__(self):
+        return f"{self.user}: {self.kind}"
+
+
+class CalendarFeed(models.Model):
+    """The secret token of a person's calendar feeds. A new token revokes the old one."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.user)

@@ -2,7 +2,8 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from .models import Membership, OrgUnit, Project, User
+from . import extensions
+from .models import Membership, Notification, OrgUnit, Project, User
 
 
 def projects_for_member(*, user: User) -> QuerySet[Project]:
@@ -59,3 +60,20 @@ def decorate_with_move_in_deadline(projects, *, today):
             project.next_deadline = (move_in, _("Planned move-in"))
         else:
             project.next_deadline = None
+
+
+def notifications_for(*, user: User) -> QuerySet[Notification]:
+    """A person's notifications, newest first."""
+    return Notification.objects.filter(recipient=user).select_related("project").order_by("-created_at", "-id")
+
+
+def unread_count(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def my_tasks(*, user: User, today) -> list:
+    """What waits for `user` across projects (items assigned, sign-offs waiting…), from every app that
+    registered with `extensions.my_tasks`: overdue first, then by deadline, undated last."""
+    rows = [row for _order, fn in extensions.MY_TASKS for row in fn(user, today)]
+    rows.sort(key=lambda r: (not r.is_overdue(today), r.due_date is None, r.due_date or today, r.title))
+    return rows

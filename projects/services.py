@@ -1,20 +1,42 @@
 """Writes to projects and memberships. Each function validates, runs in one transaction and returns."""
 
 import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import Max
-from django.utils import timezone
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, Max, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from . import documents
+from . import documents, reminders
 from .extensions import project_created, project_updated
-from .models import COORDINATOR_GROUP, HR_GROUP, Document, Membership, Project, ProjectUnit, Role, User
+from .models import (
+    COORDINATOR_GROUP,
+    HR_GROUP,
+    CalendarFeed,
+    Document,
+    EmailOptOut,
+    Membership,
+    Notification,
+    Project,
+    ProjectUnit,
+    ReminderEmail,
+    Role,
+    User,
+)
 from .permissions import is_coordinator
 from .tasks import document_render as document_render_task
-from .tasks import invitation_send
+from .tasks import invitation_send, reminder_email_send_task
 
 # The actual move-in is not among them: it is recorded by the evaluation app's service, which checks it and
 # sets the dates that follow from it.
@@ -280,3 +302,226 @@ def user_sso_sync(*, email: str, full_name: str, roles: set[str] | None = None) 
             else:
                 user.groups.remove(group)
     return user
+
+
+# Reminders and notifications -------------------------------------------------------------------------------
+
+KEY_LOOKUP_BATCH = 2000
+
+
+@dataclass
+class ScanResult:
+    due: int  # reminders the sources reported
+    new: int  # of which not recorded before
+    emails: list[int]  # e-mails queued by this scan
+
+
+def reminders_scan(*, now: datetime | None = None) -> ScanResult:
+    """Record what every registered source reports as due, once per key, and queue the e-mails.
+
+    Idempotent and safe on two workers at once: a reminder's key is unique in the database, inserts ignore
+    conflicts, an e-mail is a row with a unique key (one digest per person and day), and the sending task
+    locks that row and sends only while it is unsent. E-mails are queued after commit.
+    """
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    today = local.date()
+    rows = {}
+    for kind in reminders.kinds():
+        for due in kind.fn(today):
+            key = reminders.key_of(kind.code, due)
+            rows[key] = Notification(
+                key=key,
+                kind=kind.code,
+                recipient_id=due.recipient_id,
+                project_id=due.project_id,
+                text=due.text,
+                url=due.url,
+                due_date=due.due_date,
+                urgent=kind.urgent,
+                created_at=now,
+            )
+    keys = list(rows)
+    known = set()
+    for start in range(0, len(keys), KEY_LOOKUP_BATCH):
+        batch = keys[start : start + KEY_LOOKUP_BATCH]
+        known.update(Notification.objects.filter(key__in=batch).values_list("key", flat=True))
+    new = [row for key, row in rows.items() if key not in known]
+    with transaction.atomic():
+        # Another scan may have inserted some of these since the look-up: the unique key keeps one.
+        Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+        _reminder_emails_turned_off()
+        _reminder_emails_urgent(today=today, now=now)
+        if local.hour >= settings.REMINDER_DIGEST_HOUR:
+            _reminder_emails_digest(today=today, now=now)
+        to_queue = list(
+            ReminderEmail.objects.filter(sent_at__isnull=True, queued_at__isnull=True).values_list("pk", flat=True)
+        )
+        if to_queue:
+            ReminderEmail.objects.filter(pk__in=to_queue).update(queued_at=now)
+            transaction.on_commit(lambda: [reminder_email_send_task.delay(pk) for pk in to_queue])
+    return ScanResult(due=len(rows), new=len(new), emails=to_queue)
+
+
+def _reminder_emails_turned_off():
+    """Reminders of a kind the person has turned off by e-mail (or who cannot get e-mail) stay in-app only."""
+    opted_out = EmailOptOut.objects.filter(user=OuterRef("recipient"), kind=OuterRef("kind"))
+    Notification.objects.filter(email_status=Notification.EmailStatus.PENDING).filter(
+        Exists(opted_out) | models.Q(recipient__is_active=False) | models.Q(recipient__email="")
+    ).update(email_status=Notification.EmailStatus.OFF)
+
+
+def _reminder_emails_urgent(*, today, now):
+    """Urgent reminders are e-mailed at once, each on its own."""
+    urgent = Notification.objects.filter(email_status=Notification.EmailStatus.PENDING, urgent=True)
+    pending = list(urgent.values_list("pk", "recipient_id"))
+    if not pending:
+        return
+    ReminderEmail.objects.bulk_create(
+        [
+            ReminderEmail(key=f"urgent:{pk}", kind=ReminderEmail.Kind.URGENT, recipient_id=r, day=today, created_at=now)
+            for pk, r in pending
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    own = ReminderEmail.objects.filter(key=Concat(Value("urgent:"), Cast(OuterRef("pk"), models.CharField())))
+    urgent.filter(pk__in=[pk for pk, _r in pending]).update(
+        email=Subquery(own.values("pk")[:1]), email_status=Notification.EmailStatus.QUEUED
+    )
+
+
+def _reminder_emails_digest(*, today, now):
+    """Gather each person's waiting reminders into today's digest, unless today's digest has gone already
+    (then they wait for tomorrow's: one digest a day)."""
+    pending = Notification.objects.filter(email_status=Notification.EmailStatus.PENDING, urgent=False)
+    recipients = list(pending.values_list("recipient_id", flat=True).distinct())
+    if not recipients:
+        return
+    ReminderEmail.objects.bulk_create(
+        [
+            ReminderEmail(key=f"digest:{r}:{today}", kind=ReminderEmail.Kind.DIGEST, recipient_id=r, day=today,
+                          created_at=now)
+            for r in recipients
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )  # fmt: skip
+    open_digests = ReminderEmail.objects.filter(kind=ReminderEmail.Kind.DIGEST, day=today, sent_at__isnull=True)
+    # Wait for a digest being sent right now, so nothing joins a digest after it went.
+    list(open_digests.select_for_update().values_list("pk", flat=True))
+    mine = open_digests.filter(recipient=OuterRef("recipient"))
+    pending.filter(Exists(mine)).update(
+        email=Subquery(mine.values("pk")[:1]), email_status=Notification.EmailStatus.QUEUED
+    )
+
+
+def reminder_email_send(*, email_id: int) -> bool:
+    """Send one reminder e-mail unless it has been sent. An exception leaves it unsent for a retry."""
+    with transaction.atomic():
+        email = ReminderEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.sent_at is not None:
+            return False
+        user = User.objects.get(pk=email.recipient_id)
+        items = list(email.notifications.select_related("project").order_by("due_date", "created_at", "id"))
+        email.attempts += 1
+        if items and user.is_active and user.email:
+            reminder_email_message(email=email, user=user, items=items, now=timezone.now()).send()
+        email.sent_at = timezone.now()
+        email.save(update_fields=["attempts", "sent_at"])
+    return True
+
+
+def reminder_email_message(*, email: ReminderEmail, user: User, items, now) -> EmailMultiAlternatives:
+    """The e-mail (plain text and HTML) in the recipient's language, with a link to each reminder."""
+    today = timezone.localtime(now).date()
+    with translation.override(user.preferred_language):
+        entries = [
+            {
+                "text": reminders.text_for(n.text),
+                "project": n.project,
+                "due_date": n.due_date,
+                "overdue": n.due_date is not None and n.due_date < today,
+                "link": settings.SITE_URL + (n.url or "/"),
+            }
+            for n in items
+        ]
+        entries.sort(key=lambda e: (not e["overdue"], e["due_date"] is None, e["due_date"] or today))
+        if email.kind == ReminderEmail.Kind.URGENT:
+            subject = _("Prosessguiden: %(text)s") % {"text": entries[0]["text"]}
+        else:
+            subject = ngettext(
+                "Prosessguiden: %(count)d reminder for %(day)s",
+                "Prosessguiden: %(count)d reminders for %(day)s",
+                len(entries),
+            ) % {"count": len(entries), "day": formats_date(today)}
+        context = {
+            "user": user,
+            "entries": entries,
+            "subject": subject,
+            "urgent": email.kind == ReminderEmail.Kind.URGENT,
+            "site_url": settings.SITE_URL,
+            "notifications_url": settings.SITE_URL + reverse("notifications"),
+            "settings_url": settings.SITE_URL + reverse("settings"),
+            "tasks_url": settings.SITE_URL + reverse("tasks"),
+            "LANGUAGE_CODE": user.preferred_language,
+        }
+        text = render_to_string("projects/email/reminders.txt", context)
+        html = render_to_string("projects/email/reminders.html", context)
+    message = EmailMultiAlternatives(subject, text, None, [user.email])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def formats_date(day) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(day, "DATE_FORMAT")
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification, by: User) -> Notification:
+    if notification.recipient_id != by.pk:
+        raise ValidationError(_("This notification is not yours."))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def email_preferences_set(*, user: User, enabled_kinds) -> None:
+    """Turn e-mail on for `enabled_kinds` and off for every other registered kind."""
+    enabled = set(enabled_kinds)
+    known = {k.code for k in reminders.kinds()}
+    unknown = enabled - known
+    if unknown:
+        raise ValidationError(_("Unknown kind of reminder: %(kinds)s") % {"kinds": ", ".join(sorted(unknown))})
+    off = known - enabled
+    EmailOptOut.objects.filter(user=user).exclude(kind__in=off).delete()
+    existing = set(EmailOptOut.objects.filter(user=user).values_list("kind", flat=True))
+    EmailOptOut.objects.bulk_create([EmailOptOut(user=user, kind=k) for k in sorted(off - existing)])
+
+
+@transaction.atomic
+def calendar_feed_regenerate(*, user: User) -> CalendarFeed:
+    """A new secret token for the person's calendar feeds; the old address stops working at once."""
+    feed, _created = CalendarFeed.objects.select_for_update().get_or_create(
+        user=user, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    if not _created:
+        feed.token = secrets.token_urlsafe(32)
+        feed.created_at = timezone.now()
+        feed.save(update_fields=["token", "created_at"])
+    return feed
+
+
+def calendar_feed_for(*, user: User) -> CalendarFeed:
+    """The person's feed, made on first use."""
+    feed = CalendarFeed.objects.filter(user=user).first()
+    return feed or calendar_feed_regenerate(user=user)

@@ -41,3 +41,26 @@ def document_render(document_id: int) -> None:
     from .services import document_render as render
 
     render(document_id=document_id)
+
+
+@shared_task
+def reminders_scan() -> int:
+    """The periodic scan (CELERY_BEAT_SCHEDULE): record what is due and queue the e-mails."""
+    from .services import reminders_scan as scan
+
+    return scan().new
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(Exception,),
+    retry_backoff=60,
+    retry_backoff_max=60 * 60,
+    retry_jitter=True,
+    max_retries=8,
+)
+def reminder_email_send_task(self, email_id: int) -> bool:
+    """Send one reminder e-mail; a failure is retried with growing pauses, and a sent one is never resent."""
+    from .services import reminder_email_send
+
+    return reminder_email_send(email_id=email_id)

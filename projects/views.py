@@ -3,15 +3,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import documents, extensions, selectors, services
+from .calendars import calendar_ical
 from .forms import (
+    EmailPreferencesForm,
     MemberAddForm,
     MemberInviteForm,
     MemberRoleForm,
@@ -20,19 +24,26 @@ from .forms import (
     UserSettingsForm,
 )
 from .history import project_history
-from .models import Document, Membership
-from .permissions import get_project_for, is_coordinator, prime_project_roles
+from .models import CalendarFeed, Document, Membership, Notification, Project, Role
+from .permissions import get_project_for, is_coordinator, is_hr, prime_project_roles
 from .uploads import file_download, form_errors_from
+
+# People holding one of these roles land on their projects or approvals, not on My tasks.
+LEADING_ROLES = {Role.OWNER, Role.MANAGER, Role.SAFETY_REP, Role.UNION_REP, Role.OH_SERVICE, Role.AMU}
 
 
 @login_required
 def home(request):
-    """Each person's landing page: the first app that claims them (representatives' approvals, say), else
-    *Mine prosjekter*."""
+    """Each person's landing page (UX.md): the first app that claims them (representatives' approvals, say);
+    else a working-group member lands on the items assigned to them (*Mine oppgaver*); else *Mine prosjekter*."""
     for _order, landing in extensions.LANDING_PAGES:
         url = landing(request.user)
         if url:
             return redirect(url)
+    user = request.user
+    roles = set(user.memberships.values_list("role", flat=True))
+    if Role.MEMBER in roles and not roles & LEADING_ROLES and not (is_coordinator(user) or is_hr(user)):
+        return redirect("tasks")
     return redirect("projects:mine")
 
 
@@ -249,13 +260,15 @@ def history(request, project_id):
 @login_required
 def user_settings(request):
     form = UserSettingsForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
+    email_form = EmailPreferencesForm(request.POST or None, user=request.user, prefix="email")
+    if request.method == "POST" and form.is_valid() and email_form.is_valid():
         user = services.user_update_settings(user=request.user, **form.cleaned_data)
+        services.email_preferences_set(user=user, enabled_kinds=email_form.cleaned_data["kinds"])
         messages.success(request, _("Your settings were saved."))
         response = redirect("settings")
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax")
         return response
-    return render(request, "projects/settings.html", {"form": form})
+    return render(request, "projects/settings.html", {"form": form, "email_form": email_form})
 
 
 @require_POST
@@ -379,3 +392,125 @@ def my_data(request):
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="prosessguiden-{stamp}.json"'
     return response
+
+
+# Notifications ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def notifications(request):
+    page = Paginator(selectors.notifications_for(user=request.user), settings.PAGINATE_BY).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "projects/notifications.html", {"page": page, "today": timezone.localdate()})
+
+
+def _own_notification(request, notification_id):
+    return get_object_or_404(Notification, pk=notification_id, recipient=request.user)
+
+
+@login_required
+def notification_open(request, notification_id):
+    """Follow a notification to its page, marking it read on the way."""
+    notification = services.notification_mark_read(
+        notification=_own_notification(request, notification_id), by=request.user
+    )
+    target = notification.url or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    return HttpResponseRedirect(target)
+
+
+@login_required
+@require_POST
+def notification_read(request, notification_id):
+    notification = services.notification_mark_read(
+        notification=_own_notification(request, notification_id), by=request.user
+    )
+    if request.htmx:
+        return render(request, "projects/_notification.html", {"n": notification, "today": timezone.localdate()})
+    return redirect("notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    count = services.notifications_mark_all_read(user=request.user)
+    messages.success(
+        request,
+        ngettext("%(count)d notification marked as read.", "%(count)d notifications marked as read.", count)
+        % {"count": count},
+    )
+    return redirect("notifications")
+
+
+@login_required
+def my_tasks(request):
+    today = timezone.localdate()
+    rows = selectors.my_tasks(user=request.user, today=today)
+    page = Paginator(rows, settings.PAGINATE_BY).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/my_tasks.html",
+        {"page": page, "today": today, "overdue": sum(1 for r in rows if r.is_overdue(today))},
+    )
+
+
+# Calendars --------------------------------------------------------------------------------------------------
+
+
+@login_required
+def calendar(request):
+    feed = services.calendar_feed_for(user=request.user)
+    projects = list(selectors.projects_for_member(user=request.user))
+    base = request.build_absolute_uri("/").rstrip("/")
+    return render(
+        request,
+        "projects/calendar.html",
+        {
+            "personal_url": base + reverse("calendar_feed", args=[feed.token]),
+            "project_urls": [(p, base + reverse("calendar_project_feed", args=[feed.token, p.pk])) for p in projects],
+            "feed": feed,
+        },
+    )
+
+
+@login_required
+def calendar_regenerate(request):
+    """Confirm, then give the person a new secret address; the old one stops working."""
+    if request.method == "POST":
+        services.calendar_feed_regenerate(user=request.user)
+        messages.success(request, _("You have a new calendar address. The old one no longer works."))
+        return redirect("calendar")
+    return render(request, "projects/calendar_regenerate.html")
+
+
+def _feed_user(token):
+    feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    if feed is None:
+        raise Http404
+    return feed.user
+
+
+def _ical_response(projects, user, name):
+    body = calendar_ical(projects=projects, user=user, name=name)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="prosessguiden.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+def calendar_feed(request, token):
+    """The personal feed: dated things of every project where the token's owner has a role. No log-in: the
+    secret address is the key, and a wrong or revoked one gets 404."""
+    user = _feed_user(token)
+    projects = list(Project.objects.filter(memberships__user=user).distinct().order_by("name"))
+    return _ical_response(projects, user, _("Prosessguiden: %(name)s") % {"name": user.full_name or user.email})
+
+
+def calendar_project_feed(request, token, project_id):
+    user = _feed_user(token)
+    project = Project.objects.filter(pk=project_id).first()
+    if project is None or not user.has_perm("projects.view_project", project):
+        raise Http404
+    return _ical_response([project], user, _("Prosessguiden: %(name)s") % {"name": project.name})

@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from projects.models import Role
+from projects.models import Notification, Role
+from projects.services import calendar_feed_for
 from tests.factories import (
     MembershipFactory,
     OrgUnitFactory,
@@ -190,6 +191,30 @@ ROWS = [
     ),
     ("hr sick leave", U("evaluation:hr_sick_leave", "project"), "get", logged_in(404, hr=200, coordinator=403)),
     ("settings", U("settings"), "get", logged_in(200)),
+    # Reminders, notifications and calendars. The notification and the calendar feed are the member's.
+    ("my tasks", U("tasks"), "get", logged_in(200)),
+    ("notifications", U("notifications"), "get", logged_in(200)),
+    ("notifications read all", U("notifications_read_all"), "post", logged_in(302)),
+    ("notification open", U("notification_open", "notification"), "get", logged_in(404, member=302)),
+    ("notification read", U("notification_read", "notification"), "post", logged_in(404, member=302)),
+    ("calendar", U("calendar"), "get", logged_in(200)),
+    ("calendar new address", U("calendar_regenerate"), "get", logged_in(200)),
+    # The feeds need no log-in: the secret address is the key (a wrong one gets 404, see test_calendar.py).
+    (
+        "calendar feed",
+        _named("calendar_feed", lambda w: reverse("calendar_feed", args=[w["feed"].token])),
+        "get",
+        everyone(200),
+    ),
+    (
+        "calendar project feed",
+        _named(
+            "calendar_project_feed",
+            lambda w: reverse("calendar_project_feed", args=[w["feed"].token, w["project"].pk]),
+        ),
+        "get",
+        everyone(200),
+    ),
     ("language switch", U("set_language"), "get", everyone(405)),
     ("log in", U("login"), "get", everyone(302, anonymous=200)),
     ("password reset", U("password_reset"), "get", everyone(200)),
@@ -253,6 +278,10 @@ def _build_world(steps_template):
     doc.save()
     w["document"] = doc
     _evaluation_world(w)
+    w["notification"] = Notification.objects.create(
+        key="test:1", kind="item_due_soon", recipient=w["member"], project=project, text={"nb": "Frist"}, url="/"
+    )
+    w["feed"] = calendar_feed_for(user=w["member"])
     return w
 
 

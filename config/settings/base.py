@@ -1,6 +1,7 @@
 """Settings shared by every environment. What differs between machines comes from the environment."""
 
 import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -190,7 +191,17 @@ CELERY_TIMEZONE = "Europe/Oslo"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
-CELERY_BEAT_SCHEDULE = {}
+# The reminder scan (projects.tasks.reminders_scan) runs every REMINDER_SCAN_MINUTES; daily digests go out at
+# the first scan from REMINDER_DIGEST_HOUR o'clock, Europe/Oslo. Links in e-mail start with SITE_URL.
+REMINDER_SCAN_MINUTES = env.int("REMINDER_SCAN_MINUTES", default=15)
+REMINDER_DIGEST_HOUR = env.int("REMINDER_DIGEST_HOUR", default=7)
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+CELERY_BEAT_SCHEDULE = {
+    "reminders-scan": {
+        "task": "projects.tasks.reminders_scan",
+        "schedule": timedelta(minutes=REMINDER_SCAN_MINUTES),
+    },
+}
 
 # Content Security Policy: scripts and styles from this host only, nothing inline for scripts.
 CONTENT_SECURITY_POLICY = {

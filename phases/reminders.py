@@ -1,0 +1,79 @@
+"""Reminder sources of the process: checklist items due within three days, and overdue ones.
+
+The reminder goes to the person responsible for the item, or to the project's owners and managers while
+nobody is. The occasion is the deadline, so moving a deadline reminds again; ticking the item stops it.
+"""
+
+from datetime import timedelta
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy
+
+from projects import reminders
+from projects.models import Membership, Project, Role
+
+from .models import ChecklistItem
+
+DUE_SOON_DAYS = 3
+
+
+def _open_items(condition):
+    return (
+        ChecklistItem.objects.filter(
+            condition,
+            status=ChecklistItem.Status.OPEN,
+            project__status=Project.Status.ACTIVE,
+            phase__completed_at__isnull=True,
+        )
+        .select_related("project")
+        .only("id", "text_nb", "text_en", "due_date", "assignee_id", "project_id", "project__name")
+        .order_by("id")
+    )
+
+
+def _leaders_by_project(items):
+    """Owners and managers of the projects of `items` with nobody responsible, in one query."""
+    project_ids = {i.project_id for i in items if i.assignee_id is None}
+    out = {}
+    rows = Membership.objects.filter(project_id__in=project_ids, role__in=(Role.OWNER, Role.MANAGER))
+    for project_id, user_id in rows.values_list("project_id", "user_id").distinct():
+        out.setdefault(project_id, []).append(user_id)
+    return out
+
+
+def _reminders_for(items, message):
+    items = list(items)
+    leaders = _leaders_by_project(items)
+    for item in items:
+        recipients = [item.assignee_id] if item.assignee_id else sorted(set(leaders.get(item.project_id, [])))
+        text = reminders.in_languages(
+            lambda item=item: (
+                message
+                % {"item": item.text, "project": item.project.name, "date": date_format(item.due_date, "DATE_FORMAT")}
+            )
+        )
+        url = reverse("phases:item", args=[item.project_id, item.pk])
+        for user_id in recipients:
+            yield reminders.Due(
+                obj=f"item:{item.pk}",
+                recipient_id=user_id,
+                occasion=item.due_date,
+                text=text,
+                url=url,
+                project_id=item.project_id,
+                due_date=item.due_date,
+            )
+
+
+@reminders.source("item_due_soon", gettext_lazy("Checklist items due within three days"), order=10)
+def items_due_soon(today):
+    items = _open_items(Q(due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS)))
+    return _reminders_for(items, gettext_lazy("“%(item)s” in %(project)s is due %(date)s."))
+
+
+@reminders.source("item_overdue", gettext_lazy("Overdue checklist items"), order=11)
+def items_overdue(today):
+    items = _open_items(Q(due_date__lt=today))
+    return _reminders_for(items, gettext_lazy("“%(item)s” in %(project)s was due %(date)s and is not done."))

@@ -1,0 +1,105 @@
+"""The iCal feeds: they parse, hold the project's dated things with stable UIDs, and answer 404 to a wrong
+or revoked token."""
+
+import datetime
+
+import icalendar
+import pytest
+from django.urls import reverse
+
+from phases import services as phase_services
+from projects.models import Role
+from projects.services import calendar_feed_for, calendar_feed_regenerate
+from tests.factories import ProjectFactory, UserFactory, member
+
+
+@pytest.fixture
+def project(mini_template):
+    project = ProjectFactory(
+        name="Økonomi flytter", start_date=datetime.date(2027, 1, 4), planned_move_in=datetime.date(2027, 10, 1)
+    )
+    project.owner = member(project, Role.OWNER, full_name="Kari Eier")
+    phase_services.process_start(project=project, template=mini_template, by=project.owner)
+    return project
+
+
+def events(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    cal = icalendar.Calendar.from_ical(response.content)
+    return {str(e["uid"]): e for e in cal.walk("VEVENT")}
+
+
+def test_personal_feed_holds_the_dated_items_of_my_projects(client, project):
+    feed = calendar_feed_for(user=project.owner)
+    got = events(client.get(reverse("calendar_feed", args=[feed.token])))
+    vision = project.phases.get(order=1).items.get(key="vision")
+    event = got[f"item-{vision.pk}@prosessguiden"]
+    assert event.decoded("dtstart") == datetime.date(2027, 1, 14)
+    assert "Skriv visjon" in str(event["summary"]) and "Økonomi flytter" in str(event["summary"])
+    assert "dtstamp" in event
+    assert got[f"project-{project.pk}-planned-move-in@prosessguiden"].decoded("dtstart") == datetime.date(2027, 10, 1)
+    # Stable: the same UIDs again on the next fetch, and after a deadline moves.
+    phase_services.item_plan(item=vision, by=project.owner, assignee=None, due_date=datetime.date(2027, 1, 20))
+    again = events(client.get(reverse("calendar_feed", args=[feed.token])))
+    assert set(again) == set(got)
+    assert again[f"item-{vision.pk}@prosessguiden"].decoded("dtstart") == datetime.date(2027, 1, 20)
+
+
+def test_feed_is_in_europe_oslo(client, project):
+    feed = calendar_feed_for(user=project.owner)
+    cal = icalendar.Calendar.from_ical(client.get(reverse("calendar_feed", args=[feed.token])).content)
+    assert str(cal["x-wr-timezone"]) == "Europe/Oslo"
+
+
+def test_other_peoples_projects_stay_out(client, project):
+    other = ProjectFactory(name="Hemmelig", planned_move_in=datetime.date(2027, 5, 1))
+    outsider = member(other, Role.OWNER)
+    feed = calendar_feed_for(user=outsider)
+    got = events(client.get(reverse("calendar_feed", args=[feed.token])))
+    assert list(got) == [f"project-{other.pk}-planned-move-in@prosessguiden"]
+    assert client.get(reverse("calendar_project_feed", args=[feed.token, project.pk])).status_code == 404
+
+
+def test_project_feed_for_a_member(client, project):
+    viewer = member(project, Role.VIEWER)
+    feed = calendar_feed_for(user=viewer)
+    got = events(client.get(reverse("calendar_project_feed", args=[feed.token, project.pk])))
+    assert f"project-{project.pk}-planned-move-in@prosessguiden" in got and len(got) > 3
+
+
+def test_wrong_token_gets_404(client, project):
+    assert client.get(reverse("calendar_feed", args=["not-a-token"])).status_code == 404
+    assert client.get(reverse("calendar_project_feed", args=["not-a-token", project.pk])).status_code == 404
+
+
+def test_regenerating_revokes_the_old_address(client, project):
+    old = calendar_feed_for(user=project.owner).token
+    client.force_login(project.owner)
+    page = client.get(reverse("calendar_regenerate"))
+    assert "kan ikke angres" in page.content.decode()
+    assert client.post(reverse("calendar_regenerate")).status_code == 302
+    new = calendar_feed_for(user=project.owner).token
+    assert new != old
+    client.logout()
+    assert client.get(reverse("calendar_feed", args=[old])).status_code == 404
+    assert client.get(reverse("calendar_feed", args=[new])).status_code == 200
+
+
+def test_calendar_page_shows_the_addresses(client, project):
+    client.force_login(project.owner)
+    html = client.get(reverse("calendar")).content.decode()
+    token = calendar_feed_for(user=project.owner).token
+    assert f"/calendar/{token}.ics" in html and f"/calendar/{token}/{project.pk}.ics" in html
+
+
+def test_a_deactivated_person_has_no_feed(client, project):
+    feed = calendar_feed_regenerate(user=project.owner)
+    project.owner.is_active = False
+    project.owner.save()
+    assert client.get(reverse("calendar_feed", args=[feed.token])).status_code == 404
+
+
+def test_no_projects_gives_an_empty_calendar(client, db):
+    feed = calendar_feed_for(user=UserFactory())
+    assert events(client.get(reverse("calendar_feed", args=[feed.token]))) == {}
