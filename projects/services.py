@@ -306,7 +306,7 @@ def user_sso_sync(*, email: str, full_name: str, roles: set[str] | None = None) 
 
 # Reminders and notifications -------------------------------------------------------------------------------
 
-KEY_LOOKUP_BATCH = 2000
+KEY_LOOKUP_BATCH = 5000
 
 
 @dataclass
@@ -349,7 +349,7 @@ def reminders_scan(*, now: datetime | None = None) -> ScanResult:
     new = [row for key, row in rows.items() if key not in known]
     with transaction.atomic():
         # Another scan may have inserted some of these since the look-up: the unique key keeps one.
-        Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+        Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
         _reminder_emails_turned_off()
         _reminder_emails_urgent(today=today, now=now)
         if local.hour >= settings.REMINDER_DIGEST_HOUR:
@@ -395,7 +395,7 @@ def _reminder_emails_digest(*, today, now):
     """Gather each person's waiting reminders into today's digest, unless today's digest has gone already
     (then they wait for tomorrow's: one digest a day)."""
     pending = Notification.objects.filter(email_status=Notification.EmailStatus.PENDING, urgent=False)
-    recipients = list(pending.values_list("recipient_id", flat=True).distinct())
+    recipients = list(pending.order_by().values_list("recipient_id", flat=True).distinct())
     if not recipients:
         return
     ReminderEmail.objects.bulk_create(

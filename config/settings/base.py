@@ -170,6 +170,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))  # for the file backend
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Prosessguiden <prosessguiden@localhost>")
 EMAIL_URL = env("EMAIL_URL", default="")
 if EMAIL_URL:
@@ -178,13 +179,15 @@ if EMAIL_URL:
 # Celery: a filesystem broker under var/ unless CELERY_BROKER_URL names Redis.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _broker_dir = VAR_DIR / "celery" / "broker"
+    _celery_dir = Path(env("CELERY_FILESYSTEM_DIR", default=str(VAR_DIR / "celery")))
+    _broker_dir = _celery_dir / "broker"
     _broker_dir.mkdir(parents=True, exist_ok=True)
-    (VAR_DIR / "celery" / "processed").mkdir(parents=True, exist_ok=True)
+    (_celery_dir / "processed").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
-        "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "processed_folder": str(_celery_dir / "processed"),
+        "control_folder": str(_celery_dir / "control"),
         "store_processed": False,
     }
 CELERY_TIMEZONE = "Europe/Oslo"
@@ -193,7 +196,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 # The reminder scan (projects.tasks.reminders_scan) runs every REMINDER_SCAN_MINUTES; daily digests go out at
 # the first scan from REMINDER_DIGEST_HOUR o'clock, Europe/Oslo. Links in e-mail start with SITE_URL.
-REMINDER_SCAN_MINUTES = env.int("REMINDER_SCAN_MINUTES", default=15)
+REMINDER_SCAN_MINUTES = env.float("REMINDER_SCAN_MINUTES", default=15)
 REMINDER_DIGEST_HOUR = env.int("REMINDER_DIGEST_HOUR", default=7)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CELERY_BEAT_SCHEDULE = {

@@ -3,8 +3,10 @@
 import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 
 from phases import services
 from projects.models import Notification, Role
@@ -112,3 +114,17 @@ def test_digest_is_in_the_persons_language_with_html(project, owner, django_capt
     assert "Write the vision" in message.body and "reminder" in message.subject
     html = message.alternatives[0][0]
     assert "Write the vision" in html and f"/projects/{project.pk}/items/" in html
+
+
+@pytest.mark.parametrize("n", [100, 10_000])
+def test_scan_over_many_due_items_uses_a_bounded_number_of_queries(db, n, django_assert_max_num_queries):
+    from benchmarks.reminders import make_due_items
+
+    make_due_items(n=n, today=datetime.date(2027, 1, 11))
+    # PostgreSQL (CI): the same bound at both sizes. SQLite: Django splits bulk inserts at 999 parameters.
+    limit = 30 if connection.vendor == "postgresql" else 30 + n // 80  # 83 rows per INSERT
+    with at(11), django_assert_max_num_queries(limit):
+        result = scan()
+    assert result.new == n and len(result.emails) == 50
+    with at(11, 9), django_assert_max_num_queries(30 if connection.vendor == "postgresql" else 30 + n // 1000):
+        assert scan().new == 0

@@ -211,6 +211,8 @@ class Command(BaseCommand):
             created += 1
         for _, seed in extensions.DEMO_SEEDERS:
             seed(new_projects, users)
+        # What is due now becomes notifications (the bell, My tasks' reminders), as the periodic scan does.
+        services.reminders_scan()
 
         if created:
             self.stdout.write(self.style.SUCCESS(f"Demo data: {created} objects created."))
