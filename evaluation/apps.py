@@ -8,4 +8,4 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self):
-        from . import hooks  # noqa: F401  (registers with projects' extension points)
+        from . import hooks, reminders  # noqa: F401  (register with projects' extension points)

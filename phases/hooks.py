@@ -224,3 +224,18 @@ def _calendar_items(projects, user):
             )
         )
     return events
+
+
+@extensions.demo_seeder(90)
+def _seed_demo_member_tasks(projects, users):
+    """The working-group member has open items waiting on *Mine oppgaver*: one overdue, one due soon."""
+    from datetime import timedelta
+
+    project, worker = projects.get("2026/1001"), users.get("medlem@demo.kommune.no")
+    if project is None or worker is None:
+        return
+    owner = project.memberships.filter(role="owner").select_related("user").first().user
+    today = timezone.localdate()
+    items = ChecklistItem.objects.filter(project=project, status=ChecklistItem.Status.OPEN, assignee__isnull=True)
+    for item, days in zip(items.order_by("phase__order", "activity__order", "order")[:3], (-4, 2, 12), strict=False):
+        services.item_plan(item=item, by=owner, assignee=worker, due_date=today + timedelta(days=days))

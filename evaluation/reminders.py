@@ -1,0 +1,151 @@
+"""Reminder sources and calendar dates of evaluation: the evaluation window opening, closing within a month
+(urgent) and overdue (urgent), the freeze period ending within two weeks, and HMS measure deadlines.
+
+Evaluation reminders go to the project's owners and managers. Measures go to them too (the `responsible`
+field is a name, not a user), sensitive ones included: owners and managers may see those. The occasion is
+the date the reminder is about, so a corrected move-in (new dates) reminds again.
+"""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from projects import extensions, reminders
+from projects.models import Membership, Project, Role
+
+from .models import Evaluation, Measure
+
+FREEZE_ENDING_DAYS = 14
+MEASURE_DUE_DAYS = 3
+OPEN_MEASURES = (Measure.Status.PLANNED, Measure.Status.IN_PROGRESS)
+
+
+def _leaders(project_ids):
+    out = {}
+    rows = Membership.objects.filter(project_id__in=set(project_ids), role__in=(Role.OWNER, Role.MANAGER))
+    for project_id, user_id in rows.values_list("project_id", "user_id").distinct():
+        out.setdefault(project_id, set()).add(user_id)
+    return out
+
+
+def _evaluations(**conditions):
+    return list(
+        Evaluation.objects.filter(
+            completed_at__isnull=True, project__status=Project.Status.ACTIVE, **conditions
+        ).select_related("project")
+    )
+
+
+def _evaluation_reminders(evaluations, obj, occasion, message, due):
+    leaders = _leaders(e.project_id for e in evaluations)
+    for e in evaluations:
+        day = due(e)
+        text = reminders.in_languages(
+            lambda e=e, day=day: message % {"project": e.project.name, "date": date_format(day, "DATE_FORMAT")}
+        )
+        url = reverse("evaluation:overview", args=[e.project_id])
+        for user_id in sorted(leaders.get(e.project_id, ())):
+            yield reminders.Due(
+                obj=f"{obj}:{e.pk}", recipient_id=user_id, occasion=occasion(e), text=text, url=url,
+                project_id=e.project_id, due_date=day,
+            )  # fmt: skip
+
+
+@reminders.source("evaluation_window_opens", _("Evaluation window opening"), order=30)
+def window_opens(today):
+    evaluations = _evaluations(window_opens__lte=today, window_closing__gt=today)
+    return _evaluation_reminders(
+        evaluations, "window-opens", lambda e: e.window_opens,
+        _("The evaluation window of %(project)s is open: evaluate by %(date)s."), lambda e: e.window_closes,
+    )  # fmt: skip
+
+
+@reminders.source("evaluation_window_closing", _("Evaluation window closing within a month"), urgent=True, order=31)
+def window_closing(today):
+    evaluations = _evaluations(window_closing__lte=today, window_closes__gte=today)
+    return _evaluation_reminders(
+        evaluations, "window-closing", lambda e: e.window_closes,
+        _("The evaluation window of %(project)s closes %(date)s and the evaluation is not done."),
+        lambda e: e.window_closes,
+    )  # fmt: skip
+
+
+@reminders.source("evaluation_overdue", _("Evaluation overdue"), urgent=True, order=32)
+def evaluation_overdue(today):
+    evaluations = _evaluations(window_closes__lt=today)
+    return _evaluation_reminders(
+        evaluations, "overdue", lambda e: e.window_closes,
+        _("The evaluation of %(project)s is overdue: the window closed %(date)s."), lambda e: e.window_closes,
+    )  # fmt: skip
+
+
+@reminders.source("freeze_ending", _("Freeze period ending within two weeks"), order=33)
+def freeze_ending(today):
+    evaluations = _evaluations(freeze_ends__gte=today, freeze_ends__lte=today + timedelta(days=FREEZE_ENDING_DAYS))
+    return _evaluation_reminders(
+        evaluations, "freeze-ends", lambda e: e.freeze_ends,
+        _("The freeze period of %(project)s ends %(date)s."), lambda e: e.freeze_ends,
+    )  # fmt: skip
+
+
+def _measure_reminders(measures, kind_message):
+    measures = list(measures)
+    leaders = _leaders(m.project_id for m in measures)
+    for m in measures:
+        text = reminders.in_languages(
+            lambda m=m: (
+                kind_message % {"measure": m, "project": m.project.name, "date": date_format(m.due_date, "DATE_FORMAT")}
+            )
+        )
+        url = reverse("evaluation:measure_edit", args=[m.project_id, m.pk])
+        for user_id in sorted(leaders.get(m.project_id, ())):
+            yield reminders.Due(
+                obj=f"measure:{m.pk}", recipient_id=user_id, occasion=m.due_date, text=text, url=url,
+                project_id=m.project_id, due_date=m.due_date,
+            )  # fmt: skip
+
+
+def _open_measures(**conditions):
+    return Measure.objects.filter(
+        status__in=OPEN_MEASURES, project__status=Project.Status.ACTIVE, **conditions
+    ).select_related("project")
+
+
+@reminders.source("measure_due", _("HMS measures due within three days"), order=34)
+def measures_due(today):
+    measures = _open_measures(due_date__gte=today, due_date__lte=today + timedelta(days=MEASURE_DUE_DAYS))
+    return _measure_reminders(measures, _("HMS measure “%(measure)s” in %(project)s is due %(date)s."))
+
+
+@reminders.source("measure_overdue", _("Overdue HMS measures"), order=35)
+def measures_overdue(today):
+    measures = _open_measures(due_date__lt=today)
+    return _measure_reminders(measures, _("HMS measure “%(measure)s” in %(project)s was due %(date)s."))
+
+
+@extensions.calendar_events(30)
+def _calendar_dates(projects, user):
+    events = []
+    for e in Evaluation.objects.filter(project__in=projects).select_related("project"):
+        url = reverse("evaluation:overview", args=[e.project_id])
+        events += [
+            extensions.CalendarEvent(f"evaluation-{e.pk}-opens", e.window_opens, str(_("Evaluation window opens")),
+                                     e.project, url),
+            extensions.CalendarEvent(f"evaluation-{e.pk}-closes", e.window_closes,
+                                     str(_("Evaluation window closes")), e.project, url),
+            extensions.CalendarEvent(f"evaluation-{e.pk}-freeze", e.freeze_ends, str(_("Freeze period ends")),
+                                     e.project, url),
+        ]  # fmt: skip
+    measures = Measure.objects.filter(project__in=projects, due_date__isnull=False, status__in=OPEN_MEASURES)
+    for m in measures.select_related("project"):
+        if m.sensitive and not user.has_perm("evaluation.view_sensitive_measures", m.project):
+            continue
+        events.append(
+            extensions.CalendarEvent(
+                f"measure-{m.pk}", m.due_date, str(_("HMS measure: %(measure)s") % {"measure": m}), m.project,
+                reverse("evaluation:measure_edit", args=[m.project_id, m.pk]),
+            )
+        )  # fmt: skip
+    return events
