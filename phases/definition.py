@@ -91,15 +91,24 @@ class _Checker:
         return value
 
     def due(self, path, value):
+        """A deadline as an offset from the project start or the planned move-in, in days or in calendar
+        months (use months where the source speaks in months)."""
         if value is None:
             return None
-        if not self.keys(path, value, ("from", "days")):
+        if not self.keys(path, value, ("from",), ("days", "months")):
             return None
         self.choice(f"{path}.from", value.get("from"), DUE_FROM)
-        days = value.get("days")
-        if not isinstance(days, int) or isinstance(days, bool) or abs(days) > 3650:
+        units = [u for u in ("days", "months") if u in value]
+        if len(units) != 1:
+            self.fail(path, _("give either days or months"))
+            return None
+        unit = units[0]
+        amount = value[unit]
+        if unit == "days" and (not isinstance(amount, int) or isinstance(amount, bool) or abs(amount) > 3650):
             self.fail(f"{path}.days", _("must be a whole number of days between -3650 and 3650"))
-        return {"from": value.get("from"), "days": days}
+        if unit == "months" and (not isinstance(amount, int) or isinstance(amount, bool) or abs(amount) > 120):
+            self.fail(f"{path}.months", _("must be a whole number of months between -120 and 120"))
+        return {"from": value.get("from"), unit: amount}
 
     def duration(self, path, value):
         """A phase's planned length: `{ share = N }`, its relative part of the time from the project's start

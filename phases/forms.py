@@ -1,9 +1,10 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from projects.forms import DateInput, PersonChoiceField
-from projects.models import User
+from projects.models import COORDINATOR_GROUP, User
 from projects.permissions import WORKING_ROLES
 from projects.uploads import AttachmentField
 from projects.validators import sensible_date
@@ -26,13 +27,13 @@ class ItemPlanForm(_Form):
     )
     due_date = forms.DateField(label=_("Deadline"), required=False, widget=DateInput(), validators=[sensible_date])
 
-    def __init__(self, *args, project, **kwargs):
+    def __init__(self, *args, project, building_track=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = (
-            User.objects.filter(memberships__project=project, memberships__role__in=WORKING_ROLES)
-            .distinct()
-            .order_by("full_name")
-        )
+        people = Q(memberships__project=project, memberships__role__in=WORKING_ROLES)
+        if building_track:
+            people |= Q(groups__name=COORDINATOR_GROUP, is_active=True)
+            self.fields["assignee"].help_text = _("On the building track an EBE coordinator can be responsible too.")
+        self.fields["assignee"].queryset = User.objects.filter(people).distinct().order_by("full_name")
 
 
 class NotApplicableForm(_Form):

@@ -6,6 +6,7 @@ Phases follow each other without gaps or overlaps; an activity's or item's deadl
 the move-in as the template says, is kept inside its phase's planned dates.
 """
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -44,14 +45,23 @@ def phase_ranges(durations: list[dict], dates: Dates, *, fixed=None) -> list[tup
     return out
 
 
+def add_months(day: date, months: int) -> date:
+    """`day` plus calendar months, clamped to the month's last day (31 May + 9 months = end of February).
+    evaluation.dates has the same rule; phases sits below evaluation and cannot import it."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
 def due_date(spec, dates: Dates, phase_range) -> date | None:
-    """A deadline from its template spec ({from, days}), kept inside the phase's planned dates."""
+    """A deadline from its template spec ({from, days} or {from, months}), kept inside the phase's planned
+    dates."""
     if not spec:
         return None
     base = dates.start if spec["from"] == "start" else dates.move_in
     if base is None:
         return None
-    due = base + timedelta(days=spec["days"])
+    due = add_months(base, spec["months"]) if "months" in spec else base + timedelta(days=spec["days"])
     begin, end = phase_range
     if begin is not None and due < begin:
         due = begin

@@ -2,6 +2,7 @@
 
 import rules
 
+from projects.models import Role
 from projects.permissions import (
     WORKING_ROLES,
     is_coordinator,
@@ -17,8 +18,24 @@ def is_working_assignee(user, item):
     return item.assignee_id == user.pk and bool(project_roles(user, item.project_id) & WORKING_ROLES)
 
 
+# The parties the Working Environment Act gives a say: they read every item and may comment on it.
+PARTY_ROLES = frozenset({Role.SAFETY_REP, Role.UNION_REP, Role.OH_SERVICE, Role.AMU})
+
+
+@rules.predicate
+def is_party(user, item):
+    return bool(project_roles(user, item.project_id) & PARTY_ROLES)
+
+
+@rules.predicate
+def is_building_coordinator(user, item):
+    """An EBE coordinator made responsible for an item of the building track (EBE follows up the project plan)."""
+    return item.assignee_id == user.pk and is_coordinator(user) and item.activity.track == "building"
+
+
 rules.add_perm("phases.edit_any_item", is_owner_or_manager)
-rules.add_perm("phases.change_item", manages_object_project | is_working_assignee)
+rules.add_perm("phases.change_item", manages_object_project | is_working_assignee | is_building_coordinator)
+rules.add_perm("phases.comment_item", manages_object_project | is_working_assignee | is_building_coordinator | is_party)
 rules.add_perm("phases.plan_item", manages_object_project)
 rules.add_perm("phases.view_templates", is_coordinator)
 rules.add_perm("phases.complete_phase", is_owner_or_manager)

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects.models import Project, User
+from projects.models import COORDINATOR_GROUP, Project, User
 from projects.permissions import WORKING_ROLES, project_roles
 from projects.services import with_history_user
 from projects.uploads import upload_check, upload_content_type
@@ -226,14 +226,26 @@ def item_set_not_applicable(*, item: ChecklistItem, by: User, reason: str) -> Ch
     return item
 
 
+def may_be_responsible(user: User, item: ChecklistItem) -> bool:
+    """Who can be made responsible for an item: somebody who works in the project (owner, manager, working
+    group), and for the building track also an EBE coordinator, who follows up the project plan there."""
+    if project_roles(user, item.project_id) & WORKING_ROLES:
+        return True
+    return item.activity.track == Activity.Track.BUILDING and user.groups.filter(name=COORDINATOR_GROUP).exists()
+
+
 @transaction.atomic
 def item_plan(*, item: ChecklistItem, by: User, assignee: User | None, due_date: date | None) -> ChecklistItem:
     """Assign an item to a member of the project and set its deadline (owner and manager)."""
     _require(by, "phases.plan_item", item)
-    if assignee is not None and not (project_roles(assignee, item.project_id) & WORKING_ROLES):
-        raise ValidationError(
-            {"assignee": _("The responsible person must be the owner, the manager or a working group member.")}
-        )
+    if assignee is not None and not may_be_responsible(assignee, item):
+        if item.activity.track == Activity.Track.BUILDING:
+            message = _(
+                "The responsible person must be the owner, the manager, a working group member or an EBE coordinator."
+            )
+        else:
+            message = _("The responsible person must be the owner, the manager or a working group member.")
+        raise ValidationError({"assignee": message})
     if due_date is not None:
         try:
             sensible_date(due_date)
@@ -247,7 +259,8 @@ def item_plan(*, item: ChecklistItem, by: User, assignee: User | None, due_date:
 
 @transaction.atomic
 def item_comment(*, item: ChecklistItem, by: User, text: str) -> ItemComment:
-    _require(by, "phases.change_item", item)
+    """Those who work on the item, and the safety and union representatives, the OH service and AMU."""
+    _require(by, "phases.comment_item", item)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write a comment first.")})

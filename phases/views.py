@@ -96,7 +96,11 @@ def _item_page(request, project, item, *, plan_form=None, na_form=None, comment_
             "activity": item.activity,
             "phase": item.phase,
             "plan_form": plan_form
-            or ItemPlanForm(project=project, initial={"assignee": item.assignee_id, "due_date": item.due_date}),
+            or ItemPlanForm(
+                project=project,
+                building_track=item.activity.track == Activity.Track.BUILDING,
+                initial={"assignee": item.assignee_id, "due_date": item.due_date},
+            ),
             "na_form": na_form or NotApplicableForm(initial={"reason": item.not_applicable_reason}),
             "comment_form": comment_form or CommentForm(),
             "file_form": file_form or AttachmentForm(),
@@ -116,7 +120,7 @@ def item_detail(request, project_id, item_id):
 def _item_form_action(request, project_id, item_id, *, perm, form_name, make_form, act, done):
     """The shape every item form shares: check access, validate, call the service, or show the errors."""
     project, item = get_object_for(request.user, project_id, ChecklistItem.objects.all(), item_id, perm)
-    form = make_form(project)
+    form = make_form(project, item)
     if form.is_valid():
         try:
             act(item, form.cleaned_data)
@@ -133,7 +137,9 @@ def _item_form_action(request, project_id, item_id, *, perm, form_name, make_for
 def item_plan(request, project_id, item_id):
     return _item_form_action(
         request, project_id, item_id, perm="phases.plan_item", form_name="plan_form",
-        make_form=lambda project: ItemPlanForm(request.POST, project=project),
+        make_form=lambda project, item: ItemPlanForm(
+            request.POST, project=project, building_track=item.activity.track == Activity.Track.BUILDING
+        ),
         act=lambda item, data: services.item_plan(item=item, by=request.user, **data),
         done=_("Responsible and deadline were saved."),
     )  # fmt: skip
@@ -144,7 +150,7 @@ def item_plan(request, project_id, item_id):
 def item_not_applicable(request, project_id, item_id):
     return _item_form_action(
         request, project_id, item_id, perm="phases.change_item", form_name="na_form",
-        make_form=lambda project: NotApplicableForm(request.POST),
+        make_form=lambda project, item: NotApplicableForm(request.POST),
         act=lambda item, data: services.item_set_not_applicable(item=item, by=request.user, reason=data["reason"]),
         done=_("The item is marked as not applicable."),
     )  # fmt: skip
@@ -154,8 +160,8 @@ def item_not_applicable(request, project_id, item_id):
 @require_POST
 def item_comment(request, project_id, item_id):
     return _item_form_action(
-        request, project_id, item_id, perm="phases.change_item", form_name="comment_form",
-        make_form=lambda project: CommentForm(request.POST),
+        request, project_id, item_id, perm="phases.comment_item", form_name="comment_form",
+        make_form=lambda project, item: CommentForm(request.POST),
         act=lambda item, data: services.item_comment(item=item, by=request.user, text=data["text"]),
         done=_("The comment was added."),
     )  # fmt: skip
@@ -166,7 +172,7 @@ def item_comment(request, project_id, item_id):
 def item_attachment(request, project_id, item_id):
     return _item_form_action(
         request, project_id, item_id, perm="phases.change_item", form_name="file_form",
-        make_form=lambda project: AttachmentForm(request.POST, request.FILES),
+        make_form=lambda project, item: AttachmentForm(request.POST, request.FILES),
         act=lambda item, data: services.attachment_add(item=item, by=request.user, upload=data["file"]),
         done=_("The file was attached."),
     )  # fmt: skip

@@ -105,7 +105,12 @@ ROWS = [
     ("item toggle", P("phases:item_toggle", "item"), "post", OM(302, "member")),
     ("item plan", P("phases:item_plan", "item"), "post", OM(302)),
     ("item not applicable", P("phases:item_na", "item"), "post", OM(400, "member")),
-    ("item comment", P("phases:item_comment", "item"), "post", OM(400, "member")),
+    (
+        "item comment",
+        P("phases:item_comment", "item"),
+        "post",
+        OM(400, "member", "safety_rep", "union_rep", "oh_service", "amu"),
+    ),
     ("item attachment", P("phases:item_attachment", "item"), "post", OM(400, "member")),
     ("attachment download", P("phases:attachment", "attachment"), "get", project_page()),
     ("attachment remove", P("phases:attachment_remove", "attachment"), "get", OM(200, "member")),

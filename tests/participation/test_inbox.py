@@ -75,7 +75,7 @@ def test_inbox_link_shows_the_count_to_representatives(client, project):
 def test_plan_shows_roles_persons_and_gaps(client, project):
     client.force_login(project.owner)
     html = client.get(reverse("participation:plan", args=[project.pk])).content.decode()
-    assert "Siri Verne" in html and "aml. § 6-2 (4)" in html
+    assert "Siri Verne" in html and "aml. § 6-5" in html
     assert "Ingen har rollen «Arbeidsmiljøutvalget (AMU)» i dette prosjektet." in html
     overview = client.get(project.get_absolute_url()).content.decode()
     assert "Ingen har rollen «Arbeidsmiljøutvalget (AMU)» i dette prosjektet." in overview
