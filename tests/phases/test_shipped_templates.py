@@ -128,10 +128,10 @@ def test_shipped_templates_load_as_new_versions_and_running_projects_keep_their_
 @pytest.mark.parametrize(
     "due, problem",
     [
-        ('{ from = "move_in", days = 10, months = 2 }', "give either days or months"),
-        ('{ from = "move_in" }', "give either days or months"),
-        ('{ from = "move_in", months = 200 }', "whole number of months between -120 and 120"),
-        ('{ from = "move_in", weeks = 2 }', "is not a known key"),
+        ('{ from = "move_in", days = 10, months = 2 }', "oppgi enten days eller months"),
+        ('{ from = "move_in" }', "oppgi enten days eller months"),
+        ('{ from = "move_in", months = 200 }', "helt antall måneder mellom -120 og 120"),
+        ('{ from = "move_in", weeks = 2 }', "er ikke en kjent nøkkel"),
     ],
 )
 def test_a_deadline_is_days_or_months_never_both(due, problem):
