@@ -94,11 +94,6 @@ def _crawl(page, base, start, failures, label, limit=60):
     return seen_kinds
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Last full run (before the app.js fix for scrolling tables) found scrollable-region-focusable on "
-    "the evaluation page's tables; remove this mark once a full run passes.",
-)
 def test_every_page_as_every_role_has_no_wcag_violations(chromium, live_server):
     call_command("seed_demo", verbosity=0)
     failures, checked = [], {}
