@@ -3,8 +3,9 @@
 Calendar months with the end-of-month clamp: 31 May + 9 months is the last day of February.
 """
 
-import calendar
 from datetime import date
+
+from phases.planning import add_months  # one calendar-month rule for template deadlines and these dates
 
 WINDOW_OPENS_MONTHS = 9
 WINDOW_CLOSES_MONTHS = 15
@@ -13,12 +14,7 @@ FREEZE_MINIMUM_MONTHS = 6
 CLOSING_SOON_MONTHS = 1  # the window is "closing" in its last month
 
 
-def add_months(day: date, months: int) -> date:
-    """`day` plus whole calendar months, clamped to the last day of the target month."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+__all__ = ["add_months"]
 
 
 def window_opens(move_in: date) -> date:

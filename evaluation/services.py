@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from phases.models import Activity, ChecklistItem, Process
+from phases.planning import add_months
 from projects.models import Project, User
 from projects.services import with_history_user
 
@@ -73,9 +74,12 @@ def _reanchor_deadlines(project, move_in, by):
                 specs_item[(a["key"], i["key"])] = i.get("due") or a.get("due")
 
     def due(spec):
-        if spec and spec.get("from") == "move_in" and spec["days"] > 0:
-            return move_in + timedelta(days=spec["days"])
-        return None
+        """Deadlines after the move-in (days or calendar months) follow the actual date."""
+        if not spec or spec.get("from") != "move_in":
+            return None
+        if "months" in spec:
+            return add_months(move_in, spec["months"]) if spec["months"] > 0 else None
+        return move_in + timedelta(days=spec["days"]) if spec["days"] > 0 else None
 
     for activity in Activity.objects.filter(project=project):
         new = due(specs_activity.get(activity.key))

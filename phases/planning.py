@@ -47,7 +47,7 @@ def phase_ranges(durations: list[dict], dates: Dates, *, fixed=None) -> list[tup
 
 def add_months(day: date, months: int) -> date:
     """`day` plus calendar months, clamped to the month's last day (31 May + 9 months = end of February).
-    evaluation.dates has the same rule; phases sits below evaluation and cannot import it."""
+    evaluation.dates uses this one for the evaluation window and the freeze period."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

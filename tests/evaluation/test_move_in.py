@@ -80,14 +80,12 @@ def test_deadlines_after_move_in_are_reanchored_on_the_actual_date(bergen_templa
     owner = member(project, Role.OWNER)
     phase_services.process_start(project=project, template=bergen_template, by=owner)
     item = project.phases.get(key="evaluate-adjust").items.get(key="mandate")
-    assert item.due_date == datetime.date(2026, 9, 1) + datetime.timedelta(days=240)
+    assert item.due_date == datetime.date(2027, 5, 1)  # 8 calendar months after the planned move-in
     before_move = project.phases.get(key="develop-solution").items.order_by("pk").first()
     services.movein_record(project=project, by=owner, move_in=datetime.date(2026, 10, 1))
     item.refresh_from_db()
-    assert item.due_date == datetime.date(2026, 10, 1) + datetime.timedelta(days=240)
-    assert item.activity.__class__.objects.get(pk=item.activity_id).due_date == datetime.date(
-        2026, 10, 1
-    ) + datetime.timedelta(days=365)
+    assert item.due_date == datetime.date(2027, 6, 1)  # 8 months after the actual move-in
+    assert item.activity.__class__.objects.get(pk=item.activity_id).due_date == datetime.date(2028, 1, 1)  # 15
     unchanged = before_move.__class__.objects.get(pk=before_move.pk)
     assert unchanged.due_date == before_move.due_date
     tick = project.phases.get(key="execution").items.get(key="move-in-date")
