@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from phases import gates
-from phases.signals import process_started
+from phases.signals import process_started, work_product_changed
+from phases.workproducts import registry as workproduct_registry
 from projects import documents, extensions
 from projects.history import hide_fields, register_source, tr
 from projects.models import Role
@@ -25,6 +26,21 @@ gates.register_blocker(selectors.phase_blockers)
 @receiver(process_started)
 def _create_steps(sender, process, by, **kwargs):
     services.steps_create(project=process.project, by=by)
+
+
+@workproduct_registry.signoff_source
+def _document_steps(work_product):
+    """The steps whose signed content includes the document, with their sign-offs (for its PDF)."""
+    steps = selectors.project_steps(project=work_product.project)
+    return [v for v in steps if v.step.activity_id == work_product.activity_id and v.step.kind != Step.Kind.INFORMATION]
+
+
+@receiver(work_product_changed)
+def _refresh_steps(sender, work_product, by, **kwargs):
+    """A changed document changes the signed content of the steps that include it: new version, outdated
+    sign-offs. Runs inside the document service's transaction."""
+    for step in Step.objects.select_for_update().filter(activity_id=work_product.activity_id):
+        services.step_refresh(step=step, by=by)
 
 
 hide_fields("content_hash", "sha256", "version_at", "is_prepared", "content")

@@ -179,12 +179,12 @@ def inbox_count(*, user: User) -> int | None:
     return waiting
 
 
-def changes_since(signoff: SignOff, step: Step) -> list[tuple[str, str]]:
+def changes_since(signoff: SignOff, step: Step, with_document=True) -> list[tuple[str, str]]:
     """Line differences between what was signed and the step's content now: [("+" or "-", line)]."""
     from .services import step_content
 
-    before = _readable(signoff.content)
-    after = _readable(step_content(step))
+    before = _readable(signoff.content, with_document)
+    after = _readable(step_content(step), with_document)
     out = []
     for line in difflib.unified_diff(before, after, lineterm="", n=0):
         if line.startswith(("---", "+++", "@@")):
@@ -193,7 +193,7 @@ def changes_since(signoff: SignOff, step: Step) -> list[tuple[str, str]]:
     return out
 
 
-def _readable(content: str) -> list[str]:
+def _readable(content: str, with_document=True) -> list[str]:
     """The signed JSON as labelled lines, so a change reads as text rather than JSON."""
     data = json.loads(content)
     lines = [f"{_('Summary')}: {line}" for line in data.get("summary", "").splitlines() if line.strip()]
@@ -207,4 +207,18 @@ def _readable(content: str) -> list[str]:
         ):
             lines += [f"{head} · {label}: {line}" for line in m.get(name, "").splitlines() if line.strip()]
         lines += [f"{head} · {_('File')}: {a['name']} ({a['sha256'][:12]})" for a in m.get("attachments", [])]
+    document = data.get("work_product")
+    if document and with_document:
+        for _key, label, value in document.get("fields", []):
+            lines += [f"{label}: {line}" for line in value.splitlines() if line.strip()]
     return lines
+
+
+def document_changes(signoff: SignOff, step: Step):
+    """Field by field, what changed in the step's document (the mandate, say) since `signoff` was given."""
+    from phases.workproducts.selectors import field_changes
+
+    from .services import step_document
+
+    before = json.loads(signoff.content).get("work_product")
+    return field_changes(before, step_document(step))

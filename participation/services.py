@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phases.models import Activity
+from phases.workproducts import selectors as workproducts
 from projects.models import Project, User
 from projects.permissions import project_roles
 from projects.services import with_history_user
@@ -45,17 +46,35 @@ def step_content(step: Step) -> str:
         "summary": step.summary,
         "meetings": meetings,
     }
+    document = step_document(step)
+    if document is not None:
+        content["work_product"] = document
     return json.dumps(content, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+def step_document(step: Step) -> dict | None:
+    """The work product of the step's activity (the mandate, say), which is part of what is signed. An
+    information step confirms that information was given in time, not the document, so it has none."""
+    if step.kind == Step.Kind.INFORMATION or not step.activity_id:
+        return None
+    return workproducts.content_for_activity(step.activity_id)
 
 
 def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _document_sent(step: Step) -> bool:
+    """A work product sent for consultation (or adopted) makes its steps ready for sign-off."""
+    if step.kind == Step.Kind.INFORMATION:
+        return False
+    return workproducts.work_product_state(step.activity_id) in ("consultation", "adopted")
+
+
 def step_refresh(*, step: Step, by: User | None) -> Step:
     """Recompute the content hash; a changed content makes a new version, outdating earlier sign-offs."""
     digest = _hash(step_content(step))
-    prepared = bool(step.summary.strip()) or step.meetings.exists()
+    prepared = bool(step.summary.strip()) or step.meetings.exists() or _document_sent(step)
     if digest != step.content_hash or prepared != step.is_prepared:
         if step.content_hash and digest != step.content_hash:
             step.version += 1

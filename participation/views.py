@@ -51,6 +51,9 @@ def _step_page(request, project, step_id, *, form=None, status=200):
         if s.signer_id == request.user.pk and s.step_version == view.step.version
     }
     open_roles = [(r, label) for r, label in sign_roles if r not in already]
+    mine = [s for s in view.step.signoffs.all() if s.signer_id == request.user.pk]
+    previous = mine[-1] if mine and mine[-1].step_version != view.step.version else None
+    document = services.step_document(view.step)
     return render(
         request,
         "participation/step.html",
@@ -65,6 +68,13 @@ def _step_page(request, project, step_id, *, form=None, status=200):
             "signed_this_version": bool(sign_roles) and not open_roles,
             "can_manage": request.user.has_perm("participation.manage_plan", project),
             "content": services.step_content(view.step),
+            "document": document,
+            "document_fields": [(label, value) for _key, label, value in document["fields"] if value]
+            if document
+            else [],
+            "previous": previous,
+            "document_changes": selectors.document_changes(previous, view.step) if previous else [],
+            "other_changes": selectors.changes_since(previous, view.step, with_document=False) if previous else [],
             "tab": "participation",
         },
         status=status,

@@ -14,7 +14,7 @@ ROLES = ("owner", "manager", "safety_rep", "union_rep", "oh_service", "amu", "me
 SIGNING_ROLES = ("safety_rep", "union_rep", "oh_service", "amu")
 TRACKS = ("", "building", "internal")
 WORK_PRODUCTS = (
-    "", "mandate", "risk_assessment", "information_plan", "ict_plan", "mapping", "area_programme",
+    "", "goals", "mandate", "risk_assessment", "information_plan", "ict_plan", "mapping", "area_programme",
     "zone_programme", "floor_plan", "implementation_plan", "house_rules", "evaluation", "final_documentation",
     "hms_plan",
 )  # fmt: skip

@@ -291,3 +291,21 @@ class CriterionAssessment(models.Model):
 
     def __str__(self):
         return f"{self.get_criterion_display()}: {self.get_status_display()}"
+
+
+from .workproducts.models import (  # noqa: E402,F401  (work products belong to the phases app)
+    Goals,
+    Hazard,
+    IctPlan,
+    IctTask,
+    InformationMeasure,
+    InformationPlan,
+    Mandate,
+    Milestone,
+    OrderService,
+    RiskAssessment,
+    Stakeholder,
+    SuccessCriterion,
+    UnitGoal,
+    WorkProduct,
+)

@@ -1,6 +1,9 @@
 from django.urls import path
 
 from . import views
+from .workproducts import views as documents
+
+D = "projects/<int:project_id>/work-products/"
 
 app_name = "phases"
 
@@ -33,6 +36,17 @@ urlpatterns = [
         views.attachment_remove,
         name="attachment_remove",
     ),
+    path(D, documents.documents, name="documents"),
+    path(D + "order/send/", documents.order_send, name="order_send"),
+    path(D + "order/accept/", documents.order_accept, name="order_accept"),
+    path(D + "<slug:kind>/", documents.document_detail, name="document"),
+    path(D + "<slug:kind>/edit/", documents.document_edit, name="document_edit"),
+    path(D + "<slug:kind>/state/", documents.document_state, name="document_state"),
+    path(D + "<slug:kind>/<slug:section>/new/", documents.row_edit, name="row_add"),
+    path(D + "<slug:kind>/<slug:section>/<int:row_id>/", documents.row_edit, name="row_edit"),
+    path(D + "<slug:kind>/<slug:section>/<int:row_id>/delete/", documents.row_delete, name="row_delete"),
+    path("ebe-services/", documents.order_services, name="order_services"),
+    path("ebe-services/<int:service_id>/", documents.order_service_edit, name="order_service"),
     path("process-templates/", views.template_list, name="templates"),
     path("process-templates/<int:template_id>/", views.template_detail, name="template"),
     path("process-templates/<int:template_id>/source/", views.template_source, name="template_source"),

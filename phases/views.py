@@ -22,7 +22,8 @@ from .forms import (
     PhaseCompleteForm,
     TemplateUploadForm,
 )
-from .models import Activity, ChecklistItem, ItemAttachment, Phase, ProcessTemplate
+from .models import Activity, ChecklistItem, ItemAttachment, Phase, ProcessTemplate, WorkProduct
+from .workproducts.registry import KINDS
 
 
 @login_required
@@ -49,7 +50,10 @@ def phases_overview(request, project_id):
 
 def _activity_context(request, project, activity):
     items = selectors.activity_items(activity=activity)
+    kind = KINDS.get(activity.work_product)
     return {
+        "document_kind": kind,
+        "document": WorkProduct.objects.filter(project=project, kind=kind.key).first() if kind else None,
         "project": project,
         "activity": activity,
         "phase": activity.phase,

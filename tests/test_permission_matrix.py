@@ -195,6 +195,57 @@ ROWS = [
         logged_in(404, hr=200, coordinator=200),
     ),
     ("hr sick leave", U("evaluation:hr_sick_leave", "project"), "get", logged_in(404, hr=200, coordinator=403)),
+    # Work products (Dokumenter). The world has a mandate with a milestone and goals with an order form.
+    ("documents", P("phases:documents"), "get", project_page()),
+    (
+        "document",
+        _named("phases:document", lambda w: reverse("phases:document", args=[w["project"].pk, "mandate"])),
+        "get",
+        project_page(),
+    ),
+    (
+        "document edit",
+        _named("phases:document_edit", lambda w: reverse("phases:document_edit", args=[w["project"].pk, "mandate"])),
+        "get",
+        OM(200),
+    ),
+    (
+        "document state",
+        _named(
+            "phases:document_state",
+            lambda w: reverse("phases:document_state", args=[w["project"].pk, "mandate"]) + "?state=adopted",
+        ),
+        "get",
+        OM(200),
+    ),
+    (
+        "row add",
+        _named("phases:row_add", lambda w: reverse("phases:row_add", args=[w["project"].pk, "mandate", "milestones"])),
+        "get",
+        OM(200),
+    ),
+    (
+        "row edit",
+        _named(
+            "phases:row_edit",
+            lambda w: reverse("phases:row_edit", args=[w["project"].pk, "mandate", "milestones", w["milestone"].pk]),
+        ),
+        "get",
+        OM(200),
+    ),
+    (
+        "row delete",
+        _named(
+            "phases:row_delete",
+            lambda w: reverse("phases:row_delete", args=[w["project"].pk, "mandate", "milestones", w["milestone"].pk]),
+        ),
+        "get",
+        OM(200),
+    ),
+    ("order send", P("phases:order_send"), "post", OM(302)),
+    ("order accept", P("phases:order_accept"), "get", project_page(allowed=("coordinator",))),
+    ("EBE services", U("phases:order_services"), "get", logged_in(403, coordinator=200)),
+    ("EBE service", U("phases:order_service", "service"), "get", logged_in(403, coordinator=200)),
     ("settings", U("settings"), "get", logged_in(200)),
     # Reminders, notifications and calendars. The notification and the calendar feed are the member's.
     ("my tasks", U("tasks"), "get", logged_in(200)),
@@ -274,6 +325,18 @@ def _build_world(steps_template):
     w["meeting_file"] = participation_services.meeting_attachment_add(
         meeting=w["meeting"], by=w["owner"], upload=upload
     )
+    from phases.workproducts import services as work_products
+
+    mandate = work_products.workproduct_start(project=project, kind="mandate", by=w["owner"])
+    w["milestone"] = work_products.workproduct_row_save(
+        work_product=mandate,
+        section="milestones",
+        by=w["owner"],
+        data={"name": "Innflytting", "date": date(2027, 9, 1)},
+    )
+    w["service"] = work_products.order_service_save(by=w["coordinator"], name="Prosjektledelse")
+    goals = work_products.workproduct_start(project=project, kind="goals", by=w["owner"])
+    work_products.workproduct_save(work_product=goals, by=w["owner"], data={"order_services": [w["service"]]})
     # A stored protocol to download (the matrix tests access, not rendering: that has tests of its own).
     from projects.models import Document
 

@@ -1,0 +1,134 @@
+"""The mandate PDF against a one-page WeasyPrint document, in the same run (DESIGN §7: under 2 s, under 10×).
+
+With the shared harness (`benchmarks.register`) it joins `make bench`'s table; alone it runs as
+`python -m benchmarks.mandate_pdf` on a throwaway SQLite database and prints its own small table.
+"""
+
+import statistics
+import time
+
+N = 10
+ONE_PAGE = "<html lang='nb'><head><title>Én side</title></head><body><h1>Én side</h1><p>Tekst.</p></body></html>"
+
+
+def _mandate_document(project_id=None):
+    """A project with a filled-in mandate, a risk assessment and an objection, and an unsaved Document to render."""
+    import datetime
+
+    from participation import services as participation
+    from phases.workproducts import services
+    from projects.models import Document, Project, Role
+
+    project = _demo_project() if project_id is None else Project.objects.get(pk=project_id)
+    owner = project.memberships.filter(role=Role.OWNER).first().user
+    wp = services.workproduct_start(project=project, kind="mandate", by=owner)
+    services.workproduct_save(
+        work_product=wp, by=owner,
+        data={"background": "Enheten samles i nye lokaler. " * 20, "scope": "Tre etasjer. " * 10,
+              "frame_amount": 2_500_000, "frame_covers": "Ombygging, møbler og flytting",
+              "delivery_requirements": "Klart til innflytting. " * 10, "quality_requirements": "Universell utforming.",
+              "roles_text": "EBE leder byggeprosjektet.", "steering_group": "Direktør og enhetsledere.",
+              "working_groups": "Arbeidsgruppe for soner."},
+    )  # fmt: skip
+    for n in range(8):
+        services.workproduct_row_save(
+            work_product=wp, section="milestones", by=owner,
+            data={"name": f"Milepæl {n + 1}", "date": project.start_date + datetime.timedelta(days=30 * (n + 1))},
+        )  # fmt: skip
+    risk = services.workproduct_start(project=project, kind="risk_assessment", by=owner)
+    for n in range(12):
+        services.workproduct_row_save(
+            work_product=risk, section="hazards", by=owner,
+            data={"description": f"Fare {n + 1}", "exposed": "Alle ansatte", "likelihood": 1 + n % 5,
+                  "consequence": 1 + (n * 2) % 5, "new_measures": "Tiltak"},
+        )  # fmt: skip
+    services.workproduct_set_state(work_product=wp, by=owner, state="consultation")
+    step = project.participation_steps.filter(key="mandate-consultation").first()
+    rep = project.memberships.filter(role=Role.SAFETY_REP).first()
+    if step is not None and rep is not None:
+        step.refresh_from_db()
+        participation.signoff_record(step=step, by=rep.user, decision="objection", text="Rammen er for lav. " * 5)
+    return Document(project=project, kind="mandate", version=1, requested_by=owner)
+
+
+def _demo_project():
+    from phases.services import process_start, template_load_file
+    from projects.models import Membership, Project, Role, User
+
+    template = template_load_file(path="phases/process_templates/bergen_abw.toml")[0]
+    owner = User.objects.create_user("bench-eier@example.no", full_name="Kari Eier")
+    project = Project.objects.create(name="Benchmark-prosjekt", case_number="2027/1", created_by=owner)
+    Membership.objects.create(project=project, user=owner, role=Role.OWNER)
+    rep = User.objects.create_user("bench-verne@example.no", full_name="Siri Verne")
+    Membership.objects.create(project=project, user=rep, role=Role.SAFETY_REP)
+    process_start(project=project, template=template, by=owner)
+    return project
+
+
+def _one_page():
+    from weasyprint import HTML
+
+    return HTML(string=ONE_PAGE).write_pdf(pdf_variant="pdf/a-2a")
+
+
+def _mandate(document):
+    from phases.workproducts.pdf import render_workproduct
+
+    return lambda: render_workproduct(document)
+
+
+try:
+    from benchmarks import register
+except ImportError:  # the shared harness is not there: `python -m benchmarks.mandate_pdf` runs alone
+    register = None
+
+if register is not None:
+
+    @register("Mandate PDF against a one-page PDF", order=60)
+    def mandate_pdf(ctx):
+        from projects.models import Project
+
+        document = _mandate_document(ctx.world.projects[0] if ctx.world.projects else Project.objects.first().pk)
+        one = ctx.time_call("one-page WeasyPrint PDF", _one_page, n=N)
+        mandate = ctx.time_call("mandate PDF", _mandate(document), budget_ms=2000, n=N)
+        ratio = mandate.median / one.median
+        mandate.note = f"{ratio:.1f}× the one-page PDF (goal under 10×)"
+        print(f"mandate PDF / one-page PDF: {ratio:.1f}× (goal under 10×)")
+        return [one, mandate]
+
+
+def _time(fn, n=N):
+    fn()
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), sorted(times)[max(0, round(0.9 * n) - 1)]
+
+
+def main():
+    import os
+    import tempfile
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    db = os.path.join(tempfile.mkdtemp(), "bench.sqlite3")
+    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    document = _mandate_document()
+    one = _time(_one_page)
+    mandate = _time(_mandate(document))
+    print(f"{'measurement':<28}{'median ms':>10}{'p90 ms':>10}")
+    print(f"{'one-page WeasyPrint PDF':<28}{one[0]:>10.0f}{one[1]:>10.0f}")
+    print(f"{'mandate PDF':<28}{mandate[0]:>10.0f}{mandate[1]:>10.0f}")
+    verdict = "ok" if mandate[1] < 2000 and mandate[0] / one[0] < 10 else "OVER"
+    print(f"ratio {mandate[0] / one[0]:.1f}× (goal under 2 s and under 10×): {verdict}")
+
+
+if __name__ == "__main__":
+    main()

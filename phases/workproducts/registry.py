@@ -1,0 +1,219 @@
+"""The kinds of work product, each described once. To add a kind (the mapping, say), describe its main model
+and its tables here or from another module with `register(Kind(...))`; the Dokumenter tab, the pages, the
+signed content and the PDF follow from the description."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from projects import documents
+
+from . import models as m
+
+
+@dataclass(frozen=True)
+class Section:
+    """A table of rows inside a work product (the milestones of the mandate, say)."""
+
+    key: str
+    label: Any
+    model: type
+    fields: tuple[str, ...]
+    add_label: Any
+    empty: Any
+    columns: tuple[str, ...] | None = None  # shown in the table; all fields if None
+    clean: Callable | None = None  # fn(row, project): raise ValidationError({field: …}) on bad input
+
+    @property
+    def item_label(self):
+        return self.model._meta.verbose_name
+
+    @property
+    def table_columns(self):
+        return self.columns or self.fields
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: Any
+    description: Any
+    content_model: type
+    fields: tuple[str, ...]
+    sections: tuple[Section, ...] = ()
+    formats: dict = field(default_factory=dict)  # field name -> fn(value) -> text, for display and content
+    include: str = ""  # an extra partial on the page and in the PDF (the risk matrix)
+    pdf_template: str = "phases/workproducts/pdf.html"
+    pdf_label: Any = None  # "the mandate": names the PDF on the generate button; None: no PDF
+    pdf_filename: str = ""  # the download name's stem, e.g. "mandat"
+
+    def section(self, key):
+        return next((s for s in self.sections if s.key == key), None)
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    """Describe a kind of work product; with a `pdf_label` it also becomes a kind of generated PDF."""
+    KINDS[kind.key] = kind
+    if kind.pdf_label:
+        documents.register(
+            kind.key, label=kind.pdf_label, render=_render, filename=kind.pdf_filename,
+            request_perm="phases.edit_work_product",
+        )  # fmt: skip
+    return kind
+
+
+def _render(document):
+    from .pdf import render_workproduct
+
+    return render_workproduct(document)
+
+
+def format_nok(value):
+    """2500000 -> '2 500 000 kr' (non-breaking spaces, as Norwegian typesetting writes amounts)."""
+    if value is None:
+        return ""
+    return f"{value:,}".replace(",", "\u00a0") + "\u00a0kr"
+
+
+def _milestone_after_start(row, project):
+    from django.core.exceptions import ValidationError
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext
+
+    if row.date and row.date < project.start_date:
+        raise ValidationError(
+            {"date": gettext("A milestone cannot lie before the project start (%(start)s).")
+             % {"start": date_format(project.start_date, "DATE_FORMAT")}}
+        )  # fmt: skip
+
+
+register(
+    Kind(
+        key="goals",
+        pdf_label=_("the goals and the order form"),
+        pdf_filename="maal-og-bestilling",
+        label=_("Goals and order form"),
+        description=_("Vision, overall and unit goals, the project's own success criteria and the order form to EBE."),
+        content_model=m.Goals,
+        fields=("vision", "overall_goals", "order_services", "order_notes"),
+        sections=(
+            Section(
+                "unit-goals", _("Goals per unit"), m.UnitGoal, ("unit", "goals"), _("Add unit goals"),
+                _("No unit goals yet. Add the local goals of each unit that takes part."),
+            ),
+            Section(
+                "criteria", _("The project's own success criteria"), m.SuccessCriterion,
+                ("criterion", "measure", "target"), _("Add a success criterion"),
+                _(
+                    "No success criteria of the project's own yet. Add one that can be measured; "
+                    "the evaluation scores it."
+                ),
+            ),
+        ),
+    )
+)  # fmt: skip
+
+register(
+    Kind(
+        key="mandate",
+        pdf_label=_("the mandate"),
+        pdf_filename="mandat",
+        label=_("Mandate"),
+        description=_("Financial frame, delivery and quality requirements, milestones, roles and organisation."),
+        content_model=m.Mandate,
+        fields=(
+            "background", "scope", "frame_amount", "frame_covers", "delivery_requirements", "quality_requirements",
+            "roles_text", "steering_group", "working_groups",
+        ),
+        sections=(
+            Section(
+                "milestones", _("Milestones"), m.Milestone, ("name", "date"), _("Add a milestone"),
+                _("No milestones yet. Add the first, e.g. the decision on premises or the move-in."),
+                clean=_milestone_after_start,
+            ),
+        ),
+        formats={"frame_amount": format_nok},
+        pdf_template="phases/workproducts/mandate_pdf.html",
+    )
+)  # fmt: skip
+
+register(
+    Kind(
+        key="risk_assessment",
+        pdf_label=_("the risk assessment"),
+        pdf_filename="risikovurdering",
+        label=_("Risk assessment"),
+        description=_("Hazards to the working environment scored for likelihood and consequence, with measures."),
+        content_model=m.RiskAssessment,
+        fields=("scope", "review_on"),
+        sections=(
+            Section(
+                "hazards", _("Hazards"), m.Hazard,
+                ("description", "exposed", "likelihood", "consequence", "existing_measures", "new_measures",
+                 "responsible", "deadline", "status"),
+                _("Add a hazard"), _("No risks registered yet. Add the first one."),
+                columns=("description", "exposed", "likelihood", "consequence", "new_measures", "responsible",
+                         "deadline", "status"),
+            ),
+        ),
+        include="phases/workproducts/_risk_matrix.html",
+    )
+)  # fmt: skip
+
+register(
+    Kind(
+        key="information_plan",
+        pdf_label=_("the information plan"),
+        pdf_filename="informasjonsplan",
+        label=_("Information plan"),
+        description=_("Purpose of the communication, the stakeholders and who informs whom, how and when."),
+        content_model=m.InformationPlan,
+        fields=("purpose",),
+        sections=(
+            Section(
+                "stakeholders", _("Stakeholders"), m.Stakeholder, ("name", "interest", "influence", "needs"),
+                _("Add a stakeholder"), _("No stakeholders yet. Start with the employees and the leaders."),
+            ),
+            Section(
+                "measures", _("Information measures"), m.InformationMeasure,
+                ("what", "audience", "channel", "responsible", "when", "done"), _("Add a measure"),
+                _("No information measures yet."),
+            ),
+        ),
+    )
+)  # fmt: skip
+
+register(
+    Kind(
+        key="ict_plan",
+        pdf_label=_("the ICT plan"),
+        pdf_filename="ikt-plan",
+        label=_("ICT plan"),
+        description=_("Needs, new tools, digitalisation and archive tasks, training and a test station."),
+        content_model=m.IctPlan,
+        fields=("summary",),
+        sections=(
+            Section(
+                "tasks", _("Needs and tasks"), m.IctTask,
+                ("category", "description", "responsible", "due_date", "done"),
+                _("Add a need or task"), _("No ICT needs or tasks yet."),
+            ),
+        ),
+    )
+)  # fmt: skip
+
+
+# Who has signed a document: participation registers fn(work_product) -> [step views] (the steps that include the
+# document, with their sign-offs), so the PDF prints the sign-off status without phases importing participation.
+SIGNOFF_SOURCES: list = []
+
+
+def signoff_source(fn):
+    if fn not in SIGNOFF_SOURCES:
+        SIGNOFF_SOURCES.append(fn)
+    return fn
