@@ -140,6 +140,10 @@ def inbox(*, user: User):
         .filter(project_id__in=held)
         .order_by("version_at", "id")
     )
+    steps = list(steps)
+    from .services import prime_step_documents
+
+    prime_step_documents(steps)
     for view in (step_view(s) for s in steps):
         mine = held[view.step.project_id] & set(view.step.required_roles)
         if not mine:

@@ -57,7 +57,21 @@ def step_document(step: Step) -> dict | None:
     information step confirms that information was given in time, not the document, so it has none."""
     if step.kind == Step.Kind.INFORMATION or not step.activity_id:
         return None
-    return workproducts.content_for_activity(step.activity_id)
+    if "_document" not in step.__dict__:  # read once per step object (a page asks several times)
+        step.__dict__["_document"] = workproducts.content_for_activity(step.activity_id)
+    return step.__dict__["_document"]
+
+
+def prime_step_documents(steps) -> None:
+    """Spare a list page a query per step: mark in one query the steps whose activity has no work product."""
+    from phases.models import WorkProduct
+
+    with_document = set(
+        WorkProduct.objects.filter(activity_id__in={s.activity_id for s in steps}).values_list("activity_id", flat=True)
+    )
+    for s in steps:
+        if s.activity_id not in with_document:
+            s.__dict__["_document"] = None
 
 
 def _hash(text: str) -> str:
