@@ -240,4 +240,5 @@ def _seed_demo_member_tasks(projects, users):
     for item, days in zip(items.order_by("phase__order", "activity__order", "order")[:3], (-4, 2, 12), strict=False):
         services.item_plan(item=item, by=owner, assignee=worker, due_date=today + timedelta(days=days))
 
+
 from .workproducts import hooks as _workproduct_hooks  # noqa: E402,F401  (the Dokumenter tab and its parts)
