@@ -62,6 +62,11 @@ def _seed_demo_documents(projects, users):
     owner = users["eier@demo.kommune.no"]
     manager = users.get("prosjektleder@demo.kommune.no")
     start = project.start_date
+    if not OrderService.objects.exists():  # a test run that flushed the database also removed the starting list
+        from .defaults import SERVICES
+
+        for n, (name, description) in enumerate(SERVICES, start=1):
+            OrderService.objects.get_or_create(name=name, defaults={"description": description, "order": n * 10})
     goals = services.workproduct_start(project=project, kind="goals", by=owner)
     services.workproduct_save(
         work_product=goals, by=owner,
