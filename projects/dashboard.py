@@ -468,7 +468,8 @@ def risk_matrix(qs, *, cell: str = "") -> dict:
         chosen = None
     rows = [
         (lk, [{"likelihood": lk, "consequence": c, "score": lk * c, "count": len(grid[(lk, c)]),
-               "level": _risk_level(lk * c), "key": f"{lk}-{c}"} for c in range(1, 6)])
+               "level": _risk_level(lk * c), "label": RISK_LEVEL_LABELS[_risk_level(lk * c)],
+               "key": f"{lk}-{c}"} for c in range(1, 6)])
         for lk in range(5, 0, -1)
     ]  # fmt: skip
     return {
@@ -479,8 +480,12 @@ def risk_matrix(qs, *, cell: str = "") -> dict:
 
 
 def _risk_level(score):
-    if score >= 15:
+    """The same levels as a project's own matrix: 1–4 low, 5–9 medium, 10–25 high (docs/decisions.md)."""
+    if score >= 10:
         return "high"
-    if score >= 8:
+    if score >= 5:
         return "medium"
     return "low"
+
+
+RISK_LEVEL_LABELS = {"low": _("Low"), "medium": _("Medium"), "high": _("High")}

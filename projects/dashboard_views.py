@@ -116,5 +116,6 @@ def risk_matrix(request):
     return render(
         request,
         "projects/dashboard/risk_matrix.html",
-        {**_context(request, filterset, "projects:dashboard_risks"), "matrix": matrix},
+        {**_context(request, filterset, "projects:dashboard_risks"), "matrix": matrix,
+         "filter_query": _query_without(request, "page", "sort", "cell")},  # fmt: skip
     )

@@ -70,7 +70,7 @@ ROWS = [
     ("home", U("home"), "get", logged_in(302)),
     ("my projects", U("projects:mine"), "get", logged_in(200)),
     ("project create", U("projects:create"), "get", logged_in(403, leader=200, coordinator=200)),
-    # The coordinators' overview (the risk matrix answers 404 until an app registers a risk provider).
+    # The coordinators' overview, with the portfolio risk matrix (phases registers the open hazards).
     ("overview", U("projects:dashboard"), "get", logged_in(403, coordinator=200)),
     ("overview timeline", U("projects:dashboard_timeline"), "get", logged_in(403, coordinator=200)),
     (
@@ -79,7 +79,7 @@ ROWS = [
         "get",
         logged_in(403, coordinator=200),
     ),
-    ("overview risk matrix", U("projects:dashboard_risks"), "get", logged_in(403, coordinator=404)),
+    ("overview risk matrix", U("projects:dashboard_risks"), "get", logged_in(403, coordinator=200)),
     ("project overview", P("projects:detail"), "get", project_page()),
     ("project edit", P("projects:edit"), "get", project_page(allowed=OWNER_MANAGER)),
     ("members", P("projects:members"), "get", project_page()),

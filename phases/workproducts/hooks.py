@@ -24,6 +24,14 @@ def _services_link(request):
     }
 
 
+@extensions.risk_matrix_provider
+def _open_hazards(projects):
+    """The coordinators' portfolio risk matrix: the open hazards of the filtered projects, in one query."""
+    from .selectors import open_hazards
+
+    return [(h.likelihood, h.consequence, h) for h in open_hazards(project_ids=projects.values("pk"))]
+
+
 def _kind_label(record):
     kind = KINDS.get(record.kind)
     return str(kind.label) if kind else record.kind

@@ -283,6 +283,18 @@ class Hazard(Row):
     def get_level_display(self):
         return RiskLevel(self.level).label
 
+    @property
+    def title(self):
+        """The name the coordinators' portfolio matrix lists the hazard by."""
+        return str(self)
+
+    def get_absolute_url(self):
+        """The project's risk assessment, showing the hazard's cell."""
+        from django.urls import reverse
+
+        url = reverse("phases:document", args=[self.project_id, "risk_assessment"])
+        return f"{url}?l={self.likelihood}&c={self.consequence}#hazards"
+
 
 # Information plan --------------------------------------------------------------------------------------------
 

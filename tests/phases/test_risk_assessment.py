@@ -137,3 +137,43 @@ def test_deadline_is_kept(doc_project):
     )  # fmt: skip
     hazard.refresh_from_db()
     assert hazard.deadline == datetime.date(2027, 3, 1) and hazard.responsible == doc_project.manager
+
+
+def test_coordinators_portfolio_matrix_counts_hazards_of_two_projects_and_links_each_cell(
+    client, doc_project, bergen_template
+):
+    """The coordinator's overview links to the risk matrix; its cells count the open hazards of the filtered
+    projects, and a cell lists its hazards, each linking to its project's risk assessment."""
+    from phases.services import process_start
+    from projects.models import Role
+    from tests.factories import ProjectFactory, coordinator, member
+
+    add_hazards(doc_project)  # (4,5) ×2 open, (1,1), (3,2), (5,2); one closed
+    other = ProjectFactory(name="Innkjøp flytter", status="completed")
+    other.owner = member(other, Role.OWNER)
+    process_start(project=other, template=bergen_template, by=other.owner)
+    add_hazards(other, [(4, 5, "open"), (2, 2, "open"), (2, 2, "closed")])
+    client.force_login(coordinator())
+    overview = client.get(reverse("projects:dashboard")).content.decode()
+    assert reverse("projects:dashboard_risks") in overview
+
+    def cells(query=""):
+        matrix = client.get(reverse("projects:dashboard_risks") + query).context["matrix"]
+        return {(c["likelihood"], c["consequence"]): c["count"] for _lk, row in matrix["rows"] for c in row if c["count"]}
+
+    assert cells() == {(4, 5): 3, (1, 1): 1, (3, 2): 1, (5, 2): 1, (2, 2): 1}
+    assert cells("?status=completed") == {(4, 5): 1, (2, 2): 1}
+    page = client.get(reverse("projects:dashboard_risks") + "?status=completed")
+    html = page.content.decode()
+    assert "?status=completed&amp;cell=4-5#risks" in html  # the filters stay on the cell's link
+    listed = client.get(reverse("projects:dashboard_risks") + "?status=completed&cell=4-5").content.decode()
+    hazard = Hazard.objects.get(project=other, likelihood=4, consequence=5)
+    assert hazard.get_absolute_url().replace("&", "&amp;") in listed and "Innkjøp flytter" in listed
+    assert "Økonomi flytter" not in listed.split('id="risks"')[1]
+    # The link opens the project's risk assessment at the hazard's cell.
+    detail = client.get(hazard.get_absolute_url())
+    assert detail.status_code == 200 and "Fare 0" in detail.content.decode()
+    # The same levels as the project's own matrix: 5 × 2 = 10 is high, 3 × 2 = 6 medium.
+    matrix = page.context["matrix"]
+    levels = {(c["likelihood"], c["consequence"]): c["level"] for _lk, row in matrix["rows"] for c in row}
+    assert levels[(5, 2)] == "high" and levels[(3, 2)] == "medium" and levels[(2, 2)] == "low"

@@ -37,7 +37,8 @@ def provider(monkeypatch):
     return risks
 
 
-def test_without_a_provider_there_is_no_matrix(client):
+def test_without_a_provider_there_is_no_matrix(client, monkeypatch):
+    monkeypatch.setattr(extensions, "RISK_MATRIX_PROVIDERS", [])
     client.force_login(coordinator())
     assert client.get(reverse("projects:dashboard_risks")).status_code == 404
     assert "Risikomatrise" not in client.get(reverse("projects:dashboard")).content.decode()
@@ -51,6 +52,9 @@ def test_matrix_counts_open_risks_per_cell_and_lists_a_cell(client, provider):
     cells = {(c["likelihood"], c["consequence"]): c["count"] for _lk, row in matrix["rows"] for c in row}
     assert cells[(4, 5)] == 2 and cells[(2, 3)] == 1 and sum(cells.values()) == 3
     assert [c["level"] for _lk, row in matrix["rows"] if _lk == 4 for c in row][4] == "high"
+    assert [str(c["label"]) for _lk, row in matrix["rows"] if _lk == 2 for c in row] == [
+        "Lav", "Lav", "Middels", "Middels", "Høy"
+    ]  # 2 × 1 … 2 × 5: the same levels as a project's own matrix
     listed = client.get(reverse("projects:dashboard_risks") + "?cell=4-5").content.decode()
     assert "Støy i åpent landskap" in listed and "Mangel på stillerom" in listed
     assert "Flytting forsinkes" not in listed
