@@ -116,6 +116,9 @@ def risk_matrix(request):
     return render(
         request,
         "projects/dashboard/risk_matrix.html",
-        {**_context(request, filterset, "projects:dashboard_risks"), "matrix": matrix,
-         "filter_query": _query_without(request, "page", "sort", "cell")},  # fmt: skip
+        {
+            **_context(request, filterset, "projects:dashboard_risks"),
+            "matrix": matrix,
+            "filter_query": _query_without(request, "page", "sort", "cell"),
+        },  # fmt: skip
     )

@@ -272,6 +272,13 @@ class Hazard(Row):
     def __str__(self):
         return self.description[:80]
 
+    def get_absolute_url(self):
+        """The project's risk assessment, showing the hazard's cell."""
+        from django.urls import reverse
+
+        url = reverse("phases:document", args=[self.project_id, "risk_assessment"])
+        return f"{url}?l={self.likelihood}&c={self.consequence}#hazards"
+
     @property
     def score(self):
         return self.likelihood * self.consequence
@@ -287,13 +294,6 @@ class Hazard(Row):
     def title(self):
         """The name the coordinators' portfolio matrix lists the hazard by."""
         return str(self)
-
-    def get_absolute_url(self):
-        """The project's risk assessment, showing the hazard's cell."""
-        from django.urls import reverse
-
-        url = reverse("phases:document", args=[self.project_id, "risk_assessment"])
-        return f"{url}?l={self.likelihood}&c={self.consequence}#hazards"
 
 
 # Information plan --------------------------------------------------------------------------------------------

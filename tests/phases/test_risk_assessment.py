@@ -159,7 +159,8 @@ def test_coordinators_portfolio_matrix_counts_hazards_of_two_projects_and_links_
 
     def cells(query=""):
         matrix = client.get(reverse("projects:dashboard_risks") + query).context["matrix"]
-        return {(c["likelihood"], c["consequence"]): c["count"] for _lk, row in matrix["rows"] for c in row if c["count"]}
+        counts = {(c["likelihood"], c["consequence"]): c["count"] for _lk, row in matrix["rows"] for c in row}
+        return {cell: n for cell, n in counts.items() if n}
 
     assert cells() == {(4, 5): 3, (1, 1): 1, (3, 2): 1, (5, 2): 1, (2, 2): 1}
     assert cells("?status=completed") == {(4, 5): 1, (2, 2): 1}

@@ -53,7 +53,11 @@ def test_matrix_counts_open_risks_per_cell_and_lists_a_cell(client, provider):
     assert cells[(4, 5)] == 2 and cells[(2, 3)] == 1 and sum(cells.values()) == 3
     assert [c["level"] for _lk, row in matrix["rows"] if _lk == 4 for c in row][4] == "high"
     assert [str(c["label"]) for _lk, row in matrix["rows"] if _lk == 2 for c in row] == [
-        "Lav", "Lav", "Middels", "Middels", "Høy"
+        "Lav",
+        "Lav",
+        "Middels",
+        "Middels",
+        "Høy",
     ]  # 2 × 1 … 2 × 5: the same levels as a project's own matrix
     listed = client.get(reverse("projects:dashboard_risks") + "?cell=4-5").content.decode()
     assert "Støy i åpent landskap" in listed and "Mangel på stillerom" in listed
