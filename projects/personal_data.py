@@ -13,10 +13,11 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Min
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from simple_history.models import HistoricalChanges
 
-from .models import Project, User
+from .models import Notification, Project, User
 
 
 @dataclass(frozen=True)
@@ -118,12 +119,21 @@ def projects_due_for_anonymisation(*, years: int | None = None, now=None):
     return due
 
 
+def _anonymised_notification_text() -> dict[str, str]:
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts[code] = str(_("A reminder in a project whose personal data has been removed."))
+    return texts
+
+
 @transaction.atomic
 def project_anonymise(*, project: Project) -> dict:
     """Remove names from the project's history and blank the declared free text, live and in history.
 
     What stays: every record itself (a sign-off's step, role, signer account, decision, time and content
-    hash; memberships; generated PDFs, which are archive documents). The project is marked anonymised.
+    hash; memberships; generated PDFs, which are archive documents; notifications with a neutral text). The
+    project is marked anonymised.
     """
     from .history import _SOURCES
 
@@ -146,8 +156,12 @@ def project_anonymise(*, project: Project) -> dict:
         ids = list(live.values_list("pk", flat=True))
         # The plain QuerySet.update: records that refuse changes (sign-offs) allow this one, by design.
         counts["texts"] += models.QuerySet.update(text.model._base_manager.filter(pk__in=ids), **blank)
-        text.model.history.model._default_manager.filter(**{f"{text.model._meta.pk.attname}__in": ids}).update(
-            **blank, history_user=None
-        )
+        if hasattr(text.model, "history"):
+            text.model.history.model._default_manager.filter(**{f"{text.model._meta.pk.attname}__in": ids}).update(
+                **blank, history_user=None
+            )
+    # Reminders name items, steps and sometimes people: each of the project's notifications keeps its
+    # recipient, time and read state, and its text becomes a neutral one.
+    counts["texts"] += Notification.objects.filter(project=project).update(text=_anonymised_notification_text())
     Project.objects.filter(pk=project.pk).update(anonymised_at=timezone.now())
     return counts

@@ -12,7 +12,7 @@ from participation import services as participation_services
 from participation.models import SignOff
 from phases import services as phase_services
 from projects import services
-from projects.models import Project, Role
+from projects.models import Notification, Project, Role
 from tests.factories import ProjectFactory, member
 from tests.participation.conftest import prepare_steps
 
@@ -41,6 +41,13 @@ def completed_project(steps_template, name, completed_on):
         signoff = participation_services.signoff_record(
             step=step, by=project.safety_rep, decision="objection", text="Siri Verne: for lite lys ved pultene."
         )
+        Notification.objects.create(
+            key=f"objection:{signoff.pk}",
+            kind="objection",
+            recipient=project.owner,
+            project=project,
+            text={"nb": "Siri Verne har en protokolltilførsel", "en": "Siri Verne recorded an objection"},
+        )
     with time_machine.travel(datetime.datetime.combine(completed_on, datetime.time(12), tzinfo=OSLO), tick=False):
         services.project_update(project=project, by=project.owner, status=Project.Status.COMPLETED)
     return project, signoff
@@ -67,6 +74,11 @@ def test_completed_project_past_the_limit_is_anonymised_and_signoff_facts_remain
     assert not old.history.filter(history_user__isnull=False).exists()
     assert not SignOff.history.filter(step__project=old, history_user__isnull=False).exists()
     assert old.meetings.get().other_participants == ""
+    # The owner's notification is still there (read state and time kept), without the name.
+    notice = Notification.objects.get(project=old)
+    assert notice.recipient == old.owner
+    assert "Siri Verne" not in json.dumps(notice.text)
+    assert notice.text["nb"] == "Et varsel i et prosjekt der personopplysningene er fjernet."
     assert "Siri Verne" not in json.dumps(
         [list(h.values()) for h in SignOff.history.filter(id=signoff.pk).values()], default=str
     )
@@ -75,6 +87,7 @@ def test_completed_project_past_the_limit_is_anonymised_and_signoff_facts_remain
     recent.refresh_from_db()
     assert recent.anonymised_at is None
     assert SignOff.objects.get(pk=recent_signoff.pk).text == "Siri Verne: for lite lys ved pultene."
+    assert "Siri Verne" in Notification.objects.get(project=recent).text["nb"]
     assert recent.history.filter(history_user__isnull=False).exists()
 
 
