@@ -122,3 +122,17 @@ class MeetingFileForm(_Helper, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._helper()
+
+
+class SignedFilterForm(forms.Form):
+    """The filters over *Signed by you* in the inbox (GET, kept in the URL)."""
+
+    project = forms.CharField(label=_("Project"), required=False, max_length=200)
+    decision = forms.ChoiceField(
+        label=_("Decision"), required=False, choices=[("", _("All")), *SignOff.Decision.choices]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].widget.attrs.update({"class": "form-control", "placeholder": _("Name or case number")})
+        self.fields["decision"].widget.attrs["class"] = "form-select"

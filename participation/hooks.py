@@ -209,17 +209,21 @@ def _my_signoffs(user, today):
     from .reminders import WAITING_WORKING_DAYS
 
     rows = []
-    for view, open_roles, _previous, _changes in selectors.inbox(user=user)[0]:
-        since = timezone.localtime(view.step.version_at).date()
+    roles = selectors.signing_roles_held(user=user)
+    if not roles:
+        return rows
+    steps = selectors.waiting_for(user=user, roles=roles).select_related("project").order_by("version_at", "id")
+    for entry in selectors.waiting_entries(steps, user=user):
+        since = timezone.localtime(entry.step.version_at).date()
         rows.append(
             extensions.TaskRow(
                 kind=_("Sign-off"),
-                title=view.step.name,
-                url=reverse("participation:step", args=[view.step.project_id, view.step.pk]),
-                project=view.step.project,
+                title=entry.step.name,
+                url=reverse("participation:step", args=[entry.step.project_id, entry.step.pk]),
+                project=entry.step.project,
                 due_date=add_working_days(since, WAITING_WORKING_DAYS),
                 detail=_("As %(roles)s, waiting since %(date)s")
-                % {"roles": ", ".join(str(r.label).lower() for r in open_roles), "date": date_format(since)},
+                % {"roles": ", ".join(str(r.label).lower() for r in entry.roles), "date": date_format(since)},
             )
         )
     return rows

@@ -4,7 +4,7 @@ import difflib
 import json
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -48,9 +48,10 @@ def _steps_queryset():
     )
 
 
-def step_view(step: Step) -> StepView:
+def step_view(step: Step, signoffs=None) -> StepView:
+    """Where each required role stands on the step, from its prefetched sign-offs (or the `signoffs` given)."""
     view = StepView(step)
-    signoffs = list(step.signoffs.all())
+    signoffs = list(step.signoffs.all()) if signoffs is None else signoffs
     for role in step.required_roles:
         status = RoleStatus(role, Role(role).label)
         for s in signoffs:
@@ -122,65 +123,92 @@ def phase_blockers(phase) -> list[str]:
     return out
 
 
-def inbox(*, user: User):
-    """Steps that wait for this person's sign-off across their projects, oldest first, and the steps they
-    signed (with outdated ones marked). Only projects where they hold a signing role are read."""
-    held = {}
-    for m in Membership.objects.filter(user=user, role__in=SIGNING_ROLES):
-        held.setdefault(m.project_id, set()).add(m.role)
-    if not held:
-        return [], []
-    waiting, signed = [], []
-    # A step waits for sign-off once the owner has prepared it (a summary or a linked meeting). The meetings
-    # are prefetched for the "what changed since you signed" differences, so the page costs the same
-    # number of queries whatever the number of projects.
-    steps = (
-        _steps_queryset()
-        .prefetch_related(Prefetch("meetings", queryset=Meeting.objects.prefetch_related("attachments")))
-        .filter(project_id__in=held)
-        .order_by("version_at", "id")
-    )
-    steps = list(steps)
-    from .services import prime_step_documents
+def signing_roles_held(*, user: User) -> list[str]:
+    """The signing roles (safety rep, union rep, OH service, AMU) this person holds in any project (one query)."""
+    return sorted(set(Membership.objects.filter(user=user, role__in=SIGNING_ROLES).values_list("role", flat=True)))
 
-    prime_step_documents(steps)
-    for view in (step_view(s) for s in steps):
-        mine = held[view.step.project_id] & set(view.step.required_roles)
-        if not mine:
-            continue
-        open_roles = [r for r in view.roles if r.role in mine and not r.met] if view.step.is_prepared else []
-        my_signoffs = [s for s in view.step.signoffs.all() if s.signer_id == user.pk]
-        if open_roles:
-            previous = next((r.outdated for r in open_roles if r.outdated and r.outdated.signer_id == user.pk), None)
-            waiting.append((view, open_roles, previous, changes_since(previous, view.step) if previous else []))
-        elif my_signoffs:
-            signed.append((view, my_signoffs[-1]))
-    signed.sort(key=lambda pair: pair[1].signed_at, reverse=True)
-    return waiting, signed
+
+def waiting_for(*, user: User, roles=None) -> QuerySet[Step]:
+    """THE definition of "waiting for my sign-off", used by the top bar's count, the inbox and *Mine oppgaver*:
+    a step ready for sign-off in a project where I hold a role it requires, and no sign-off of its current
+    version for that role (by me or another holder of the role). One SQL condition, no rows read to decide.
+    `roles` spares the query for the roles held when the caller already has them."""
+    roles = signing_roles_held(user=user) if roles is None else roles
+    mine = Q(pk__in=[])
+    for role in roles:
+        # required_roles is a JSON list of role keys; no key is part of another, so a text match is exact.
+        mine |= (
+            Q(required_roles__icontains=f'"{role}"')
+            & Exists(Membership.objects.filter(user=user, role=role, project=OuterRef("project")))
+            & ~Exists(SignOff.objects.filter(step=OuterRef("pk"), step_version=OuterRef("version"), role=role))
+        )
+    return Step.objects.filter(Q(is_prepared=True) & mine)
 
 
 def inbox_count(*, user: User) -> int | None:
     """How many steps wait for this person's sign-off (the count in the top bar), or None for somebody who
-    holds no signing role. Three queries, no contents or differences, whatever the number of projects."""
-    held = {}
-    for project_id, role in Membership.objects.filter(user=user, role__in=SIGNING_ROLES).values_list(
-        "project_id", "role"
-    ):
-        held.setdefault(project_id, set()).add(role)
-    if not held:
+    holds no signing role. Two queries, a COUNT in the database, whatever the number of projects."""
+    roles = signing_roles_held(user=user)
+    if not roles:
         return None
-    steps = (
-        Step.objects.filter(project_id__in=held, is_prepared=True)
-        .only("id", "project_id", "required_roles", "version")
-        .prefetch_related(Prefetch("signoffs", queryset=SignOff.objects.only("id", "step_id", "role", "step_version")))
-    )
-    waiting = 0
+    return waiting_for(user=user, roles=roles).count()
+
+
+@dataclass
+class WaitingEntry:
+    step: Step
+    roles: list  # RoleStatus of my roles that still need a sign-off
+    previous: SignOff | None  # my sign-off of an earlier version, if the step changed since I signed
+
+
+def waiting_entries(steps, *, user: User) -> list[WaitingEntry]:
+    """A page of waiting steps with my open roles and whether I signed an earlier version: two queries for
+    the page (my roles in its projects, the sign-offs of its steps without their content)."""
+    steps = list(steps)
+    held = {}
+    for project_id, role in Membership.objects.filter(
+        user=user, role__in=SIGNING_ROLES, project_id__in={s.project_id for s in steps}
+    ).values_list("project_id", "role"):
+        held.setdefault(project_id, set()).add(role)
+    signoffs = {}
+    for s in (
+        SignOff.objects.filter(step__in=steps)
+        .only("id", "step_id", "step_version", "role", "signer_id", "signed_at", "decision")
+        .order_by("signed_at", "id")
+    ):
+        signoffs.setdefault(s.step_id, []).append(s)
+    out = []
     for step in steps:
-        mine = held[step.project_id] & set(step.required_roles)
-        met = {s.role for s in step.signoffs.all() if s.step_version == step.version}
-        if mine - met:
-            waiting += 1
-    return waiting
+        view = step_view(step, signoffs.get(step.pk, []))
+        mine = held.get(step.project_id, set())
+        open_roles = [r for r in view.roles if r.role in mine and not r.met]
+        previous = next((r.outdated for r in open_roles if r.outdated and r.outdated.signer_id == user.pk), None)
+        out.append(WaitingEntry(step, open_roles, previous))
+    return out
+
+
+def signed_by(*, user: User, roles=None, project: str = "", decision: str = "") -> QuerySet[SignOff]:
+    """My latest sign-off of each step I signed that does not wait for me again, newest first, in projects
+    where I still hold a signing role; `project` narrows by the project's name or case number, `decision`
+    by my decision. The signed content is not read."""
+    later = SignOff.objects.filter(step=OuterRef("step"), signer=user).filter(
+        Q(signed_at__gt=OuterRef("signed_at")) | Q(signed_at=OuterRef("signed_at"), pk__gt=OuterRef("pk"))
+    )
+    qs = (
+        SignOff.objects.filter(signer=user)
+        .filter(Exists(Membership.objects.filter(user=user, role__in=SIGNING_ROLES, project=OuterRef("step__project"))))
+        .filter(~Exists(later))
+        .exclude(step__in=waiting_for(user=user, roles=roles).values("pk"))
+        .select_related("step__project")
+        .defer("content", "text", "step__summary", "step__description_nb", "step__description_en")
+        .order_by("-signed_at", "-id")
+    )
+    project = project.strip()
+    if project:
+        qs = qs.filter(Q(step__project__name__icontains=project) | Q(step__project__case_number__icontains=project))
+    if decision:
+        qs = qs.filter(decision=decision)
+    return qs
 
 
 def changes_since(signoff: SignOff, step: Step, with_document=True) -> list[tuple[str, str]]:

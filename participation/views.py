@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +15,7 @@ from projects.selectors import project_members
 from projects.uploads import file_download, form_errors_from
 
 from . import roles, selectors, services
-from .forms import MeetingFileForm, MeetingForm, SignOffForm, StepForm
+from .forms import MeetingFileForm, MeetingForm, SignedFilterForm, SignOffForm, StepForm
 from .models import Meeting, MeetingAttachment, Step
 
 
@@ -258,7 +260,37 @@ def meeting_file_remove(request, project_id, file_id):
     )
 
 
+def _query_without(request, name):
+    params = request.GET.copy()
+    params.pop(name, None)
+    return params.urlencode()
+
+
 @login_required
 def inbox(request):
-    waiting, signed = selectors.inbox(user=request.user)
-    return render(request, "participation/inbox.html", {"waiting": waiting, "signed": signed})
+    """*Til godkjenning*: the steps waiting for my sign-off (oldest first) and what I signed (newest first, to
+    filter by project and decision), each paged at 50. No signed content is read and no difference computed:
+    the step page shows what changed since I signed."""
+    roles = selectors.signing_roles_held(user=request.user)
+    steps = selectors.waiting_for(user=request.user, roles=roles).select_related("project", "activity__phase")
+    steps = steps.defer("summary", "description_nb", "description_en").order_by("version_at", "id")
+    waiting = Paginator(steps, settings.PAGINATE_BY).get_page(request.GET.get("page"))
+    waiting.object_list = selectors.waiting_entries(waiting.object_list, user=request.user)
+    form = SignedFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    signed_rows = selectors.signed_by(
+        user=request.user, roles=roles, project=filters.get("project", ""), decision=filters.get("decision", "")
+    )
+    signed = Paginator(signed_rows, settings.PAGINATE_BY).get_page(request.GET.get("signed_page"))
+    return render(
+        request,
+        "participation/inbox.html",
+        {
+            "waiting": waiting,
+            "signed": signed,
+            "form": form,
+            "filtered": bool(filters.get("project") or filters.get("decision")),
+            "waiting_query": _query_without(request, "page"),
+            "signed_query": _query_without(request, "signed_page"),
+        },
+    )

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -5,7 +7,8 @@ from django.urls import reverse
 from participation import services
 from phases import services as phase_services
 from projects.models import Role
-from tests.factories import ProjectFactory, member
+from tests.factories import MembershipFactory, ProjectFactory, UserFactory, member
+from tests.participation.conftest import prepare_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -16,10 +19,10 @@ def test_inbox_shows_exactly_the_steps_waiting_for_this_person(client, project, 
     phase_services.process_start(project=other, template=steps_template, by=member(other, Role.OWNER))
     client.force_login(rep)
     page = client.get(reverse("participation:inbox"))
-    waiting = [view.step.key for view, *_ in page.context["waiting"]]
+    waiting = [entry.step.key for entry in page.context["waiting"]]
     # The safety rep is required on the mandate consultation and the risk step, not on the house rules.
     assert waiting == ["mandate-consultation", "risk"]
-    assert all(view.step.project_id == project.pk for view, *_ in page.context["waiting"])
+    assert all(entry.step.project_id == project.pk for entry in page.context["waiting"])
     assert "Et annet prosjekt" not in page.content.decode()
 
 
@@ -27,8 +30,8 @@ def test_signed_step_leaves_the_waiting_list(client, project, step):
     services.signoff_record(step=step, by=project.safety_rep, decision="approved")
     client.force_login(project.safety_rep)
     page = client.get(reverse("participation:inbox"))
-    assert [v.step.key for v, *_ in page.context["waiting"]] == ["risk"]
-    assert [v.step.key for v, _ in page.context["signed"]] == ["mandate-consultation"]
+    assert [e.step.key for e in page.context["waiting"]] == ["risk"]
+    assert [s.step.key for s in page.context["signed"]] == ["mandate-consultation"]
 
 
 def test_a_step_met_by_another_holder_of_the_role_is_not_waiting(client, project, step):
@@ -36,7 +39,7 @@ def test_a_step_met_by_another_holder_of_the_role_is_not_waiting(client, project
     services.signoff_record(step=step, by=project.union_rep, decision="approved")
     client.force_login(second)
     page = client.get(reverse("participation:inbox"))
-    assert [v.step.key for v, *_ in page.context["waiting"]] == ["house-rules"]
+    assert [e.step.key for e in page.context["waiting"]] == ["house-rules"]
 
 
 def test_oldest_first(client, project, step):
@@ -47,21 +50,24 @@ def test_oldest_first(client, project, step):
         services.step_update(step=risk, by=project.owner, summary="Ny versjon", meetings=[])
     client.force_login(project.safety_rep)
     waiting = client.get(reverse("participation:inbox")).context["waiting"]
-    assert [v.step.key for v, *_ in waiting] == ["risk", "mandate-consultation"]
+    assert [e.step.key for e in waiting] == ["risk", "mandate-consultation"]
 
 
-def test_outdated_signoff_returns_with_what_changed(client, project, step):
+def test_outdated_signoff_returns_marked_and_the_step_shows_what_changed(client, project, step):
     services.step_update(step=step, by=project.owner, summary="Ramme 2 000 000 kr", meetings=[])
     step.refresh_from_db()
     services.signoff_record(step=step, by=project.safety_rep, decision="approved")
     services.step_update(step=step, by=project.owner, summary="Ramme 2 500 000 kr", meetings=[])
     client.force_login(project.safety_rep)
     page = client.get(reverse("participation:inbox"))
-    view, roles, previous, changes = next(w for w in page.context["waiting"] if w[0].step.key == step.key)
-    assert previous is not None
-    assert ("-", "Sammendrag: Ramme 2 000 000 kr") in changes
-    assert ("+", "Sammendrag: Ramme 2 500 000 kr") in changes
-    assert "Endret siden du signerte" in page.content.decode()
+    entry = next(e for e in page.context["waiting"] if e.step.key == step.key)
+    assert entry.previous is not None and entry.previous.step_version < entry.step.version
+    html = page.content.decode()
+    assert "Endret siden du signerte" in html
+    assert "Ramme 2 000 000 kr" not in html  # the difference is computed where the step is opened
+    opened = client.get(reverse("participation:step", args=[project.pk, step.pk]))
+    assert ("-", "Sammendrag: Ramme 2 000 000 kr") in opened.context["other_changes"]
+    assert ("+", "Sammendrag: Ramme 2 500 000 kr") in opened.context["other_changes"]
 
 
 def test_inbox_link_shows_the_count_to_representatives(client, project):
@@ -79,3 +85,49 @@ def test_plan_shows_roles_persons_and_gaps(client, project):
     assert "Ingen har rollen «Arbeidsmiljøutvalget (AMU)» i dette prosjektet." in html
     overview = client.get(project.get_absolute_url()).content.decode()
     assert "Ingen har rollen «Arbeidsmiljøutvalget (AMU)» i dette prosjektet." in overview
+
+
+def test_waiting_is_paged_at_50_oldest_first_and_the_count_covers_all(client, steps_template):
+    rep = UserFactory(full_name="Siri Verne")
+    for i in range(26):  # two steps wait for the safety rep in each project: 52 in all
+        other = ProjectFactory(name=f"Prosjekt {i:02d}")
+        other.owner = member(other, Role.OWNER)
+        MembershipFactory(project=other, user=rep, role=Role.SAFETY_REP)
+        phase_services.process_start(project=other, template=steps_template, by=other.owner)
+        with time_machine.travel(datetime.datetime(2027, 1, 1, 12, tzinfo=datetime.UTC) + datetime.timedelta(days=i)):
+            prepare_steps(other)
+    client.force_login(rep)
+    first = client.get(reverse("participation:inbox"))
+    assert first.context["waiting"].paginator.count == 52
+    assert len(first.context["waiting"]) == 50
+    assert first.context["waiting"][0].step.project.name == "Prosjekt 00"
+    assert "52 steg venter på deg" in first.content.decode()
+    assert '<span class="badge rounded-pill text-bg-warning">52<' in first.content.decode()
+    second = client.get(reverse("participation:inbox") + "?page=2")
+    assert [e.step.project.name for e in second.context["waiting"]] == ["Prosjekt 25", "Prosjekt 25"]
+
+
+def test_signed_steps_filter_by_project_and_decision(client, project, steps_template):
+    rep = project.safety_rep
+    other = ProjectFactory(name="Kultur flytter", case_number="2027/77")
+    MembershipFactory(project=other, user=rep, role=Role.SAFETY_REP)
+    other.owner = member(other, Role.OWNER)
+    phase_services.process_start(project=other, template=steps_template, by=other.owner)
+    prepare_steps(other)
+    for p in (project, other):
+        consultation = p.participation_steps.get(key="mandate-consultation")
+        services.signoff_record(step=consultation, by=rep, decision="approved")
+        risk = p.participation_steps.get(key="risk")
+        services.signoff_record(step=risk, by=rep, decision="objection", text="Skjerming mangler.")
+    client.force_login(rep)
+    url = reverse("participation:inbox")
+
+    def signed(query):
+        return sorted((s.step.project.name, s.step.key) for s in client.get(url + query).context["signed"])
+
+    assert len(signed("")) == 4
+    assert signed("?project=kultur") == [("Kultur flytter", "mandate-consultation"), ("Kultur flytter", "risk")]
+    assert signed("?project=2027/77&decision=objection") == [("Kultur flytter", "risk")]
+    assert signed("?decision=objection") == [("Kultur flytter", "risk"), ("Økonomi flytter", "risk")]
+    html = client.get(url + "?project=finnes-ikke").content.decode()
+    assert "Ingenting du har signert passer med filteret." in html
