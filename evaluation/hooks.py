@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from phases.workproducts.views import hazard_action
 from projects import documents, extensions
 from projects.history import register_source
 from projects.permissions import is_coordinator
@@ -76,6 +77,33 @@ def _key_dates_panel(request, project):
         "earliest_freeze_end": dates.freeze_earliest_end(evaluation.move_in) if evaluation else None,
         "can_record": evaluation is None and user.has_perm("evaluation.record_move_in", project),
         "can_view": user.has_perm("evaluation.view_evaluation", project),
+    }
+
+
+@hazard_action
+def _hazard_to_measure(request, hazard):
+    """On a hazard's row of the risk assessment: "Make HMS measure", or the measure it already became. The
+    permission and the project's measures are read once per page, not once per row."""
+    cache = request.__dict__.setdefault("_hazard_measures", {})
+    if hazard.project_id not in cache:
+        from projects.models import Project
+
+        project = Project.objects.get(pk=hazard.project_id)
+        may = request.user.has_perm("evaluation.manage_measures", project)
+        rows = Measure.objects.filter(project=project, hazard__isnull=False).values_list("hazard_id", "pk", "number")
+        cache[hazard.project_id] = (may, {h: (pk, number) for h, pk, number in rows} if may else {})
+    may, made = cache[hazard.project_id]
+    if not may:
+        return None
+    if hazard.pk in made:
+        pk, number = made[hazard.pk]
+        return {
+            "label": _("HMS measure no. %(number)s") % {"number": number},
+            "url": reverse("evaluation:measure_edit", args=[hazard.project_id, pk]),
+        }
+    return {
+        "label": _("Make HMS measure"),
+        "url": reverse("evaluation:measure_from_hazard", args=[hazard.project_id, hazard.pk]),
     }
 
 

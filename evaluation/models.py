@@ -255,6 +255,14 @@ class Measure(models.Model):
     dropped_reason = models.TextField(_("reason for dropping"), blank=True)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     source_ref = models.CharField(_("source reference"), max_length=100, blank=True)
+    hazard = models.ForeignKey(
+        "phases.Hazard",
+        verbose_name=_("hazard in the risk assessment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     sensitive = models.BooleanField(
         _("sensitive"),
         default=False,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from phases.models import Activity, ChecklistItem, Process
+from phases.models import Activity, ChecklistItem, Hazard, Process
 from phases.planning import add_months
 from projects.models import Project, User
 from projects.services import with_history_user
@@ -441,7 +441,7 @@ def _clean_measure(measure):
 def measure_create(*, project: Project, by: User, status: str = Measure.Status.PLANNED, **fields) -> Measure:
     """A new line in the project's HMS action plan, numbered after the last one."""
     _require(by, "evaluation.manage_measures", project)
-    unknown = set(fields) - set(MEASURE_FIELDS) - {"dropped_reason"}
+    unknown = set(fields) - set(MEASURE_FIELDS) - {"dropped_reason", "hazard"}
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
     Project.objects.select_for_update().get(pk=project.pk)
@@ -500,3 +500,32 @@ def measure_from_change_request(*, change_request: ChangeRequest, by: User) -> M
         source=Measure.Source.CHANGE_REQUEST,
         source_ref=f"CR-{change_request.pk}",
     )
+
+
+def measure_from_hazard_initial(hazard: Hazard) -> dict:
+    """What an HMS measure made from a hazard starts with: the hazard as focus and goal, its new (or existing)
+    measures as the activity, its deadline and responsible person."""
+    description = " ".join(hazard.description.split())
+    return {
+        "focus_area": description[:200],
+        "goal": _("Reduce the risk: %(hazard)s (likelihood %(l)s × consequence %(c)s = %(score)s)")
+        % {"hazard": description, "l": hazard.likelihood, "c": hazard.consequence, "score": hazard.score},
+        "activity": (hazard.new_measures or hazard.existing_measures or "").strip(),
+        "due_date": hazard.deadline,
+        "responsible": hazard.responsible.full_name if hazard.responsible_id else "",
+        "source_ref": (_("Risk assessment: %(hazard)s") % {"hazard": description})[:100],
+    }
+
+
+@transaction.atomic
+def measure_from_hazard(*, hazard: Hazard, by: User, **fields) -> Measure:
+    """Make a hazard of the risk assessment an HMS measure (source: risk assessment), once per hazard.
+    `fields` may change what `measure_from_hazard_initial` proposes."""
+    _require(by, "evaluation.manage_measures", hazard.project)
+    Hazard.objects.select_for_update().get(pk=hazard.pk)
+    existing = Measure.objects.filter(hazard=hazard).first()
+    if existing is not None:
+        raise ValidationError(_("This hazard is already HMS measure no. %(number)s.") % {"number": existing.number})
+    data = {**measure_from_hazard_initial(hazard), **fields, "source": Measure.Source.RISK}
+    status = data.pop("status", Measure.Status.PLANNED)
+    return measure_create(project=hazard.project, by=by, status=status, hazard=hazard, **data)

@@ -23,6 +23,7 @@ urlpatterns = [
     path(P + "measures/new/", views.measure_edit, name="measure_create"),
     path(P + "measures/<int:measure_id>/", views.measure_edit, name="measure_edit"),
     path(P + "measures/priorities/", views.measures_prioritise, name="measures_prioritise"),
+    path(P + "measures/from-hazard/<int:hazard_id>/", views.measure_from_hazard, name="measure_from_hazard"),
     path("hr/", hr_views.hr, name="hr"),
     path("hr/export/<slug:what>.<slug:fmt>", hr_views.hr_export, name="hr_export"),
     path("hr/projects/<int:project_id>/", hr_views.hr_project, name="hr_project"),

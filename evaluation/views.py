@@ -388,3 +388,38 @@ def measures_prioritise(request, project_id):
         ),
         back=_measures_back(project),
     )
+
+
+@login_required
+def measure_from_hazard(request, project_id, hazard_id):
+    """Make a hazard of the risk assessment an HMS measure: the form starts from the hazard."""
+    from phases.models import Hazard
+
+    project, hazard = get_object_for(
+        request.user, project_id, Hazard.objects.select_related("responsible", "project"), hazard_id
+    )
+    if not request.user.has_perm("evaluation.manage_measures", project):
+        raise PermissionDenied
+    existing = Measure.objects.filter(hazard=hazard).first()
+    if existing is not None:
+        messages.info(request, _("This hazard is already HMS measure no. %(number)s.") % {"number": existing.number})
+        return redirect("evaluation:measure_edit", project_id=project.pk, measure_id=existing.pk)
+    initial = {**services.measure_from_hazard_initial(hazard), "source": Measure.Source.RISK}
+    form = MeasureForm(request.POST or None, initial=initial)
+    form.fields["source"].disabled = True  # always the risk assessment
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        save=lambda d: services.measure_from_hazard(
+            hazard=hazard, by=request.user, **{k: v for k, v in d.items() if k != "source"}
+        ),
+        success=_("The hazard is now a measure in the HMS action plan."),
+        title=_("Make the hazard an HMS measure"),
+        intro=_(
+            "The measure starts from the hazard: change what the parties should follow up. It keeps the link to the "
+            "risk assessment."
+        ),
+        back=hazard.get_absolute_url(),
+        section=False,
+    )

@@ -172,6 +172,7 @@ ROWS = [
     ("measure edit", P("evaluation:measure_edit", "measure"), "get", OM(200)),
     ("measure edit sensitive", P("evaluation:measure_edit", "sensitive_measure"), "get", OM(200)),
     ("measures prioritise", P("evaluation:measures_prioritise"), "get", OM(200)),
+    ("measure from hazard", P("evaluation:measure_from_hazard", "hazard"), "get", OM(200)),
     # HR: across projects, without a project role; nobody else gets in (404 for a project, 403 for the list).
     ("hr", U("evaluation:hr"), "get", logged_in(403, hr=200, coordinator=200)),
     (
@@ -401,6 +402,18 @@ def _evaluation_world(w):
     measure = {"focus_area": "Støy", "goal": "Ro", "activity": "Skilt", "responsible": "Kari", "source": "evaluation"}
     w["measure"] = evaluation_services.measure_create(project=project, by=owner, **measure)
     w["sensitive_measure"] = evaluation_services.measure_create(project=project, by=owner, sensitive=True, **measure)
+    # A hazard (the mini process has no risk-assessment activity: the rows are made directly; access only).
+    from phases.models import Activity, Hazard, WorkProduct
+
+    risk = WorkProduct.objects.create(
+        project=project,
+        activity=Activity.objects.filter(project=project).first(),
+        kind="risk_assessment",
+        updated_by=owner,
+    )
+    w["hazard"] = Hazard.objects.create(
+        project=project, work_product=risk, description="Støy", likelihood=3, consequence=3
+    )
     from django.core.files.base import ContentFile
 
     from projects.models import Document
