@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from phases.gates import Blocker
-from projects.models import Membership, Project, Role, User
+from projects.models import EMPLOYER_ROLES, Membership, Project, Role, User
 
 from .models import Meeting, SignOff, Step
 
@@ -20,8 +20,9 @@ SIGNING_ROLES = (Role.SAFETY_REP, Role.UNION_REP, Role.OH_SERVICE, Role.AMU)
 class RoleStatus:
     role: str
     label: str
-    current: SignOff | None = None  # a sign-off of the current version, if any
+    current: SignOff | None = None  # a sign-off of the current version that counts, if any
     outdated: SignOff | None = None  # the newest sign-off of an earlier version, if no current one
+    lapsed: SignOff | None = None  # a sign-off of the current version whose signer no longer holds the role
 
     @property
     def met(self):
@@ -32,6 +33,7 @@ class RoleStatus:
 class StepView:
     step: Step
     roles: list[RoleStatus] = field(default_factory=list)
+    lapsed_ids: set = field(default_factory=set)  # sign-offs (any version) that no longer count
 
     @property
     def complete(self):
@@ -44,23 +46,58 @@ class StepView:
 
 def _steps_queryset():
     return Step.objects.select_related("activity__phase", "project").prefetch_related(
-        Prefetch("signoffs", queryset=SignOff.objects.select_related("signer").order_by("signed_at", "id"))
+        Prefetch("signoffs", queryset=SignOff.objects.select_related("signer").order_by("signed_at", "id")),
+        Prefetch("project__memberships", queryset=Membership.objects.only("id", "project_id", "user_id", "role")),
     )
 
 
-def step_view(step: Step, signoffs=None) -> StepView:
-    """Where each required role stands on the step, from its prefetched sign-offs (or the `signoffs` given)."""
+def role_holders(step: Step) -> set[tuple[int, str]]:
+    """(user id, role) of everybody in the step's project, from the prefetch where the page made one."""
+    project = step.project
+    if "memberships" in getattr(project, "_prefetched_objects_cache", {}):
+        memberships = project.memberships.all()
+    else:
+        memberships = Membership.objects.filter(project_id=step.project_id).only("user_id", "role")
+    return {(m.user_id, m.role) for m in memberships}
+
+
+def signoff_counts(signoff: SignOff, holders: set[tuple[int, str]]) -> bool:
+    """A sign-off counts while its signer holds the role it was given in, and is not on the employer's side
+    (owner or manager) of the project: one who lost the role, or took an employer role, no longer speaks for
+    the representatives. The sign-off itself stays on record."""
+    if (signoff.signer_id, signoff.role) not in holders:
+        return False
+    return not any((signoff.signer_id, role) in holders for role in EMPLOYER_ROLES)
+
+
+def counting_signoffs(role: str):
+    """The SQL form of `signoff_counts`, inside a subquery on Step: sign-offs of the step's current version
+    for `role` whose signer still holds it and is not the project's owner or manager."""
+    holds = Membership.objects.filter(project=OuterRef(OuterRef("project")), user=OuterRef("signer"))
+    return SignOff.objects.filter(step=OuterRef("pk"), step_version=OuterRef("version"), role=role).filter(
+        Exists(holds.filter(role=role)) & ~Exists(holds.filter(role__in=EMPLOYER_ROLES))
+    )
+
+
+def step_view(step: Step, signoffs=None, holders=None) -> StepView:
+    """Where each required role stands on the step, from its prefetched sign-offs (or the `signoffs` given)
+    and who holds which role in its project now (`holders`, else read from the project)."""
     view = StepView(step)
     signoffs = list(step.signoffs.all()) if signoffs is None else signoffs
+    if holders is None:
+        holders = role_holders(step) if signoffs else set()
+    view.lapsed_ids = {s.pk for s in signoffs if not signoff_counts(s, holders)}
     for role in step.required_roles:
         status = RoleStatus(role, Role(role).label)
         for s in signoffs:
             if s.role != role:
                 continue
-            if s.step_version == step.version:
-                status.current = s
-            else:
+            if s.step_version != step.version:
                 status.outdated = s
+            elif s.pk in view.lapsed_ids:
+                status.lapsed = s
+            else:
+                status.current = s
         view.roles.append(status)
     return view
 
@@ -114,7 +151,9 @@ def phase_blockers(phase) -> list[str]:
         for r in view.roles:
             if r.met:
                 continue
-            if r.outdated:
+            if r.lapsed:
+                text = _("Sign-off from %(role)s no longer counts: the signer no longer holds the role (“%(step)s”)")
+            elif r.outdated:
                 text = _("Sign-off from %(role)s is outdated: “%(step)s” changed and needs signing again")
             else:
                 text = _("Sign-off from %(role)s missing: “%(step)s”")
@@ -140,7 +179,7 @@ def waiting_for(*, user: User, roles=None) -> QuerySet[Step]:
         mine |= (
             Q(required_roles__icontains=f'"{role}"')
             & Exists(Membership.objects.filter(user=user, role=role, project=OuterRef("project")))
-            & ~Exists(SignOff.objects.filter(step=OuterRef("pk"), step_version=OuterRef("version"), role=role))
+            & ~Exists(counting_signoffs(role))
         )
     return Step.objects.filter(Q(is_prepared=True) & mine)
 
@@ -165,11 +204,13 @@ def waiting_entries(steps, *, user: User) -> list[WaitingEntry]:
     """A page of waiting steps with my open roles and whether I signed an earlier version: two queries for
     the page (my roles in its projects, the sign-offs of its steps without their content)."""
     steps = list(steps)
-    held = {}
-    for project_id, role in Membership.objects.filter(
-        user=user, role__in=SIGNING_ROLES, project_id__in={s.project_id for s in steps}
-    ).values_list("project_id", "role"):
-        held.setdefault(project_id, set()).add(role)
+    held, holders = {}, {}
+    for project_id, user_id, role in Membership.objects.filter(
+        project_id__in={s.project_id for s in steps}
+    ).values_list("project_id", "user_id", "role"):
+        holders.setdefault(project_id, set()).add((user_id, role))
+        if user_id == user.pk and role in SIGNING_ROLES:
+            held.setdefault(project_id, set()).add(role)
     signoffs = {}
     for s in (
         SignOff.objects.filter(step__in=steps)
@@ -179,7 +220,7 @@ def waiting_entries(steps, *, user: User) -> list[WaitingEntry]:
         signoffs.setdefault(s.step_id, []).append(s)
     out = []
     for step in steps:
-        view = step_view(step, signoffs.get(step.pk, []))
+        view = step_view(step, signoffs.get(step.pk, []), holders.get(step.project_id, set()))
         mine = held.get(step.project_id, set())
         open_roles = [r for r in view.roles if r.role in mine and not r.met]
         previous = next((r.outdated for r in open_roles if r.outdated and r.outdated.signer_id == user.pk), None)

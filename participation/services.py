@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from phases.models import Activity
 from phases.workproducts import selectors as workproducts
-from projects.models import Project, User
+from projects.models import EMPLOYER_ROLES, Project, User
 from projects.permissions import project_roles
 from projects.services import with_history_user
 from projects.uploads import upload_check, upload_content_type
@@ -196,9 +196,12 @@ def signoff_record(*, step: Step, by: User, decision: str, text: str = "", role:
     """Record a representative's decision on the step's current version. Only a holder of a required role
     signs, once per version; remarks and objections need their text."""
     step = Step.objects.select_for_update().get(pk=step.pk)
-    held = [r for r in step.required_roles if r in project_roles(by, step.project_id)]
+    roles_held = project_roles(by, step.project_id)
+    held = [r for r in step.required_roles if r in roles_held]
     if not held:
         raise PermissionDenied(_("Only a holder of a role whose sign-off the step requires can sign it."))
+    if roles_held & EMPLOYER_ROLES:
+        raise PermissionDenied(_("The project's owner or manager cannot sign for the representatives."))
     if not step.is_prepared:
         raise ValidationError(
             _("The step is not ready for sign-off: the owner has not written a summary or linked a meeting yet.")

@@ -232,6 +232,12 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Observer")
 
 
+# The employer's side of a project, and the parties the Working Environment Act gives a say (representatives,
+# the occupational health service, AMU). Nobody holds roles on both sides of one project.
+EMPLOYER_ROLES = frozenset({Role.OWNER, Role.MANAGER})
+PARTY_ROLES = frozenset({Role.SAFETY_REP, Role.UNION_REP, Role.OH_SERVICE, Role.AMU})
+
+
 class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -24,6 +24,13 @@ def project_roles(user, project) -> frozenset[str]:
     return cache[project_id]
 
 
+def forget_project_roles(*users):
+    """Drop the roles cached on these user objects (the membership services call this after a change)."""
+    for user in users:
+        if user is not None:
+            user.__dict__.pop("_project_roles_cache", None)
+
+
 def prime_project_roles(user, project, roles):
     """Let a selector that already fetched the roles spare the permission check its query."""
     if user.is_authenticated:

@@ -22,7 +22,9 @@ from . import documents, reminders
 from .extensions import project_created, project_updated
 from .models import (
     COORDINATOR_GROUP,
+    EMPLOYER_ROLES,
     HR_GROUP,
+    PARTY_ROLES,
     CalendarFeed,
     Document,
     EmailOptOut,
@@ -34,7 +36,7 @@ from .models import (
     Role,
     User,
 )
-from .permissions import is_coordinator
+from .permissions import forget_project_roles, is_coordinator
 from .tasks import document_render as document_render_task
 from .tasks import invitation_send, reminder_email_send_task
 
@@ -131,6 +133,34 @@ def _check_owner_rights(*, project, by, role):
         raise ValidationError(_("Only a project owner can give or take away the owner role."))
 
 
+def _check_sides(*, project, user, role, exclude=None):
+    """The owner and the manager speak for the employer; the representatives, the occupational health service
+    and AMU for the parties the law gives a say. One person never holds both sides in one project, or the
+    employer could sign for the representatives."""
+    if role not in EMPLOYER_ROLES | PARTY_ROLES:
+        return
+    held = Membership.objects.filter(project=project, user=user)
+    if exclude is not None:
+        held = held.exclude(pk=exclude.pk)
+    other_side = PARTY_ROLES if role in EMPLOYER_ROLES else EMPLOYER_ROLES
+    clash = held.filter(role__in=other_side).values_list("role", flat=True).first()
+    if clash is None:
+        return
+    if role in PARTY_ROLES:
+        message = _(
+            "%(person)s is %(held)s in this project and cannot also be %(role)s: the employer's side cannot "
+            "sign for the representatives or the occupational health service."
+        )
+    else:
+        message = _(
+            "%(person)s is %(held)s in this project and cannot also be %(role)s: a representative or the "
+            "occupational health service cannot act for the employer's side."
+        )
+    raise ValidationError(
+        {"role": message % {"person": user, "held": Role(clash).label.lower(), "role": Role(role).label.lower()}}
+    )
+
+
 def _lock(project):
     # Serialise membership changes per project so two removals cannot leave it without an owner.
     return Project.objects.select_for_update().get(pk=project.pk)
@@ -145,9 +175,11 @@ def membership_add(*, project: Project, user: User, role: str, by: User, _check_
         raise ValidationError(
             _("%(person)s already has the role %(role)s in this project.") % {"person": user, "role": Role(role).label}
         )
+    _check_sides(project=project, user=user, role=role)
     membership = Membership(project=project, user=user, role=role)
     membership.full_clean(validate_unique=False)
     with_history_user(membership, by).save()
+    forget_project_roles(user, by)
     return membership
 
 
@@ -169,8 +201,10 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
             _("%(person)s already has the role %(role)s in this project.")
             % {"person": membership.user, "role": Role(role).label}
         )
+    _check_sides(project=project, user=membership.user, role=role, exclude=membership)
     membership.role = role
     with_history_user(membership, by).save()
+    forget_project_roles(membership.user, by)
     return membership
 
 
@@ -181,6 +215,7 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     if membership.role == Role.OWNER and _owners_left(project, membership) == 0:
         raise ValidationError(_("The last project owner cannot be removed. Give someone else the owner role first."))
     with_history_user(membership, by).delete()
+    forget_project_roles(membership.user, by)
 
 
 @transaction.atomic

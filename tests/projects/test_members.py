@@ -205,3 +205,25 @@ def test_removed_member_loses_access(client, project, owner):
     client.post(reverse("projects:member_remove", args=[project.pk, viewer.pk]))
     client.force_login(viewer.user)
     assert client.get(project.get_absolute_url()).status_code == 404
+
+
+def test_a_member_added_a_moment_ago_can_be_assigned_an_item_on_the_same_user_object(steps_template):
+    """project_roles caches on the user object; the membership services clear it, so a person added in this
+    request is not refused as responsible because of roles read before they were added."""
+    from phases import services as phase_services
+    from projects.permissions import project_roles
+    from projects.services import membership_add, membership_change_role, membership_remove
+
+    project = ProjectFactory()
+    owner = member(project, Role.OWNER)
+    phase_services.process_start(project=project, template=steps_template, by=owner)
+    item = project.phases.get(order=1).items.first()
+    newcomer = UserFactory()
+    assert project_roles(newcomer, project) == frozenset()  # read (and cached) before they are added
+    membership = membership_add(project=project, user=newcomer, role=Role.MEMBER, by=owner)
+    phase_services.item_plan(item=item, by=owner, assignee=newcomer, due_date=None)
+    assert project_roles(newcomer, project) == {Role.MEMBER}
+    membership_change_role(membership=membership, role=Role.VIEWER, by=owner)
+    assert project_roles(newcomer, project) == {Role.VIEWER}
+    membership_remove(membership=membership, by=owner)
+    assert project_roles(newcomer, project) == frozenset()
