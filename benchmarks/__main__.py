@@ -1,4 +1,4 @@
-"""python -m benchmarks [--projects 2000] [--requests 30] [--keep]"""
+"""python -m benchmarks [--projects 2000] [--requests 30] [--only NAME] [--keep DBNAME]"""
 
 import argparse
 import importlib
@@ -16,13 +16,21 @@ def main(argv=None) -> int:
     parser.add_argument("--projects", type=int, default=2000, help="projects in the throwaway database")
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
     parser.add_argument("--only", default="", help="run only benchmarks whose name contains this")
+    parser.add_argument(
+        "--keep", default="", metavar="DBNAME",
+        help="build the data into this database once and keep it (reused, not rebuilt, on the next run)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    from benchmarks.database import throwaway_database
+    from benchmarks.database import kept_database, throwaway_database
 
-    with throwaway_database() as description:
+    reuse = False
+    database = kept_database(args.keep) if args.keep else throwaway_database()
+    with database as description:
+        if args.keep:
+            description, reuse = description
         import django
 
         django.setup()
@@ -42,8 +50,12 @@ def main(argv=None) -> int:
         call_command("migrate", verbosity=0)
         print(f"Database: {description}; migrated in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
-        world = data.build(projects=args.projects)
-        print(f"Data: {world.summary()} in {time.perf_counter() - started:.1f} s")
+        world = data.existing() if reuse else None
+        if world is None:
+            world = data.build(projects=args.projects)
+            print(f"Data: {world.summary()} in {time.perf_counter() - started:.1f} s")
+        else:
+            print(f"Data: {world.summary()} (kept from an earlier run)")
 
         ctx = Context(world=world, requests=args.requests)
         for _order, name, fn in benchmarks.BENCHMARKS:
@@ -53,6 +65,7 @@ def main(argv=None) -> int:
             ctx.results.extend(fn(ctx))
             print(f"  {name}: {time.perf_counter() - started:.1f} s", flush=True)
         print()
+        print(f"Load average (1, 5, 15 min) after the run: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
         print(table(ctx))
         over = [m.name for m in ctx.results if m.within_budget is False]
         if over:

@@ -18,12 +18,16 @@ SEED = 2026
 BATCH = 2000
 
 
+REPRESENTATIVE = "tillitsvalgt@bench.kommune.no"  # the union rep of every project
+
+
 @dataclass
 class World:
     coordinator: object
     busy_owner: object
     sample: object
     sample_owner: object
+    representative: object = None
     projects: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
 
@@ -51,6 +55,7 @@ def build(*, projects=2000, template_path=TEMPLATE) -> World:
         [User(email=f"person{n}@bench.kommune.no", full_name=f"Person {n:04d}", password=password) for n in range(400)]
     )
     coordinator = User.objects.create(email="koordinator@bench.kommune.no", full_name="Knut Koordinator")
+    representative = User.objects.create(email=REPRESENTATIVE, full_name="Tove Tillitsvalgt", password=password)
     coordinator.groups.add(Group.objects.get(name=COORDINATOR_GROUP))
     busy_owner = users[0]
     top = OrgUnit.objects.create(name="Bergen kommune", kind=OrgUnit.Kind.MUNICIPALITY)
@@ -109,6 +114,7 @@ def build(*, projects=2000, template_path=TEMPLATE) -> World:
         owner = busy_owner if n % 33 == 0 else users[rng.randint(1, 399)]
         people = {role: users[rng.randint(1, 399)] for role in (Role.MANAGER, Role.UNION_REP, Role.OH_SERVICE,
                                                                  Role.AMU, Role.MEMBER)}  # fmt: skip
+        people[Role.UNION_REP] = representative
         people[Role.OWNER] = owner
         if rng.random() < 0.93:
             people[Role.SAFETY_REP] = users[rng.randint(1, 399)]
@@ -217,6 +223,7 @@ def build(*, projects=2000, template_path=TEMPLATE) -> World:
         busy_owner=busy_owner,
         sample=sample,
         sample_owner=holders[sample.pk][Role.OWNER],
+        representative=representative,
         projects=[p.pk for p in created],
         counts={
             "projects": len(created),
@@ -226,5 +233,42 @@ def build(*, projects=2000, template_path=TEMPLATE) -> World:
             "steps": len(steps),
             "sign-offs": len(signoffs),
             "memberships": len(memberships),
+        },
+    )
+
+
+def existing() -> World | None:
+    """The world of a kept database built by an earlier run, or None when it holds none."""
+    from django.db.models import Exists, OuterRef
+
+    from participation.models import SignOff, Step
+    from phases.models import Activity, ChecklistItem, Phase
+    from projects.models import Membership, Project, Role, User
+
+    coordinator = User.objects.filter(email="koordinator@bench.kommune.no").first()
+    representative = User.objects.filter(email=REPRESENTATIVE).first()
+    if coordinator is None or representative is None:
+        return None
+    phase_two_open = Phase.objects.filter(project=OuterRef("pk"), order=2, completed_at__isnull=True)
+    phase_one_done = Phase.objects.filter(project=OuterRef("pk"), order=1, completed_at__isnull=False)
+    active = Project.objects.filter(status=Project.Status.ACTIVE).order_by("pk")
+    sample = active.filter(Exists(phase_one_done), Exists(phase_two_open)).first() or active.first()
+    owner = Membership.objects.filter(project=sample, role=Role.OWNER).select_related("user").first().user
+    projects = list(Project.objects.exclude(name="Prototype").order_by("pk").values_list("pk", flat=True))
+    return World(
+        coordinator=coordinator,
+        busy_owner=User.objects.get(email="person0@bench.kommune.no"),
+        sample=sample,
+        sample_owner=owner,
+        representative=representative,
+        projects=projects,
+        counts={
+            "projects": len(projects),
+            "phases": Phase.objects.count(),
+            "activities": Activity.objects.count(),
+            "items": ChecklistItem.objects.count(),
+            "steps": Step.objects.count(),
+            "sign-offs": SignOff.objects.count(),
+            "memberships": Membership.objects.count(),
         },
     )

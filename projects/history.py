@@ -96,51 +96,108 @@ def _tracked_fields(record):
     ]
 
 
-def _entries(records, label, show_created=True):
-    """Pair each record with the previous one of the same object and list what changed."""
-    previous = {}
-    out = []
-    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
-        fields = _tracked_fields(record)
-        before = previous.get(record.id)
-        changes = []
-        if record.history_type == "~" and before is not None:
-            for f in fields:
-                if getattr(before, f.attname) != getattr(record, f.attname):
-                    changes.append(Change(str(f.verbose_name), _display(before, f), _display(record, f)))
-            if not changes:
-                previous[record.id] = record
-                continue
-        previous[record.id] = record
-        if record.history_type == "+" and not show_created:
-            continue
-        out.append(
-            Entry(
-                when=record.history_date,
-                who=record.history_user,
-                subject=label(record),
-                action=str(ACTIONS[record.history_type]),
-                action_code=record.history_type,
-                changes=changes,
-            )
-        )
-    return out
+@dataclass
+class HistoryPage:
+    """One page of a project's history. No total is counted (that would read every row): the page knows
+    whether an older one exists from reading one row more than it shows."""
+
+    object_list: list
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return self.number - 1
 
 
-def project_history(project, limit=None) -> list[Entry]:
-    """Entries of the project's history, newest first (one query per source).
+def _page_number(value) -> int:
+    try:
+        return max(1, min(int(value), 100_000))
+    except (TypeError, ValueError):
+        return 1
 
-    With `limit`, only the newest records of each source are read (with some older ones, so that most
-    changes can be shown as old → new); a change whose previous record falls outside shows no detail.
+
+def history_page(project, number=1, size=50) -> HistoryPage:
+    """A page of the project's history, newest first, paged in the database.
+
+    One query reads the page's keys (source, time, id) from every source at once (UNION ALL, ORDER BY,
+    LIMIT/OFFSET); then, for each source on the page, one query reads its records with the id of each one's
+    previous record of the same object, and one reads those previous records (for old → new). So page 1
+    costs the same whether the history holds 100 rows or 10 000. A change of hidden fields only (a hash, say)
+    is read but not shown, so a page may show a few entries fewer than `size`.
     """
+    from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Value
+
+    number = _page_number(number)
+    parts = []
+    for index, (rows, _label, show_created) in enumerate(_SOURCES):
+        qs = rows(project).order_by()
+        if not show_created:
+            qs = qs.exclude(history_type="+")
+        parts.append(
+            qs.annotate(h_source=Value(index, output_field=IntegerField()), h_date=F("history_date"),
+                        h_id=F("history_id")).values_list("h_source", "h_date", "h_id")
+        )  # fmt: skip
+    if not parts:
+        return HistoryPage([], number, False)
+    union = parts[0].union(*parts[1:], all=True).order_by("-h_date", "-h_source", "-h_id")
+    offset = (number - 1) * size
+    keys = list(union[offset : offset + size + 1])
+    has_next = len(keys) > size
+    keys = keys[:size]
+    records = {}
+    for index, (rows, label, _show_created) in enumerate(_SOURCES):
+        ids = [h_id for source, _date, h_id in keys if source == index]
+        if not ids:
+            continue
+        model = rows(project).model
+        earlier = model._default_manager.filter(id=OuterRef("id")).filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
+        page_rows = list(
+            rows(project)
+            .filter(history_id__in=ids)
+            .annotate(previous_id=Subquery(earlier.order_by("-history_date", "-history_id").values("history_id")[:1]))
+        )
+        previous_ids = [r.previous_id for r in page_rows if r.history_type == "~" and r.previous_id]
+        previous = {r.history_id: r for r in rows(project).filter(history_id__in=previous_ids)} if previous_ids else {}
+        for record in page_rows:
+            records[(index, record.history_id)] = (record, previous.get(record.previous_id), label)
     entries = []
-    for rows, label, show_created in _SOURCES:
-        records = rows(project)
-        if limit:
-            records = records.order_by("-history_date", "-history_id")[: limit * 4]
-        entries.extend(_entries(list(records), label, show_created))
-    entries.sort(key=lambda e: e.when, reverse=True)
-    return entries[:limit] if limit else entries
+    for source, _date, h_id in keys:
+        if (source, h_id) not in records:
+            continue
+        record, before, label = records[(source, h_id)]
+        entry = _entry(record, before, label)
+        if entry is not None:
+            entries.append(entry)
+    return HistoryPage(entries, number, has_next)
+
+
+def _entry(record, before, label) -> Entry | None:
+    """What one historical record changed compared with the object's previous record (None: nothing shown)."""
+    changes = []
+    if record.history_type == "~" and before is not None:
+        for f in _tracked_fields(record):
+            if getattr(before, f.attname) != getattr(record, f.attname):
+                changes.append(Change(str(f.verbose_name), _display(before, f), _display(record, f)))
+        if not changes:
+            return None
+    return Entry(
+        when=record.history_date,
+        who=record.history_user,
+        subject=label(record),
+        action=str(ACTIONS[record.history_type]),
+        action_code=record.history_type,
+        changes=changes,
+    )
 
 
 def _project_rows(project):

@@ -23,7 +23,7 @@ from .forms import (
     ProjectEditForm,
     UserSettingsForm,
 )
-from .history import project_history
+from .history import history_page
 from .models import CalendarFeed, Document, Membership, Notification, Project, Role
 from .permissions import get_project_for, is_coordinator, is_hr, prime_project_roles
 from .uploads import file_download, form_errors_from
@@ -99,7 +99,7 @@ def project_detail(request, project_id):
             "project": project,
             "people": selectors.members_by_person(members),
             "units": selectors.project_units(project=project),
-            "recent": project_history(project, limit=5),
+            "recent": history_page(project, 1, 5).object_list,
             "panels": [p for p in (panel(request, project) for _, panel in extensions.OVERVIEW_PANELS) if p],
             "tab": "overview",
         },
@@ -253,7 +253,7 @@ def member_remove(request, project_id, membership_id):
 @login_required
 def history(request, project_id):
     project = get_project_for(request.user, project_id, "projects.view_history")
-    page = Paginator(project_history(project), settings.PAGINATE_BY).get_page(request.GET.get("page"))
+    page = history_page(project, request.GET.get("page"), settings.PAGINATE_BY)
     return render(request, "projects/history.html", {"project": project, "page": page, "tab": "history"})
 
 
