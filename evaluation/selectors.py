@@ -112,10 +112,3 @@ def hr_measures(*, today: date | None = None, status: str = "") -> QuerySet[Meas
     return measures.annotate(overdue=overdue).order_by(
         "-overdue", F("due_date").asc(nulls_last=True), "project__name", "number"
     )
-
-
-def projects_with_measures_due(*, on: date) -> QuerySet[Measure]:
-    """Open measures whose deadline is `on` (for reminders), sensitive ones included: they go to the owner."""
-    return Measure.objects.filter(
-        due_date=on, status__in=(Measure.Status.PLANNED, Measure.Status.IN_PROGRESS)
-    ).select_related("project")

@@ -67,9 +67,6 @@ class Step(Bilingual, models.Model):
     def description(self):
         return self.tr("description")
 
-    def required_role_labels(self):
-        return [Role(r).label for r in self.required_roles]
-
 
 class Meeting(models.Model):
     class Type(models.TextChoices):

@@ -204,14 +204,6 @@ class ChecklistItem(Bilingual, models.Model):
     def text(self):
         return self.tr("text")
 
-    @property
-    def is_open(self):
-        return self.status == self.Status.OPEN
-
-    @property
-    def is_settled(self):
-        return self.status != self.Status.OPEN
-
 
 class ItemComment(models.Model):
     item = models.ForeignKey(ChecklistItem, on_delete=models.CASCADE, related_name="comments")

@@ -33,7 +33,6 @@ def is_building_coordinator(user, item):
     return item.assignee_id == user.pk and is_coordinator(user) and item.activity.track == "building"
 
 
-rules.add_perm("phases.edit_any_item", is_owner_or_manager)
 rules.add_perm("phases.change_item", manages_object_project | is_working_assignee | is_building_coordinator)
 rules.add_perm("phases.comment_item", manages_object_project | is_working_assignee | is_building_coordinator | is_party)
 rules.add_perm("phases.plan_item", manages_object_project)

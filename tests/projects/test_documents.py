@@ -25,7 +25,7 @@ def _render(document):
 
 
 @pytest.fixture(autouse=True)
-def test_kind():
+def registered_test_kind():
     CALLS.clear()
     documents.register("test-report", label="the test report", render=_render, filename="testrapport")
     yield
