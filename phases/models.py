@@ -301,3 +301,16 @@ from .workproducts.models import (  # noqa: E402,F401  (work products belong to 
     UnitGoal,
     WorkProduct,
 )
+from .workproducts.space.models import (  # noqa: E402,F401  (the mapping and the area programme)
+    AreaLine,
+    AreaNorm,
+    AreaProgramme,
+    Mapping,
+    MappingUnit,
+    Observation,
+    OccupancyStudy,
+    PlanFile,
+    Proximity,
+    RoomType,
+    StudyZone,
+)

@@ -245,6 +245,53 @@ ROWS = [
     ),
     ("order send", P("phases:order_send"), "post", OM(302)),
     ("order accept", P("phases:order_accept"), "get", project_page(allowed=("coordinator",))),
+    # The mapping and the area programme: everybody who sees the project reads; owner and manager edit.
+    (
+        "mapping",
+        _named("phases:document", lambda w: reverse("phases:document", args=[w["project"].pk, "mapping"])),
+        "get",
+        project_page(),
+    ),
+    (
+        "area programme",
+        _named("phases:document", lambda w: reverse("phases:document", args=[w["project"].pk, "area_programme"])),
+        "get",
+        project_page(),
+    ),
+    ("proximity", P("phases:proximity"), "get", OM(200)),
+    ("proximity save", P("phases:proximity"), "post", OM(302)),
+    ("study add", P("phases:study_add"), "get", OM(200)),
+    ("study", P("phases:study", "study"), "get", project_page()),
+    ("study edit", P("phases:study_edit", "study"), "get", OM(200)),
+    ("study delete", P("phases:study_delete", "study"), "get", OM(200)),
+    ("zone add", P("phases:zone_add", "study"), "get", OM(200)),
+    ("zone edit", P("phases:zone_edit", "study", "zone"), "get", OM(200)),
+    ("zone delete", P("phases:zone_delete", "study", "zone"), "get", OM(200)),
+    ("study round", P("phases:study_round", "study"), "get", OM(200)),
+    ("study round save", P("phases:study_round", "study"), "post", OM(302)),
+    ("study import", P("phases:study_import", "study"), "get", OM(200)),
+    ("study import post", P("phases:study_import", "study"), "post", OM(200)),
+    (
+        "study template",
+        _named(
+            "phases:study_template",
+            lambda w: reverse("phases:study_template", args=[w["project"].pk, w["study"].pk, "xlsx"]),
+        ),
+        "get",
+        project_page(),
+    ),
+    ("plan add", P("phases:plan_add"), "get", OM(200)),
+    ("plan download", P("phases:plan", "plan"), "get", project_page()),
+    ("plan remove", P("phases:plan_remove", "plan"), "get", OM(200)),
+    ("room catalogue", U("phases:room_catalogue"), "get", logged_in(403, coordinator=200)),
+    ("room catalogue add", U("phases:room_catalogue"), "post", logged_in(403, coordinator=200)),
+    ("room type", U("phases:room_type", "room_type"), "get", logged_in(403, coordinator=200)),
+    (
+        "area norm",
+        _named("phases:area_norm", lambda w: reverse("phases:area_norm", args=["new_premises"])),
+        "get",
+        logged_in(403, coordinator=200),
+    ),
     ("EBE services", U("phases:order_services"), "get", logged_in(403, coordinator=200)),
     ("EBE service", U("phases:order_service", "service"), "get", logged_in(403, coordinator=200)),
     ("settings", U("settings"), "get", logged_in(200)),
@@ -336,6 +383,7 @@ def _build_world(steps_template):
         data={"name": "Innflytting", "date": date(2027, 9, 1)},
     )
     w["service"] = work_products.order_service_save(by=w["coordinator"], name="Prosjektledelse")
+    _space_world(w)
     goals = work_products.workproduct_start(project=project, kind="goals", by=w["owner"])
     work_products.workproduct_save(work_product=goals, by=w["owner"], data={"order_services": [w["service"]]})
     # A stored protocol to download (the matrix tests access, not rendering: that has tests of its own).
@@ -384,6 +432,32 @@ def _world(django_db_setup, django_db_blocker, _matrix_media):
 @pytest.fixture
 def world(db, _world):
     return _world
+
+
+def _space_world(w):
+    """The mapping (two units, a study with a zone) and the area programme (a plan), on activities of their own."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from phases.models import Activity, RoomType
+    from phases.workproducts.services import workproduct_row_save
+    from phases.workproducts.space import services as space
+
+    project, owner = w["project"], w["owner"]
+    for order, key in ((90, "mapping"), (91, "area_programme")):
+        Activity.objects.create(
+            project=project, phase=w["phase"], key=key.replace("_", "-"), order=order, name_nb=key, name_en=key,
+            owner_role="owner", work_product=key,
+        )  # fmt: skip
+    mapping = space.mapping_start(project=project, by=owner)
+    for name in ("Økonomi", "Innkjøp"):
+        workproduct_row_save(work_product=mapping, section="units", by=owner, data={"name": name, "headcount": 5})
+    w["study"] = space.study_save(
+        project=project, by=owner, data={"name": "Før", "starts_on": date(2027, 2, 1), "ends_on": date(2027, 2, 12)}
+    )
+    w["zone"] = space.zone_save(study=w["study"], by=owner, data={"name": "Øst", "places": 10})
+    upload = SimpleUploadedFile("soner.pdf", b"%PDF-1.7", content_type="application/pdf")
+    w["plan"] = space.plan_add(project=project, by=owner, kind="zones", description="Soner", upload=upload)
+    w["room_type"] = RoomType.objects.order_by("pk").first()
 
 
 def _evaluation_world(w):

@@ -50,6 +50,8 @@ def document_form(model, fields):
 
 
 def _formfield(f, **kwargs):
+    if isinstance(f, models.DecimalField):
+        kwargs["localize"] = True  # 6,5 m² as Norwegians write it
     widget = _widget(f)
     if widget is not None:
         kwargs["widget"] = widget

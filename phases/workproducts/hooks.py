@@ -194,3 +194,6 @@ def _seed_demo_documents(projects, users):
             data={"category": category, "description": description, "responsible": manager or owner,
                   "due_date": start + timedelta(days=120)},
         )  # fmt: skip
+
+
+from .space import hooks as _space_hooks  # noqa: E402,F401  (the mapping and the area programme)

@@ -64,6 +64,9 @@ def workproduct_pdf_context(*, work_product: WorkProduct, document, generated_at
             "fields": selectors.main_fields(wp, kind), "sections": selectors.page_sections(wp, kind),
             "risk_hazards": hazards, "risk_matrix": matrix, "risk_high": high, "risk_open": n_open,
         }  # fmt: skip
+        if kind.page_context is not None:
+            context.update(kind.page_context(wp, project))
+        context["pdf_include"] = kind.pdf_include
         if wp.kind == "mandate":
             context["mandate"] = selectors.content_object(wp)
             context["frame"] = format_nok(context["mandate"].frame_amount)

@@ -48,6 +48,10 @@ class Kind:
     pdf_template: str = "phases/workproducts/pdf.html"
     pdf_label: Any = None  # "the mandate": names the PDF on the generate button; None: no PDF
     pdf_filename: str = ""  # the download name's stem, e.g. "mandat"
+    # More of the content than the main fields and the tables (the mapping's studies, say):
+    extra_content: Callable | None = None  # fn(wp) -> [[key, label, value]], appended to the signed content
+    page_context: Callable | None = None  # fn(wp, project) -> dict, for the page and the PDF
+    pdf_include: str = ""  # a partial the PDF includes after the main fields
 
     def section(self, key):
         return next((s for s in self.sections if s.key == key), None)

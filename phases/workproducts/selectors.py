@@ -67,6 +67,8 @@ def workproduct_fields(wp: WorkProduct) -> list[list[str]]:
             for name in section.fields:
                 label = str(row._meta.get_field(name).verbose_name)
                 out.append([f"{section.key}.{row.pk}.{name}", f"{head} · {label}", display(row, name, kind)])
+    if kind.extra_content is not None:
+        out.extend(kind.extra_content(wp))
     return out
 
 

@@ -87,6 +87,8 @@ def document_detail(request, project_id, kind):
         "fields": selectors.main_fields(wp, spec), "sections": sections, "tab": "documents",
         "can_edit": request.user.has_perm("phases.edit_work_product", project),
     }  # fmt: skip
+    if spec.page_context is not None:
+        context.update(spec.page_context(wp, project))
     if kind == "goals" and wp:
         context["goals"] = (
             Goals.objects.prefetch_related("order_services").select_related("order_accepted_by").get(work_product=wp)

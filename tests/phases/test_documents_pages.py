@@ -18,7 +18,9 @@ def test_documents_tab_lists_each_work_product_with_state_and_version(client, do
     response = client.get(reverse("phases:documents", args=[doc_project.pk]))
     assert response.status_code == 200
     entries = {e.kind.key: e for e in response.context["entries"]}
-    assert list(entries) == ["goals", "mandate", "risk_assessment", "information_plan", "ict_plan"]
+    assert list(entries) == [
+        "goals", "mandate", "risk_assessment", "information_plan", "ict_plan", "mapping", "area_programme"
+    ]  # fmt: skip
     assert entries["mandate"].work_product.state == "consultation" and entries["mandate"].work_product.version == 2
     assert entries["goals"].work_product is None
     page = response.content.decode()
