@@ -9,7 +9,7 @@ from projects import documents, extensions
 from projects.history import register_source
 from projects.permissions import is_coordinator
 
-from . import dashboard, dates, selectors  # noqa: F401  (dashboard registers the overview's evaluation columns)
+from . import dashboard, dates, final_sections, selectors  # noqa: F401  (dashboard: the overview's columns)
 from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure
 
 extensions.tab("evaluation", _("Evaluation"), "evaluation:overview", 40, perm="evaluation.view_evaluation")

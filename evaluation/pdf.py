@@ -51,10 +51,12 @@ def render_final_documentation(document) -> bytes:
         context["phases"] = list(project.phases.order_by("order"))
         context["change_requests"] = selectors.change_requests_of(project=project)
         context["participation"] = _participation_summary(project)
-        for source in FINAL_SECTIONS:
-            section = source(project)
-            if section:
-                context.setdefault("sections", []).append(section)
+        sections = sorted(
+            (s for s in (source(project) for source in FINAL_SECTIONS) if s), key=lambda s: s.get("order", 50)
+        )
+        # Below 30 (the goals, the mandate): before the phases and the participation summary; the rest after.
+        context["sections_before"] = [s for s in sections if s.get("order", 50) < 30]
+        context["sections"] = [s for s in sections if s.get("order", 50) >= 30]
     return render_pdf("evaluation/final_pdf.html", context, lang="nb")
 
 
@@ -85,8 +87,10 @@ def _participation_summary(project):
     return rows
 
 
-# Other apps add their part of the final documentation (participation protocol summary, mandate, area
-# programme …) with `final_section(fn)`: fn(project) -> {"title": …, "template": …, **context} or None.
+# Other apps add their part of the final documentation (the goals and the mandate in final_sections.py, the area
+# programme …) with `final_section(fn)`: fn(project) -> {"title": …, "template": …, "order": …, **context} or
+# None. The template gets the dict as `section`; "order" below 30 prints it before the phases and the
+# participation summary, otherwise (default 50) after them.
 FINAL_SECTIONS = []
 
 

@@ -50,3 +50,43 @@ def test_a_viewer_reads_but_cannot_generate(client, moved_in, project, owner, to
     assert url not in tab
     client.post(url)
     assert not Document.objects.filter(project=project).exists()
+
+
+def test_final_documentation_holds_the_goals_and_the_mandate_of_the_case_file(
+    client, project, owner, bergen_template, today
+):
+    import datetime
+
+    from phases.services import process_start
+    from phases.workproducts import services as documents
+
+    process_start(project=project, template=bergen_template, by=owner)
+    goals = documents.workproduct_start(project=project, kind="goals", by=owner)
+    documents.workproduct_save(work_product=goals, by=owner, data={"vision": "Et kontor der vi deler kunnskap."})
+    documents.workproduct_row_save(
+        work_product=goals, section="criteria", by=owner,
+        data={"criterion": "Ansatte finner en egnet arbeidsplass", "measure": "Spørreundersøkelse",
+              "target": "Minst 80 prosent"},
+    )  # fmt: skip
+    mandate = documents.workproduct_start(project=project, kind="mandate", by=owner)
+    documents.workproduct_save(
+        work_product=mandate, by=owner,
+        data={"frame_amount": 2_500_000, "frame_covers": "Ombygging, møbler og flytting",
+              "steering_group": "Direktør og enhetsleder"},
+    )  # fmt: skip
+    milestones = [("Mandat vedtatt", datetime.date(2026, 3, 1)), ("Innflytting", datetime.date(2026, 8, 31))]
+    for name, day in milestones:
+        documents.workproduct_row_save(
+            work_product=mandate, section="milestones", by=owner, data={"name": name, "date": day}
+        )
+    services.movein_record(project=project, by=owner, move_in=datetime.date(2026, 8, 31))
+    doc = Document.objects.create(project=project, kind="final-documentation", version=1, requested_by=owner)
+    document_render(document_id=doc.pk)
+    client.force_login(owner)
+    text = " ".join(_pdf_text(client, project, Document.objects.get(pk=doc.pk)).replace("\xa0", " ").split())
+    assert "2 500 000 kr" in text
+    assert "Ombygging, møbler og flytting" in text and "Direktør og enhetsleder" in text
+    assert "Mandat vedtatt 1. mars 2026" in text and "Innflytting 31. august 2026" in text
+    assert "Et kontor der vi deler kunnskap." in text and "Ansatte finner en egnet arbeidsplass" in text
+    # The goals and the mandate come first, as the case file was built, before the participation summary.
+    assert text.index("Et kontor der vi deler") < text.index("2 500 000 kr") < text.index("Medvirkning")
