@@ -9,7 +9,8 @@ from projects import documents, extensions
 from projects.history import register_source
 from projects.permissions import is_coordinator
 
-from . import dashboard, dates, final_sections, selectors  # noqa: F401  (dashboard: the overview's columns)
+# dashboard: the overview's columns; final_sections: goals and mandate; prioritisation: the step's content
+from . import dashboard, dates, final_sections, prioritisation, selectors  # noqa: F401
 from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure
 
 extensions.tab("evaluation", _("Evaluation"), "evaluation:overview", 40, perm="evaluation.view_evaluation")

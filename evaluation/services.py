@@ -20,6 +20,7 @@ from projects.services import with_history_user
 
 from . import dates
 from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure
+from .prioritisation import measures_changed
 
 MOVE_IN_ITEM_KEY = "move-in-date"
 
@@ -450,6 +451,7 @@ def measure_create(*, project: Project, by: User, status: str = Measure.Status.P
     measure = Measure(project=project, number=number, created_by=by, status=status, **fields)
     _clean_measure(measure)
     with_history_user(measure, by).save()
+    measures_changed(project=project, by=by)
     return measure
 
 
@@ -467,6 +469,7 @@ def measure_update(*, measure: Measure, by: User, status: str, dropped_reason: s
     measure.status, measure.dropped_reason = status, (dropped_reason or "").strip()
     _clean_measure(measure)
     with_history_user(measure, by).save()
+    measures_changed(project=measure.project, by=by)
     return measure
 
 
@@ -484,6 +487,7 @@ def measures_prioritise(*, project: Project, by: User, priorities: dict, agreed_
         measure.prioritised_on = agreed_on
         measure.full_clean()
         with_history_user(measure, by).save()
+    measures_changed(project=project, by=by)
     return measures
 
 

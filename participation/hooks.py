@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from phases import gates
-from phases.signals import process_started, work_product_changed
+from phases.signals import process_started, step_content_changed, work_product_changed
 from phases.workproducts import registry as workproduct_registry
 from projects import documents, extensions
 from projects.history import hide_fields, register_source, tr
@@ -40,6 +40,14 @@ def _refresh_steps(sender, work_product, by, **kwargs):
     """A changed document changes the signed content of the steps that include it: new version, outdated
     sign-offs. Runs inside the document service's transaction."""
     for step in Step.objects.select_for_update().filter(activity_id=work_product.activity_id):
+        services.step_refresh(step=step, by=by)
+
+
+@receiver(step_content_changed)
+def _refresh_kind_steps(sender, project, step_kind, by, **kwargs):
+    """Content another app provides for steps of a kind changed (the HMS measures the parties prioritise): the
+    project's steps of that kind get a new version. Runs inside that app's transaction."""
+    for step in Step.objects.select_for_update().filter(project=project, kind=step_kind):
         services.step_refresh(step=step, by=by)
 
 

@@ -58,19 +58,22 @@ def step_document(step: Step) -> dict | None:
     if step.kind == Step.Kind.INFORMATION or not step.activity_id:
         return None
     if "_document" not in step.__dict__:  # read once per step object (a page asks several times)
-        step.__dict__["_document"] = workproducts.content_for_activity(step.activity_id)
+        step.__dict__["_document"] = workproducts.content_for_activity(
+            step.activity_id
+        ) or workproducts.content_for_step_kind(step.kind, step.project_id)
     return step.__dict__["_document"]
 
 
 def prime_step_documents(steps) -> None:
     """Spare a list page a query per step: mark in one query the steps whose activity has no work product."""
     from phases.models import WorkProduct
+    from phases.workproducts.registry import STEP_CONTENTS
 
     with_document = set(
         WorkProduct.objects.filter(activity_id__in={s.activity_id for s in steps}).values_list("activity_id", flat=True)
     )
     for s in steps:
-        if s.activity_id not in with_document:
+        if s.activity_id not in with_document and s.kind not in STEP_CONTENTS:
             s.__dict__["_document"] = None
 
 
@@ -82,7 +85,10 @@ def _document_sent(step: Step) -> bool:
     """A work product sent for consultation (or adopted) makes its steps ready for sign-off."""
     if step.kind == Step.Kind.INFORMATION:
         return False
-    return workproducts.work_product_state(step.activity_id) in ("consultation", "adopted")
+    if workproducts.work_product_state(step.activity_id) in ("consultation", "adopted"):
+        return True
+    document = step_document(step)  # content another app provides says when it is ready (priorities recorded)
+    return bool(document and document.get("ready"))
 
 
 def step_refresh(*, step: Step, by: User | None) -> Step:

@@ -221,3 +221,26 @@ def signoff_source(fn):
     if fn not in SIGNOFF_SOURCES:
         SIGNOFF_SOURCES.append(fn)
     return fn
+
+
+# Signed content that is not a work product of phases: another app describes it for the participation steps of a
+# kind (evaluation: the HMS measures the parties prioritise, for "prioritisation" steps). `content(project_id)`
+# returns {"kind": key, "title": …, "fields": [[key, label, value], …]} like a work product's content (so the step
+# page shows it and a representative sees the fields changed since signing), plus "ready": True when the step may
+# be signed, or None when there is nothing to sign. `url(project, user)` is where the step page's "Open the
+# document" leads (None: nowhere this person may go). The app sends `phases.signals.step_content_changed` inside
+# the transaction of every write that changes the content.
+@dataclass(frozen=True)
+class StepContent:
+    step_kind: str
+    key: str
+    content: Callable
+    url: Callable
+
+
+STEP_CONTENTS: dict[str, StepContent] = {}
+
+
+def step_content(entry: StepContent) -> StepContent:
+    STEP_CONTENTS[entry.step_kind] = entry
+    return entry

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import Hazard, RiskLevel, WorkProduct, risk_level
-from .registry import KINDS
+from .registry import KINDS, STEP_CONTENTS
 
 SCALE = range(1, 6)
 
@@ -89,6 +89,12 @@ def content_for_activity(activity_id) -> dict | None:
     if wp is None or wp.kind not in KINDS:
         return None
     return workproduct_content(wp)
+
+
+def content_for_step_kind(step_kind, project_id) -> dict | None:
+    """The signed content another app provides for steps of `step_kind` (the HMS measures for prioritisation)."""
+    entry = STEP_CONTENTS.get(step_kind)
+    return entry.content(project_id) if entry is not None else None
 
 
 def work_product_state(activity_id) -> str | None:

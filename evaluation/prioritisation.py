@@ -1,0 +1,94 @@
+"""The parties' prioritisation of the HMS measures as signed content of the "prioritisation" participation steps.
+
+The step's content is the action plan the parties agreed: every measure that is not dropped, with its priority,
+focus area, goal, activity, deadline, responsible and reporting. Sensitive measures are signed too, but only as
+their number and a checksum of their content: the step page is open to everybody who sees the project (employees
+and observers among them), and what is signed is stored with the sign-off. The representatives, who may see the
+sensitive measures, read them in the HMS action plan; a change to one changes the checksum and asks them to sign
+again. Status changes (in progress, done) are follow-up, not prioritisation, and are not part of what is signed.
+"""
+
+import hashlib
+import json
+
+from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from phases.signals import step_content_changed
+from phases.workproducts.registry import StepContent, step_content
+
+from .models import Measure
+
+STEP_KIND = "prioritisation"
+CONTENT_KEY = "hms_measures"
+SIGNED_FIELDS = ("focus_area", "goal", "activity", "due_date", "responsible", "reporting")
+
+
+def _value(measure, name):
+    value = getattr(measure, name)
+    if value is None or value == "":
+        return ""
+    if name == "due_date":
+        return date_format(value, "DATE_FORMAT")
+    return str(value)
+
+
+def prioritisation_content(project_id) -> dict | None:
+    """The measures as the parties sign them, in bokmål (the SHA-256 must not depend on who looks); None while
+    the project has no measures (the step then signs its summary and meetings only)."""
+    measures = list(Measure.objects.filter(project_id=project_id).exclude(status=Measure.Status.DROPPED))
+    if not measures:
+        return None
+    with translation.override("nb"):
+        fields = []
+        agreed = max((m.prioritised_on for m in measures if m.prioritised_on), default=None)
+        fields.append(["prioritised_on", _("Prioritised by the parties on"), date_format(agreed) if agreed else ""])
+        sensitive = [m for m in measures if m.sensitive]
+        for m in (m for m in measures if not m.sensitive):
+            head = _("Measure %(number)s «%(area)s»") % {"number": m.number, "area": m.focus_area}
+            priority = m.get_priority_display() if m.priority else _("Not prioritised")
+            label = str(Measure._meta.get_field("priority").verbose_name).capitalize()
+            fields.append([f"measures.{m.pk}.priority", f"{head} · {label}", str(priority)])
+            for name in SIGNED_FIELDS:
+                label = str(Measure._meta.get_field(name).verbose_name)
+                fields.append([f"measures.{m.pk}.{name}", f"{head} · {label[:1].upper()}{label[1:]}", _value(m, name)])
+        if sensitive:
+            signed = [[m.pk, m.number, m.priority, *[_value(m, n) for n in SIGNED_FIELDS]] for m in sensitive]
+            digest = hashlib.sha256(json.dumps(signed, ensure_ascii=False).encode()).hexdigest()[:16]
+            fields.append(
+                [
+                    "sensitive",
+                    _("Sensitive measures"),
+                    _(
+                        "%(count)s, shown in the HMS action plan only to the owner, the manager, the safety and union "
+                        "representatives and the coordinators (checksum %(digest)s)"
+                    )
+                    % {"count": len(sensitive), "digest": digest},
+                ]
+            )
+        return {
+            "kind": CONTENT_KEY,
+            "title": _("HMS action plan: the parties' priorities"),
+            "fields": fields,
+            "ready": agreed is not None,
+        }
+
+
+def prioritisation_url(project, user):
+    """Where "Open the document" leads: the HMS action plan on the Evaluation tab, or before move-in the
+    priorities page for the owner and manager."""
+    if user.has_perm("evaluation.view_evaluation", project):
+        return reverse("evaluation:overview", args=[project.pk]) + "#measures-heading"
+    if user.has_perm("evaluation.manage_measures", project):
+        return reverse("evaluation:measures_prioritise", args=[project.pk])
+    return None
+
+
+def measures_changed(*, project, by) -> None:
+    """Tell participation (inside the caller's transaction) that the prioritisation steps' content changed."""
+    step_content_changed.send(sender=Measure, project=project, step_kind=STEP_KIND, by=by)
+
+
+step_content(StepContent(STEP_KIND, CONTENT_KEY, prioritisation_content, prioritisation_url))

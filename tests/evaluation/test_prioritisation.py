@@ -1,0 +1,114 @@
+"""The parties' prioritisation of the HMS measures is a participation step that signs the measure list."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from evaluation import services
+from evaluation.models import Measure
+from participation.models import Step
+from participation.services import signoff_record
+from phases.services import process_start
+
+
+@pytest.fixture
+def step(project, owner, bergen_template):
+    process_start(project=project, template=bergen_template, by=owner)
+    return Step.objects.get(project=project, kind="prioritisation")
+
+
+def measure(project, owner, **kw):
+    fields = {"focus_area": "Støy i landskapet", "goal": "Ro til konsentrasjon", "activity": "Stillerom",
+              "responsible": "Kari Eier", "source": "evaluation"}  # fmt: skip
+    return services.measure_create(project=project, by=owner, **{**fields, **kw})
+
+
+def _page(client, user, step):
+    client.force_login(user)
+    return client.get(reverse("participation:step", args=[step.project_id, step.pk]))
+
+
+def test_recording_priorities_makes_the_step_ready_and_the_measures_its_signed_content(
+    client, project, owner, step, today
+):
+    noise = measure(project, owner)
+    light = measure(project, owner, focus_area="Dagslys", goal="Mer lys", activity="Flytte pulter")
+    step.refresh_from_db()
+    assert not step.is_prepared  # measures, but no priorities agreed yet
+    services.measures_prioritise(project=project, by=owner, priorities={noise.pk: 1, light.pk: 3}, agreed_on=today)
+    step.refresh_from_db()
+    assert step.is_prepared
+    page = _page(client, project.safety_rep, step).content.decode()
+    assert "Tiltak 1 «Støy i landskapet» · Prioritet" in page and "Høy" in page and "Flytte pulter" in page
+    assert "15. mars 2027" in page  # the day the parties agreed
+    signoff = signoff_record(step=step, by=project.safety_rep, decision="approved")
+    signed = json.loads(signoff.content)["work_product"]
+    assert [f[2] for f in signed["fields"] if f[0] == f"measures.{light.pk}.priority"] == ["Lav"]
+
+
+def test_a_changed_priority_outdates_the_sign_off_and_the_representative_sees_which(
+    client, project, owner, step, today
+):
+    noise = measure(project, owner)
+    other = measure(project, owner, focus_area="Garderober")
+    services.measures_prioritise(project=project, by=owner, priorities={noise.pk: 2, other.pk: 2}, agreed_on=today)
+    step.refresh_from_db()
+    signoff_record(step=step, by=project.union_rep, decision="approved")
+    version = step.version
+    # Follow-up (in progress) is not prioritisation: the signature stays current.
+    services.measure_update(measure=noise, by=owner, status=Measure.Status.IN_PROGRESS)
+    step.refresh_from_db()
+    assert step.version == version
+    services.measures_prioritise(project=project, by=owner, priorities={noise.pk: 1}, agreed_on=today)
+    step.refresh_from_db()
+    assert step.version == version + 1
+    changes = _page(client, project.union_rep, step).context["document_changes"]
+    assert [(c.label, c.before, c.after) for c in changes] == [
+        ("Tiltak 1 «Støy i landskapet» · Prioritet", "Middels", "Høy")
+    ]
+
+
+def test_sensitive_measures_are_signed_by_checksum_and_shown_to_nobody_on_the_step_page(
+    client, project, owner, step, today, hr
+):
+    plain = measure(project, owner)
+    secret = measure(project, owner, focus_area="Konflikt i seksjon B", goal="Løse konflikten", activity="Samtaler")
+    assert Measure.objects.get(pk=secret.pk).sensitive is False
+    services.measure_update(measure=secret, by=owner, status="planned", sensitive=True)
+    services.measures_prioritise(project=project, by=owner, priorities={plain.pk: 1, secret.pk: 1}, agreed_on=today)
+    step.refresh_from_db()
+    for user in (project.safety_rep, project.viewer, project.oh_service, project.manager):
+        html = _page(client, user, step).content.decode()
+        assert "Konflikt i seksjon B" not in html and "Samtaler" not in html
+        assert "Skjermede tiltak" in html
+    signoff = signoff_record(step=step, by=project.safety_rep, decision="approved")
+    assert "Konflikt" not in signoff.content and "Samtaler" not in signoff.content
+    # A change to the sensitive measure changes what is signed: the representative signs again.
+    version = step.version
+    services.measure_update(measure=secret, by=owner, status="planned", activity="Samtaler med BHT")
+    step.refresh_from_db()
+    assert step.version == version + 1
+    # HR holds no project role: no step page at all.
+    client.force_login(hr)
+    assert client.get(reverse("participation:step", args=[project.pk, step.pk])).status_code == 404
+
+
+def test_open_the_document_leads_to_the_measures(client, project, owner, step, moved_in, today):
+    noise = measure(project, owner)
+    services.measures_prioritise(project=project, by=owner, priorities={noise.pk: 1}, agreed_on=today)
+    client.force_login(project.safety_rep)
+    link = reverse("phases:document", args=[project.pk, "hms_measures"])
+    assert link in _page(client, project.safety_rep, step).content.decode()
+    assert client.get(link)["Location"] == reverse("evaluation:overview", args=[project.pk]) + "#measures-heading"
+
+
+def test_other_steps_keep_their_sign_offs_when_measures_change(project, owner, step, today):
+    from participation.services import step_update
+
+    consultation = Step.objects.get(project=project, key="mandate-consultation")
+    consultation = step_update(step=consultation, by=owner, summary="Mandatet legges fram.", meetings=[])
+    signoff = signoff_record(step=consultation, by=project.safety_rep, decision="approved")
+    measure(project, owner)
+    consultation.refresh_from_db()
+    assert consultation.version == signoff.step_version
