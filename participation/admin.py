@@ -1,21 +1,11 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from projects.admin import ReadOnlyAdmin
 
 from .models import Meeting, SignOff, Step
 
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Steps and meetings are what sign-offs approve: they change only through the services, which keep the
-    content hash and version right, so the admin shows them without editing."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Steps and meetings are what sign-offs approve: they change only through the services, which keep the
+# content hash and version right, so the admin shows them (and their history) without editing or reverting.
 
 
 @admin.register(Step)

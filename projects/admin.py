@@ -1,10 +1,56 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Document, Membership, OrgUnit, Project, ProjectUnit, User
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """History is read in the admin, never reverted. simple-history's revert form saves the old row whatever
+    has_change_permission says, so a POST to it is refused here: a revert would write around the services
+    (a step's content without its hash and version, a completed phase, a stored SHA-256)."""
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyAdmin(HistoryAdmin):
+    """Rows whose rules live in the services (projects, memberships, phases, items, steps, sign-offs …) are
+    read here, never added, changed or deleted: the pages call the services, the admin does not."""
+
+    def has_view_permission(self, request, obj=None):
+        # Superusers read everything here; their status gives no permission on projects in the app itself.
+        return request.user.is_active and request.user.is_superuser or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class UserCreateForm(UserCreationForm):
@@ -20,7 +66,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(HistoryAdmin, BaseUserAdmin):
     form = UserEditForm
     add_form = UserCreateForm
     ordering = ("full_name", "email")
@@ -37,59 +83,42 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(SimpleHistoryAdmin):
+class OrgUnitAdmin(HistoryAdmin):
     list_display = ("name", "kind", "parent", "leader")
     list_filter = ("kind",)
     search_fields = ("name",)
     autocomplete_fields = ("parent", "leader")
 
 
-class ProjectUnitInline(admin.TabularInline):
+class ProjectUnitInline(ReadOnlyInline):
     model = ProjectUnit
-    extra = 0
-    autocomplete_fields = ("unit",)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     model = Membership
-    extra = 0
-    autocomplete_fields = ("user",)
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(ReadOnlyAdmin):
+    """Projects are created and changed on their pages (project_create, project_update), members on the
+    members page (which keeps an owner and keeps the employer's side out of the representatives' roles)."""
+
     list_display = ("name", "case_number", "kind", "status", "planned_move_in")
     list_filter = ("status", "kind")
     search_fields = ("name", "case_number")
     inlines = (ProjectUnitInline, MembershipInline)
-    readonly_fields = ("created_by", "created_at")
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
     list_display = ("user", "project", "role")
     list_filter = ("role",)
     search_fields = ("user__full_name", "user__email", "project__name")
-    autocomplete_fields = ("user", "project")
 
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(ReadOnlyAdmin):
     """Generated PDFs are read here; they are made through the pages (and the worker), never edited."""
 
     list_display = ("project", "kind", "version", "status", "generated_at", "requested_by")
     list_filter = ("kind", "status")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

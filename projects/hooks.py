@@ -20,5 +20,5 @@ def _overview_link(request):
 
 @extensions.landing_page(10)
 def _coordinators_land_on_the_overview(user):
-    """Coordinators (and superusers) start on *Oversikt*, the overview of every project."""
+    """Coordinators start on *Oversikt*, the overview of every project."""
     return reverse("projects:dashboard") if user.has_perm("projects.view_dashboard") else None

@@ -91,6 +91,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    def has_perm(self, perm, obj=None):
+        """Django lets an active superuser do anything before asking a backend. Here superuser status is for
+        administering the system (the Django admin, which is read-only for project data): a permission the
+        app's rules define (`projects/permissions.py`, `<app>/rules.py`) is answered by the backends for a
+        superuser too, so they act on projects only through their groups and project roles. The backends
+        still give a superuser every Django model permission (the admin's, and `projects.add_project`)."""
+        import rules
+        from django.contrib.auth.models import _user_has_perm
+
+        if self.is_active and self.is_superuser and rules.perm_exists(perm):
+            return _user_has_perm(self, perm, obj)
+        return super().has_perm(perm, obj)
+
 
 class OrgUnit(models.Model):
     """A node of the organisation tree: the municipality, its departments and their units."""

@@ -128,6 +128,11 @@ def project_update(*, project: Project, by: User, units=None, **fields) -> Proje
     return project
 
 
+def _check_manage_rights(*, project, by):
+    if not by.has_perm("projects.manage_members", project):
+        raise PermissionDenied(_("Only the project owner or manager can change who is in the project."))
+
+
 def _check_owner_rights(*, project, by, role):
     if role == Role.OWNER and not by.has_perm("projects.transfer_ownership", project):
         raise ValidationError(_("Only a project owner can give or take away the owner role."))
@@ -170,6 +175,7 @@ def _lock(project):
 def membership_add(*, project: Project, user: User, role: str, by: User, _check_rights=True) -> Membership:
     _lock(project)
     if _check_rights:
+        _check_manage_rights(project=project, by=by)
         _check_owner_rights(project=project, by=by, role=role)
     if Membership.objects.filter(project=project, user=user, role=role).exists():
         raise ValidationError(
@@ -192,6 +198,7 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
     project = _lock(membership.project)
     if role == membership.role:
         return membership
+    _check_manage_rights(project=project, by=by)
     _check_owner_rights(project=project, by=by, role=membership.role)
     _check_owner_rights(project=project, by=by, role=role)
     if membership.role == Role.OWNER and _owners_left(project, membership) == 0:
@@ -211,6 +218,7 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
 @transaction.atomic
 def membership_remove(*, membership: Membership, by: User) -> None:
     project = _lock(membership.project)
+    _check_manage_rights(project=project, by=by)
     _check_owner_rights(project=project, by=by, role=membership.role)
     if membership.role == Role.OWNER and _owners_left(project, membership) == 0:
         raise ValidationError(_("The last project owner cannot be removed. Give someone else the owner role first."))

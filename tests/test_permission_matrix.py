@@ -21,7 +21,9 @@ from tests.factories import (
 )
 
 MEMBER_ROLES = tuple(Role.values)
-ROLES = ("anonymous", "outsider", "leader", *MEMBER_ROLES, "coordinator", "hr", "staff")
+# `superuser` is the seeded administrator (staff and superuser, no group, no project role): superuser status
+# opens the Django admin and gives nothing in a project (docs/decisions.md), so they get 404 like an outsider.
+ROLES = ("anonymous", "outsider", "leader", *MEMBER_ROLES, "coordinator", "hr", "staff", "superuser")
 SEES_PROJECT = frozenset(MEMBER_ROLES) | {"coordinator"}
 OWNER_MANAGER = ("owner", "manager")
 
@@ -69,7 +71,8 @@ def U(name, *objects):
 ROWS = [
     ("home", U("home"), "get", logged_in(302)),
     ("my projects", U("projects:mine"), "get", logged_in(200)),
-    ("project create", U("projects:create"), "get", logged_in(403, leader=200, coordinator=200)),
+    # Adding a project is also a Django model permission, which superuser status gives (they become its owner).
+    ("project create", U("projects:create"), "get", logged_in(403, leader=200, coordinator=200, superuser=200)),
     # The coordinators' overview, with the portfolio risk matrix (phases registers the open hazards).
     ("overview", U("projects:dashboard"), "get", logged_in(403, coordinator=200)),
     ("overview timeline", U("projects:dashboard_timeline"), "get", logged_in(403, coordinator=200)),
@@ -323,7 +326,7 @@ ROWS = [
     ("log in", U("login"), "get", everyone(302, anonymous=200)),
     ("password reset", U("password_reset"), "get", everyone(200)),
     ("password change", U("password_change"), "get", logged_in(200)),
-    ("admin", U("admin:index"), "get", everyone(302, staff=200)),
+    ("admin", U("admin:index"), "get", everyone(302, staff=200, superuser=200)),
     # Single sign-on is off unless configured (tests/projects/test_oidc.py covers it switched on).
     ("sso start", U("oidc_authentication_init"), "get", everyone(404)),
     ("sso callback", U("oidc_authentication_callback"), "get", everyone(404)),
@@ -353,6 +356,7 @@ def _build_world(steps_template):
     w["coordinator"] = coordinator()
     w["hr"] = hr_adviser()
     w["staff"] = UserFactory(is_staff=True)
+    w["superuser"] = UserFactory(is_staff=True, is_superuser=True)
     phase_services.process_start(project=project, template=steps_template, by=w["owner"])
     w["phase"] = project.phases.get(order=1)
     w["activity"] = w["phase"].activities.get(key="goals")

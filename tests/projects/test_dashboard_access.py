@@ -39,9 +39,13 @@ def test_hr_and_staff_without_superuser_do_not_see_the_overview(client, make_use
     assert client.get(reverse("projects:dashboard")).status_code == 403
 
 
-def test_administrator_sees_the_overview(client):
+def test_administrator_sees_the_overview_only_as_a_coordinator(client):
+    """Superuser status gives nothing in the app (docs/decisions.md): the overview takes the coordinator group."""
     ProjectFactory(name="Flytting av byarkivet")
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    assert client.get(reverse("projects:dashboard")).status_code == 403
+    admin.groups.add(coordinator().groups.get())
     response = client.get(reverse("projects:dashboard"))
     assert response.status_code == 200
     assert [row.name for row in response.context["page"].object_list] == ["Flytting av byarkivet"]
