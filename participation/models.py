@@ -1,8 +1,5 @@
 """Participation: steps that representatives sign off, the meetings behind them, and the protocol."""
 
-import uuid
-from pathlib import Path
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from phases.models import Activity, Bilingual
-from projects.models import Project, Role
+from projects.models import Attachment, Project, Role, attachment_upload_to
 from projects.validators import sensible_date
 
 
@@ -104,29 +101,21 @@ class Meeting(models.Model):
         return self.title
 
 
-def meeting_file_path(instance, filename):
-    return f"meetings/{instance.meeting.project_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+def meeting_file_path(instance, filename):  # referenced by migration 0001
+    return attachment_upload_to(instance, filename)
 
 
-class MeetingAttachment(models.Model):
+class MeetingAttachment(Attachment):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=meeting_file_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveIntegerField(_("size"))
-    content_type = models.CharField(max_length=120)
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Attachment.Meta):
         verbose_name = _("meeting attachment")
         verbose_name_plural = _("meeting attachments")
-        ordering = ["uploaded_at"]
 
-    def __str__(self):
-        return self.original_name
+    def upload_dir(self):
+        return f"meetings/{self.meeting.project_id}"
 
 
 class SignOffQuerySet(models.QuerySet):

@@ -13,7 +13,7 @@ from phases.workproducts import selectors as workproducts
 from projects.models import EMPLOYER_ROLES, Project, User
 from projects.permissions import project_roles
 from projects.services import with_history_user
-from projects.uploads import upload_check, upload_content_type
+from projects.uploads import attachment_store
 
 from .models import Meeting, MeetingAttachment, SignOff, Step
 
@@ -161,20 +161,8 @@ def meeting_save(*, project: Project, by: User, meeting: Meeting | None = None, 
 @transaction.atomic
 def meeting_attachment_add(*, meeting: Meeting, by: User, upload) -> MeetingAttachment:
     _require_manage(by, meeting.project)
-    suffix = upload_check(upload)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    attachment = with_history_user(
-        MeetingAttachment(
-            meeting=meeting, original_name=upload.name[:255], size=upload.size, sha256=digest.hexdigest(),
-            content_type=upload_content_type(suffix), uploaded_by=by,
-        ),
-        by,
-    )  # fmt: skip
-    attachment.file.save(upload.name, upload, save=False)
-    attachment.save()
+    attachment = with_history_user(MeetingAttachment(meeting=meeting), by)
+    attachment_store(attachment, upload=upload, by=by)
     for step in Step.objects.select_for_update().filter(meetings=meeting):
         step_refresh(step=step, by=by)
     return attachment

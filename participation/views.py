@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from projects.models import Role
 from projects.permissions import get_object_for, get_project_for, project_roles
 from projects.selectors import project_members
-from projects.uploads import file_download, form_errors_from
+from projects.uploads import attachment_remove_page, file_download, form_errors_from
 
 from . import roles, selectors, services
 from .forms import MeetingFileForm, MeetingForm, SignedFilterForm, SignOffForm, StepForm
@@ -242,22 +242,11 @@ def meeting_file_remove(request, project_id, file_id):
         attachment = MeetingAttachment.objects.select_related("meeting").get(pk=file_id, meeting__project=project)
     except MeetingAttachment.DoesNotExist:
         raise Http404 from None
-    back = reverse("participation:meeting", args=[project.pk, attachment.meeting_id])
-    error = None
-    if request.method == "POST":
-        try:
-            services.meeting_attachment_remove(attachment=attachment, by=request.user)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(request, _("“%(name)s” was removed.") % {"name": attachment.original_name})
-            return redirect(back)
-    return render(
-        request,
-        "includes/attachment_remove.html",
-        {"project": project, "attachment": attachment, "back": back, "error": error, "tab": "participation"},
-        status=400 if error else 200,
-    )
+    return attachment_remove_page(
+        request, project=project, attachment=attachment, tab="participation",
+        back=reverse("participation:meeting", args=[project.pk, attachment.meeting_id]),
+        remove=lambda: services.meeting_attachment_remove(attachment=attachment, by=request.user),
+    )  # fmt: skip
 
 
 def _query_without(request, name):

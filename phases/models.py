@@ -1,8 +1,5 @@
 """Process templates and each project's own copy of one: phases, activities and checklist items."""
 
-import uuid
-from pathlib import Path
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -10,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.models import Project, Role
+from projects.models import Attachment, Project, Role, attachment_upload_to
 from projects.validators import sensible_date
 
 
@@ -222,29 +219,21 @@ class ItemComment(models.Model):
         return self.text[:60]
 
 
-def attachment_path(instance, filename):
-    suffix = Path(filename).suffix.lower()
-    return f"attachments/{instance.item.project_id}/{uuid.uuid4().hex}{suffix}"
+def attachment_path(instance, filename):  # referenced by migration 0001
+    return attachment_upload_to(instance, filename)
 
 
-class ItemAttachment(models.Model):
+class ItemAttachment(Attachment):
     item = models.ForeignKey(ChecklistItem, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveIntegerField(_("size"))
-    content_type = models.CharField(max_length=120)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Attachment.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["uploaded_at"]
 
-    def __str__(self):
-        return self.original_name
+    def upload_dir(self):
+        return f"attachments/{self.item.project_id}"
 
 
 class Criterion(models.TextChoices):

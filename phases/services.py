@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from projects.models import COORDINATOR_GROUP, Project, User
 from projects.permissions import WORKING_ROLES, project_roles
 from projects.services import with_history_user
-from projects.uploads import upload_check, upload_content_type
+from projects.uploads import attachment_store
 from projects.validators import sensible_date
 
 from . import planning, selectors
@@ -273,18 +273,8 @@ def item_comment(*, item: ChecklistItem, by: User, text: str) -> ItemComment:
 @transaction.atomic
 def attachment_add(*, item: ChecklistItem, by: User, upload) -> ItemAttachment:
     _require(by, "phases.change_item", item)
-    suffix = upload_check(upload)
-    content_type = upload_content_type(suffix)
-    attachment = with_history_user(
-        ItemAttachment(
-            item=item, original_name=Path(upload.name).name[:255], size=upload.size,
-            content_type=content_type,
-            uploaded_by=by,
-        ),
-        by,
-    )  # fmt: skip
-    attachment.file.save(upload.name, upload, save=False)
-    attachment.save()
+    attachment = with_history_user(ItemAttachment(item=item), by)
+    attachment_store(attachment, upload=upload, by=by)
     return attachment
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from projects.permissions import get_object_for, get_project_for
-from projects.uploads import file_download, form_errors_from
+from projects.uploads import attachment_remove_page, file_download, form_errors_from
 
 from . import selectors, services
 from .definition import TemplateError
@@ -201,22 +201,11 @@ def attachment_remove(request, project_id, attachment_id):
         raise Http404 from None
     if not request.user.has_perm("phases.change_item", attachment.item):
         raise PermissionDenied
-    back = reverse("phases:item", args=[project.pk, attachment.item_id])
-    error = None
-    if request.method == "POST":
-        try:
-            services.attachment_remove(attachment=attachment, by=request.user)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(request, _("“%(name)s” was removed.") % {"name": attachment.original_name})
-            return redirect(back)
-    return render(
-        request,
-        "includes/attachment_remove.html",
-        {"project": project, "attachment": attachment, "back": back, "error": error, "tab": "phases"},
-        status=400 if error else 200,
-    )
+    return attachment_remove_page(
+        request, project=project, attachment=attachment, tab="phases",
+        back=reverse("phases:item", args=[project.pk, attachment.item_id]),
+        remove=lambda: services.attachment_remove(attachment=attachment, by=request.user),
+    )  # fmt: skip
 
 
 def _gate_page(request, project, phase, *, form=None, override_form=None, error=None, status=200):

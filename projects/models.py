@@ -1,5 +1,8 @@
 """The core of a case file: users, the organisation tree, projects and who holds which role in them."""
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -445,3 +448,32 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+def attachment_upload_to(instance, filename):
+    """A stored attachment's path: the owner's folder (`upload_dir`) and a random name with the suffix."""
+    return f"{instance.upload_dir()}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class Attachment(models.Model):
+    """A file attached to something in a project (an item, a meeting): one set of fields and one way of
+    storing it (`projects.uploads.attachment_fields`), whichever app it belongs to. Concrete models add the
+    foreign key to their owner, `upload_dir()` and their history."""
+
+    file = models.FileField(upload_to=attachment_upload_to, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(max_length=120)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+    def upload_dir(self) -> str:
+        raise NotImplementedError

@@ -1,16 +1,21 @@
 """The one upload policy and the one file download, used by every app that stores attachments.
 
 `upload_check` refuses a file by type (suffix, checked against the first bytes), size and emptiness;
+`attachment_store` checks an upload and stores it on an `projects.models.Attachment` of any app;
 `AttachmentField` is the form field whose hint names exactly those types; `file_download` sends a stored
-file after the caller has checked access; `form_errors_from` puts a service's ValidationError on a form.
+file after the caller has checked access; `attachment_remove_page` is the confirmation page for removing an
+attachment; `form_errors_from` puts a service's ValidationError on a form.
 """
 
+import hashlib
 import mimetypes
 from pathlib import Path
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
@@ -82,6 +87,43 @@ def upload_check(upload) -> str:
 def upload_content_type(suffix: str) -> str:
     """The content type a checked upload is served with (from its suffix, never from the browser)."""
     return mimetypes.types_map.get(suffix, "application/octet-stream")
+
+
+def attachment_store(attachment, *, upload, by):
+    """Check `upload` and store it on the unsaved `attachment` (name, size, type, SHA-256, file), saving it.
+    The calling service has checked who may attach and set the owner's foreign key and history user."""
+    suffix = upload_check(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment.original_name = Path(upload.name).name[:255]
+    attachment.size = upload.size
+    attachment.sha256 = digest.hexdigest()
+    attachment.content_type = upload_content_type(suffix)
+    attachment.uploaded_by = by
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def attachment_remove_page(request, *, project, attachment, back, tab, remove):
+    """Confirm, then remove an attachment with the service `remove()`; a refusal is shown on the page."""
+    error = None
+    if request.method == "POST":
+        try:
+            remove()
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("“%(name)s” was removed.") % {"name": attachment.original_name})
+            return redirect(back)
+    return render(
+        request,
+        "includes/attachment_remove.html",
+        {"project": project, "attachment": attachment, "back": back, "error": error, "tab": tab},
+        status=400 if error else 200,
+    )
 
 
 def file_download(file, filename, content_type, inline=False):
