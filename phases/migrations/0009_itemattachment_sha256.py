@@ -21,7 +21,7 @@ def hash_stored_files(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("phases", "0006_default_ebe_services"),
+        ("phases", "0008_default_room_catalogue"),
     ]
 
     operations = [
