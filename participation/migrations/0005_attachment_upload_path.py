@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('participation', '0004_sensible_dates'),
+        ("participation", "0004_sensible_dates"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='meetingattachment',
-            name='file',
+            model_name="meetingattachment",
+            name="file",
             field=models.FileField(max_length=300, upload_to=projects.models.attachment_upload_to),
         ),
     ]
