@@ -125,7 +125,11 @@ extensions.attention(
         "evaluation_overdue",
         _("Evaluation overdue"),
         30,
-        lambda today: Q(evaluation_state=WindowState.OVERDUE),
+        lambda today: Q(  # evaluation_state OVERDUE, as a set of ids (read once, not per project)
+            pk__in=Evaluation.objects.filter(
+                completed_at__isnull=True, window_opens__lte=today, window_closes__lt=today
+            ).values("project_id")
+        ),
         lambda row: (
             _("The evaluation window closed on %(date)s without a completed evaluation")
             % {"date": date_format(row.eval_window_closes, "SHORT_DATE_FORMAT")}

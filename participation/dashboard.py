@@ -79,11 +79,16 @@ for column in (
     extensions.dashboard_column(column)
 
 
+def _has_objections():
+    """Projects with an objection on record, as a set of ids (read once, not per project)."""
+    return Q(pk__in=SignOff.objects.filter(decision=SignOff.Decision.OBJECTION).values("step__project_id"))
+
+
 def _filter_objections(queryset, value, today):
     if value == "yes":
-        return queryset.filter(objections__gt=0)
+        return queryset.filter(_has_objections())
     if value == "no":
-        return queryset.filter(objections=0)
+        return queryset.exclude(_has_objections())
     return queryset
 
 
@@ -105,7 +110,7 @@ extensions.attention(
         "objections",
         _("Objections on record"),
         20,
-        lambda today: Q(objections__gt=0),
+        lambda today: _has_objections(),
         lambda row: _("%(n)s objections (protokolltilførsel) on record") % {"n": row.objections},
     )
 )
@@ -114,7 +119,7 @@ extensions.attention(
         "no_safety_rep",
         _("No safety representative"),
         40,
-        lambda today: Q(has_safety_rep=False),
+        lambda today: ~Q(pk__in=Membership.objects.filter(role=Role.SAFETY_REP).values("project_id")),
         lambda row: _("No safety representative appointed"),
     )
 )

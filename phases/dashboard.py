@@ -7,7 +7,7 @@ Everything is a correlated subquery on the project, so the overview's query coun
 from datetime import timedelta
 
 import django_filters
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -218,12 +218,27 @@ extensions.dashboard_breakdown(
 )
 
 
+def _gate_blocked(today):
+    """Projects whose current phase (the first not completed) has open mandatory items and a planned end (its
+    own, else its activities' last deadline) more than GATE_BLOCKED_DAYS ago. The attention conditions are sets
+    of project ids, not correlated to the project row: the database reads each once for all 2 000 projects."""
+    earlier_open = Phase.objects.filter(project=OuterRef("project"), order__lt=OuterRef("order"), completed_at=None)
+    open_mandatory = ChecklistItem.objects.filter(phase=OuterRef("pk"), mandatory=True, status=OPEN)
+    blocked = (
+        Phase.objects.filter(completed_at__isnull=True)
+        .filter(~Exists(earlier_open), Exists(open_mandatory))
+        .annotate(end=Coalesce("planned_end", Max("activities__due_date")))  # grouped once, not per phase
+        .filter(end__lt=today - timedelta(days=GATE_BLOCKED_DAYS))
+    )
+    return Q(pk__in=blocked.values("project_id"))
+
+
 extensions.attention(
     Attention(
         "gate_blocked",
         _("Gate blocked for long"),
         10,
-        lambda today: Q(phase_open_mandatory__gt=0, phase_planned_end__lt=today - timedelta(days=GATE_BLOCKED_DAYS)),
+        _gate_blocked,
         lambda row: (
             _("The gate of “%(phase)s” has been blocked since %(date)s (planned end of the phase)")
             % {"phase": tr_row(row, "current_phase_name"), "date": _short(row.phase_planned_end)}
@@ -235,7 +250,9 @@ extensions.attention(
         "overdue",
         _("Deadlines overdue"),
         50,
-        lambda today: Q(mandatory_overdue__gt=0),
+        lambda today: Q(
+            pk__in=ChecklistItem.objects.filter(mandatory=True, status=OPEN, due_date__lt=today).values("project_id")
+        ),
         lambda row: _("%(n)s mandatory items past their deadline") % {"n": row.mandatory_overdue},
     )
 )

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -192,7 +193,16 @@ class ChecklistItem(Bilingual, models.Model):
         verbose_name = _("checklist item")
         verbose_name_plural = _("checklist items")
         ordering = ["phase__order", "activity__order", "order"]
-        indexes = [models.Index(fields=["project", "status"]), models.Index(fields=["assignee", "status"])]
+        indexes = [
+            models.Index(fields=["project", "status"]),
+            models.Index(fields=["assignee", "status"]),
+            # The coordinators' overview: projects with mandatory items past their deadline, over all projects.
+            models.Index(
+                fields=["due_date", "project"],
+                condition=Q(mandatory=True, status="open"),
+                name="item_open_mandatory_due",
+            ),
+        ]
 
     def __str__(self):
         return self.text_nb

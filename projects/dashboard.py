@@ -277,33 +277,46 @@ def needs_attention_q(today):
     return Q(status=Project.Status.ACTIVE) & q
 
 
-def counts(qs, today: date) -> tuple[dict, list]:
-    """(numbers, breakdowns) in one grouped query: the number of filtered projects, of those that meet each
-    attention condition (`att_<key>`, `att_any`), and each registered breakdown's counts."""
-    aggregates = {"total": Count("pk")}
-    active = Q(status=Project.Status.ACTIVE)
-    for a in extensions.ATTENTION:
-        aggregates[f"att_{a.key}"] = Count("pk", filter=active & a.q(today))
-    aggregates["att_any"] = Count("pk", filter=needs_attention_q(today))
+@dataclass
+class Summary:
+    numbers: dict  # total, att_<key> per attention condition, att_any
+    breakdowns: list  # {label, param, rows: [(value, label, n)]} per registered breakdown
+    attention_ids: list  # the first projects needing attention, soonest move-in first
+    flags: dict  # pk -> {att_<key>: bool} of every filtered project
+
+
+def summarise(qs, today: date, *, attention_limit=ATTENTION_LIST_LIMIT) -> Summary:
+    """Counts per attention condition and per breakdown, and the attention list's projects, from one query
+    that reads a few values of each filtered project. Each attention condition is a set of project ids
+    (`pk IN (…)`, not correlated), so the database computes it once, not once per project; grouping in the
+    database would compute every annotation again for each aggregate."""
+    flags = {f"att_{a.key}": ExpressionWrapper(a.q(today), output_field=BooleanField()) for a in extensions.ATTENTION}
     fields = list(dict.fromkeys(f for b in extensions.BREAKDOWNS for f in b.fields))
-    if fields:
-        groups = list(qs.order_by().values(*fields).annotate(**aggregates).order_by())
-    else:
-        groups = [qs.order_by().aggregate(**aggregates)]
-    numbers = {name: sum(g[name] for g in groups) for name in aggregates}
-    out = []
+    rows = list(qs.order_by().annotate(**flags).values("pk", "status", "move_in", "name", *fields, *flags))
+    numbers = {"total": len(rows)}
+    active = [r for r in rows if r["status"] == Project.Status.ACTIVE]
+    for name in flags:
+        numbers[name] = sum(1 for r in active if r[name])
+    needing = [r for r in active if any(r[name] for name in flags)]
+    numbers["att_any"] = len(needing)
+    breakdowns = []
     for b in extensions.BREAKDOWNS:
         tally = {}
-        for g in groups:
-            choice = b.choice(g)
+        for r in rows:
+            choice = b.choice(r)
             if choice is None:
                 continue
             sort, value, label = choice
-            entry = tally.setdefault(value, [sort, value, label, 0])
-            entry[3] += g["total"]
-        rows = [(value, label, n) for _sort, value, label, n in sorted(tally.values(), key=lambda e: e[0])]
-        out.append({"label": b.label, "param": b.param, "rows": rows})
-    return numbers, out
+            tally.setdefault(value, [sort, value, label, 0])[3] += 1
+        groups = [(value, label, n) for _sort, value, label, n in sorted(tally.values(), key=lambda e: e[0])]
+        breakdowns.append({"label": b.label, "param": b.param, "rows": groups})
+    needing.sort(key=lambda r: (r["move_in"] is None, r["move_in"] or date.min, r["name"].casefold(), r["pk"]))
+    return Summary(
+        numbers,
+        breakdowns,
+        [r["pk"] for r in needing[:attention_limit]],
+        {r["pk"]: {name: r[name] for name in flags} for r in rows},
+    )
 
 
 def decorate(rows, today: date):
@@ -314,16 +327,11 @@ def decorate(rows, today: date):
     return rows
 
 
-def rows_by_pk(ids, today: date, *, flags=False) -> dict:
-    """The annotated rows of these projects (one query), with each attention condition as `att_<key>`."""
+def rows_by_pk(ids, today: date) -> dict:
+    """The annotated rows of these projects (one query)."""
     if not ids:
         return {}
-    qs = overview_queryset(today=today).filter(pk__in=ids)
-    if flags:
-        qs = qs.annotate(
-            **{f"att_{a.key}": ExpressionWrapper(a.q(today), output_field=BooleanField()) for a in extensions.ATTENTION}
-        )
-    return {row.pk: row for row in qs}
+    return {row.pk: row for row in overview_queryset(today=today).filter(pk__in=ids)}
 
 
 @dataclass
@@ -332,22 +340,20 @@ class AttentionRow:
     reasons: list
 
 
-def overview_page(qs, *, number, total, today: date, attention_limit=ATTENTION_LIST_LIMIT):
-    """(page of 50 rows, attention list). The filtered and sorted queryset is asked only for primary keys
-    (the page's, and the first projects that need attention, soonest move-in first); one more query then
-    reads the annotations of just those rows, so the database computes them for at most 70 projects."""
+def overview_page(qs, *, number, total, today: date, summary: Summary | None = None):
+    """(page of 50 rows, attention list). The filtered and sorted queryset is asked only for the page's
+    primary keys; one more query then reads the annotations of just those rows and of the attention list's
+    (from `summary`, which also holds their attention flags), so the database computes them for at most 70
+    projects."""
     paginator = Paginator(qs.values_list("pk", flat=True), 50)
     paginator.__dict__["count"] = total
     page = paginator.get_page(number)
     page_ids = list(page.object_list)
-    attention_ids = []
-    if extensions.ATTENTION and attention_limit:
-        attention_ids = list(
-            qs.filter(needs_attention_q(today))
-            .order_by(F("move_in").asc(nulls_last=True), "name", "pk")
-            .values_list("pk", flat=True)[:attention_limit]
-        )
-    rows = rows_by_pk({*page_ids, *attention_ids}, today, flags=bool(attention_ids))
+    attention_ids = list(summary.attention_ids) if summary else []
+    rows = rows_by_pk({*page_ids, *attention_ids}, today)
+    for pk in attention_ids:
+        if pk in rows:
+            rows[pk].__dict__.update(summary.flags[pk])
     decorate(list(rows.values()), today)
     page.object_list = [rows[pk] for pk in page_ids if pk in rows]
     conditions = list(extensions.ATTENTION)

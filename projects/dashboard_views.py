@@ -45,8 +45,11 @@ def overview(request):
     today = timezone.localdate()
     filterset, qs = _filters(request, today)
     qs, sort = dashboard.sorted_rows(qs, request.GET.get("sort", ""))
-    numbers, breakdowns = dashboard.counts(qs, today)
-    page, attention = dashboard.overview_page(qs, number=request.GET.get("page"), total=numbers["total"], today=today)
+    summary = dashboard.summarise(qs, today)
+    numbers, breakdowns = summary.numbers, summary.breakdowns
+    page, attention = dashboard.overview_page(
+        qs, number=request.GET.get("page"), total=numbers["total"], today=today, summary=summary
+    )
     columns = dashboard.page_columns()
     for row in page.object_list:
         row.cells = [dashboard.cell_html(column, row) for column in columns]
@@ -75,9 +78,7 @@ def timeline(request):
     filterset, qs = _filters(request, today)
     qs, _sort = dashboard.sorted_rows(qs, request.GET.get("sort", "") or "move_in")
     total = qs.count()
-    page, _attention = dashboard.overview_page(
-        qs, number=request.GET.get("page"), total=total, today=today, attention_limit=0
-    )
+    page, _attention = dashboard.overview_page(qs, number=request.GET.get("page"), total=total, today=today)
     return render(
         request,
         "projects/dashboard/timeline.html",
