@@ -79,8 +79,9 @@ def _csv_rows(upload):
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         encoding = "utf-8"
-    except UnicodeDecodeError:
-        encoding = "cp1252"
+    except UnicodeDecodeError as exc:
+        # UTF-8 letters before the first bad byte: a UTF-8 file with a bad line (reported by row), else Windows-1252
+        encoding = "utf-8" if any(b >= 0x80 for b in head[: exc.start]) else "cp1252"
     problems = []
 
     def lines():
@@ -242,6 +243,7 @@ def observations_import(*, study, by, upload) -> int:
     rows = _xlsx_rows(upload) if suffix == ".xlsx" else _csv_rows(upload)
     columns = None
     batch, written = [], 0
+    dates, hours = {}, {}  # a study has few distinct dates and hours: parse each once
     for number, cells, read_problems in rows:
         if read_problems:
             problems.extend(read_problems)
@@ -251,8 +253,8 @@ def observations_import(*, study, by, upload) -> int:
             if problems:
                 break  # with a wrong header no row can be read
             continue
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-            continue
+        if all(_blank(cells[i]) for f, i in columns.items() if f in COUNTS and i < len(cells)):
+            continue  # no counts: a row of the template nobody filled in (or an empty line)
 
         def cell(field, cells=cells, columns=columns):
             index = columns.get(field)
@@ -262,16 +264,16 @@ def observations_import(*, study, by, upload) -> int:
         values = {}
         for field in FIELDS:
             raw = cell(field)
-            column = f"{_letter(columns[field])} ({HEADERS[FIELDS.index(field)]})" if field in columns else "–"
+            column = _column(columns, field)
             if _is_formula(raw):
                 row_problems.append(Problem(number, column, _("The cell holds a formula (%(f)s). Save the values, "
                                                               "not formulas.") % {"f": str(raw)[:40]}))  # fmt: skip
                 continue
             try:
                 if field == "date":
-                    values[field] = parse_date(raw)
+                    values[field] = _cached(dates, parse_date, raw)
                 elif field == "hour":
-                    values[field] = parse_hour(raw)
+                    values[field] = _cached(hours, parse_hour, raw)
                 elif field == "zone":
                     name = str(raw or "").strip()
                     zone = zones.get(name.casefold())
@@ -326,6 +328,23 @@ def observations_import(*, study, by, upload) -> int:
         raise ImportFailed([Problem(None, "–", _("The file has no rows with counts."))])
     workproduct_refresh(work_product=wp, by=by)
     return written
+
+
+COUNTS = ("occupied", "away", "free", "persons")
+
+
+def _cached(cache, parse, raw):
+    try:
+        return cache[raw]
+    except KeyError:
+        value = cache[raw] = parse(raw)  # a ValueError is not cached: each bad cell reports itself
+        return value
+    except TypeError:  # not hashable
+        return parse(raw)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _column(columns, field):
