@@ -169,9 +169,7 @@ def test_twenty_thousand_rows_import_in_batches_or_not_at_all(doc_project, study
 def test_the_import_page_lists_the_errors(client, doc_project, study):
     client.force_login(doc_project.owner)
     content = "\n".join([HEADER, "03.02.2027;08:00;Kantina;1;0;;"]).encode()
-    response = client.post(
-        reverse("phases:study_import", args=[doc_project.pk, study.pk]), {"upload": upload(content)}
-    )
+    response = client.post(reverse("phases:study_import", args=[doc_project.pk, study.pk]), {"upload": upload(content)})
     assert response.status_code == 400
     page = response.content.decode()
     assert "Ingenting ble importert" in page and "Kantina" in page and "<td>2</td><td>C (sone)</td>" in page
