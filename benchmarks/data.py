@@ -76,6 +76,12 @@ def build(*, projects=2000, template_path=TEMPLATE) -> World:
     p_items = list(ChecklistItem.objects.filter(project=prototype).order_by("phase__order", "activity__order", "order"))
     p_steps = list(Step.objects.filter(project=prototype).select_related("activity__phase"))
     phase_order = {ph.pk: ph.order for ph in p_phases}
+    for s in p_steps:  # the content a prepared step was sent with (its summary written, no meetings)
+        from participation.services import content_hash_of, step_content
+
+        s.summary = "Lagt fram og drøftet."
+        s.sent = step_content(s)
+        s.sent_hash = content_hash_of(s.sent)
     prototype.delete()
 
     # The projects.
@@ -189,8 +195,12 @@ def build(*, projects=2000, template_path=TEMPLATE) -> World:
                     project=project, activity=activity_of[(project.pk, s.activity.key)], key=s.key, kind=s.kind,
                     name_nb=s.name_nb, name_en=s.name_en, description_nb=s.description_nb,
                     description_en=s.description_en, required_roles=s.required_roles,
-                    summary="Lagt fram og drøftet." if order <= completed + 1 else "", version=1,
-                    content_hash=s.content_hash, is_prepared=order <= completed + 1,
+                    summary="Lagt fram og drøftet." if order <= completed + 1 else "",
+                    version=1 if order <= completed + 1 else 0,
+                    content_hash=s.sent_hash if order <= completed + 1 else "",
+                    content=s.sent if order <= completed + 1 else "",
+                    draft_hash=s.sent_hash if order <= completed + 1 else s.draft_hash,
+                    is_prepared=order <= completed + 1,
                 )
             )  # fmt: skip
     steps = Step.objects.bulk_create(steps, batch_size=BATCH)

@@ -46,7 +46,7 @@ def _mandate_document(project_id=None):
     step = project.participation_steps.filter(key="mandate-consultation").first()
     rep = project.memberships.filter(role=Role.SAFETY_REP).first()
     if step is not None and rep is not None:
-        step.refresh_from_db()
+        step = participation.step_send(step=step, by=owner)
         participation.signoff_record(step=step, by=rep.user, decision="objection", text="Rammen er for lav. " * 5)
     return Document(project=project, kind="mandate", version=1, requested_by=owner)
 

@@ -101,6 +101,13 @@ class SignOffForm(_Helper, forms.Form):
         label=_("I have read the content above and understand that my sign-off cannot be changed afterwards."),
         error_messages={"required": _("Confirm that you have read the content.")},
     )
+    # What the page showed: the service refuses the sign-off if another version has been sent since.
+    content_hash = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={"required": _("The form did not say which version you read. Open the step again.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, roles=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,6 +117,9 @@ class SignOffForm(_Helper, forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("content_hash", "version"):  # hidden: say it above the form, not at an invisible field
+            if name in self._errors:
+                self.add_error(None, self._errors.pop(name))
         if data.get("decision") and data["decision"] != SignOff.Decision.APPROVED and not data.get("text", "").strip():
             self.add_error("text", _("Write your remarks or the objection that goes into the protocol."))
         return data
@@ -136,3 +146,9 @@ class SignedFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["project"].widget.attrs.update({"class": "form-control", "placeholder": _("Name or case number")})
         self.fields["decision"].widget.attrs["class"] = "form-select"
+
+
+class StepSendForm(forms.Form):
+    """Sending a draft for sign-off: carries the draft the owner confirmed, so a later change is not sent."""
+
+    draft_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)

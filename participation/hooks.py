@@ -83,7 +83,7 @@ def _overview_panel(request, project):
     steps = selectors.project_steps(project=project)
     plan = roles.participation_plan(project_members(project=project))
     objections = [(v, s) for v in steps for s in v.objections]
-    waiting = [v for v in steps if v.step.is_prepared and not v.complete]
+    waiting = [v for v in steps if v.step.is_prepared and not v.complete]  # sent and not fully signed
     not_ready = sum(1 for v in steps if not v.step.is_prepared)
     if not steps and not roles.gaps(plan):
         return None
@@ -138,9 +138,8 @@ def _seed_demo_signoffs(projects, users):
             holders.setdefault(m.role, m.user)
         owner = project.memberships.filter(role="owner").select_related("user").first().user
         for n, step in enumerate(Step.objects.filter(project=project, activity__phase__order__lte=completed)):
-            step = services.step_update(
-                step=step, by=owner, summary=f"Lagt fram og drøftet: {step.name_nb}.", meetings=[]
-            )
+            services.step_update(step=step, by=owner, summary=f"Lagt fram og drøftet: {step.name_nb}.", meetings=[])
+            step = services.step_send(step=step, by=owner)
             for role in step.required_roles:
                 decision, text = ("approved_with_remarks", "Husk universell utforming.") if n == 1 else ("approved", "")
                 services.signoff_record(step=step, by=holders[role], role=role, decision=decision, text=text)
@@ -170,6 +169,7 @@ def _seed_demo_participation(projects, users):
         step=first, by=owner, summary="Ansatte og tillitsvalgte er informert om prosjektstart, mål og mandat.",
         meetings=[info],
     )  # fmt: skip
+    first = services.step_send(step=first, by=owner)
     services.signoff_record(step=first, by=users["verneombud@demo.kommune.no"], decision="approved")
     services.signoff_record(
         step=first, by=users["tillitsvalgt@demo.kommune.no"], decision="objection",
@@ -190,6 +190,7 @@ def _seed_demo_participation(projects, users):
             step=consultation, by=owner, meetings=[meeting],
             summary="Mandatet med økonomisk ramme på 2 500 000 kr, milepæler og roller legges fram til godkjenning.",
         )  # fmt: skip
+        services.step_send(step=consultation, by=owner)
     second = projects.get("2026/1002")
     floor = Step.objects.filter(project=second, key="floor-plan-consultation").first() if second else None
     if floor is not None:
@@ -197,6 +198,7 @@ def _seed_demo_participation(projects, users):
             step=floor, by=users["eier@demo.kommune.no"], meetings=[],
             summary="Planløsning og møbleringsplan (tegning datert i fase 2) legges fram for drøfting.",
         )  # fmt: skip
+        services.step_send(step=floor, by=users["eier@demo.kommune.no"])
 
 
 from . import dashboard as _dashboard  # noqa: E402, F401  (registers the overview's participation columns)

@@ -15,8 +15,10 @@ from projects.validators import sensible_date
 class Step(Bilingual, models.Model):
     """A participation step from the process template, e.g. the consultation on the mandate.
 
-    Its signed content is the summary plus the linked meetings. Whenever that content changes the step
-    gets a new version and a new hash; sign-offs of earlier versions are then outdated.
+    Its content is the summary, the linked meetings (participants and agenda included) and the activity's
+    document. The owner or manager edits a draft (`draft_hash` follows it) and sends it for sign-off: only a
+    sent version (`version`, `content`, `content_hash`, one `StepVersion` each) is shown to the
+    representatives and can be signed; sending a new version outdates the sign-offs of the one before.
     """
 
     class Kind(models.TextChoices):
@@ -42,11 +44,15 @@ class Step(Bilingual, models.Model):
         blank=True,
         help_text=_("What is presented to the representatives and what they confirm by signing."),
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
-    content_hash = models.CharField(_("SHA-256 of the content"), max_length=64, blank=True)
-    version_at = models.DateTimeField(_("this version since"), default=timezone.now)
+    version = models.PositiveIntegerField(
+        _("version"), default=0, help_text=_("The version sent for sign-off; 0 while none has been sent.")
+    )
+    content_hash = models.CharField(_("SHA-256 of the sent content"), max_length=64, blank=True)
+    content = models.TextField(_("sent content"), blank=True)
+    draft_hash = models.CharField(_("SHA-256 of the draft"), max_length=64, blank=True)
+    version_at = models.DateTimeField(_("sent"), default=timezone.now)
     is_prepared = models.BooleanField(
-        _("ready for sign-off"), default=False, help_text=_("It has a summary or a linked meeting to sign.")
+        _("sent for sign-off"), default=False, help_text=_("A version has been sent to the representatives.")
     )
 
     history = HistoricalRecords()
@@ -63,6 +69,36 @@ class Step(Bilingual, models.Model):
     @property
     def description(self):
         return self.tr("description")
+
+    def required_role_labels(self):
+        return [Role(r).label for r in self.required_roles]
+
+    @property
+    def has_unsent_changes(self):
+        """The draft differs from the version sent for sign-off (or nothing has been sent yet)."""
+        return self.draft_hash != self.content_hash
+
+
+class StepVersion(models.Model):
+    """A version of a step as it was sent for sign-off. Written once; the content is what the page showed."""
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    content = models.TextField(_("sent content"))
+    content_hash = models.CharField(_("SHA-256 of the sent content"), max_length=64)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("sent version")
+        verbose_name_plural = _("sent versions")
+        ordering = ["step", "number"]
+        constraints = [models.UniqueConstraint(fields=["step", "number"], name="step_version_once")]
+
+    def __str__(self):
+        return f"{self.step} v{self.number}"
 
 
 class Meeting(models.Model):

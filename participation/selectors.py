@@ -1,17 +1,19 @@
 """Reads for participation: where each step stands, what waits for whom, what changed since a sign-off."""
 
-import difflib
 import json
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from phases.gates import Blocker
+from phases.workproducts.selectors import Change, field_changes, field_label, kind_label
 from projects.models import EMPLOYER_ROLES, Membership, Project, Role, User
 
-from .models import Meeting, SignOff, Step
+from .models import Meeting, SignOff, Step, StepVersion
 
 SIGNING_ROLES = (Role.SAFETY_REP, Role.UNION_REP, Role.OH_SERVICE, Role.AMU)
 
@@ -42,6 +44,15 @@ class StepView:
     @property
     def objections(self):
         return [s for s in self.step.signoffs.all() if s.is_objection]
+
+    @property
+    def current_objections(self):
+        return [s for s in self.objections if s.step_version == self.step.version]
+
+    @property
+    def sent_summary(self):
+        """The summary of the version sent for sign-off (not the draft)."""
+        return json.loads(self.step.content)["summary"] if self.step.content else ""
 
 
 def _steps_queryset():
@@ -110,7 +121,9 @@ def step_for_page(*, project: Project, step_id: int) -> StepView:
     step = (
         _steps_queryset()
         .prefetch_related(
-            Prefetch("meetings", queryset=Meeting.objects.prefetch_related("attachments").order_by("held_on"))
+            Prefetch(
+                "meetings", queryset=Meeting.objects.prefetch_related("attachments", "participants").order_by("held_on")
+            )
         )
         .get(pk=step_id, project=project)
     )
@@ -159,6 +172,10 @@ def phase_blockers(phase) -> list[str]:
                 text = _("Sign-off from %(role)s missing: “%(step)s”")
             url = reverse("participation:step", args=[view.step.project_id, view.step.pk])
             out.append(Blocker(text % {"role": r.label.lower(), "step": view.step.name}, url))
+        if view.step.is_prepared and view.step.has_unsent_changes:
+            # What was signed must be what the project goes on with: a changed draft is sent and signed again.
+            text = _("“%(step)s” has changes that have not been sent for sign-off") % {"step": view.step.name}
+            out.append(Blocker(text, reverse("participation:step", args=[view.step.project_id, view.step.pk])))
     return out
 
 
@@ -252,46 +269,110 @@ def signed_by(*, user: User, roles=None, project: str = "", decision: str = "") 
     return qs
 
 
-def changes_since(signoff: SignOff, step: Step, with_document=True) -> list[tuple[str, str]]:
-    """Line differences between what was signed and the step's content now: [("+" or "-", line)]."""
-    from .services import step_content
+def changes_since(signoff: SignOff, step: Step) -> list[Change]:
+    """Field by field, what differs between the content `signoff` approved and the version sent now."""
+    return content_changes(signoff.content, step.content)
 
-    before = _readable(signoff.content, with_document)
-    after = _readable(step_content(step), with_document)
+
+def seen_version(*, step: Step, content_hash: str) -> StepVersion | None:
+    """The sent version of `step` whose content has this SHA-256 (what a person's page showed)."""
+    return StepVersion.objects.filter(step=step, content_hash=content_hash).order_by("-number").first()
+
+
+MEETING_FIELDS = ("title", "type", "date", "participants", "other_participants", "agenda", "minutes", "decisions",
+                  "attachments")  # fmt: skip
+
+
+def _meeting_labels():
+    return {
+        "title": _("Title"),
+        "type": _("Type of meeting"),
+        "date": _("Date"),
+        "participants": _("Participants"),
+        "other_participants": _("Other participants"),
+        "agenda": _("Agenda"),
+        "minutes": _("Minutes"),
+        "decisions": _("Decisions"),
+        "attachments": _("Files"),
+    }
+
+
+def _meeting_value(m: dict, name: str) -> str:
+    """One field of a stored meeting as a reader sees it (a field that older contents lack reads as empty)."""
+    value = m.get(name)
+    if name == "type":
+        return str(Meeting.Type(value).label) if value in Meeting.Type.values else (value or "")
+    if name == "date":
+        return date_format(date.fromisoformat(value), "DATE_FORMAT") if value else ""
+    if name == "participants":
+        return ", ".join(value or [])
+    if name == "attachments":
+        return "\n".join(f"{a['name']} (SHA-256 {a['sha256'][:12]}…)" for a in value or [])
+    return value or ""
+
+
+def _pair_meetings(before: list, after: list):
+    """Match the meetings of two contents: by id, else (older contents have none) by date and title."""
+    left = list(before)
+    pairs = []
+    for m in after:
+        match = next((o for o in left if o.get("id") is not None and o.get("id") == m.get("id")), None)
+        match = match or next((o for o in left if (o["date"], o["title"]) == (m["date"], m["title"])), None)
+        if match is not None:
+            left.remove(match)
+        pairs.append((match, m))
+    return pairs + [(o, None) for o in left]
+
+
+def content_changes(before: str, after: str) -> list[Change]:
+    """Field by field, in the reader's language, what differs between two contents of a step: the summary,
+    each field of each meeting (participants and agenda included) and each field of the document."""
+    old = json.loads(before) if before else {}
+    new = json.loads(after) if after else {}
     out = []
-    for line in difflib.unified_diff(before, after, lineterm="", n=0):
-        if line.startswith(("---", "+++", "@@")):
-            continue
-        out.append((line[0], line[1:]))
+    if (old.get("summary") or "") != (new.get("summary") or ""):
+        out.append(Change(_("Summary"), old.get("summary") or "", new.get("summary") or ""))
+    labels = _meeting_labels()
+    for was, now in _pair_meetings(old.get("meetings", []), new.get("meetings", [])):
+        head = _("Meeting “%(title)s”") % {"title": (now or was)["title"]}
+        for name in MEETING_FIELDS:
+            a = _meeting_value(was, name) if was is not None else None
+            b = _meeting_value(now, name) if now is not None else None
+            if a == b or (a is None and not b) or (b is None and not a):
+                continue
+            out.append(Change(f"{head} · {labels[name]}", a, b))
+    out += field_changes(old.get("work_product"), new.get("work_product"))
     return out
 
 
-def _readable(content: str, with_document=True) -> list[str]:
-    """The signed JSON as labelled lines, so a change reads as text rather than JSON."""
+def content_display(content: str) -> dict | None:
+    """A step's content (sent or draft) as the page shows it: every field that is hashed and signed, with
+    labels in the reader's language. The page renders this, so it shows exactly what is signed."""
+    if not content:
+        return None
     data = json.loads(content)
-    lines = [f"{_('Summary')}: {line}" for line in data.get("summary", "").splitlines() if line.strip()]
+    meetings = []
     for m in data.get("meetings", []):
-        head = f"{m['date']} {m['title']}"
-        lines.append(f"{_('Meeting')}: {head}")
-        for name, label in (
-            ("agenda", _("Agenda")),
-            ("minutes", _("Minutes")),
-            ("decisions", _("Decisions")),
-        ):
-            lines += [f"{head} · {label}: {line}" for line in m.get(name, "").splitlines() if line.strip()]
-        lines += [f"{head} · {_('File')}: {a['name']} ({a['sha256'][:12]})" for a in m.get("attachments", [])]
+        meetings.append(
+            {
+                "id": m.get("id"),
+                "title": m["title"],
+                "type": _meeting_value(m, "type"),
+                "date": date.fromisoformat(m["date"]),
+                "participants": m.get("participants") or [],
+                "other_participants": m.get("other_participants") or "",
+                "agenda": m.get("agenda") or "",
+                "minutes": m.get("minutes") or "",
+                "decisions": m.get("decisions") or "",
+                "attachments": m.get("attachments") or [],
+            }
+        )
     document = data.get("work_product")
-    if document and with_document:
-        for _key, label, value in document.get("fields", []):
-            lines += [f"{label}: {line}" for line in value.splitlines() if line.strip()]
-    return lines
-
-
-def document_changes(signoff: SignOff, step: Step):
-    """Field by field, what changed in the step's document (the mandate, say) since `signoff` was given."""
-    from phases.workproducts.selectors import field_changes
-
-    from .services import step_document
-
-    before = json.loads(signoff.content).get("work_product")
-    return field_changes(before, step_document(step))
+    if document:
+        kind = document.get("kind", "")
+        document = {
+            "kind": kind,
+            "title": kind_label(kind, document.get("title", "")),
+            "fields": [(field_label(kind, k, label), value) for k, label, value in document.get("fields", []) if value],
+        }
+    return {"summary": data.get("summary") or "", "meetings": meetings, "document": document}

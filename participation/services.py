@@ -15,24 +15,29 @@ from projects.permissions import project_roles
 from projects.services import with_history_user
 from projects.uploads import attachment_store
 
-from .models import Meeting, MeetingAttachment, SignOff, Step
+from .models import Meeting, MeetingAttachment, SignOff, Step, StepVersion
 
 
 def step_content(step: Step) -> str:
-    """The text a sign-off approves: the step, its summary and every linked meeting, as canonical JSON."""
+    """The content of a step as it stands (the draft), as canonical JSON: the step, its summary, every linked
+    meeting with its participants, agenda, minutes, decisions and files, and the activity's document. Sending
+    the step for sign-off stores this text as the version the representatives see and sign."""
     meetings = []
     if not step.pk:
         linked = []
-    elif "meetings" in getattr(step, "_prefetched_objects_cache", {}):  # a list page prefetched them
+    elif "meetings" in getattr(step, "_prefetched_objects_cache", {}):  # a page prefetched them
         linked = sorted(step.meetings.all(), key=lambda m: (m.held_on, m.id))
     else:
-        linked = step.meetings.order_by("held_on", "id").prefetch_related("attachments")
+        linked = step.meetings.order_by("held_on", "id").prefetch_related("attachments", "participants")
     for m in linked:
         meetings.append(
             {
+                "id": m.id,
                 "type": m.type,
                 "title": m.title,
                 "date": m.held_on.isoformat(),
+                "participants": sorted(p.full_name for p in m.participants.all()),
+                "other_participants": m.other_participants,
                 "agenda": m.agenda,
                 "minutes": m.minutes,
                 "decisions": m.decisions,
@@ -81,27 +86,50 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _document_sent(step: Step) -> bool:
-    """A work product sent for consultation (or adopted) makes its steps ready for sign-off."""
-    if step.kind == Step.Kind.INFORMATION:
-        return False
-    if workproducts.work_product_state(step.activity_id) in ("consultation", "adopted"):
-        return True
-    document = step_document(step)  # content another app provides says when it is ready (priorities recorded)
-    return bool(document and document.get("ready"))
+content_hash_of = _hash
 
 
 def step_refresh(*, step: Step, by: User | None) -> Step:
-    """Recompute the content hash; a changed content makes a new version, outdating earlier sign-offs."""
+    """Recompute the hash of the draft. A changed draft is only a draft: the version sent for sign-off, its
+    content and its sign-offs stay as they are until the owner sends the step again (`step_send`)."""
     digest = _hash(step_content(step))
-    prepared = bool(step.summary.strip()) or step.meetings.exists() or _document_sent(step)
-    if digest != step.content_hash or prepared != step.is_prepared:
-        if step.content_hash and digest != step.content_hash:
-            step.version += 1
-            step.version_at = timezone.now()
-        step.content_hash = digest
-        step.is_prepared = prepared
+    if digest != step.draft_hash:
+        step.draft_hash = digest
         with_history_user(step, by).save()
+    return step
+
+
+def _has_something_to_sign(step: Step, content: str) -> bool:
+    data = json.loads(content)
+    document = data.get("work_product") or {}
+    return bool(
+        data["summary"].strip() or data["meetings"] or any(value for _k, _l, value in document.get("fields", []))
+    )
+
+
+@transaction.atomic
+def step_send(*, step: Step, by: User, draft_hash: str | None = None) -> Step:
+    """Send the draft to the representatives as the next version: only a sent version is shown to them and
+    can be signed, and sending it outdates the sign-offs of the version before. `draft_hash` is the draft the
+    sender looked at; if the draft changed since, nothing is sent."""
+    _require_manage(by, step.project)
+    step = Step.objects.select_for_update().select_related("project").get(pk=step.pk)
+    content = step_content(step)
+    digest = _hash(content)
+    if draft_hash is not None and draft_hash != digest:
+        raise ValidationError(_("The draft changed since you opened it. Check it again before you send it."))
+    if not _has_something_to_sign(step, content):
+        raise ValidationError(_("There is nothing to sign yet: write a summary or link a meeting first."))
+    if step.is_prepared and digest == step.content_hash:
+        raise ValidationError(_("Nothing has changed since version %(v)s was sent for sign-off.") % {"v": step.version})
+    step.version += 1
+    step.content, step.content_hash, step.draft_hash = content, digest, digest
+    step.version_at = timezone.now()
+    step.is_prepared = True
+    with_history_user(step, by).save()
+    StepVersion.objects.create(
+        step=step, number=step.version, content=content, content_hash=digest, sent_at=step.version_at, sent_by=by
+    )
     return step
 
 
@@ -116,7 +144,7 @@ def steps_create(*, project: Project, by: User) -> list[Step]:
                 description_nb=spec["description"]["nb"], description_en=spec["description"]["en"],
                 required_roles=list(spec["required_roles"]),
             )  # fmt: skip
-            step.content_hash = _hash(step_content(step))
+            step.draft_hash = _hash(step_content(step))
             with_history_user(step, by).save()
             steps.append(step)
     return steps
@@ -175,9 +203,12 @@ def meeting_attachment_remove(*, attachment: MeetingAttachment, by: User) -> Non
     meeting = attachment.meeting
     _require_manage(by, meeting.project)
     steps = list(Step.objects.select_for_update().filter(meetings=meeting))
-    if SignOff.objects.filter(step__in=steps, content__contains=attachment.sha256).exists():
+    if (
+        SignOff.objects.filter(step__in=steps, content__contains=attachment.sha256).exists()
+        or StepVersion.objects.filter(step__in=steps, content__contains=attachment.sha256).exists()
+    ):
         raise ValidationError(
-            _("“%(name)s” is part of content that has been signed, so it stays with the meeting.")
+            _("“%(name)s” is part of content sent for sign-off, so it stays with the meeting.")
             % {"name": attachment.original_name}
         )
     with_history_user(attachment, by).delete()
@@ -185,10 +216,22 @@ def meeting_attachment_remove(*, attachment: MeetingAttachment, by: User) -> Non
         step_refresh(step=step, by=by)
 
 
+class StaleVersion(ValidationError):
+    """The sign-off was given on a page that showed another version than the one sent now."""
+
+    def __init__(self, message, *, seen_hash):
+        super().__init__(message, code="stale")
+        self.seen_hash = seen_hash
+
+
 @transaction.atomic
-def signoff_record(*, step: Step, by: User, decision: str, text: str = "", role: str | None = None) -> SignOff:
-    """Record a representative's decision on the step's current version. Only a holder of a required role
-    signs, once per version; remarks and objections need their text."""
+def signoff_record(
+    *, step: Step, by: User, decision: str, text: str = "", role: str | None = None, content_hash: str | None = None
+) -> SignOff:
+    """Record a representative's decision on the version sent for sign-off. Only a holder of a required role
+    signs, once per version; remarks and objections need their text. `content_hash` is the SHA-256 of the
+    content the signer's page showed (every form passes it): if another version has been sent since, the
+    sign-off is refused with `StaleVersion`, so nobody signs content they have not seen."""
     step = Step.objects.select_for_update().get(pk=step.pk)
     roles_held = project_roles(by, step.project_id)
     held = [r for r in step.required_roles if r in roles_held]
@@ -197,8 +240,15 @@ def signoff_record(*, step: Step, by: User, decision: str, text: str = "", role:
     if roles_held & EMPLOYER_ROLES:
         raise PermissionDenied(_("The project's owner or manager cannot sign for the representatives."))
     if not step.is_prepared:
-        raise ValidationError(
-            _("The step is not ready for sign-off: the owner has not written a summary or linked a meeting yet.")
+        raise ValidationError(_("The step has not been sent for sign-off yet."))
+    if content_hash is not None and content_hash != step.content_hash:
+        raise StaleVersion(
+            _(
+                "The step was changed and sent again as version %(v)s while you were reading. Your decision is "
+                "not recorded: read what changed and submit it again."
+            )
+            % {"v": step.version},
+            seen_hash=content_hash,
         )
     if role is None:
         signed = set(step.signoffs.filter(step_version=step.version, signer=by).values_list("role", flat=True))
@@ -212,13 +262,12 @@ def signoff_record(*, step: Step, by: User, decision: str, text: str = "", role:
         raise ValidationError({"text": _("Write your remarks or the objection that goes into the protocol.")})
     if SignOff.objects.filter(step=step, step_version=step.version, signer=by, role=role).exists():
         raise ValidationError(_("You have already signed this version of the step."))
-    content = step_content(step)
+    content = step.content
+    if _hash(content) != step.content_hash:
+        raise ValidationError(_("The sent content does not match its SHA-256. Ask the owner to send the step again."))
     signoff = SignOff(
         step=step, step_version=step.version, role=role, signer=by, decision=decision, text=text,
-        content=content, content_hash=_hash(content),
+        content=content, content_hash=step.content_hash,
     )  # fmt: skip
-    if signoff.content_hash != step.content_hash:
-        # The stored hash is stale (a change that skipped step_refresh): refresh first, sign what is shown.
-        raise ValidationError(_("The content changed while you were reading. Open the step again."))
     with_history_user(signoff, by).save()
     return signoff

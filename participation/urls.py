@@ -12,6 +12,7 @@ urlpatterns = [
     path(P + "steps/<int:step_id>/", views.step_detail, name="step"),
     path(P + "steps/<int:step_id>/sign/", views.step_sign, name="sign"),
     path(P + "steps/<int:step_id>/edit/", views.step_edit, name="step_edit"),
+    path(P + "steps/<int:step_id>/send/", views.step_send, name="step_send"),
     path(P + "meetings/new/", views.meeting_create, name="meeting_create"),
     path(P + "meetings/<int:meeting_id>/", views.meeting_detail, name="meeting"),
     path(P + "meetings/<int:meeting_id>/edit/", views.meeting_edit, name="meeting_edit"),

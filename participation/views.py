@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from projects.models import Role
@@ -15,8 +16,8 @@ from projects.selectors import project_members
 from projects.uploads import attachment_remove_page, file_download, form_errors_from
 
 from . import roles, selectors, services
-from .forms import MeetingFileForm, MeetingForm, SignedFilterForm, SignOffForm, StepForm
-from .models import Meeting, MeetingAttachment, Step
+from .forms import MeetingFileForm, MeetingForm, SignedFilterForm, SignOffForm, StepForm, StepSendForm
+from .models import Meeting, MeetingAttachment, SignOff, Step
 
 
 @login_required
@@ -44,43 +45,67 @@ def _sign_roles(user, step):
     return [(r, Role(r).label) for r in step.required_roles if r in held]
 
 
-def _step_page(request, project, step_id, *, form=None, status=200):
+def _role_list(labels) -> str:
+    """["Verneombud", "Tillitsvalgt"] -> "verneombud og tillitsvalgt" (in the reader's language)."""
+    names = [str(label).lower() for label in labels]
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+DECIDED = {
+    SignOff.Decision.APPROVED: gettext_lazy("You approved version %(v)s."),
+    SignOff.Decision.REMARKS: gettext_lazy("You approved version %(v)s with remarks."),
+    SignOff.Decision.OBJECTION: gettext_lazy("You objected to version %(v)s. Your objection goes into the protocol."),
+}
+
+
+def _step_page(request, project, step_id, *, form=None, status=200, stale=None):
     view = selectors.step_for_page(project=project, step_id=step_id)
-    sign_roles = _sign_roles(request.user, view.step)
-    already = {
-        s.role
-        for s in view.step.signoffs.all()
-        if s.signer_id == request.user.pk and s.step_version == view.step.version
-    }
+    step = view.step
+    sign_roles = _sign_roles(request.user, step)
+    mine_now = [s for s in step.signoffs.all() if s.signer_id == request.user.pk and s.step_version == step.version]
+    already = {s.role for s in mine_now}
     open_roles = [(r, label) for r, label in sign_roles if r not in already]
-    mine = [s for s in view.step.signoffs.all() if s.signer_id == request.user.pk]
-    previous = mine[-1] if mine and mine[-1].step_version != view.step.version else None
-    document = services.step_document(view.step)
-    return render(
-        request,
-        "participation/step.html",
-        {
-            "project": project,
-            "view": view,
-            "step": view.step,
-            "form": form or SignOffForm(roles=open_roles),
-            "open_roles": open_roles,
-            "can_sign": bool(open_roles) and view.step.is_prepared,
-            "not_prepared": bool(open_roles) and not view.step.is_prepared,
-            "signed_this_version": bool(sign_roles) and not open_roles,
-            "can_manage": request.user.has_perm("participation.manage_plan", project),
-            "content": services.step_content(view.step),
-            "document": document,
-            "document_fields": [(label, value) for _key, label, value in document["fields"] if value]
-            if document
-            else [],
-            "previous": previous,
-            "document_changes": selectors.document_changes(previous, view.step) if previous else [],
-            "other_changes": selectors.changes_since(previous, view.step, with_document=False) if previous else [],
-            "tab": "participation",
-        },
-        status=status,
+    mine = [s for s in step.signoffs.all() if s.signer_id == request.user.pk]
+    previous = mine[-1] if mine and mine[-1].step_version != step.version else None
+    can_manage = request.user.has_perm("participation.manage_plan", project)
+    context = {
+        "project": project,
+        "view": view,
+        "step": step,
+        "open_roles": open_roles,
+        "can_sign": bool(open_roles) and step.is_prepared,
+        "not_sent": bool(sign_roles) and not step.is_prepared,
+        "my_decisions": [(s, DECIDED[s.decision] % {"v": s.step_version}) for s in mine_now],
+        "can_manage": can_manage,
+        "roles": _role_list(step.required_role_labels()),
+        "sent": selectors.content_display(step.content),
+        "previous": previous,
+        "changes": selectors.changes_since(previous, step) if previous and step.is_prepared else [],
+        "tab": "participation",
+    }
+    if stale is not None:
+        # The person read another version than the one sent now: show what changed since what they read.
+        seen = selectors.seen_version(step=step, content_hash=stale.seen_hash)
+        context["stale"] = {
+            "message": stale.messages[0],
+            "seen": seen,
+            "changes": selectors.content_changes(seen.content, step.content) if seen else [],
+        }
+    if can_manage:
+        draft = services.step_content(step)
+        draft_hash = services.content_hash_of(draft)
+        context["draft_hash"] = draft_hash
+        context["unsent"] = draft_hash != step.content_hash
+        if step.is_prepared:
+            context["draft_changes"] = selectors.content_changes(step.content, draft) if context["unsent"] else []
+        else:
+            context["draft"] = selectors.content_display(draft)
+    context["form"] = form or SignOffForm(
+        roles=open_roles, initial={"content_hash": step.content_hash, "version": step.version}
     )
+    return render(request, "participation/step.html", context, status=status)
 
 
 @login_required
@@ -96,20 +121,78 @@ def step_sign(request, project_id, step_id):
     held = _sign_roles(request.user, step)
     form = SignOffForm(request.POST, roles=held)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            services.signoff_record(
+            signoff = services.signoff_record(
                 step=step,
                 by=request.user,
-                decision=form.cleaned_data["decision"],
-                text=form.cleaned_data["text"],
-                role=form.cleaned_data.get("role") or None,
+                decision=data["decision"],
+                text=data["text"],
+                role=data.get("role") or None,
+                content_hash=data["content_hash"],
             )
+        except services.StaleVersion as exc:
+            # Nothing is recorded. The page shows the version sent now, what changed since the one the person
+            # read, and keeps their decision and text; they confirm again for the new content.
+            step.refresh_from_db()
+            kept = SignOffForm(
+                roles=held,
+                initial={
+                    "decision": data["decision"], "text": data["text"], "role": data.get("role"),
+                    "content_hash": step.content_hash, "version": step.version,
+                },
+            )  # fmt: skip
+            return _step_page(request, project, step.pk, form=kept, status=409, stale=exc)
         except ValidationError as exc:
             form_errors_from(exc, form)
         else:
-            messages.success(request, _("Your sign-off is recorded."))
+            messages.success(request, DECIDED[signoff.decision] % {"v": signoff.step_version})
             return redirect("participation:step", project_id=project.pk, step_id=step.pk)
     return _step_page(request, project, step.pk, form=form, status=400)
+
+
+@login_required
+def step_send(request, project_id, step_id):
+    """Send the draft for sign-off, after a confirmation that says who is asked and what becomes outdated."""
+    project, step = get_object_for(request.user, project_id, Step.objects.all(), step_id)
+    if not request.user.has_perm("participation.manage_plan", project):
+        raise PermissionDenied
+    view = selectors.step_for_page(project=project, step_id=step.pk)
+    step = view.step
+    current = [s for s in step.signoffs.all() if s.step_version == step.version] if step.is_prepared else []
+    roles = _role_list(step.required_role_labels())
+    form = StepSendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            step = services.step_send(step=step, by=request.user, draft_hash=form.cleaned_data["draft_hash"])
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+        else:
+            text = _("Version %(v)s is sent to %(roles)s for sign-off.") % {"v": step.version, "roles": roles}
+            if current:
+                text += " " + _("The sign-offs of version %(v)s are now outdated.") % {"v": step.version - 1}
+            messages.success(request, text)
+            return redirect("participation:step", project_id=project.pk, step_id=step.pk)
+    draft = services.step_content(step)
+    draft_hash = services.content_hash_of(draft)
+    form = StepSendForm(initial={"draft_hash": draft_hash}) if not form.is_bound or not form.errors else form
+    return render(
+        request,
+        "participation/step_send.html",
+        {
+            "project": project,
+            "step": step,
+            "form": form,
+            "roles": roles,
+            "next_version": step.version + 1,
+            "outdated": current,
+            "unchanged": step.is_prepared and draft_hash == step.content_hash,
+            "changes": selectors.content_changes(step.content, draft) if step.is_prepared else [],
+            "draft": None if step.is_prepared else selectors.content_display(draft),
+            "tab": "participation",
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -124,23 +207,32 @@ def step_edit(request, project_id, step_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            before = step.version
             step = services.step_update(step=step, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form_errors_from(exc, form)
         else:
-            if step.version != before:
-                messages.warning(
-                    request,
-                    _("The content changed: earlier sign-offs are now outdated and the step needs signing again."),
-                )
+            if not step.is_prepared:
+                text = _("The draft is saved. Nobody is asked to sign until you send it for sign-off.")
+            elif step.has_unsent_changes:
+                text = _(
+                    "The draft is saved. The representatives see version %(v)s until you send the changes for sign-off."
+                ) % {"v": step.version}
             else:
-                messages.success(request, _("The step was saved."))
+                text = _("Saved. Nothing differs from version %(v)s, which was sent for sign-off.") % {
+                    "v": step.version
+                }
+            messages.success(request, text)
             return redirect("participation:step", project_id=project.pk, step_id=step.pk)
     return render(
         request,
         "participation/step_edit.html",
-        {"project": project, "step": step, "form": form, "tab": "participation"},
+        {
+            "project": project,
+            "step": step,
+            "form": form,
+            "roles": _role_list(step.required_role_labels()),
+            "tab": "participation",
+        },
         status=400 if form.errors else 200,
     )
 
@@ -262,7 +354,7 @@ def inbox(request):
     the step page shows what changed since I signed."""
     roles = selectors.signing_roles_held(user=request.user)
     steps = selectors.waiting_for(user=request.user, roles=roles).select_related("project", "activity__phase")
-    steps = steps.defer("summary", "description_nb", "description_en").order_by("version_at", "id")
+    steps = steps.defer("summary", "content", "description_nb", "description_en").order_by("version_at", "id")
     waiting = Paginator(steps, settings.PAGINATE_BY).get_page(request.GET.get("page"))
     waiting.object_list = selectors.waiting_entries(waiting.object_list, user=request.user)
     form = SignedFilterForm(request.GET or None)

@@ -128,6 +128,7 @@ ROWS = [
     ("step", P("participation:step", "step"), "get", project_page()),
     ("step sign", P("participation:sign", "step"), "post", project_page(ok=400, allowed=("safety_rep", "union_rep"))),
     ("step edit", P("participation:step_edit", "step"), "get", OM(200)),
+    ("step send", P("participation:step_send", "step"), "get", OM(200)),
     ("meeting create", P("participation:meeting_create"), "get", OM(200)),
     ("meeting", P("participation:meeting", "meeting"), "get", project_page()),
     ("meeting edit", P("participation:meeting_edit", "meeting"), "get", OM(200)),

@@ -108,20 +108,46 @@ class Change:
     after: str | None  # None: the field is gone (removed)
 
 
+def field_label(kind_key: str, key: str, stored: str) -> str:
+    """A stored field label (bokmål, as signed) in the reader's language: "frame_amount" or
+    "milestones.12.date" named from the models, the row's name taken from the stored label."""
+    kind = KINDS.get(kind_key)
+    try:
+        if kind is None:
+            return stored
+        parts = key.split(".")
+        if len(parts) == 1:
+            label = str(kind.content_model._meta.get_field(key).verbose_name)
+            return label[:1].upper() + label[1:]
+        section = kind.section(parts[0])
+        row = stored.rpartition(" · ")[0].partition("«")[2].rpartition("»")[0]
+        item = str(section.item_label)
+        return f"{item[:1].upper()}{item[1:]} «{row}» · {section.model._meta.get_field(parts[-1]).verbose_name}"
+    except (AttributeError, LookupError, ValueError):
+        return stored
+
+
+def kind_label(kind_key: str, stored: str) -> str:
+    kind = KINDS.get(kind_key)
+    return str(kind.label) if kind is not None else stored
+
+
 def field_changes(before: dict | None, after: dict | None) -> list[Change]:
-    """The fields that differ between two contents of a document, named by their labels, in reading order."""
+    """The fields that differ between two contents of a document, named by their labels in the reader's
+    language, in reading order."""
+    kind = (after or before or {}).get("kind", "")
     old = {k: (label, value) for k, label, value in (before or {}).get("fields", [])}
     new = {k: (label, value) for k, label, value in (after or {}).get("fields", [])}
     out = []
     for key, label, value in (after or {}).get("fields", []):
         if key not in old:
             if value:
-                out.append(Change(label, None, value))
+                out.append(Change(field_label(kind, key, label), None, value))
         elif old[key][1] != value:
-            out.append(Change(label, old[key][1], value))
+            out.append(Change(field_label(kind, key, label), old[key][1], value))
     for key, label, value in (before or {}).get("fields", []):
         if key not in new and value:
-            out.append(Change(label, value, None))
+            out.append(Change(field_label(kind, key, label), value, None))
     return out
 
 

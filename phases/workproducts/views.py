@@ -163,7 +163,10 @@ def _saved_message(request, wp, before):
     if wp.version != before:
         messages.success(
             request,
-            _("Saved as version %(v)s. Sign-offs of steps that include the document are now outdated.")
+            _(
+                "Saved as version %(v)s. Participation steps that include the document show the change as a draft "
+                "until it is sent for sign-off."
+            )
             % {"v": wp.version},
         )
     else:

@@ -27,6 +27,7 @@ def test_mandate_consultation_objection_change_and_approval(page, live_server, b
     member(project, Role.SAFETY_REP, email="siri@example.no", full_name="Siri Verne")
     member(project, Role.UNION_REP, full_name="Tor Tillit")
     services.process_start(project=project, template=bergen_template, by=owner)
+    step = project.participation_steps.get(key="mandate-consultation")
     risk = workproduct_start(project=project, kind="risk_assessment", by=owner)
     for lk, c, text in (
         (4, 4, "Støy i åpent landskap"),
@@ -70,6 +71,17 @@ def test_mandate_consultation_objection_change_and_approval(page, live_server, b
     page.get_by_role("button", name="Send på drøfting").click()
     expect(page.get_by_role("status")).to_contain_text("Sendt på drøfting")
     check_accessibility(page, "mandate")
+    # The consultation step is a draft until the owner sends it, after a confirmation naming who signs.
+    page.goto(f"/projects/{project.pk}/participation/steps/{step.pk}/")
+    expect(page.get_by_role("heading", name="Utkast, ikke sendt til godkjenning")).to_be_visible()
+    check_accessibility(page, "step-draft-owner")
+    page.get_by_role("link", name="Send til godkjenning …").click()
+    expect(page.get_by_text("blir tillitsvalgt og verneombud bedt om å godkjenne")).to_be_visible()
+    check_accessibility(page, "step-send-confirm")
+    page.get_by_role("button", name="Send versjon 1 til godkjenning").click()
+    expect(page.get_by_role("status")).to_contain_text("Versjon 1 er sendt til tillitsvalgt og verneombud")
+    expect(page.get_by_role("status")).not_to_contain_text("utdatert")  # nobody had signed anything
+    check_accessibility(page, "step-sent-owner")
     log_out(page)
 
     # The safety rep objects from the inbox.
@@ -81,7 +93,7 @@ def test_mandate_consultation_objection_change_and_approval(page, live_server, b
     page.get_by_label("Merknad eller protokolltilførsel").fill(OBJECTION)
     page.get_by_label(re.compile("Jeg har lest innholdet")).check()
     page.get_by_role("button", name="Send beslutningen").click()
-    expect(page.get_by_role("status")).to_contain_text("Godkjenningen din er registrert.")
+    expect(page.get_by_role("status")).to_contain_text("Du ga protokolltilførsel på versjon 1.")
     log_out(page)
 
     # The owner raises the frame.
@@ -92,14 +104,23 @@ def test_mandate_consultation_objection_change_and_approval(page, live_server, b
     page.get_by_role("link", name="Endre", exact=True).click()
     page.get_by_label("Økonomisk ramme (NOK)").fill("3200000")
     page.get_by_role("button", name="Lagre").click()
-    expect(page.get_by_role("status")).to_contain_text("utdatert")
+    expect(page.get_by_role("status")).to_contain_text("viser endringen som utkast")
+    # Saving is a draft: the owner sees the unsent change and sends version 2.
+    page.goto(f"/projects/{project.pk}/participation/steps/{step.pk}/")
+    unsent = page.get_by_role("table", name="Utkastet sammenlignet med versjon 1, som er sendt")
+    expect(unsent).to_contain_text("3 200 000 kr")
+    check_accessibility(page, "step-unsent-changes")
+    page.get_by_role("link", name="Send versjon 2 til godkjenning …").click()
+    expect(page.get_by_text("Godkjenningen av versjon 1 blir utdatert")).to_be_visible()
+    page.get_by_role("button", name="Send versjon 2 til godkjenning").click()
+    expect(page.get_by_role("status")).to_contain_text("Godkjenningene av versjon 1 er nå utdatert.")
     log_out(page)
 
     # The safety rep sees what changed since she signed, and approves.
     log_in(page, "siri@example.no", PASSWORD)
     page.get_by_role("link", name=re.compile("Til godkjenning")).click()
     page.get_by_role("link", name="Drøftingsmøte om mandatet").click()
-    changes = page.get_by_role("table", name="Felt i dokumentet som er annerledes enn i versjonen du godkjente")
+    changes = page.get_by_role("table", name="Felt som er annerledes enn i versjonen du ga beslutning på")
     expect(changes).to_be_visible()
     expect(changes.locator("tbody tr")).to_have_count(1)
     expect(changes).to_contain_text("Økonomisk ramme (NOK)")
@@ -109,7 +130,7 @@ def test_mandate_consultation_objection_change_and_approval(page, live_server, b
     page.get_by_role("radio", name="Godkjent", exact=True).check()
     page.get_by_label(re.compile("Jeg har lest innholdet")).check()
     page.get_by_role("button", name="Send beslutningen").click()
-    expect(page.get_by_role("status")).to_contain_text("Godkjenningen din er registrert.")
+    expect(page.get_by_role("status")).to_contain_text("Du godkjente versjon 2.")
     decisions = list(
         SignOff.objects.filter(step__key="mandate-consultation", signer__email="siri@example.no")
         .order_by("signed_at")

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from participation.models import Step
-from participation.services import signoff_record, step_update
+from participation.services import signoff_record, step_send, step_update
 from phases import services
 from phases.models import ChecklistItem
 from projects.models import Role
@@ -26,6 +26,7 @@ def test_owner_ticks_phase_one_completes_it_and_moves_to_phase_two(page, live_se
     signers = {role: member(project, role) for role in (Role.SAFETY_REP, Role.UNION_REP, Role.OH_SERVICE)}
     for step in Step.objects.filter(activity__phase=phase_one):
         step_update(step=step, by=owner, summary="Lagt fram og drøftet.", meetings=[])
+        step = step_send(step=step, by=owner)
         for role in step.required_roles:
             signoff_record(step=step, by=signers[role], role=role, decision="approved")
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from participation.services import step_update
+from participation.services import step_send, step_update
 from phases import services
 from projects.models import Document, Role
 from tests.browser.conftest import check_accessibility, log_in, log_out
@@ -26,7 +26,9 @@ def test_safety_rep_objects_owner_sees_it_and_protocol_prints_it(page, live_serv
     member(project, Role.UNION_REP, full_name="Tor Tillit")
     services.process_start(project=project, template=bergen_template, by=project.memberships.get(role="owner").user)
     step = project.participation_steps.get(key="mandate-consultation")
-    step_update(step=step, by=project.memberships.get(role="owner").user, summary="Utkast til mandat", meetings=[])
+    owner = project.memberships.get(role="owner").user
+    step_update(step=step, by=owner, summary="Utkast til mandat", meetings=[])
+    step_send(step=step, by=owner)
 
     log_in(page, "siri@example.no", PASSWORD)
     page.get_by_role("link", name=re.compile("Til godkjenning")).click()
@@ -39,9 +41,18 @@ def test_safety_rep_objects_owner_sees_it_and_protocol_prints_it(page, live_serv
     page.get_by_label("Merknad eller protokolltilførsel").fill(OBJECTION)
     page.get_by_label(re.compile("Jeg har lest innholdet")).check()
     page.get_by_role("button", name="Send beslutningen").click()
-    expect(page.get_by_role("status")).to_contain_text("Godkjenningen din er registrert.")
-    expect(page.get_by_text("Du har godkjent denne versjonen.")).to_be_visible()
+    # Every message names the decision taken: an objection is never reported as an approval.
+    expect(page.get_by_role("status")).to_contain_text("Du ga protokolltilførsel på versjon 1.")
+    expect(page.get_by_role("status")).not_to_contain_text("godkjent")
+    box = page.locator(".col-lg-5 .alert-danger")
+    expect(box).to_contain_text("Du ga protokolltilførsel på versjon 1.")
+    expect(box).to_contain_text(OBJECTION)
+    expect(page.get_by_text("Du har godkjent denne versjonen.")).to_have_count(0)
     check_accessibility(page, "step-signed")
+    page.get_by_role("link", name=re.compile("Til godkjenning")).click()
+    decisions = page.locator("section", has=page.get_by_role("heading", name="Dine beslutninger"))
+    expect(decisions).to_contain_text("Protokolltilførsel")
+    expect(page.get_by_text("Godkjent av deg")).to_have_count(0)
     log_out(page)
 
     log_in(page, "kari@example.no", PASSWORD)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from evaluation import services
 from evaluation.models import Measure
 from participation.models import Step
-from participation.services import signoff_record
+from participation.services import signoff_record, step_send
 from phases.services import process_start
 
 
@@ -29,7 +29,7 @@ def _page(client, user, step):
     return client.get(reverse("participation:step", args=[step.project_id, step.pk]))
 
 
-def test_recording_priorities_makes_the_step_ready_and_the_measures_its_signed_content(
+def test_recorded_priorities_are_the_steps_content_and_the_owner_sends_them_for_sign_off(
     client, project, owner, step, today
 ):
     noise = measure(project, owner)
@@ -38,6 +38,8 @@ def test_recording_priorities_makes_the_step_ready_and_the_measures_its_signed_c
     assert not step.is_prepared  # measures, but no priorities agreed yet
     services.measures_prioritise(project=project, by=owner, priorities={noise.pk: 1, light.pk: 3}, agreed_on=today)
     step.refresh_from_db()
+    assert not step.is_prepared and step.has_unsent_changes  # a draft until the owner sends it (issue 8)
+    step = step_send(step=step, by=owner)
     assert step.is_prepared
     page = _page(client, project.safety_rep, step).content.decode()
     assert "Tiltak 1 «Støy i landskapet» · Prioritet" in page and "Høy" in page and "Flytte pulter" in page
@@ -53,17 +55,17 @@ def test_a_changed_priority_outdates_the_sign_off_and_the_representative_sees_wh
     noise = measure(project, owner)
     other = measure(project, owner, focus_area="Garderober")
     services.measures_prioritise(project=project, by=owner, priorities={noise.pk: 2, other.pk: 2}, agreed_on=today)
-    step.refresh_from_db()
+    step = step_send(step=step, by=owner)
     signoff_record(step=step, by=project.union_rep, decision="approved")
     version = step.version
     # Follow-up (in progress) is not prioritisation: the signature stays current.
     services.measure_update(measure=noise, by=owner, status=Measure.Status.IN_PROGRESS)
     step.refresh_from_db()
-    assert step.version == version
+    assert step.version == version and not step.has_unsent_changes
     services.measures_prioritise(project=project, by=owner, priorities={noise.pk: 1}, agreed_on=today)
-    step.refresh_from_db()
+    step = step_send(step=step, by=owner)
     assert step.version == version + 1
-    changes = _page(client, project.union_rep, step).context["document_changes"]
+    changes = _page(client, project.union_rep, step).context["changes"]
     assert [(c.label, c.before, c.after) for c in changes] == [
         ("Tiltak 1 «Støy i landskapet» · Prioritet", "Middels", "Høy")
     ]
@@ -77,7 +79,7 @@ def test_sensitive_measures_are_signed_by_checksum_and_shown_to_nobody_on_the_st
     assert Measure.objects.get(pk=secret.pk).sensitive is False
     services.measure_update(measure=secret, by=owner, status="planned", sensitive=True)
     services.measures_prioritise(project=project, by=owner, priorities={plain.pk: 1, secret.pk: 1}, agreed_on=today)
-    step.refresh_from_db()
+    step = step_send(step=step, by=owner)
     for user in (project.safety_rep, project.viewer, project.oh_service, project.manager):
         html = _page(client, user, step).content.decode()
         assert "Konflikt i seksjon B" not in html and "Samtaler" not in html
@@ -88,7 +90,8 @@ def test_sensitive_measures_are_signed_by_checksum_and_shown_to_nobody_on_the_st
     version = step.version
     services.measure_update(measure=secret, by=owner, status="planned", activity="Samtaler med BHT")
     step.refresh_from_db()
-    assert step.version == version + 1
+    assert step.has_unsent_changes
+    assert step_send(step=step, by=owner).version == version + 1
     # HR holds no project role: no step page at all.
     client.force_login(hr)
     assert client.get(reverse("participation:step", args=[project.pk, step.pk])).status_code == 404
@@ -97,6 +100,7 @@ def test_sensitive_measures_are_signed_by_checksum_and_shown_to_nobody_on_the_st
 def test_open_the_document_leads_to_the_measures(client, project, owner, step, moved_in, today):
     noise = measure(project, owner)
     services.measures_prioritise(project=project, by=owner, priorities={noise.pk: 1}, agreed_on=today)
+    step_send(step=step, by=owner)
     client.force_login(project.safety_rep)
     link = reverse("phases:document", args=[project.pk, "hms_measures"])
     assert link in _page(client, project.safety_rep, step).content.decode()
@@ -107,7 +111,8 @@ def test_other_steps_keep_their_sign_offs_when_measures_change(project, owner, s
     from participation.services import step_update
 
     consultation = Step.objects.get(project=project, key="mandate-consultation")
-    consultation = step_update(step=consultation, by=owner, summary="Mandatet legges fram.", meetings=[])
+    step_update(step=consultation, by=owner, summary="Mandatet legges fram.", meetings=[])
+    consultation = step_send(step=consultation, by=owner)
     signoff = signoff_record(step=consultation, by=project.safety_rep, decision="approved")
     measure(project, owner)
     consultation.refresh_from_db()

@@ -20,11 +20,20 @@ def project(steps_template):
 
 
 def prepare_steps(project):
-    """The owner writes a summary on every step, so that the steps are ready for sign-off."""
+    """The owner writes a summary on every step and sends it for sign-off."""
     from participation import services
 
     for step in project.participation_steps.all():
         services.step_update(step=step, by=project.owner, summary=f"Legges fram: {step.name_nb}.", meetings=[])
+        services.step_send(step=step, by=project.owner)
+
+
+def revise(step, by, summary, meetings=()):
+    """The owner changes the draft and sends it for sign-off as the next version."""
+    from participation import services
+
+    services.step_update(step=step, by=by, summary=summary, meetings=list(meetings))
+    return services.step_send(step=step, by=by)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from participation import services
 from phases import services as phase_services
 from projects.models import Role
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory, member
-from tests.participation.conftest import prepare_steps
+from tests.participation.conftest import prepare_steps, revise
 
 pytestmark = pytest.mark.django_db
 
@@ -45,19 +45,19 @@ def test_a_step_met_by_another_holder_of_the_role_is_not_waiting(client, project
 def test_oldest_first(client, project, step):
     risk = project.participation_steps.get(key="risk")
     with time_machine.travel("2027-03-01 10:00 +01:00"):
-        services.step_update(step=step, by=project.owner, summary="Ny versjon", meetings=[])
+        revise(step, project.owner, "Ny versjon")
     with time_machine.travel("2027-02-01 10:00 +01:00"):
-        services.step_update(step=risk, by=project.owner, summary="Ny versjon", meetings=[])
+        revise(risk, project.owner, "Ny versjon")
     client.force_login(project.safety_rep)
     waiting = client.get(reverse("participation:inbox")).context["waiting"]
     assert [e.step.key for e in waiting] == ["risk", "mandate-consultation"]
 
 
 def test_outdated_signoff_returns_marked_and_the_step_shows_what_changed(client, project, step):
-    services.step_update(step=step, by=project.owner, summary="Ramme 2 000 000 kr", meetings=[])
+    revise(step, project.owner, "Ramme 2 000 000 kr")
     step.refresh_from_db()
     services.signoff_record(step=step, by=project.safety_rep, decision="approved")
-    services.step_update(step=step, by=project.owner, summary="Ramme 2 500 000 kr", meetings=[])
+    revise(step, project.owner, "Ramme 2 500 000 kr")
     client.force_login(project.safety_rep)
     page = client.get(reverse("participation:inbox"))
     entry = next(e for e in page.context["waiting"] if e.step.key == step.key)
@@ -66,8 +66,9 @@ def test_outdated_signoff_returns_marked_and_the_step_shows_what_changed(client,
     assert "Endret siden du signerte" in html
     assert "Ramme 2 000 000 kr" not in html  # the difference is computed where the step is opened
     opened = client.get(reverse("participation:step", args=[project.pk, step.pk]))
-    assert ("-", "Sammendrag: Ramme 2 000 000 kr") in opened.context["other_changes"]
-    assert ("+", "Sammendrag: Ramme 2 500 000 kr") in opened.context["other_changes"]
+    assert [(c.label, c.before, c.after) for c in opened.context["changes"]] == [
+        ("Sammendrag", "Ramme 2 000 000 kr", "Ramme 2 500 000 kr")
+    ]
 
 
 def test_inbox_link_shows_the_count_to_representatives(client, project):

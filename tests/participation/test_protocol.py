@@ -112,7 +112,7 @@ def test_protocol_prints_participants_and_agenda_condenses_later_phases_and_grou
         agenda="1. Økonomisk ramme\n2. Milepæler", participants=[rep], other_participants="Ola Gjest",
         steps=[consultation],
     )  # fmt: skip
-    consultation.refresh_from_db()
+    consultation = services.step_send(step=consultation, by=owner)
 
     doc = protocol_generate(project=project, by=owner)
     _data, _reader, text = pdf_text(doc)
@@ -131,3 +131,20 @@ def test_protocol_prints_participants_and_agenda_condenses_later_phases_and_grou
     # The hash prints in groups of eight, so it wraps between groups.
     h = consultation.content_hash
     assert f"{h[:8]} {h[8:16]} {h[16:24]}" in flat
+
+
+def test_protocol_marks_a_step_with_an_objection_med_protokolltilforsel_and_prints_the_sent_summary(project, step):
+    risk = project.participation_steps.get(key="risk")
+    for person, role in ((project.safety_rep, "safety_rep"), (project.oh, "oh_service")):
+        services.signoff_record(step=risk, by=person, role=role, decision="approved")
+    services.signoff_record(step=step, by=project.safety_rep, decision="approved")
+    services.signoff_record(step=step, by=project.union_rep, decision="objection", text="Rammen er for knapp.")
+    services.step_update(step=step, by=project.owner, summary="Et utkast som ikke er sendt.", meetings=[])
+    doc = protocol_generate(project=project, by=project.owner)
+    flat = " ".join(pdf_text(doc)[2].split())
+    assert f"{step.name_nb} – med protokolltilførsel" in flat
+    assert "alle påkrevde godkjenninger foreligger, med protokolltilførsel" in flat
+    assert f"{risk.name_nb} – med protokolltilførsel" not in flat
+    assert flat.count("med protokolltilførsel") == 2  # the objected step only
+    assert "Et utkast som ikke er sendt." not in flat  # the protocol prints what was sent and signed
+    assert f"Legges fram: {step.name_nb}." in flat

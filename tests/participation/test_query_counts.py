@@ -40,9 +40,11 @@ def _world(steps_template, n):
         services.meeting_attachment_add(meeting=meeting, by=owner, upload=upload)
         for step in steps:
             services.step_update(step=step, by=owner, summary=f"Legges fram: {step.name_nb}.", meetings=[meeting])
+            services.step_send(step=step, by=owner)
         # The rep signed the first step; then it changed, so the inbox shows what changed since.
         services.signoff_record(step=steps[0], by=rep, role=Role.SAFETY_REP, decision="approved")
         services.step_update(step=steps[0], by=owner, summary="Endret etter drøftingen.", meetings=[meeting])
+        services.step_send(step=steps[0], by=owner)
         first = first or (project, steps[0], meeting)
     return rep, first
 

@@ -10,6 +10,7 @@ from participation.models import SignOff
 from projects.models import Notification
 from projects.reminders import working_days_between
 from projects.services import reminders_scan
+from tests.participation.conftest import revise
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -30,7 +31,7 @@ def _prepared_on(project, day):
     """The steps get their prepared version on `day`."""
     with moment(day):
         for step in project.participation_steps.all():
-            services.step_update(step=step, by=project.owner, summary=f"Ny versjon {day}.", meetings=[])
+            revise(step, project.owner, f"Ny versjon {day}.")
 
 
 def test_signoff_waiting_over_easter_counts_working_days(project, step, django_capture_on_commit_callbacks):

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def sign(client, project, step, decision="approved", text="", confirm=True):
-    data = {"decision": decision, "text": text}
+    """Post the sign form as the step page shows it (with the SHA-256 of the version it showed)."""
+    step.refresh_from_db()
+    data = {"decision": decision, "text": text, "content_hash": step.content_hash, "version": step.version}
     if confirm:
         data["confirm"] = "on"
     return client.post(reverse("participation:sign", args=[project.pk, step.pk]), data)
@@ -99,6 +101,10 @@ def test_changing_the_content_outdates_the_signoff_and_blocks_the_gate_again(pro
     signed_version = step.version
     services.step_update(step=step, by=owner, summary="Ny ramme: 2 500 000 kr", meetings=[])
     step.refresh_from_db()
+    assert step.version == signed_version  # a saved draft is not sent: the signed version still counts
+    assert any("ikke er sendt til godkjenning" in b for b in phase_blockers(phase))  # but the gate waits
+    services.step_send(step=step, by=owner)
+    step.refresh_from_db()
     assert step.version == signed_version + 1
     blockers = phase_blockers(phase)
     assert any("utdatert" in b and "Drøfting av mandatet" in b for b in blockers)
@@ -115,12 +121,15 @@ def test_changing_linked_meeting_minutes_outdates_the_signoff(project, step):
         project=project, by=project.owner, type="consultation", title="Drøftingsmøte", held_on="2027-01-10",
         minutes="Enighet om rammen.", steps=[step],
     )  # fmt: skip
-    step.refresh_from_db()
+    step = services.step_send(step=step, by=project.owner)
     services.signoff_record(step=step, by=project.safety_rep, decision="approved")
     services.meeting_save(
         project=project, by=project.owner, meeting=meeting, type="consultation", title="Drøftingsmøte",
         held_on="2027-01-10", minutes="Uenighet om rammen.", steps=[step],
     )  # fmt: skip
+    step.refresh_from_db()
+    assert SignOff.objects.get().step_version == step.version  # a draft until it is sent
+    services.step_send(step=step, by=project.owner)
     step.refresh_from_db()
     signoff = SignOff.objects.get()
     assert signoff.step_version < step.version
@@ -174,7 +183,7 @@ def test_no_url_edits_or_deletes_a_signoff():
 
     names = {p.name for p in urlpatterns}
     assert names == {
-        "inbox", "plan", "step", "sign", "step_edit", "meeting_create", "meeting", "meeting_edit",
+        "inbox", "plan", "step", "sign", "step_edit", "step_send", "meeting_create", "meeting", "meeting_edit",
         "meeting_attachment", "meeting_file", "meeting_file_remove",
     }  # fmt: skip
 
@@ -232,15 +241,17 @@ def test_an_unprepared_step_cannot_be_signed_and_waits_for_nobody(client, steps_
     rep = member(fresh, Role.SAFETY_REP)
     phase_services.process_start(project=fresh, template=steps_template, by=owner)
     step = fresh.participation_steps.get(key="mandate-consultation")
-    with pytest.raises(ValidationError, match="ikke klar for godkjenning"):
+    with pytest.raises(ValidationError, match="ikke sendt til godkjenning"):
         services.signoff_record(step=step, by=rep, decision="approved")
     client.force_login(rep)
     assert list(client.get(reverse("participation:inbox")).context["waiting"]) == []
     assert (
-        "ikke klar for godkjenning ennå"
+        "ikke sendt til godkjenning ennå"
         in client.get(reverse("participation:step", args=[fresh.pk, step.pk])).content.decode()
     )
     services.step_update(step=step, by=owner, summary="Utkast til mandat", meetings=[])
+    assert list(client.get(reverse("participation:inbox")).context["waiting"]) == []  # a saved draft is not sent
+    services.step_send(step=step, by=owner)
     assert [e.step.key for e in client.get(reverse("participation:inbox")).context["waiting"]] == [
         "mandate-consultation"
     ]
@@ -255,7 +266,7 @@ def test_language_switch_after_a_failed_post_returns_to_the_step_page(client, pr
     assert "Velg en beslutning." in response.content.decode()
 
 
-def _meeting_with_file(project, step):
+def _meeting_with_file(project, step, send=False):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     meeting = services.meeting_save(
@@ -263,29 +274,32 @@ def _meeting_with_file(project, step):
         held_on="2027-01-10", steps=[step],
     )  # fmt: skip
     upload = SimpleUploadedFile("referat.txt", b"Referat", content_type="text/plain")
-    return meeting, services.meeting_attachment_add(meeting=meeting, by=project.owner, upload=upload)
+    attachment = services.meeting_attachment_add(meeting=meeting, by=project.owner, upload=upload)
+    if send:
+        services.step_send(step=step, by=project.owner)
+    return meeting, attachment
 
 
 def test_owner_removes_a_meeting_file_nobody_has_signed(client, project, step):
     meeting, attachment = _meeting_with_file(project, step)
-    version = type(step).objects.get(pk=step.pk).version
+    draft = type(step).objects.get(pk=step.pk).draft_hash
     client.force_login(project.owner)
     url = reverse("participation:meeting_file_remove", args=[project.pk, attachment.pk])
     assert "Ja, fjern" in client.get(url).content.decode()
     response = client.post(url)
     assert response.status_code == 302
     assert not meeting.attachments.exists()
-    assert type(step).objects.get(pk=step.pk).version == version + 1  # the step's content changed
+    assert type(step).objects.get(pk=step.pk).draft_hash != draft  # the step's draft changed
 
 
 def test_a_file_in_signed_content_stays(client, project, step):
-    meeting, attachment = _meeting_with_file(project, step)
+    meeting, attachment = _meeting_with_file(project, step, send=True)
     services.signoff_record(step=step, by=project.safety_rep, decision="approved")
     client.force_login(project.owner)
     url = reverse("participation:meeting_file_remove", args=[project.pk, attachment.pk])
     response = client.post(url)
     assert response.status_code == 400
-    assert "er en del av innhold som er godkjent" in response.content.decode()
+    assert "er en del av innhold som er sendt til godkjenning" in response.content.decode()
     assert meeting.attachments.exists()
     with pytest.raises(ValidationError):
         services.meeting_attachment_remove(attachment=attachment, by=project.owner)

@@ -138,13 +138,16 @@ def test_changing_the_mandate_outdates_the_consultation_and_leaves_other_steps_c
     workproduct_set_state(work_product=wp, by=doc_project.owner, state="consultation")
     steps = {s.key: s for s in doc_project.participation_steps.all()}
     consultation, risk = steps["mandate-consultation"], steps["risk-assessment-signoff"]
-    assert consultation.is_prepared  # sending the document for consultation makes the step ready
+    assert not consultation.is_prepared  # the document's state is its own; the owner sends the step
+    consultation = participation.step_send(step=consultation, by=doc_project.owner)
     participation.step_update(step=risk, by=doc_project.owner, summary="Risikoen er vurdert.", meetings=[])
+    risk = participation.step_send(step=risk, by=doc_project.owner)
     sign(consultation, doc_project.safety_rep)
     sign(risk, doc_project.safety_rep)
     risk_version = steps["risk-assessment-signoff"].__class__.objects.get(pk=risk.pk).version
 
     workproduct_save(work_product=wp, by=doc_project.owner, data={"frame_amount": 3_000_000})
+    participation.step_send(step=consultation, by=doc_project.owner)
 
     views = {v.step.key: v for v in participation_selectors.project_steps(project=doc_project)}
     safety = next(r for r in views["mandate-consultation"].roles if r.role == "safety_rep")
@@ -169,7 +172,9 @@ def test_the_information_step_does_not_include_the_document(doc_project):
 def test_the_difference_names_exactly_the_changed_fields(client, doc_project):
     wp = fill_mandate(doc_project)
     workproduct_set_state(work_product=wp, by=doc_project.owner, state="consultation")
-    step = doc_project.participation_steps.get(key="mandate-consultation")
+    step = participation.step_send(
+        step=doc_project.participation_steps.get(key="mandate-consultation"), by=doc_project.owner
+    )
     sign(step, doc_project.safety_rep, "objection", "Rammen er for lav til støyskjerming.")
     workproduct_save(work_product=wp, by=doc_project.owner, data={"frame_amount": 3_200_000})
     milestone = Milestone.objects.get(name="Innflytting")
@@ -177,10 +182,11 @@ def test_the_difference_names_exactly_the_changed_fields(client, doc_project):
         work_product=wp, section="milestones", by=doc_project.owner, row=milestone,
         data={"date": datetime.date(2027, 11, 1)},
     )  # fmt: skip
+    participation.step_send(step=step, by=doc_project.owner)
 
     client.force_login(doc_project.safety_rep)
     response = client.get(reverse("participation:step", args=[doc_project.pk, step.pk]))
-    changes = response.context["document_changes"]
+    changes = response.context["changes"]
     assert [(c.label, c.before, c.after) for c in changes] == [
         ("Økonomisk ramme (NOK)", "2\u00a0500\u00a0000\u00a0kr", "3\u00a0200\u00a0000\u00a0kr"),
         ("Milepæl «Innflytting» · dato", "1. oktober 2027", "1. november 2027"),
@@ -196,6 +202,7 @@ def test_the_difference_names_exactly_the_changed_fields(client, doc_project):
 def test_the_step_page_shows_the_document_itself(client, doc_project):
     fill_mandate(doc_project)
     step = doc_project.participation_steps.get(key="mandate-consultation")
+    participation.step_send(step=step, by=doc_project.owner)
     client.force_login(doc_project.union_rep)
     page = client.get(reverse("participation:step", args=[doc_project.pk, step.pk])).content.decode()
     assert "Direktør og to enhetsledere." in page and "Valg av lokaler" in page

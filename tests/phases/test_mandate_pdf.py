@@ -41,7 +41,9 @@ def mandate(doc_project):
     doc_project.project_units.create(unit=unit)
     wp = fill_mandate(doc_project)
     workproduct_set_state(work_product=wp, by=doc_project.owner, state="consultation")
-    step = doc_project.participation_steps.get(key="mandate-consultation")
+    step = participation.step_send(
+        step=doc_project.participation_steps.get(key="mandate-consultation"), by=doc_project.owner
+    )
     participation.signoff_record(step=step, by=doc_project.union_rep, decision="approved")
     participation.signoff_record(step=step, by=doc_project.safety_rep, decision="objection", text=OBJECTION)
     return wp
