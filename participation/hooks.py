@@ -21,6 +21,7 @@ from .pdf import render_protocol
 
 extensions.tab("participation", _("Participation"), "participation:plan", 20)
 gates.register_blocker(selectors.phase_blockers)
+gates.register_notice(selectors.phase_objections)
 
 
 @receiver(process_started)

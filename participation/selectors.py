@@ -179,6 +179,24 @@ def phase_blockers(phase) -> list[str]:
     return out
 
 
+def phase_objections(phase) -> list[str]:
+    """Objections (protokolltilførsler) on the current versions of this phase's steps. They do not block the
+    gate (one sign-off per role meets a step, whatever its decision), but the gate page names each of them."""
+    out = []
+    for view in (step_view(s) for s in _steps_queryset().filter(activity__phase=phase)):
+        url = reverse("participation:step", args=[view.step.project_id, view.step.pk])
+        for r in view.roles:
+            if r.current is not None and r.current.is_objection:
+                text = _("Objection from %(person)s (%(role)s) on “%(step)s”: %(text)s") % {
+                    "person": r.current.signer.full_name,
+                    "role": r.label.lower(),
+                    "step": view.step.name,
+                    "text": r.current.text,
+                }
+                out.append(Blocker(text, url))
+    return out
+
+
 def signing_roles_held(*, user: User) -> list[str]:
     """The signing roles (safety rep, union rep, OH service, AMU) this person holds in any project (one query)."""
     return sorted(set(Membership.objects.filter(user=user, role__in=SIGNING_ROLES).values_list("role", flat=True)))

@@ -57,15 +57,17 @@ class AttachmentForm(_Form):
 
 
 class PhaseCompleteForm(_Form):
-    """The owner's assessment of the five success criteria, asked for at every gate."""
+    """The owner's assessment of the five success criteria, asked for at every gate. Its rules (every criterion
+    assessed when completing by the gate, a comment for "at risk") are the service's; errors come back by field."""
 
-    def __init__(self, *args, require_assessment=True, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for c in Criterion:
             self.fields[f"{c.value}_status"] = forms.ChoiceField(
                 label=c.label,
                 choices=[("", _("Choose a status…")), *CriterionStatus.choices],
-                required=require_assessment,
+                required=False,
+                help_text=_("“At risk” needs a comment."),
             )
             self.fields[f"{c.value}_comment"] = forms.CharField(
                 label=_("Comment on “%(criterion)s”") % {"criterion": c.label},
@@ -92,6 +94,16 @@ class OverrideForm(_Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
         help_text=_("Stays visible on the project for everybody who sees it."),
+    )
+
+
+class ReopenForm(_Form):
+    prefix = "reopen"
+    reason = forms.CharField(
+        label=_("Why is the phase reopened?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text=_("Kept on the phase and in the project's history."),
     )
 
 

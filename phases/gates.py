@@ -2,6 +2,7 @@
 function here, so phases never imports them: fn(phase) -> list of texts naming each blocker."""
 
 _BLOCKERS = []
+_NOTICES = []
 
 
 class Blocker(str):
@@ -17,6 +18,20 @@ def register_blocker(fn):
     if fn not in _BLOCKERS:
         _BLOCKERS.append(fn)
     return fn
+
+
+def register_notice(fn):
+    """What the gate page mentions without blocking (objections on record, say): fn(phase) -> [Blocker]."""
+    if fn not in _NOTICES:
+        _NOTICES.append(fn)
+    return fn
+
+
+def notices(phase) -> list[str]:
+    out = []
+    for fn in _NOTICES:
+        out.extend(fn(phase))
+    return out
 
 
 def external_blockers(phase) -> list[str]:

@@ -99,6 +99,7 @@ class Phase(Bilingual, models.Model):
         blank=True, related_name="+",
     )  # fmt: skip
     override_reason = models.TextField(_("reason for override"), blank=True)
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
 

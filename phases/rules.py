@@ -39,6 +39,7 @@ rules.add_perm("phases.plan_item", manages_object_project)
 rules.add_perm("phases.view_templates", is_coordinator)
 rules.add_perm("phases.complete_phase", is_owner_or_manager)
 rules.add_perm("phases.override_gate", is_coordinator)
+rules.add_perm("phases.reopen_phase", is_coordinator)
 rules.add_perm("phases.manage_templates", is_coordinator)
 rules.add_perm("phases.manage_room_catalogue", is_coordinator)
 # Work products: owner and manager write; everybody who sees the project reads; coordinators accept the order

@@ -22,6 +22,7 @@ from .models import (
     ChecklistItem,
     Criterion,
     CriterionAssessment,
+    CriterionStatus,
     ItemAttachment,
     ItemComment,
     Phase,
@@ -197,9 +198,22 @@ def _require(by, perm, obj):
         raise PermissionDenied
 
 
+def _lock_open_phase(phase_id) -> Phase:
+    """Lock the phase row an item belongs to and refuse when the phase is completed: its items are read-only.
+    `phase_complete` takes the same lock, so an un-tick and a completion never both succeed."""
+    phase = Phase.objects.select_for_update().get(pk=phase_id)
+    if phase.is_completed:
+        raise ValidationError(
+            _("The phase “%(phase)s” is completed, so its items can no longer be changed. A coordinator can reopen it.")
+            % {"phase": phase.name}
+        )
+    return phase
+
+
 @transaction.atomic
 def item_set_done(*, item: ChecklistItem, by: User, done: bool) -> ChecklistItem:
     _require(by, "phases.change_item", item)
+    _lock_open_phase(item.phase_id)
     item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
     if done:
         item.status = ChecklistItem.Status.DONE
@@ -218,6 +232,7 @@ def item_set_not_applicable(*, item: ChecklistItem, by: User, reason: str) -> Ch
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the item does not apply. The reason is kept on the project.")})
+    _lock_open_phase(item.phase_id)
     item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
     item.status = ChecklistItem.Status.NOT_APPLICABLE
     item.not_applicable_reason = reason
@@ -251,6 +266,7 @@ def item_plan(*, item: ChecklistItem, by: User, assignee: User | None, due_date:
             sensible_date(due_date)
         except ValidationError as exc:
             raise ValidationError({"due_date": exc.messages}) from None
+    _lock_open_phase(item.phase_id)
     item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
     item.assignee, item.due_date = assignee, due_date
     with_history_user(item, by).save()
@@ -273,6 +289,7 @@ def item_comment(*, item: ChecklistItem, by: User, text: str) -> ItemComment:
 @transaction.atomic
 def attachment_add(*, item: ChecklistItem, by: User, upload) -> ItemAttachment:
     _require(by, "phases.change_item", item)
+    _lock_open_phase(item.phase_id)
     attachment = with_history_user(ItemAttachment(item=item), by)
     attachment_store(attachment, upload=upload, by=by)
     return attachment
@@ -282,19 +299,46 @@ def attachment_add(*, item: ChecklistItem, by: User, upload) -> ItemAttachment:
 def attachment_remove(*, attachment: ItemAttachment, by: User) -> None:
     """Remove a file from an item (whoever may edit the item). The history keeps who added and removed it."""
     _require(by, "phases.change_item", attachment.item)
+    _lock_open_phase(attachment.item.phase_id)
     with_history_user(attachment, by).delete()
 
 
 # Phase gates ------------------------------------------------------------------------------------------------
 
 
+def _assessment_errors(assessments, *, required: bool) -> dict:
+    """The rules of the success-criterion assessment, by form field: every criterion assessed when completing
+    by the gate (an override may leave them out), a known status, and a comment for "at risk"."""
+    errors = {}
+    for criterion, (status, comment) in assessments.items():
+        Criterion(criterion)  # refuses an unknown criterion (a programming error)
+        if status not in CriterionStatus.values:
+            errors[f"{criterion}_status"] = _("Choose a status.")
+        elif status == CriterionStatus.RED and not (comment or "").strip():
+            errors[f"{criterion}_comment"] = _("Say what puts this criterion at risk.")
+    if required:
+        for c in Criterion:
+            if c.value not in assessments:
+                errors[f"{c.value}_status"] = _("Assess this criterion before completing the phase.")
+    return errors
+
+
+def _lock_project_phase(phase) -> Phase:
+    # Project first, then the phase (the order project_update and the item services keep), so completing and
+    # reopening phases of one project are serialised, and an item change waits for the phase.
+    Project.objects.select_for_update().get(pk=phase.project_id)
+    return Phase.objects.select_for_update().select_related("project").get(pk=phase.pk)
+
+
 @transaction.atomic
 def phase_complete(*, phase: Phase, by: User, override_reason: str = "", assessments=None) -> Phase:
-    """Complete a phase: in order, with nothing blocking, by its owner or manager; or, when blocked, by a
-    coordinator overriding with a written reason. Checked with the phase row locked, so two clicks at once
-    cannot complete a phase with an item left open."""
-    phase = Phase.objects.select_for_update().select_related("project").get(pk=phase.pk)
+    """Complete a phase: in order, with nothing blocking, by its owner or manager, with the five success
+    criteria assessed; or, when blocked, by a coordinator overriding with a written reason. Checked with the
+    project and phase rows locked, so an item cannot be un-ticked while the phase completes, nor two clicks
+    complete it twice. Its items are read-only afterwards."""
+    phase = _lock_project_phase(phase)
     override_reason = (override_reason or "").strip()
+    assessments = dict(assessments or {})
     if phase.is_completed:
         raise ValidationError(_("This phase was completed already."))
     earlier = Phase.objects.filter(project=phase.project_id, order__lt=phase.order, completed_at__isnull=True)
@@ -303,7 +347,8 @@ def phase_complete(*, phase: Phase, by: User, override_reason: str = "", assessm
             _("Phases are completed in order. Complete “%(phase)s” first.") % {"phase": earlier.first().name}
         )
     blockers = selectors.phase_blockers(phase)
-    if override_reason or (blockers and by.has_perm("phases.override_gate", phase.project)):
+    overriding = bool(override_reason or (blockers and by.has_perm("phases.override_gate", phase.project)))
+    if overriding:
         if not by.has_perm("phases.override_gate", phase.project):
             raise PermissionDenied(_("Only a coordinator can override a phase gate."))
         if not override_reason:
@@ -314,14 +359,45 @@ def phase_complete(*, phase: Phase, by: User, override_reason: str = "", assessm
             raise PermissionDenied(_("Only the project owner or manager can complete a phase."))
         if blockers:
             raise ValidationError([_("The phase cannot be completed yet:")] + blockers, code="blocked")
-    for criterion, (status, comment) in (assessments or {}).items():
-        Criterion(criterion)  # refuses an unknown criterion
-        with_history_user(
-            CriterionAssessment(
-                phase=phase, criterion=criterion, status=status, comment=comment.strip(), assessed_by=by
-            ),
-            by,
-        ).save()
+    errors = _assessment_errors(assessments, required=not overriding)
+    if errors:
+        raise ValidationError(errors)
+    existing = {a.criterion: a for a in CriterionAssessment.objects.filter(phase=phase)}  # from before a reopening
+    for criterion, (status, comment) in assessments.items():
+        assessment = existing.get(criterion) or CriterionAssessment(phase=phase, criterion=criterion)
+        assessment.status, assessment.comment = status, (comment or "").strip()
+        assessment.assessed_by, assessment.assessed_at = by, timezone.now()
+        with_history_user(assessment, by).save()
     phase.completed_at, phase.completed_by = timezone.now(), by
+    phase.reopen_reason = ""
+    with_history_user(phase, by).save()
+    return phase
+
+
+@transaction.atomic
+def phase_reopen(*, phase: Phase, by: User, reason: str) -> Phase:
+    """A coordinator reopens a completed phase with a written reason (kept on the phase and in the project's
+    history): its items can be changed again and its gate has to be passed again. Phases are reopened from
+    the last completed one, so no completed phase ever follows an open one."""
+    phase = _lock_project_phase(phase)
+    if not by.has_perm("phases.reopen_phase", phase.project):
+        raise PermissionDenied(_("Only a coordinator can reopen a phase."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the phase is reopened. The reason is kept in the history.")})
+    if not phase.is_completed:
+        raise ValidationError(_("This phase is not completed."))
+    later = (
+        Phase.objects.filter(project=phase.project_id, order__gt=phase.order, completed_at__isnull=False)
+        .order_by("-order")
+        .first()
+    )
+    if later is not None:
+        raise ValidationError(
+            _("“%(later)s” comes after this phase and is completed. Reopen “%(later)s” first.") % {"later": later.name}
+        )
+    phase.completed_at, phase.completed_by = None, None
+    phase.override_reason = ""
+    phase.reopen_reason = reason
     with_history_user(phase, by).save()
     return phase

@@ -12,6 +12,7 @@ urlpatterns = [
     path("projects/<int:project_id>/phases/", views.phases_overview, name="overview"),
     path("projects/<int:project_id>/phases/<int:phase_id>/complete/", views.phase_complete, name="complete"),
     path("projects/<int:project_id>/phases/<int:phase_id>/override/", views.phase_override, name="override"),
+    path("projects/<int:project_id>/phases/<int:phase_id>/reopen/", views.phase_reopen, name="reopen"),
     path("projects/<int:project_id>/activities/<int:activity_id>/", views.activity_detail, name="activity"),
     path("projects/<int:project_id>/items/<int:item_id>/", views.item_detail, name="item"),
     path("projects/<int:project_id>/items/<int:item_id>/toggle/", views.item_toggle, name="item_toggle"),

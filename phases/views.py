@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from projects.permissions import get_object_for, get_project_for
 from projects.uploads import attachment_remove_page, file_download, form_errors_from
 
-from . import selectors, services
+from . import gates, selectors, services
 from .definition import TemplateError
 from .forms import (
     AttachmentForm,
@@ -20,6 +20,7 @@ from .forms import (
     NotApplicableForm,
     OverrideForm,
     PhaseCompleteForm,
+    ReopenForm,
     TemplateUploadForm,
 )
 from .models import Activity, ChecklistItem, ItemAttachment, Phase, ProcessTemplate, WorkProduct
@@ -40,6 +41,7 @@ def phases_overview(request, project_id):
             "phase_views": views,
             "current": current,
             "current_blockers": selectors.phase_blockers(current.phase) if current else [],
+            "last_completed": next((v.phase for v in reversed(views) if v.phase.is_completed), None),
             "assessment_phases": phases_,
             "assessment_rows": rows,
             "today": timezone.localdate(),
@@ -75,7 +77,20 @@ def activity_detail(request, project_id, activity_id):
 def item_toggle(request, project_id, item_id):
     project, item = get_object_for(request.user, project_id, ChecklistItem.objects.all(), item_id, "phases.change_item")
     done = request.POST.get("done") == "1"
-    services.item_set_done(item=item, by=request.user, done=done)
+    try:
+        services.item_set_done(item=item, by=request.user, done=done)
+    except ValidationError as exc:
+        # The phase was completed (perhaps a moment ago, in another window): say so on the page.
+        messages.error(request, " ".join(exc.messages))
+        if request.POST.get("return") == "item":
+            url = reverse("phases:item", args=[project.pk, item.pk])
+        else:
+            url = reverse("phases:activity", args=[project.pk, item.activity_id]) + f"#item-{item.pk}"
+        if request.htmx and not request.htmx.boosted:
+            response = HttpResponse(status=200)
+            response["HX-Redirect"] = url
+            return response
+        return redirect(url)
     if request.POST.get("return") == "item":
         # The item's own page posts a boosted form: answer with the page again, not with a checklist row.
         messages.success(request, _("The item is marked as done.") if done else _("The item is open again."))
@@ -99,6 +114,7 @@ def _item_page(request, project, item, *, plan_form=None, na_form=None, comment_
             "item": item,
             "activity": item.activity,
             "phase": item.phase,
+            "locked": item.phase.is_completed,
             "plan_form": plan_form
             or ItemPlanForm(
                 project=project,
@@ -212,17 +228,21 @@ def _gate_page(request, project, phase, *, form=None, override_form=None, error=
     user = request.user
     can_complete = user.has_perm("phases.complete_phase", project)
     can_override = user.has_perm("phases.override_gate", project)
+    blockers = selectors.phase_blockers(phase)
+    earlier_open = Phase.objects.filter(project=project, order__lt=phase.order, completed_at__isnull=True).first()
+    form = form or PhaseCompleteForm()
     return render(
         request,
         "phases/complete.html",
         {
             "project": project,
             "phase": phase,
-            "blockers": selectors.phase_blockers(phase),
-            "earlier_open": Phase.objects.filter(
-                project=project, order__lt=phase.order, completed_at__isnull=True
-            ).first(),
-            "form": form or PhaseCompleteForm(),
+            "blockers": blockers,
+            "notices": gates.notices(phase),
+            "earlier_open": earlier_open,
+            # A gate that became blocked between loading and submitting keeps the owner's input on the page.
+            "show_form": can_complete and not earlier_open and (not blockers or form.is_bound),
+            "form": form,
             "override_form": override_form or OverrideForm(),
             "can_complete": can_complete,
             "can_override": can_override,
@@ -250,6 +270,9 @@ def phase_complete(request, project_id, phase_id):
     try:
         services.phase_complete(phase=phase, by=user, assessments=form.assessments())
     except ValidationError as exc:
+        if hasattr(exc, "error_dict"):  # the assessment's rules, by field
+            form_errors_from(exc, form)
+            return _gate_page(request, project, phase, form=form, status=400)
         return _gate_page(request, project, phase, form=form, error=exc.messages, status=400)
     messages.success(request, _("The phase “%(phase)s” is completed.") % {"phase": phase.name})
     return redirect("phases:overview", project_id=project.pk)
@@ -262,7 +285,7 @@ def phase_override(request, project_id, phase_id):
     if not request.user.has_perm("phases.override_gate", project):
         raise PermissionDenied
     form = OverrideForm(request.POST)
-    assessment = PhaseCompleteForm(request.POST, require_assessment=False)
+    assessment = PhaseCompleteForm(request.POST)
     if form.is_valid() and assessment.is_valid():
         if request.POST.get("confirmed") != "1":
             # Overriding is irreversible: show what will happen and ask once more, carrying the input along.
@@ -285,10 +308,40 @@ def phase_override(request, project_id, phase_id):
                 assessments=assessment.assessments(),
             )  # fmt: skip
         except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                form_errors_from(exc, assessment)
+                return _gate_page(request, project, phase, form=assessment, override_form=form, status=400)
             return _gate_page(request, project, phase, override_form=form, error=exc.messages, status=400)
         messages.success(request, _("The phase “%(phase)s” is completed by override.") % {"phase": phase.name})
         return redirect("phases:overview", project_id=project.pk)
     return _gate_page(request, project, phase, override_form=form, status=400)
+
+
+@login_required
+def phase_reopen(request, project_id, phase_id):
+    """A coordinator reopens a completed phase: a confirmation page that says what happens, with the reason."""
+    project, phase = get_object_for(request.user, project_id, Phase.objects.select_related("completed_by"), phase_id)
+    if not request.user.has_perm("phases.reopen_phase", project):
+        raise PermissionDenied
+    if not phase.is_completed:
+        messages.info(request, _("This phase is not completed."))
+        return redirect("phases:overview", project_id=project.pk)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.phase_reopen(phase=phase, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+        else:
+            messages.success(request, _("The phase “%(phase)s” is open again.") % {"phase": phase.name})
+            return redirect("phases:overview", project_id=project.pk)
+    later = Phase.objects.filter(project=project, order__gt=phase.order, completed_at__isnull=False).order_by("-order")
+    return render(
+        request,
+        "phases/reopen.html",
+        {"project": project, "phase": phase, "form": form, "later": later.first(), "tab": "phases"},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

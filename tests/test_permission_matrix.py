@@ -119,6 +119,8 @@ ROWS = [
     ("attachment remove", P("phases:attachment_remove", "attachment"), "get", OM(200, "member")),
     ("phase complete", P("phases:complete", "phase"), "get", OM(200, "coordinator")),
     ("phase override", P("phases:override", "phase"), "post", project_page(ok=400, allowed=("coordinator",))),
+    # The world's phase is not completed: the coordinator is sent back to the phases page.
+    ("phase reopen", P("phases:reopen", "phase"), "get", project_page(ok=302, allowed=("coordinator",))),
     ("process templates", U("phases:templates"), "get", logged_in(403, coordinator=200)),
     ("process template", U("phases:template", "template"), "get", logged_in(403, coordinator=200)),
     ("process template file", U("phases:template_source", "template"), "get", logged_in(403, coordinator=200)),

@@ -7,7 +7,7 @@ from django.urls import reverse
 from participation import services
 from participation.models import SignOff
 from phases import services as phase_services
-from phases.models import ChecklistItem
+from phases.models import ChecklistItem, Criterion
 from projects.models import Role
 from tests.factories import UserFactory, member
 
@@ -113,7 +113,7 @@ def test_changing_the_content_outdates_the_signoff_and_blocks_the_gate_again(pro
     # Signing the new version unblocks it.
     services.signoff_record(step=step, by=project.safety_rep, decision="approved")
     services.signoff_record(step=step, by=project.union_rep, decision="approved")
-    phase_services.phase_complete(phase=phase, by=owner)
+    phase_services.phase_complete(phase=phase, by=owner, assessments=dict.fromkeys(Criterion.values, ("green", "")))
 
 
 def test_changing_linked_meeting_minutes_outdates_the_signoff(project, step):

@@ -11,6 +11,7 @@ from tests.phases.conftest import item
 pytestmark = pytest.mark.django_db
 
 ASSESSMENT = {f"{c.value}_status": "green" for c in Criterion} | {"leaders_comment": "Ledergruppen er med"}
+GREEN = {c.value: ("green", "") for c in Criterion}
 
 
 def settle_phase_one(project, owner, skip=()):
@@ -81,9 +82,9 @@ def test_later_phases_can_be_worked_on_early(client, project, owner):
 def test_a_phase_completes_once(project, owner):
     settle_phase_one(project, owner)
     phase = project.phases.get(order=1)
-    services.phase_complete(phase=phase, by=owner)
+    services.phase_complete(phase=phase, by=owner, assessments=GREEN)
     with pytest.raises(ValidationError):
-        services.phase_complete(phase=phase, by=owner)
+        services.phase_complete(phase=phase, by=owner, assessments=GREEN)
 
 
 def test_override_by_owner_is_refused(client, project, owner):
@@ -137,7 +138,7 @@ def test_member_cannot_complete_a_phase(client, project, owner):
 
 def test_completion_is_in_the_history(client, project, owner):
     settle_phase_one(project, owner)
-    services.phase_complete(phase=project.phases.get(order=1), by=owner)
+    services.phase_complete(phase=project.phases.get(order=1), by=owner, assessments=GREEN)
     client.force_login(owner)
     html = client.get(reverse("projects:history", args=[project.pk])).content.decode()
     assert "Fase: Første fase" in html
@@ -156,3 +157,75 @@ def test_an_external_blocker_blocks_the_gate(project, owner):
             services.phase_complete(phase=project.phases.get(order=1), by=owner)
     finally:
         gates._BLOCKERS.remove(blocker)
+
+
+# The gate's rules live in the service (break 5 of issue 8) -----------------------------------------------------
+
+
+def test_the_service_refuses_completion_without_the_assessment(project, owner):
+    settle_phase_one(project, owner)
+    phase = project.phases.get(order=1)
+    with pytest.raises(ValidationError) as exc:
+        services.phase_complete(phase=phase, by=owner)
+    assert set(exc.value.message_dict) == {f"{c.value}_status" for c in Criterion}
+    with pytest.raises(ValidationError) as exc:
+        services.phase_complete(phase=phase, by=owner, assessments={"leaders": ("green", "")})
+    assert "leaders_status" not in exc.value.message_dict and "finances_status" in exc.value.message_dict
+    assert project.phases.get(order=1).completed_at is None
+
+
+def test_at_risk_needs_a_comment_in_the_service(project, owner):
+    settle_phase_one(project, owner)
+    phase = project.phases.get(order=1)
+    with pytest.raises(ValidationError) as exc:
+        services.phase_complete(phase=phase, by=owner, assessments=GREEN | {"finances": ("red", "  ")})
+    assert list(exc.value.message_dict) == ["finances_comment"]
+    with pytest.raises(ValidationError):  # an override's assessment follows the same rule
+        services.phase_complete(
+            phase=phase, by=coordinator(), override_reason="Haster", assessments={"finances": ("red", "")}
+        )
+    assert project.phases.get(order=1).completed_at is None
+    services.phase_complete(phase=phase, by=owner, assessments=GREEN | {"finances": ("red", "Rammen er brukt opp")})
+    assert CriterionAssessment.objects.get(phase=phase, criterion="finances").comment == "Rammen er brukt opp"
+
+
+def test_at_risk_without_comment_is_shown_at_the_field_with_the_input_kept(client, project, owner):
+    settle_phase_one(project, owner)
+    client.force_login(owner)
+    data = ASSESSMENT | {"finances_status": "red"}
+    response = client.post(complete_url(project, 1), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Skriv hva som setter dette kriteriet i fare." in html
+    assert 'href="#id_finances_comment"' in html
+    assert '<option value="red" selected>' in html
+    assert "Ledergruppen er med" in html
+    assert project.phases.get(order=1).completed_at is None
+
+
+def test_the_gate_page_never_says_both_blocked_and_open(client, project, owner):
+    client.force_login(owner)
+    html = client.get(complete_url(project, 1)).content.decode()
+    assert "Dette hindrer faseovergangen" in html and "Faseovergangen er klar" not in html
+    settle_phase_one(project, owner)
+    html = client.get(complete_url(project, 1)).content.decode()
+    assert "Faseovergangen er klar" in html and "Dette hindrer faseovergangen" not in html
+
+
+def test_assessments_are_kept_when_the_gate_became_blocked_between_load_and_submit(client, project, owner):
+    settle_phase_one(project, owner)
+    client.force_login(owner)
+    assert 'name="leaders_status"' in client.get(complete_url(project, 1)).content.decode()
+    services.item_set_done(item=item(project, "frame"), by=owner, done=False)  # somebody un-ticks meanwhile
+    data = {f"{c.value}_status": "yellow" for c in Criterion} | {
+        f"{c.value}_comment": f"Vurdering av {c.value}" for c in Criterion
+    }
+    response = client.post(complete_url(project, 1), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Økonomisk ramme" in html  # the blocker
+    assert html.count('<option value="yellow" selected>') == 5
+    for c in Criterion:
+        assert f"Vurdering av {c.value}" in html
+    assert "Vurderingene dine er tatt vare på" in html
+    assert project.phases.get(order=1).completed_at is None
