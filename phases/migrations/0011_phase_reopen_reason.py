@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('phases', '0010_item_open_mandatory_due'),
+        ("phases", "0010_item_open_mandatory_due"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalphase',
-            name='reopen_reason',
-            field=models.TextField(blank=True, verbose_name='reason for reopening'),
+            model_name="historicalphase",
+            name="reopen_reason",
+            field=models.TextField(blank=True, verbose_name="reason for reopening"),
         ),
         migrations.AddField(
-            model_name='phase',
-            name='reopen_reason',
-            field=models.TextField(blank=True, verbose_name='reason for reopening'),
+            model_name="phase",
+            name="reopen_reason",
+            field=models.TextField(blank=True, verbose_name="reason for reopening"),
         ),
     ]
