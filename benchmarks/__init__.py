@@ -103,16 +103,32 @@ class Context:
         return Measurement(name, times, None, budget_ms)
 
 
+GOAL_RATIO = 10  # issue 17: every page at most 10× the bare page or under GOAL_FLOOR_MS (p90), whichever is larger
+GOAL_FLOOR_MS = 100
+
+
+def goal_ms(ctx, m):
+    """A measurement's own budget, else issue 17's goal for a page."""
+    if m.budget_ms is not None:
+        return m.budget_ms
+    if m is ctx.bare or m.queries is None or ctx.bare is None:
+        return None
+    return max(GOAL_RATIO * ctx.bare.p90, GOAL_FLOOR_MS)
+
+
 def table(ctx) -> str:
-    """The results as a fixed-width table with each median's ratio to the bare page's."""
-    head = ("measurement", "n", "median ms", "p90 ms", "queries", "× bare", "budget (p90)")
+    """The results as a fixed-width table with each median's and p90's ratio to the bare page's, and each
+    page's goal: its budget, else the larger of 10× the bare page's p90 and 100 ms."""
+    head = ("measurement", "n", "median ms", "p90 ms", "queries", "× bare (median)", "× bare (p90)", "goal (p90)")
     rows = []
     for m in ctx.results:
         ratio = f"{m.median / ctx.bare.median:.1f}" if ctx.bare and ctx.bare.median else "–"
-        budget = "–" if m.budget_ms is None else f"{m.budget_ms:.0f} ms {'ok' if m.within_budget else 'OVER'}"
+        ratio90 = f"{m.p90 / ctx.bare.p90:.1f}" if ctx.bare and ctx.bare.p90 else "–"
+        goal = goal_ms(ctx, m)
+        budget = "–" if goal is None else f"{goal:.0f} ms {'ok' if m.p90 <= goal else 'OVER'}"
         rows.append(
             (m.name, str(len(m.times_ms)), f"{m.median:.1f}", f"{m.p90:.1f}",
-             "–" if m.queries is None else str(m.queries), ratio, budget)
+             "–" if m.queries is None else str(m.queries), ratio, ratio90, budget)
         )  # fmt: skip
     widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
 

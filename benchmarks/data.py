@@ -21,6 +21,9 @@ BATCH = 2000
 REPRESENTATIVE = "tillitsvalgt@bench.kommune.no"  # the union rep of every project
 
 
+HISTORY_ROWS = 10_000  # recorded changes of the sample project, for the history page
+
+
 @dataclass
 class World:
     coordinator: object
@@ -28,6 +31,7 @@ class World:
     sample: object
     sample_owner: object
     representative: object = None
+    hr: object = None
     projects: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
 
@@ -282,3 +286,40 @@ def existing() -> World | None:
             "memberships": Membership.objects.count(),
         },
     )
+
+
+def prepare(world: World) -> World:
+    """What the page benchmarks need besides the projects (idempotent, so a kept database gets it too): an HR
+    person, a sample project with HISTORY_ROWS recorded changes, and fresh planner statistics."""
+    from datetime import timedelta
+
+    from django.contrib.auth.models import Group
+    from django.db import connection
+
+    from projects.models import HR_GROUP, Project, User
+
+    hr, _created = User.objects.get_or_create(email="hr@bench.kommune.no", defaults={"full_name": "Hanne HR"})
+    hr.groups.add(Group.objects.get_or_create(name=HR_GROUP)[0])
+    world.hr = hr
+    historical = Project.history.model
+    have = historical.objects.filter(id=world.sample.pk).count()
+    if have < HISTORY_ROWS:
+        first = historical.objects.filter(id=world.sample.pk).order_by("history_id").first()
+        if first is None:
+            first = historical(**{f.attname: getattr(world.sample, f.attname) for f in Project._meta.concrete_fields})
+        fields = {f.attname: getattr(first, f.attname) for f in historical._meta.concrete_fields}
+        fields.pop("history_id", None)
+        start = timezone.now() - timedelta(days=400)
+        historical.objects.bulk_create(
+            [
+                historical(**{**fields, "headcount": 10 + n % 150, "history_type": "~",
+                              "history_user_id": world.sample_owner.pk, "history_date": start + timedelta(minutes=n)})
+                for n in range(HISTORY_ROWS - have)
+            ],
+            batch_size=BATCH,
+        )  # fmt: skip
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    world.counts["history rows of the sample"] = HISTORY_ROWS
+    return world

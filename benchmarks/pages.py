@@ -40,18 +40,51 @@ def exports(ctx):
     ]  # fmt: skip
 
 
-@register("pages pinned by query count", order=30)
-def pinned(ctx):
+@register("owner's pages", order=30)
+def owner_pages(ctx):
     world = ctx.world
     project = world.sample
     activity = project.phases.get(order=2).activities.order_by("order").first()
     owner = world.sample_owner
+    history = world.counts.get("history rows of the sample", "")
     return [
-        ctx.time_get("my projects (owner of 61)", world.busy_owner, reverse("projects:mine")),
-        ctx.time_get("project overview", owner, reverse("projects:detail", args=[project.pk])),
-        ctx.time_get("project history", owner, reverse("projects:history", args=[project.pk])),
-        ctx.time_get("phases", owner, reverse("phases:overview", args=[project.pk])),
-        ctx.time_get("activity", owner, reverse("phases:activity", args=[project.pk, activity.pk])),
-        ctx.time_get("participation", owner, reverse("participation:plan", args=[project.pk])),
-        ctx.time_get("approvals inbox", world.coordinator, reverse("participation:inbox")),
-    ]
+        ctx.time_get("owner: my projects (owner of 61)", world.busy_owner, reverse("projects:mine")),
+        ctx.time_get("owner: project overview", owner, reverse("projects:detail", args=[project.pk])),
+        ctx.time_get(f"owner: project history, page 1 of {history} rows", owner,
+                     reverse("projects:history", args=[project.pk])),
+        ctx.time_get("owner: project history, page 100", owner,
+                     reverse("projects:history", args=[project.pk]) + "?page=100"),
+        ctx.time_get("owner: phases", owner, reverse("phases:overview", args=[project.pk])),
+        ctx.time_get("owner: activity", owner, reverse("phases:activity", args=[project.pk, activity.pk])),
+        ctx.time_get("owner: participation", owner, reverse("participation:plan", args=[project.pk])),
+        ctx.time_get("owner: my tasks", owner, reverse("tasks")),
+    ]  # fmt: skip
+
+
+@register("representative's pages", order=40)
+def representative_pages(ctx):
+    """Issue 17: a union rep in every one of the 2 000 projects."""
+    from participation.models import Step
+
+    world = ctx.world
+    rep = world.representative
+    project = world.sample
+    step = (
+        Step.objects.filter(project=project, signoffs__signer=rep).first()
+        or Step.objects.filter(project=project).first()
+    )
+    n = len(world.projects)
+    return [
+        ctx.time_get(f"rep: inbox (for approval, {n} projects)", rep, reverse("participation:inbox")),
+        ctx.time_get("rep: inbox, signed page 20, filtered", rep,
+                     reverse("participation:inbox") + "?decision=approved&signed_page=20"),
+        ctx.time_get(f"rep: my projects ({n})", rep, reverse("projects:mine")),
+        ctx.time_get("rep: project overview", rep, reverse("projects:detail", args=[project.pk])),
+        ctx.time_get("rep: step page", rep, reverse("participation:step", args=[project.pk, step.pk])),
+        ctx.time_get("rep: my tasks", rep, reverse("tasks")),
+    ]  # fmt: skip
+
+
+@register("HR's pages", order=50)
+def hr_pages(ctx):
+    return [ctx.time_get("HR: evaluations and HMS measures", ctx.world.hr, reverse("evaluation:hr"))]

@@ -10,8 +10,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from phases.gates import Blocker
+from phases.models import Phase
 from phases.workproducts.selectors import Change, field_changes, field_label, kind_label
 from projects.models import EMPLOYER_ROLES, Membership, Project, Role, User
+from projects.selectors import page_memo
 
 from .models import Meeting, SignOff, Step, StepVersion
 
@@ -114,7 +116,13 @@ def step_view(step: Step, signoffs=None, holders=None) -> StepView:
 
 
 def project_steps(*, project: Project) -> list[StepView]:
-    return [step_view(s) for s in _steps_queryset().filter(project=project)]
+    memo = page_memo(project)
+    if memo is not None and "step_views" in memo:
+        return memo["step_views"]
+    views = [step_view(s) for s in _steps_queryset().filter(project=project)]
+    if memo is not None:
+        memo["step_views"] = views
+    return views
 
 
 def step_for_page(*, project: Project, step_id: int) -> StepView:
@@ -160,7 +168,11 @@ def protocol_steps(*, project: Project) -> tuple[list[StepView], list[StepView]]
 def phase_blockers(phase) -> list[str]:
     """Required sign-offs missing or outdated on the steps of this phase's activities."""
     out = []
-    for view in (step_view(s) for s in _steps_queryset().filter(activity__phase=phase)):
+    if Phase.project.is_cached(phase) and page_memo(phase.project) is not None:  # a page: the steps read once
+        views = [v for v in project_steps(project=phase.project) if v.step.activity.phase_id == phase.pk]
+    else:
+        views = [step_view(s) for s in _steps_queryset().filter(activity__phase=phase)]
+    for view in views:
         for r in view.roles:
             if r.met:
                 continue
@@ -199,7 +211,8 @@ def phase_objections(phase) -> list[str]:
 
 def signing_roles_held(*, user: User) -> list[str]:
     """The signing roles (safety rep, union rep, OH service, AMU) this person holds in any project (one query)."""
-    return sorted(set(Membership.objects.filter(user=user, role__in=SIGNING_ROLES).values_list("role", flat=True)))
+    roles = Membership.objects.filter(user=user, role__in=SIGNING_ROLES).order_by().values_list("role", flat=True)
+    return sorted(set(roles.distinct()))
 
 
 def waiting_for(*, user: User, roles=None) -> QuerySet[Step]:

@@ -83,6 +83,8 @@ def _overview_panel(request, project):
         return None
     today = timezone.localdate()
     current = selectors.current_phase(views)
+    if current:
+        current.phase.project = project  # the blockers then read the page's steps (read once for all panels)
     return {
         "template": "phases/_overview_panel.html",
         "phase_views": views,

@@ -1,6 +1,6 @@
 """Reads for projects, each with the joins it needs so that pages run a fixed number of queries."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from . import extensions
 from .models import Membership, Notification, OrgUnit, Project, User
@@ -10,15 +10,30 @@ def projects_for_member(*, user: User) -> QuerySet[Project]:
     """The projects where `user` holds a role, with the user's own memberships as `my_memberships`."""
     mine = Membership.objects.filter(user=user).order_by("role")
     return (
-        Project.objects.filter(memberships__user=user)
-        .distinct()
+        Project.objects.filter(Exists(Membership.objects.filter(project=OuterRef("pk"), user=user)))
         .prefetch_related(Prefetch("memberships", queryset=mine, to_attr="my_memberships"))
         .order_by("status", "planned_move_in", "name")
     )
 
 
+def page_memo(project: Project) -> dict | None:
+    """The read-once store of a page that reads the same data through several panels (the project overview):
+    None unless the view called `start_page_memo`. Writes never use it."""
+    return project.__dict__.get("_page_memo")
+
+
+def start_page_memo(project: Project) -> None:
+    project.__dict__["_page_memo"] = {}
+
+
 def project_members(*, project: Project) -> list[Membership]:
-    return list(project.memberships.select_related("user").order_by("user__full_name", "role"))
+    memo = page_memo(project)
+    if memo is not None and "members" in memo:
+        return memo["members"]
+    members = list(project.memberships.select_related("user").order_by("user__full_name", "role"))
+    if memo is not None:
+        memo["members"] = members
+    return members
 
 
 def members_by_person(memberships) -> list[tuple[User, list[Membership]]]:

@@ -90,6 +90,7 @@ def project_create(request):
 @login_required
 def project_detail(request, project_id):
     project = get_project_for(request.user, project_id)
+    selectors.start_page_memo(project)  # the panels read steps, sign-offs and members once
     members = selectors.project_members(project=project)
     prime_project_roles(request.user, project, [m.role for m in members if m.user_id == request.user.pk])
     return render(

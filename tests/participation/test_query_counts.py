@@ -18,7 +18,7 @@ from tests.factories import MembershipFactory, ProjectFactory, UserFactory, memb
 pytestmark = pytest.mark.django_db
 
 # The pinned counts (a change that adds a query per project, step or meeting fails here).
-PINNED = {"inbox": 17, "my projects": 18, "overview": 33, "plan": 21, "step": 21, "meeting": 18}  # the bell counts one;
+PINNED = {"inbox": 17, "my projects": 18, "overview": 29, "plan": 21, "step": 21, "meeting": 18}  # the bell counts one;
 # the steps read their project's memberships once (whether each sign-off still counts)
 
 
@@ -87,3 +87,24 @@ def test_the_step_shows_the_difference_and_the_inbox_counts_without_it(client, s
     assert "Endret etter drøftingen." in opened  # the difference since the rep signed
     # Each project has two prepared steps that need the safety rep: all four wait, and the count says so.
     assert '<span class="badge rounded-pill text-bg-warning">4<' in html
+
+
+def test_the_project_overview_reads_steps_sign_offs_and_members_once(client, steps_template):
+    """The participation panel and the gate's blockers share one read of the steps (with their sign-offs and
+    the project's members), and the page reads the members once for the facts, the plan and the panels."""
+    rep, (project, step, meeting) = _world(steps_template, 1)
+    owner = project.memberships.get(role=Role.OWNER).user
+    client.force_login(owner)
+    client.get(project.get_absolute_url())
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(project.get_absolute_url()).content.decode()
+    selects = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+
+    def reads(table):
+        return sum(1 for sql in selects if sql.split(" FROM ", 1)[1].startswith(f'"{table}"'))
+
+    assert reads("participation_step") == 1
+    assert reads("participation_signoff") == 1
+    # the viewer's roles here, the page's members, the steps' holders, the top bar's signing roles
+    assert reads("projects_membership") <= 4
+    assert "Drøfting av mandatet" in html or "Venter på godkjenning" in html or step.name_nb in html
