@@ -89,9 +89,11 @@ def _hazard_to_measure(request, hazard):
     if hazard.project_id not in cache:
         from projects.models import Project
 
-        project = Project.objects.get(pk=hazard.project_id)
-        may = request.user.has_perm("evaluation.manage_measures", project)
-        rows = Measure.objects.filter(project=project, hazard__isnull=False).values_list("hazard_id", "pk", "number")
+        # The roles are cached on the user by the page's own check; the permission reads only the project's key.
+        may = request.user.has_perm("evaluation.manage_measures", Project(pk=hazard.project_id))
+        rows = Measure.objects.filter(project_id=hazard.project_id, hazard__isnull=False).values_list(
+            "hazard_id", "pk", "number"
+        )
         cache[hazard.project_id] = (may, {h: (pk, number) for h, pk, number in rows} if may else {})
     may, made = cache[hazard.project_id]
     if not may:

@@ -40,6 +40,13 @@ def _risk(project):
     return hazards, selectors.matrix_rows(selectors.hazard_counts(hazards)), high, len(open_)
 
 
+def _with_missing(steps):
+    """Each step view with the roles whose sign-off is still missing, to print as one list."""
+    for v in steps:
+        v.missing = [r for r in v.roles if not r.met]
+    return steps
+
+
 def workproduct_pdf_context(*, work_product: WorkProduct, document, generated_at) -> dict:
     wp = work_product
     project = wp.project
@@ -60,7 +67,7 @@ def workproduct_pdf_context(*, work_product: WorkProduct, document, generated_at
             "subject": f"{label} for {project.name}, versjon {wp.version}" + (f", saksnummer {case}" if case else ""),
             "keywords": ", ".join(x for x in (f"saksnummer {case}" if case else "", label, project.name) if x),
             "kind_label": label, "roles": roles, "owners": owners,
-            "steps": [v for fn in SIGNOFF_SOURCES for v in fn(wp)],
+            "steps": _with_missing([v for fn in SIGNOFF_SOURCES for v in fn(wp)]),
             "fields": selectors.main_fields(wp, kind), "sections": selectors.page_sections(wp, kind),
             "risk_hazards": hazards, "risk_matrix": matrix, "risk_high": high, "risk_open": n_open,
         }  # fmt: skip

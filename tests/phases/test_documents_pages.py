@@ -56,7 +56,7 @@ def _hazards(project, n):
 def test_risk_page_queries_are_fixed(client, doc_project, django_assert_max_num_queries, n):
     _hazards(doc_project, n)
     client.force_login(doc_project.owner)
-    with django_assert_max_num_queries(19):  # +1: the bell; +2: the hazards' HMS measures and their project
+    with django_assert_max_num_queries(18):  # +1: the bell, +1: the HMS measures the hazards became
         assert client.get(reverse("phases:document", args=[doc_project.pk, "risk_assessment"])).status_code == 200
 
 
