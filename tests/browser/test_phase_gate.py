@@ -49,7 +49,7 @@ def test_owner_ticks_phase_one_completes_it_and_moves_to_phase_two(page, live_se
     assert not ChecklistItem.objects.filter(phase=phase_one, mandatory=True, status="open").exists()
 
     page.goto(f"/projects/{project.pk}/phases/{phase_one.pk}/complete/")
-    expect(page.get_by_text("Ingenting hindrer faseovergangen.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Faseovergangen er klar")).to_be_visible()
     for select in page.locator("select").all():
         select.select_option("green")
     page.get_by_label("Kommentar til «Lederne går foran»").fill("Ledergruppen har hatt to samlinger.")
