@@ -45,3 +45,15 @@ def goals_section(project):
 @final_section
 def mandate_section(project):
     return _work_product_section(project, "mandate", 20)
+
+
+@final_section
+def area_programme_section(project):
+    """The area programme with its totals and its check against the norm (after the phases)."""
+    from phases.workproducts.space.selectors import area_report
+
+    section = _work_product_section(project, "area_programme", 40)
+    if section is not None:
+        section["template"] = "evaluation/_final_area_programme.html"
+        section["area"] = area_report(project, section["wp"]) if section["wp"] else None
+    return section

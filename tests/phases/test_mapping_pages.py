@@ -2,6 +2,7 @@
 chart and tables, the area programme's norm warning, plans, the catalogue, and what each role may do."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -46,6 +47,7 @@ def test_the_study_page_has_the_chart_and_its_table(client, doc_project):
     client.force_login(doc_project.union_rep)
     page = client.get(url("phases:study", doc_project, study.pk)).content.decode()
     assert "<svg" in page and 'role="img"' in page
+    assert re.search(r'<rect x="[0-9.]+" y="[0-9.]+" width="[0-9.]+" height="[0-9.]+"', page)  # no decimal commas
     assert '<th scope="row">08:00</th>' in page  # the table alternative
     assert "<strong>15</strong>" in page  # workstations needed
     assert "20 × 0,70 = 14" in page or "20 × 0.70 = 14" in page

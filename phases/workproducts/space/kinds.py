@@ -28,6 +28,11 @@ def _room_type_changed(row):
     return not m.AreaLine.objects.filter(pk=row.pk, room_type_id=row.room_type_id).exists()
 
 
+def _m2(value):
+    """5.5 -> '5,5' (a decimal comma, as Norwegian readers write it)."""
+    return "" if value is None else str(value).replace(".", ",")
+
+
 def _pct(value):
     return "–" if value is None else f"{value} %"
 
@@ -64,24 +69,21 @@ def _mapping_page(wp, project):
     reports = [selectors.study_report(s, project=project, unit_list=unit_list, wp=wp) for s in selectors.studies(wp)]
     for r in reports:
         r.chart = selectors.chart(r)
-    area_wp = m.WorkProduct.objects.filter(project=project, kind="area_programme").first()
     context = {
-        "proximity": selectors.proximity_matrix(wp, unit_list), "units": unit_list,
+        "proximity": selectors.proximity_matrix(wp, unit_list), "mapping_units": unit_list,
         "proximity_pairs": selectors.proximity_pairs(wp, unit_list), "reports": reports,
     }  # fmt: skip
-    context.update(_area_context(area_wp, project, prefix="area_"))
+    context.update({f"area_{k}": v for k, v in selectors.area_report(project).items()})
     return context
 
 
 def _area_context(wp, project, prefix=""):
-    lines = selectors.area_lines(wp)
-    check = selectors.area_check(wp, project, lines)
-    programme = m.AreaProgramme.objects.filter(work_product=wp).first() if wp else None
-    plans = list(m.PlanFile.objects.filter(work_product=wp).select_related("uploaded_by")) if wp else []
-    return {
-        f"{prefix}wp": wp, f"{prefix}check": check, f"{prefix}lines": lines, f"{prefix}programme": programme,
-        f"{prefix}plans": plans,
-    }  # fmt: skip
+    if wp is None:
+        report = {"wp": None, "lines": [], "check": selectors.area_check(None, project, []), "programme": None,
+                  "plans": []}  # fmt: skip
+    else:
+        report = selectors.area_report(project, wp)
+    return {f"{prefix}{k}": v for k, v in report.items()}
 
 
 def _area_page(wp, project):
@@ -140,6 +142,7 @@ AREA_PROGRAMME = register(
                 _("No rooms yet. Choose rooms from the room catalogue."), clean=_area_line,
             ),
         ),
+        formats={"m2_each": _m2},
         extra_content=_area_extra,
         page_context=_area_page,
         include="phases/workproducts/space/_area.html",

@@ -200,3 +200,17 @@ def area_check(wp, project, lines=None) -> calc.AreaCheck:
     check.zone_totals = [(ZoneChoice(z).label, m2) for z, m2 in check.zone_totals]
     check.small_workstations = [x.line for x in check.small_workstations]
     return check
+
+
+def area_report(project, wp=None) -> dict:
+    """The area programme of a project as the page, the PDF and the final documentation show it: its lines, the
+    check against the norm, the main profile and the plans. `wp` None: the project's own, if started."""
+    from .models import PlanFile
+
+    wp = wp if wp is not None else WorkProduct.objects.filter(project=project, kind="area_programme").first()
+    lines = area_lines(wp)
+    return {
+        "wp": wp, "lines": lines, "check": area_check(wp, project, lines),
+        "programme": AreaProgramme.objects.filter(work_product=wp).first() if wp else None,
+        "plans": list(PlanFile.objects.filter(work_product=wp).select_related("uploaded_by")) if wp else [],
+    }  # fmt: skip
