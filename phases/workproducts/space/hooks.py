@@ -40,7 +40,8 @@ for _model in (m.MappingUnit, m.AreaLine, m.PlanFile, m.OccupancyStudy):
 @extensions.demo_seeder(35)
 def _seed_demo_mapping(projects, users):
     """The first demo project's mapping (four units, proximity, a two-week occupancy study imported from a
-    generated file) and its area programme: generous with meeting rooms and storage, and above the norm, so that the warnings show."""
+    generated file) and its area programme: generous with meeting rooms and storage, and above the norm, so that
+    the warnings show."""
     import csv
     import io
     from datetime import timedelta
