@@ -322,3 +322,12 @@ def test_resigning_shows_meeting_agenda_and_participant_changes_field_by_field_i
     ]
     (entry,) = client.get(reverse("participation:inbox")).context["waiting"]
     assert entry.previous.step_version == 1  # the inbox marks it; the step page shows the difference
+
+
+def test_the_project_history_names_an_objection_as_a_decision_not_an_approval(client, fresh):
+    step = _sent(fresh)
+    services.signoff_record(step=step, by=fresh.union_rep, decision="objection", text="Uenig i rammen.")
+    client.force_login(fresh.owner)
+    html = client.get(reverse("projects:history", args=[fresh.pk])).content.decode()
+    assert "Beslutning om «Drøfting av mandatet»: Protokolltilførsel" in html
+    assert "Godkjenning av «Drøfting av mandatet»" not in html
