@@ -15,7 +15,8 @@ def _hash(text):
 def steps_with_signoffs_count_as_sent(apps, schema_editor):
     """Steps that somebody signed count as sent: every signed version is kept as a sent version with the
     content that was signed, and the current version (if nobody signed it yet) with the content as it stands.
-    Steps nobody signed become drafts (version 0): the owner sends them when they are ready."""
+    A step nobody signed that waited in the representatives' inbox stays there, renumbered as version 1 (its
+    number only counted draft saves); any other step becomes a draft (version 0)."""
     Step = apps.get_model("participation", "Step")
     SignOff = apps.get_model("participation", "SignOff")
     StepVersion = apps.get_model("participation", "StepVersion")
@@ -29,7 +30,12 @@ def steps_with_signoffs_count_as_sent(apps, schema_editor):
         signed = {}
         for s in SignOff.objects.filter(step=step).order_by("step_version", "signed_at", "id"):
             signed.setdefault(s.step_version, s)
-        if not signed:
+        if not signed and step.is_prepared:
+            step.version, step.content, step.content_hash = 1, draft, _hash(draft)
+            StepVersion.objects.create(
+                step=step, number=1, content=draft, content_hash=step.content_hash, sent_at=step.version_at
+            )
+        elif not signed:
             step.version, step.content, step.content_hash, step.is_prepared = 0, "", "", False
         else:
             for number, s in signed.items():

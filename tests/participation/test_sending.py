@@ -241,8 +241,8 @@ def test_a_sent_step_with_unsent_changes_blocks_the_gate(fresh):
 
 
 def test_existing_steps_with_signoffs_count_as_sent_and_the_rest_become_drafts(fresh):
-    """The data migration: a signed step keeps its versions (each signed one stored as sent); an unsigned
-    prepared step from before becomes a draft, so its first sent version is version 1."""
+    """The data migration: a signed step keeps its versions (each signed one stored as sent); an unsigned step
+    that waited in the inbox stays sent, as version 1 (not "versjon 4"); an untouched one becomes a draft."""
     import importlib
 
     from django.apps import apps
@@ -250,6 +250,7 @@ def test_existing_steps_with_signoffs_count_as_sent_and_the_rest_become_drafts(f
     migration = importlib.import_module("participation.migrations.0006_explicit_sending")
     signed = fresh.participation_steps.get(key="mandate-consultation")
     unsigned = fresh.participation_steps.get(key="risk")
+    untouched = fresh.participation_steps.get(key="house-rules")
     services.step_update(step=signed, by=fresh.owner, summary="Ramme", meetings=[])
     services.step_update(step=unsigned, by=fresh.owner, summary="Risiko", meetings=[])
     signed.refresh_from_db()
@@ -258,6 +259,7 @@ def test_existing_steps_with_signoffs_count_as_sent_and_the_rest_become_drafts(f
     # at version 4 by draft saves.
     Step.objects.filter(pk=signed.pk).update(version=3, is_prepared=True, content_hash="", content="")
     Step.objects.filter(pk=unsigned.pk).update(version=4, is_prepared=True, content_hash="x" * 64)
+    Step.objects.filter(pk=untouched.pk).update(version=1, is_prepared=False, content_hash="y" * 64)
     SignOff.objects.create(
         step=signed, step_version=2, role="safety_rep", signer=fresh.safety_rep, decision="approved",
         content='{"summary": "Gammel ramme", "meetings": []}', content_hash="a" * 64,
@@ -268,8 +270,12 @@ def test_existing_steps_with_signoffs_count_as_sent_and_the_rest_become_drafts(f
     assert (signed.version, signed.is_prepared, signed.content) == (3, True, content)
     assert list(signed.versions.values_list("number", flat=True)) == [2, 3]
     assert not signed.has_unsent_changes
-    assert (unsigned.version, unsigned.is_prepared, unsigned.content_hash) == (0, False, "")
-    assert services.step_send(step=unsigned, by=fresh.owner).version == 1
+    assert (unsigned.version, unsigned.is_prepared, unsigned.has_unsent_changes) == (1, True, False)
+    assert "Risiko" in unsigned.content and list(unsigned.versions.values_list("number", flat=True)) == [1]
+    untouched.refresh_from_db()
+    assert (untouched.version, untouched.is_prepared, untouched.content_hash) == (0, False, "")
+    services.step_update(step=untouched, by=fresh.owner, summary="Husregler", meetings=[])
+    assert services.step_send(step=untouched, by=fresh.owner).version == 1
 
 
 # Break 8: every message names the decision taken -----------------------------------------------------------------
