@@ -191,7 +191,6 @@ def _seed_demo_participation(projects, users):
             step=consultation, by=owner, meetings=[meeting],
             summary="Mandatet med økonomisk ramme på 2 500 000 kr, milepæler og roller legges fram til godkjenning.",
         )  # fmt: skip
-        services.step_send(step=consultation, by=owner)
     second = projects.get("2026/1002")
     floor = Step.objects.filter(project=second, key="floor-plan-consultation").first() if second else None
     if floor is not None:
@@ -200,6 +199,16 @@ def _seed_demo_participation(projects, users):
             summary="Planløsning og møbleringsplan (tegning datert i fase 2) legges fram for drøfting.",
         )  # fmt: skip
         services.step_send(step=floor, by=users["eier@demo.kommune.no"])
+
+
+@extensions.demo_seeder(40)
+def _send_demo_consultation(projects, users):
+    """The consultation on the mandate waits in the representatives' inbox: sent as version 1 once the
+    mandate is filled in (the work products' seeder runs at 30), so what they see is the whole document."""
+    project = projects.get("2026/1001")
+    step = Step.objects.filter(project=project, key="mandate-consultation").first() if project else None
+    if step is not None and not step.is_prepared:
+        services.step_send(step=step, by=users["eier@demo.kommune.no"])
 
 
 from . import dashboard as _dashboard  # noqa: E402, F401  (registers the overview's participation columns)

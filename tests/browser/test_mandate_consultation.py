@@ -120,7 +120,7 @@ def test_mandate_consultation_objection_change_and_approval(page, live_server, b
     log_in(page, "siri@example.no", PASSWORD)
     page.get_by_role("link", name=re.compile("Til godkjenning")).click()
     page.get_by_role("link", name="Drøftingsmøte om mandatet").click()
-    changes = page.get_by_role("table", name="Felt som er annerledes enn i versjonen du ga beslutning på")
+    changes = page.get_by_role("table", name="Felt som er annerledes enn i versjonen du tok stilling til")
     expect(changes).to_be_visible()
     expect(changes.locator("tbody tr")).to_have_count(1)
     expect(changes).to_contain_text("Økonomisk ramme (NOK)")

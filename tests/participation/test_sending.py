@@ -319,7 +319,7 @@ def test_resigning_shows_meeting_agenda_and_participant_changes_field_by_field_i
         ("Møte «Drøftingsmøte» · Deltakere", "Siri Verne", "Siri Verne, Tor Tillit"),
         ("Møte «Drøftingsmøte» · Saksliste", "1. Ramme", "1. Ramme\n2. Garderober"),
     ]
-    assert "Hva er endret siden du godkjente versjon 1" in response.content.decode()
+    assert "Hva er endret siden du tok stilling til versjon 1" in response.content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(reverse("participation:step", args=[fresh.pk, step.pk]))
     assert [c.label for c in english.context["changes"]] == [

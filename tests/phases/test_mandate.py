@@ -192,7 +192,7 @@ def test_the_difference_names_exactly_the_changed_fields(client, doc_project):
         ("Milepæl «Innflytting» · dato", "1. oktober 2027", "1. november 2027"),
     ]
     page = response.content.decode()
-    assert "Hva er endret siden du godkjente versjon" in page
+    assert "Hva er endret siden du tok stilling til versjon" in page
     assert "3\u00a0200\u00a0000\u00a0kr" in page
     # The owner, who never signed, sees no difference.
     client.force_login(doc_project.owner)
