@@ -57,9 +57,10 @@ hide_fields("content_hash", "sha256", "version_at", "is_prepared", "content")
 
 @extensions.nav_item(20)
 def _inbox_link(request):
-    count = selectors.inbox_count(user=request.user)
-    if count is None:
+    waiting = selectors.waiting_ids_for_request(request)
+    if waiting is None:
         return None
+    count = len(waiting)
     return {
         "label": _("For approval"),
         "url": reverse("participation:inbox"),

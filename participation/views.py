@@ -352,15 +352,15 @@ def inbox(request):
     """*Til godkjenning*: the steps waiting for my sign-off (oldest first) and what I signed (newest first, to
     filter by project and decision), each paged at 50. No signed content is read and no difference computed:
     the step page shows what changed since I signed."""
-    roles = selectors.signing_roles_held(user=request.user)
-    steps = selectors.waiting_for(user=request.user, roles=roles).select_related("project", "activity__phase")
+    ids = selectors.waiting_ids_for_request(request) or []
+    waiting = Paginator(ids, settings.PAGINATE_BY).get_page(request.GET.get("page"))
+    steps = Step.objects.filter(pk__in=list(waiting.object_list)).select_related("project", "activity__phase")
     steps = steps.defer("summary", "content", "description_nb", "description_en").order_by("version_at", "id")
-    waiting = Paginator(steps, settings.PAGINATE_BY).get_page(request.GET.get("page"))
-    waiting.object_list = selectors.waiting_entries(waiting.object_list, user=request.user)
+    waiting.object_list = selectors.waiting_entries(steps, user=request.user)
     form = SignedFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     signed_rows = selectors.signed_by(
-        user=request.user, roles=roles, project=filters.get("project", ""), decision=filters.get("decision", "")
+        user=request.user, project=filters.get("project", ""), decision=filters.get("decision", ""), waiting=ids
     )
     signed = Paginator(signed_rows, settings.PAGINATE_BY).get_page(request.GET.get("signed_page"))
     return render(
