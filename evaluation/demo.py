@@ -147,4 +147,10 @@ def _seed_done(project, users, today):
             due_date=today + timedelta(days=due), responsible="Kari Nordmann", reporting="AMU",
             source=Measure.Source.EVALUATION, sensitive=sensitive, status=status,
         )  # fmt: skip
+    # The parties agreed the priorities: the prioritisation step waits for the representatives' sign-off.
+    priorities = {"Teknologi på møterom": 1, "Konflikt i arbeidsgruppe": 1, "Stillesoner": 2, "Garderobe": 3}
+    services.measures_prioritise(
+        project=project, by=owner, agreed_on=today - timedelta(days=20),
+        priorities={m.pk: priorities[m.focus_area] for m in project.measures.filter(focus_area__in=priorities)},
+    )  # fmt: skip
     services.evaluation_complete(evaluation=evaluation, by=owner)

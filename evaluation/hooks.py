@@ -127,7 +127,12 @@ register_source(
     lambda r: str(_("Change request: %(what)s") % {"what": r.what[:60]}),
 )
 register_source(
-    lambda p: Measure.history.filter(project_id=p.pk, sensitive=False).select_related("history_user"),
+    # Never a sensitive measure, also not the records from before it was marked sensitive.
+    lambda p: (
+        Measure.history.filter(project_id=p.pk, sensitive=False)
+        .exclude(id__in=Measure.objects.filter(project_id=p.pk, sensitive=True).values("pk"))
+        .select_related("history_user")
+    ),
     lambda r: str(_("HMS measure %(number)s: %(area)s") % {"number": r.number, "area": r.focus_area}),
 )
 

@@ -71,3 +71,16 @@ def test_the_parties_priorities_are_recorded(project, owner, today):
         services.measures_prioritise(
             project=project, by=owner, priorities={a.pk: 2}, agreed_on=today + datetime.timedelta(days=1)
         )
+
+
+def test_the_history_never_shows_a_measure_marked_sensitive_later(client, project, owner, today):
+    """An observer reads the project history; a measure marked sensitive after it was created leaves it whole."""
+    from django.urls import reverse
+
+    secret = make(project, owner, focus_area="Konflikt i arkivteamet")
+    make(project, owner, focus_area="Skilt i stillesonen")
+    client.force_login(project.viewer)
+    assert "Konflikt i arkivteamet" in client.get(reverse("projects:history", args=[project.pk])).content.decode()
+    services.measure_update(measure=secret, by=owner, status="planned", sensitive=True)
+    history = client.get(reverse("projects:history", args=[project.pk])).content.decode()
+    assert "Konflikt i arkivteamet" not in history and "Skilt i stillesonen" in history
