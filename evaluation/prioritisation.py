@@ -72,7 +72,6 @@ def prioritisation_content(project_id) -> dict | None:
             "kind": CONTENT_KEY,
             "title": _("HMS action plan: the parties' priorities"),
             "fields": fields,
-            "ready": agreed is not None,
         }
 
 

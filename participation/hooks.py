@@ -212,6 +212,18 @@ def _send_demo_consultation(projects, users):
         services.step_send(step=step, by=users["eier@demo.kommune.no"])
 
 
+@extensions.demo_seeder(35)
+def _seed_demo_prioritisation(projects, users):
+    """The parties' priorities in 2024/0900 (evaluation's seeder records them) sent for the representatives'
+    sign-off, so the step waits in their inbox."""
+    project = projects.get("2024/0900")
+    step = Step.objects.filter(project=project, kind=Step.Kind.PRIORITISATION).first() if project else None
+    if step is None or not step.has_unsent_changes:
+        return
+    owner = project.memberships.filter(role=Role.OWNER).select_related("user").first().user
+    services.step_send(step=step, by=owner)
+
+
 from . import dashboard as _dashboard  # noqa: E402, F401  (registers the overview's participation columns)
 
 # Retention: the free text of sign-offs and the names of participants without an account are personal;

@@ -226,8 +226,8 @@ def signoff_source(fn):
 # Signed content that is not a work product of phases: another app describes it for the participation steps of a
 # kind (evaluation: the HMS measures the parties prioritise, for "prioritisation" steps). `content(project_id)`
 # returns {"kind": key, "title": …, "fields": [[key, label, value], …]} like a work product's content (so the step
-# page shows it and a representative sees the fields changed since signing), plus "ready": True when the step may
-# be signed, or None when there is nothing to sign. `url(project, user)` is where the step page's "Open the
+# page shows it and a representative sees the fields changed since signing), or None when there is nothing to
+# sign. The owner sends the step for sign-off as any other. `url(project, user)` is where the step page's "Open the
 # document" leads (None: nowhere this person may go). The app sends `phases.signals.step_content_changed` inside
 # the transaction of every write that changes the content.
 @dataclass(frozen=True)
