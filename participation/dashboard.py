@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects import extensions
 from projects.extensions import Attention, Column, FilterField
-from projects.models import Membership, Role
+from projects.models import EMPLOYER_ROLES, Membership, Role
 
 from .models import SignOff, Step
 
@@ -26,9 +26,12 @@ class JsonArrayLength(Func):
 
 
 def waiting_steps():
-    """Prepared steps of OuterRef("pk")'s project where a required role has no sign-off of the current version."""
+    """Prepared steps of OuterRef("pk")'s project where a required role has no sign-off of the current version
+    that counts (its signer still holds the role and is not the owner or manager: `selectors.signoff_counts`)."""
+    holds = Membership.objects.filter(project_id=OuterRef("step__project_id"), user_id=OuterRef("signer_id"))
     signed = (
         SignOff.objects.filter(step=OuterRef("pk"), step_version=OuterRef("version"))
+        .filter(Exists(holds.filter(role=OuterRef("role"))) & ~Exists(holds.filter(role__in=EMPLOYER_ROLES)))
         .order_by()
         .values("step")
         .annotate(n=Count("role", distinct=True))

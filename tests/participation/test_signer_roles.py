@@ -174,3 +174,19 @@ def _green_post():
     from phases.models import Criterion
 
     return {f"{c.value}_status": "green" for c in Criterion}
+
+
+def test_the_coordinators_overview_counts_a_lapsed_signoff_as_waiting(project, step):
+    from participation.dashboard import _count, waiting_steps
+    from projects.models import Project
+
+    def waiting():
+        return Project.objects.annotate(n=_count(waiting_steps())).get(pk=project.pk).n
+
+    services.signoff_record(step=step, by=project.safety_rep, decision="approved")
+    services.signoff_record(step=step, by=project.union_rep, decision="approved")
+    before = waiting()
+    project_services.membership_remove(
+        membership=Membership.objects.get(project=project, user=project.safety_rep), by=project.owner
+    )
+    assert waiting() == before + 1
