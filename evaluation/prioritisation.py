@@ -62,8 +62,8 @@ def prioritisation_content(project_id) -> dict | None:
                     "sensitive",
                     _("Sensitive measures"),
                     _(
-                        "%(count)s, shown in the HMS action plan only to the owner, the manager, the safety and union "
-                        "representatives and the coordinators (checksum %(digest)s)"
+                        "%(count)s measures, shown in the HMS action plan only to the owner, the manager, the safety "
+                        "and union representatives and the coordinators (checksum %(digest)s)"
                     )
                     % {"count": len(sensitive), "digest": digest},
                 ]
