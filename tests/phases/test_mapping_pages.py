@@ -126,3 +126,36 @@ def test_the_template_downloads(client, doc_project):
     response = client.get(url("phases:study_template", doc_project, study.pk, "xlsx"))
     assert response.content[:2] == b"PK"
     assert datetime.date  # noqa: B018
+
+
+def _grow(project, n):
+    """`n` more units, zones with a round each, and room lines, on top of the small study."""
+    from phases.workproducts.services import workproduct_row_save
+    from phases.workproducts.space import services as space
+
+    wp, study, _zones, _units = small_study(project)
+    for i in range(n):
+        unit = workproduct_row_save(
+            work_product=wp, section="units", by=project.owner, data={"name": f"Enhet {i}", "headcount": 3}
+        )
+        zone = space.zone_save(study=study, by=project.owner, data={"name": f"Sone {i}", "places": 4, "unit": unit})
+        space.round_save(study=study, by=project.owner, day=MON, hour=8, counts={zone.pk: {"occupied": 2}})
+    area_programme(project, lines=[("Åpen arbeidsplass", 1 + i, Decimal("6.0")) for i in range(n + 1)])
+    return study
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_mapping_pages_have_a_fixed_number_of_queries(client, doc_project, django_assert_max_num_queries, n):
+    study = _grow(doc_project, n)
+    client.force_login(doc_project.owner)
+    with django_assert_max_num_queries(QUERIES["mapping"]):
+        assert client.get(url("phases:document", doc_project, "mapping")).status_code == 200
+    with django_assert_max_num_queries(QUERIES["study"]):
+        assert client.get(url("phases:study", doc_project, study.pk)).status_code == 200
+    with django_assert_max_num_queries(QUERIES["area"]):
+        assert client.get(url("phases:document", doc_project, "area_programme")).status_code == 200
+
+
+# The same at 1 and 12 units, zones and room lines (seen: 31, 18 and 22). The mapping page reads each study's
+# observations once (one query per study) for its results; the demo and most projects have one or two studies.
+QUERIES = {"mapping": 31, "study": 18, "area": 22}
