@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from phases.models import Activity, Bilingual
-from projects.models import Attachment, Project, Role, attachment_upload_to
+from projects.models import Attachment, Project, Role
 from projects.validators import sensible_date
 
 
@@ -135,10 +135,6 @@ class Meeting(models.Model):
 
     def __str__(self):
         return self.title
-
-
-def meeting_file_path(instance, filename):  # referenced by migration 0001
-    return attachment_upload_to(instance, filename)
 
 
 class MeetingAttachment(Attachment):

@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.models import Attachment, Project, Role, attachment_upload_to
+from projects.models import Attachment, Project, Role
 from projects.validators import sensible_date
 
 
@@ -228,10 +228,6 @@ class ItemComment(models.Model):
 
     def __str__(self):
         return self.text[:60]
-
-
-def attachment_path(instance, filename):  # referenced by migration 0001
-    return attachment_upload_to(instance, filename)
 
 
 class ItemAttachment(Attachment):

@@ -14,9 +14,6 @@ def remove_groups(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("projects", "0001_initial"),
-        ("auth", "0012_alter_user_first_name_max_length"),
-    ]
+    dependencies = [("projects", "0001_initial")]
 
     operations = [migrations.RunPython(create_groups, remove_groups)]

@@ -240,55 +240,6 @@ def test_a_sent_step_with_unsent_changes_blocks_the_gate(fresh):
     assert "«Drøfting av mandatet» har endringer som ikke er sendt til godkjenning" in phase_blockers(phase)
 
 
-def test_existing_steps_with_signoffs_count_as_sent_and_the_rest_become_drafts(fresh):
-    """The data migration: a signed step keeps its versions (each signed one stored as sent); an unsigned step
-    that waited in the inbox stays sent, as version 1 (not "versjon 4"); an untouched one becomes a draft."""
-    import importlib
-
-    from django.apps import apps
-
-    migration = importlib.import_module("participation.migrations.0006_explicit_sending")
-    signed = fresh.participation_steps.get(key="mandate-consultation")
-    unsigned = fresh.participation_steps.get(key="risk")
-    untouched = fresh.participation_steps.get(key="house-rules")
-    services.step_update(step=signed, by=fresh.owner, summary="Ramme", meetings=[])
-    services.step_update(step=unsigned, by=fresh.owner, summary="Risiko", meetings=[])
-    signed.refresh_from_db()
-    content = services.step_content(signed)
-    # As the old code left them: the signed step at version 3 with a sign-off of version 2; the other prepared
-    # at version 4 by draft saves.
-    Step.objects.filter(pk=signed.pk).update(version=3, is_prepared=True, content_hash="", content="")
-    Step.objects.filter(pk=unsigned.pk).update(version=4, is_prepared=True, content_hash="x" * 64)
-    Step.objects.filter(pk=untouched.pk).update(version=1, is_prepared=False, content_hash="y" * 64)
-    SignOff.objects.create(
-        step=signed, step_version=2, role="safety_rep", signer=fresh.safety_rep, decision="approved",
-        content='{"summary": "Gammel ramme", "meetings": []}', content_hash="a" * 64,
-    )  # fmt: skip
-    migration.steps_with_signoffs_count_as_sent(apps, None)
-    signed.refresh_from_db()
-    unsigned.refresh_from_db()
-    assert (signed.version, signed.is_prepared, signed.content) == (3, True, content)
-    assert list(signed.versions.values_list("number", flat=True)) == [2, 3]
-    assert not signed.has_unsent_changes
-    assert (unsigned.version, unsigned.is_prepared, unsigned.has_unsent_changes) == (1, True, False)
-    assert "Risiko" in unsigned.content and list(unsigned.versions.values_list("number", flat=True)) == [1]
-    untouched.refresh_from_db()
-    assert (untouched.version, untouched.is_prepared, untouched.content_hash) == (0, False, "")
-    services.step_update(step=untouched, by=fresh.owner, summary="Husregler", meetings=[])
-    assert services.step_send(step=untouched, by=fresh.owner).version == 1
-
-
-# Break 8: every message names the decision taken -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "decision, text, flash",
-    [
-        ("objection", "Uenig i rammen.", "Du ga protokolltilførsel på versjon 1. Den føres inn i protokollen."),
-        ("approved_with_remarks", "Husk lys.", "Du godkjente versjon 1 med merknad."),
-        ("approved", "", "Du godkjente versjon 1."),
-    ],
-)
 def test_the_flash_the_box_and_the_inbox_name_the_decision_taken(client, fresh, decision, text, flash):
     step = _sent(fresh)
     client.force_login(fresh.union_rep)

@@ -12,5 +12,5 @@ def add(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("phases", "0005_work_products")]
+    dependencies = [("phases", "0001_initial")]
     operations = [migrations.RunPython(add, migrations.RunPython.noop)]

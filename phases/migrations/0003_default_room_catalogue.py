@@ -10,5 +10,5 @@ def add(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("phases", "0007_mapping_area_programme")]
+    dependencies = [("phases", "0002_default_ebe_services")]
     operations = [migrations.RunPython(add, migrations.RunPython.noop)]
