@@ -240,6 +240,17 @@ def test_a_sent_step_with_unsent_changes_blocks_the_gate(fresh):
     assert "«Drøfting av mandatet» har endringer som ikke er sendt til godkjenning" in phase_blockers(phase)
 
 
+# Break 8: every message names the decision taken -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "decision, text, flash",
+    [
+        ("objection", "Uenig i rammen.", "Du ga protokolltilførsel på versjon 1. Den føres inn i protokollen."),
+        ("approved_with_remarks", "Husk lys.", "Du godkjente versjon 1 med merknad."),
+        ("approved", "", "Du godkjente versjon 1."),
+    ],
+)
 def test_the_flash_the_box_and_the_inbox_name_the_decision_taken(client, fresh, decision, text, flash):
     step = _sent(fresh)
     client.force_login(fresh.union_rep)
