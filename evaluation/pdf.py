@@ -61,27 +61,26 @@ def render_final_documentation(document) -> bytes:
 
 
 def _participation_summary(project):
-    """Each participation step with its sign-offs and objections in full (DESIGN §4: an objection is printed
-    in every PDF where its step appears). Read through the app registry: evaluation does not import
-    participation, and without it the section is left out."""
+    """Each participation step with the roles whose sign-off counts, the sign-offs that no longer count (the
+    signer no longer holds the role) and its objections in full (DESIGN §4: an objection is printed in every
+    PDF where its step appears). Participation's own reading decides what counts; without the app the section
+    is left out."""
     from django.apps import apps
-    from django.db.models import Prefetch
 
     if not apps.is_installed("participation"):
         return None
-    step_model = apps.get_model("participation", "Step")
-    signoff_model = apps.get_model("participation", "SignOff")
-    signoffs = signoff_model.objects.select_related("signer").order_by("signed_at")
-    steps = step_model.objects.filter(project=project).prefetch_related(Prefetch("signoffs", queryset=signoffs))
+    from participation.selectors import project_steps
+
     rows = []
-    for step in steps.order_by("activity__phase__order", "activity__order", "pk"):
-        current = [s for s in step.signoffs.all() if s.step_version == step.version]
+    for view in project_steps(project=project):
+        signoffs = list(view.step.signoffs.all())
         rows.append(
             {
-                "step": step,
-                "signed": len({s.role for s in current}),
-                "required": len(step.required_roles),
-                "objections": [s for s in step.signoffs.all() if s.decision == "objection"],
+                "step": view.step,
+                "signed": sum(1 for r in view.roles if r.met),
+                "required": len(view.roles),
+                "lapsed": [s for s in signoffs if s.pk in view.lapsed_ids and s.step_version == view.step.version],
+                "objections": view.objections,
             }
         )
     return rows

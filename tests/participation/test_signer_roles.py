@@ -190,3 +190,37 @@ def test_the_coordinators_overview_counts_a_lapsed_signoff_as_waiting(project, s
         membership=Membership.objects.get(project=project, user=project.safety_rep), by=project.owner
     )
     assert waiting() == before + 1
+
+
+def test_the_final_documentation_does_not_count_a_signoff_whose_signer_lost_the_role(project, step):
+    """The final documentation's participation summary follows the same rule as the step page and the gate."""
+    import datetime
+    import io
+
+    import time_machine
+    from django.utils import timezone
+    from pypdf import PdfReader
+
+    from evaluation.pdf import render_final_documentation
+    from evaluation.services import movein_record
+    from projects.models import Document
+
+    services.signoff_record(step=step, by=project.safety_rep, decision="approved")
+    services.signoff_record(step=step, by=project.union_rep, decision="approved")
+    later = max(project.start_date, timezone.localdate()) + datetime.timedelta(days=1)
+    with time_machine.travel(datetime.datetime.combine(later, datetime.time(12)), tick=False):
+        movein_record(project=project, by=project.owner, move_in=later)
+    document = Document.objects.create(
+        project=project, kind="final-documentation", version=1, requested_by=project.owner
+    )
+
+    def text():
+        reader = PdfReader(io.BytesIO(render_final_documentation(document)))
+        return " ".join(page.extract_text() for page in reader.pages)
+
+    assert "2 / 2" in text() and "Teller ikke lenger" not in text()
+    rep = Membership.objects.get(project=project, user=project.safety_rep, role=Role.SAFETY_REP)
+    project_services.membership_remove(membership=rep, by=project.owner)
+    after = text()
+    assert "1 / 2" in after
+    assert f"Verneombud, {project.safety_rep.full_name}: Teller ikke lenger" in after
