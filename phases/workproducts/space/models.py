@@ -1,17 +1,14 @@
 """Tables of the mapping and the area programme. Imported by phases.models (they belong to the phases app)."""
 
-import uuid
 from decimal import Decimal
-from pathlib import Path
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.models import Project
+from projects.models import Attachment, Project
 
 from ..models import Content, Row, WorkProduct, long_text, short_text
 
@@ -310,11 +307,7 @@ class AreaLine(Row):
         return self.count * (self.m2_each or 0)
 
 
-def plan_path(instance, filename):
-    return f"plans/{instance.project_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
-
-
-class PlanFile(Row):
+class PlanFile(Attachment, Row):
     """A zone programme, floor plan or furnishing plan uploaded to the area programme."""
 
     class Kind(models.TextChoices):
@@ -324,14 +317,6 @@ class PlanFile(Row):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = long_text(_("description"), max_length=2000, required=True)
-    file = models.FileField(_("file"), upload_to=plan_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveIntegerField(_("size"), default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     history = HistoricalRecords()
 
@@ -339,5 +324,5 @@ class PlanFile(Row):
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
 
-    def __str__(self):
-        return self.original_name
+    def upload_dir(self):
+        return f"plans/{self.project_id}"

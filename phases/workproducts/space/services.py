@@ -3,7 +3,6 @@
 change refreshes the document's content hash (a new version, outdated sign-offs) like any other change."""
 
 from datetime import date, timedelta
-from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from projects.models import Project, User
 from projects.services import with_history_user
-from projects.uploads import upload_check, upload_content_type
+from projects.uploads import attachment_store
 
 from ..models import WorkProduct
 from ..services import _locked, workproduct_refresh, workproduct_start
@@ -249,15 +248,11 @@ def study_days(study) -> list[date]:
 def plan_add(*, project: Project, by: User, kind: str, description: str, upload) -> PlanFile:
     _require(by, EDIT, project)
     wp = _locked(workproduct_start(project=project, kind="area_programme", by=by))
-    suffix = upload_check(upload)
-    plan = PlanFile(
-        project=project, work_product=wp, kind=kind, description=_strip(description),
-        original_name=Path(upload.name).name[:255], content_type=upload_content_type(suffix), size=upload.size,
-        uploaded_by=by,
-    )  # fmt: skip
-    plan.full_clean(exclude=["project", "work_product", "file"])
-    plan.file.save(upload.name, upload, save=False)
-    with_history_user(plan, by).save()
+    plan = PlanFile(project=project, work_product=wp, kind=kind, description=_strip(description))
+    plan.full_clean(
+        exclude=["project", "work_product", "file", "original_name", "size", "content_type", "sha256", "uploaded_by"]
+    )
+    attachment_store(with_history_user(plan, by), upload=upload, by=by)
     workproduct_refresh(work_product=wp, by=by)
     return plan
 
