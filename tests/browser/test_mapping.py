@@ -17,8 +17,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_mapping_and_area_programme_in_the_browser(page, live_server, bergen_template, tmp_path):
+    from phases.models import AreaNorm, RoomType
+    from phases.workproducts.space.defaults import install
     from tests.phases.test_mapping import area_programme, small_study
 
+    # The catalogue comes from a data migration; an earlier transactional test's flush removed it.
+    install(RoomType, AreaNorm)
     project = ProjectFactory(name="Økonomi flytter", case_number="2027/42", start_date=datetime.date(2027, 1, 4))
     project.owner = member(project, Role.OWNER, email="kari@example.no", full_name="Kari Nordmann")
     member(project, Role.SAFETY_REP, full_name="Siri Verne")
