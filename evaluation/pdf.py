@@ -73,13 +73,12 @@ def _participation_summary(project):
 
     rows = []
     for view in project_steps(project=project):
-        signoffs = list(view.step.signoffs.all())
         rows.append(
             {
                 "step": view.step,
                 "signed": sum(1 for r in view.roles if r.met),
                 "required": len(view.roles),
-                "lapsed": [s for s in signoffs if s.pk in view.lapsed_ids and s.step_version == view.step.version],
+                "lapsed": [r.lapsed for r in view.roles if r.lapsed],
                 "objections": view.objections,
             }
         )

@@ -13,11 +13,12 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Min
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalChanges
 
 from .models import Notification, Project, User
+from .reminders import in_languages
 
 
 @dataclass(frozen=True)
@@ -119,14 +120,6 @@ def projects_due_for_anonymisation(*, years: int | None = None, now=None):
     return due
 
 
-def _anonymised_notification_text() -> dict[str, str]:
-    texts = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            texts[code] = str(_("A reminder in a project whose personal data has been removed."))
-    return texts
-
-
 @transaction.atomic
 def project_anonymise(*, project: Project) -> dict:
     """Remove names from the project's history and blank the declared free text, live and in history.
@@ -162,6 +155,8 @@ def project_anonymise(*, project: Project) -> dict:
             )
     # Reminders name items, steps and sometimes people: each of the project's notifications keeps its
     # recipient, time and read state, and its text becomes a neutral one.
-    counts["texts"] += Notification.objects.filter(project=project).update(text=_anonymised_notification_text())
+    counts["texts"] += Notification.objects.filter(project=project).update(
+        text=in_languages(lambda: _("A reminder in a project whose personal data has been removed."))
+    )
     Project.objects.filter(pk=project.pk).update(anonymised_at=timezone.now())
     return counts
