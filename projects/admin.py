@@ -21,6 +21,16 @@ class HistoryAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def history_view(self, request, object_id, extra_context=None):
+        # Rows written once (templates, sent step versions) keep no history table: Django's own page (the
+        # admin's log, empty here) instead of simple-history's, which needs one.
+        if not hasattr(self.model._meta, "simple_history_manager_attribute"):
+            response = admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+            if hasattr(response, "template_name"):
+                response.template_name = "admin/object_history.html"
+            return response
+        return super().history_view(request, object_id, extra_context)
+
 
 class ReadOnlyAdmin(HistoryAdmin):
     """Rows whose rules live in the services (projects, memberships, phases, items, steps, sign-offs …) are

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from participation import services as participation_services
-from participation.models import Meeting, Step
+from participation.models import Meeting, SignOff, Step, StepVersion
 from phases import services as phase_services
 from phases.models import ChecklistItem, Phase
 from projects.models import Document, Membership, Project, Role
@@ -64,7 +64,70 @@ def test_every_model_admin_of_project_data_is_read_only(admin_user):
             assert not inline.has_change_permission(request), (label, inline)
             assert not inline.has_delete_permission(request), (label, inline)
     assert {"projects.project", "projects.membership", "phases.phase", "phases.checklistitem", "participation.step",
-            "participation.signoff", "projects.document"} <= set(checked)  # fmt: skip
+            "participation.stepversion", "participation.signoff", "projects.document"} <= set(checked)  # fmt: skip
+
+
+@pytest.fixture
+def sent(world):
+    """The mandate consultation sent twice, version 1 signed by the safety representative."""
+    project, owner, step = world
+    safety_rep = project.memberships.get(role=Role.SAFETY_REP).user
+    step = participation_services.step_send(step=step, by=owner)
+    participation_services.signoff_record(
+        step=step, by=safety_rep, decision=SignOff.Decision.APPROVED, content_hash=step.content_hash
+    )
+    participation_services.step_update(step=step, by=owner, summary="Ramme 1 300 000 kr.", meetings=[])
+    step = participation_services.step_send(step=step, by=owner)
+    return project, owner, safety_rep, step
+
+
+def test_every_admin_page_of_project_data_can_be_read(client, admin_user, sent):
+    """The list, one row and its history, for every registered model of project data (a model without a
+    history table, like a template or a sent version, gets the admin's own history page)."""
+    client.force_login(admin_user)
+    for model, model_admin in site._registry.items():
+        meta = model._meta
+        if meta.app_label not in APPS:
+            continue
+        prefix = f"admin:{meta.app_label}_{meta.model_name}"
+        assert client.get(reverse(f"{prefix}_changelist")).status_code == 200, meta.label
+        obj = model_admin.get_queryset(RequestFactory().get("/")).first()
+        if obj is not None:
+            assert client.get(reverse(f"{prefix}_change", args=[obj.pk])).status_code == 200, meta.label
+            assert client.get(reverse(f"{prefix}_history", args=[obj.pk])).status_code == 200, meta.label
+
+
+def test_sent_versions_are_listed_with_their_sign_offs_and_never_changed(client, admin_user, sent):
+    project, owner, safety_rep, step = sent
+    first, second = StepVersion.objects.filter(step=step).order_by("number")
+    client.force_login(admin_user)
+
+    listing = client.get(reverse("admin:participation_stepversion_changelist"), {"q": "Økonomi flytter"})
+    rows = listing.context["cl"].result_list
+    assert [(v.number, v.n_signoffs) for v in rows.order_by("number")] == [(1, 1), (2, None)]
+    assert first.content_hash[:12] in listing.content.decode()
+    by_hash = client.get(reverse("admin:participation_stepversion_changelist"), {"q": second.content_hash[:16]})
+    assert list(by_hash.context["cl"].result_list) == [second]
+
+    page = client.get(reverse("admin:participation_stepversion_change", args=[first.pk])).content.decode()
+    assert safety_rep.full_name in page and "Ramme 1 250 000 kr." in page and first.content_hash in page
+    assert "Ramme 1 300 000 kr." not in page
+
+    change = client.post(
+        reverse("admin:participation_stepversion_change", args=[first.pk]),
+        {"content": "Ramme 9 kr.", "content_hash": "0" * 64, "number": "1"},
+    )
+    assert change.status_code == 403
+    client.post(reverse("admin:participation_stepversion_delete", args=[first.pk]), {"post": "yes"})
+    client.post(
+        reverse("admin:participation_stepversion_changelist"),
+        {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"},
+    )
+    client.post(reverse("admin:participation_stepversion_add"), {"step": step.pk, "number": "3", "content": "x"})
+    assert [(v.number, v.content, v.content_hash) for v in StepVersion.objects.filter(step=step)] == [
+        (first.number, first.content, first.content_hash),
+        (second.number, second.content, second.content_hash),
+    ]
 
 
 def test_revert_of_a_step_changes_nothing(client, admin_user, world):
