@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from phases import gates
@@ -232,31 +233,48 @@ register_personal_text(SignOff, "text", rows=lambda p: SignOff.objects.filter(st
 register_personal_text(Meeting, "other_participants", rows=lambda p: Meeting.objects.filter(project_id=p.pk))
 
 
-@extensions.my_tasks(20)
-def _my_signoffs(user, today):
-    from django.utils import timezone
-    from django.utils.formats import date_format
-
+def _signoff_due(version_at):
     from projects.reminders import add_working_days
 
     from .reminders import WAITING_WORKING_DAYS
 
-    rows = []
-    roles = selectors.signing_roles_held(user=user)
+    return add_working_days(timezone.localtime(version_at).date(), WAITING_WORKING_DAYS)
+
+
+def _signoff_counts(user, today):
+    roles = selectors.signing_roles_of_viewer(user)
     if not roles:
-        return rows
-    steps = selectors.waiting_for(user=user, roles=roles).select_related("project").order_by("version_at", "id")
+        return 0, 0
+    return selectors.waiting_counts(user=user, roles=roles, today=today)
+
+
+def _signoff_keys(user, today, limit):
+    roles = selectors.signing_roles_of_viewer(user)
+    if not roles:
+        return []
+    steps = selectors.waiting_for(user=user, roles=roles).order_by("version_at", "id")
+    return [(_signoff_due(version_at), pk) for version_at, pk in steps.values_list("version_at", "id")[:limit]]
+
+
+def _signoff_rows(user, today, ids):
+    from django.utils.formats import date_format
+
+    rows = {}
+    steps = Step.objects.filter(pk__in=ids).select_related("project").order_by("version_at", "id")
     for entry in selectors.waiting_entries(steps, user=user):
         since = timezone.localtime(entry.step.version_at).date()
-        rows.append(
-            extensions.TaskRow(
-                kind=_("Sign-off"),
-                title=entry.step.name,
-                url=reverse("participation:step", args=[entry.step.project_id, entry.step.pk]),
-                project=entry.step.project,
-                due_date=add_working_days(since, WAITING_WORKING_DAYS),
-                detail=_("As %(roles)s, waiting since %(date)s")
-                % {"roles": ", ".join(str(r.label).lower() for r in entry.roles), "date": date_format(since)},
-            )
+        rows[entry.step.pk] = extensions.TaskRow(
+            kind=_("Sign-off"),
+            title=entry.step.name,
+            url=reverse("participation:step", args=[entry.step.project_id, entry.step.pk]),
+            project=entry.step.project,
+            due_date=_signoff_due(entry.step.version_at),
+            detail=_("As %(roles)s, waiting since %(date)s")
+            % {"roles": ", ".join(str(r.label).lower() for r in entry.roles), "date": date_format(since)},
         )
     return rows
+
+
+extensions.task_source(
+    extensions.TaskSource(key="signoffs", order=20, counts=_signoff_counts, keys=_signoff_keys, rows=_signoff_rows)
+)

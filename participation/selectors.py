@@ -215,6 +215,14 @@ def signing_roles_held(*, user: User) -> list[str]:
     return sorted(set(roles.distinct()))
 
 
+def signing_roles_of_viewer(user: User) -> list[str]:
+    """`signing_roles_held`, read once per request: kept on the request's user object, which lives for one
+    request (the top bar, the inbox and *Mine oppgaver* all ask)."""
+    if not hasattr(user, "_signing_roles_memo"):
+        user._signing_roles_memo = signing_roles_held(user=user)
+    return user._signing_roles_memo
+
+
 def waiting_for(*, user: User, roles=None) -> QuerySet[Step]:
     """THE definition of "waiting for my sign-off", used by the top bar's count, the inbox and *Mine oppgaver*:
     a step ready for sign-off in a project where I hold a role it requires, and no sign-off of its current
@@ -239,7 +247,7 @@ def waiting_ids_for_request(request) -> list[int] | None:
     holds no signing role: the waiting rule evaluated once per request (the inbox and the top bar's count
     share it), two queries."""
     if not hasattr(request, "_waiting_step_ids"):
-        roles = signing_roles_held(user=request.user)
+        roles = signing_roles_of_viewer(request.user)
         request._waiting_step_ids = (
             list(waiting_for(user=request.user, roles=roles).order_by("version_at", "id").values_list("pk", flat=True))
             if roles
@@ -255,6 +263,31 @@ def inbox_count(*, user: User) -> int | None:
     if not roles:
         return None
     return waiting_for(user=user, roles=roles).count()
+
+
+def waiting_counts(*, user: User, roles, today: date) -> tuple[int, int]:
+    """(steps waiting for the person, of which waited past the deadline for a sign-off): one query. A step
+    is overdue once WAITING_WORKING_DAYS working days have passed since its version was sent, so overdue means
+    sent before the start of the last day whose deadline lies before `today`."""
+    import datetime
+
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from projects.reminders import add_working_days
+
+    from .reminders import WAITING_WORKING_DAYS
+
+    last = today - datetime.timedelta(days=1)
+    while add_working_days(last, WAITING_WORKING_DAYS) >= today:
+        last -= datetime.timedelta(days=1)
+    cutoff = timezone.make_aware(datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min))
+    counts = (
+        waiting_for(user=user, roles=roles)
+        .order_by()
+        .aggregate(n=Count("id"), late=Count("id", filter=Q(version_at__lt=cutoff)))
+    )
+    return counts["n"], counts["late"]
 
 
 @dataclass

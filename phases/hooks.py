@@ -186,10 +186,9 @@ def _seed_demo_progress(projects, users):
 from . import dashboard as _dashboard  # noqa: E402, F401  (registers the overview's phase columns)
 
 
-@extensions.my_tasks(10)
-def _my_items(user, today):
-    return [
-        extensions.TaskRow(
+def _my_item_rows(user, today, ids):
+    return {
+        item.pk: extensions.TaskRow(
             kind=_("Checklist item"),
             title=item.text,
             url=reverse("phases:item", args=[item.project_id, item.pk]),
@@ -197,8 +196,19 @@ def _my_items(user, today):
             due_date=item.due_date,
             detail=item.activity.name,
         )
-        for item in selectors.items_assigned_to(user=user)
-    ]
+        for item in selectors.items_by_id(ids).values()
+    }
+
+
+extensions.task_source(
+    extensions.TaskSource(
+        key="items",
+        order=10,
+        counts=lambda user, today: selectors.items_assigned_counts(user=user, today=today),
+        keys=lambda user, today, limit: selectors.items_assigned_keys(user=user, limit=limit),
+        rows=_my_item_rows,
+    )
+)
 
 
 @extensions.calendar_events(10)

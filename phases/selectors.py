@@ -218,21 +218,34 @@ def decorate_project_list(projects, user):
 
 
 def items_assigned_to(*, user: User):
-    """Open items a person is responsible for, in active projects where they still work."""
+    """Open items a person is responsible for, in active projects where they still work (Exists, so no
+    DISTINCT over the join with their memberships)."""
+    from django.db.models import Exists, OuterRef
+
+    from projects.models import Membership
     from projects.permissions import WORKING_ROLES
 
-    return (
-        ChecklistItem.objects.filter(
-            assignee=user,
-            status=ChecklistItem.Status.OPEN,
-            project__status=Project.Status.ACTIVE,
-            project__memberships__user=user,
-            project__memberships__role__in=WORKING_ROLES,
-        )
-        .distinct()
-        .select_related("project", "activity")
-        .order_by("due_date", "id")
+    works = Membership.objects.filter(project=OuterRef("project"), user=user, role__in=WORKING_ROLES)
+    return ChecklistItem.objects.filter(
+        Exists(works), assignee=user, status=ChecklistItem.Status.OPEN, project__status=Project.Status.ACTIVE
+    ).order_by(F("due_date").asc(nulls_last=True), "id")
+
+
+def items_assigned_counts(*, user: User, today: date) -> tuple[int, int]:
+    """(open items assigned to the person, of which overdue): one query."""
+    counts = (
+        items_assigned_to(user=user).order_by().aggregate(n=Count("id"), late=Count("id", filter=Q(due_date__lt=today)))
     )
+    return counts["n"], counts["late"]
+
+
+def items_assigned_keys(*, user: User, limit: int) -> list[tuple[date | None, int]]:
+    """(deadline, id) of the first `limit` items assigned to the person, by deadline, undated last."""
+    return list(items_assigned_to(user=user).values_list("due_date", "id")[:limit])
+
+
+def items_by_id(ids) -> dict[int, ChecklistItem]:
+    return {i.pk: i for i in ChecklistItem.objects.filter(pk__in=ids).select_related("project", "activity")}
 
 
 def dated_items(*, projects):

@@ -13,7 +13,8 @@
 - `demo_seeder(fn)`: fn(projects_by_case_number, users_by_email) adds an app's part of the demo data.
 - The coordinators' overview: `dashboard_annotations`, `dashboard_column`, `dashboard_filter`, `attention`,
   `timeline_source`, `dashboard_page_decorator`, `risk_matrix_provider` (see below).
-- `my_tasks(order)`: fn(user, today) -> list of `TaskRow`, what waits for the person on *Mine oppgaver*.
+- `task_source(TaskSource(...))`: a kind of row on *Mine oppgaver* (what waits for the person), paged in the
+  database: counts, the keys of the first rows in deadline order, and the rows of one page.
 - `calendar_events(order)`: fn(projects, user) -> list of `CalendarEvent`, dated things for the iCal feeds.
 """
 
@@ -252,11 +253,29 @@ class TaskRow:
         return self.due_date is not None and self.due_date < today
 
 
-MY_TASKS: list[tuple[int, Any]] = []
+@dataclass(frozen=True)
+class TaskSource:
+    """A kind of row on *Mine oppgaver*, read a page at a time so that the page costs the same whatever the
+    number of the person's projects.
+
+    - `counts(user, today)` -> (rows, overdue rows), counted in the database;
+    - `keys(user, today, limit)` -> at most `limit` pairs (deadline or None, key) of the person's rows in
+      deadline order, undated last (keys only: ids, no content);
+    - `rows(user, today, keys)` -> {key: TaskRow} for the keys of one page.
+    """
+
+    key: str
+    order: int
+    counts: Any
+    keys: Any
+    rows: Any
 
 
-def my_tasks(order):
-    return _ordered(MY_TASKS, order)
+TASK_SOURCES: list[TaskSource] = []
+
+
+def task_source(source: TaskSource):
+    _replace(TASK_SOURCES, source, "key")
 
 
 @dataclass

@@ -450,11 +450,7 @@ def my_tasks(request):
     today = timezone.localdate()
     rows = selectors.my_tasks(user=request.user, today=today)
     page = Paginator(rows, settings.PAGINATE_BY).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "projects/my_tasks.html",
-        {"page": page, "today": today, "overdue": sum(1 for r in rows if r.is_overdue(today))},
-    )
+    return render(request, "projects/my_tasks.html", {"page": page, "today": today, "overdue": rows.overdue})
 
 
 # Calendars --------------------------------------------------------------------------------------------------
