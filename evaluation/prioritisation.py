@@ -15,15 +15,23 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from phases.signals import step_content_changed
-from phases.workproducts.registry import StepContent, step_content
+from phases.workproducts.registry import StepContent, relabel, step_content
 
 from .models import Measure
 
 STEP_KIND = "prioritisation"
 CONTENT_KEY = "hms_measures"
 SIGNED_FIELDS = ("focus_area", "goal", "activity", "due_date", "responsible", "reporting")
+# Stored in bokmål with the content; `prioritisation_label` names them again in the reader's language.
+MEASURE_HEAD = gettext_noop("Measure %(number)s «%(area)s»")
+TITLE = gettext_lazy("HMS action plan: the parties' priorities")
+LABELS = {
+    "prioritised_on": gettext_lazy("Prioritised by the parties on"),
+    "sensitive": gettext_lazy("Sensitive measures"),
+}
 
 
 def _value(measure, name):
@@ -35,6 +43,27 @@ def _value(measure, name):
     return str(value)
 
 
+def _field_label(name):
+    label = str(Measure._meta.get_field(name).verbose_name)
+    return label[:1].upper() + label[1:]
+
+
+def prioritisation_label(key, stored) -> str | None:
+    """A stored (bokmål) label of the content in the reader's language, for the step page and the differences;
+    None: show the stored one."""
+    if key in LABELS:
+        return str(LABELS[key])
+    parts = key.split(".")
+    if len(parts) != 3 or parts[0] != "measures":
+        return None
+    try:
+        field = _field_label(parts[2])
+    except LookupError:
+        return None
+    head = relabel(stored.rpartition(" · ")[0], MEASURE_HEAD)
+    return f"{head} · {field}" if head is not None else None
+
+
 def prioritisation_content(project_id) -> dict | None:
     """The measures as the parties sign them, in bokmål (the SHA-256 must not depend on who looks); None while
     the project has no measures (the step then signs its summary and meetings only)."""
@@ -44,23 +73,21 @@ def prioritisation_content(project_id) -> dict | None:
     with translation.override("nb"):
         fields = []
         agreed = max((m.prioritised_on for m in measures if m.prioritised_on), default=None)
-        fields.append(["prioritised_on", _("Prioritised by the parties on"), date_format(agreed) if agreed else ""])
+        fields.append(["prioritised_on", str(LABELS["prioritised_on"]), date_format(agreed) if agreed else ""])
         sensitive = [m for m in measures if m.sensitive]
         for m in (m for m in measures if not m.sensitive):
-            head = _("Measure %(number)s «%(area)s»") % {"number": m.number, "area": m.focus_area}
+            head = _(MEASURE_HEAD) % {"number": m.number, "area": m.focus_area}
             priority = m.get_priority_display() if m.priority else _("Not prioritised")
-            label = str(Measure._meta.get_field("priority").verbose_name).capitalize()
-            fields.append([f"measures.{m.pk}.priority", f"{head} · {label}", str(priority)])
+            fields.append([f"measures.{m.pk}.priority", f"{head} · {_field_label('priority')}", str(priority)])
             for name in SIGNED_FIELDS:
-                label = str(Measure._meta.get_field(name).verbose_name)
-                fields.append([f"measures.{m.pk}.{name}", f"{head} · {label[:1].upper()}{label[1:]}", _value(m, name)])
+                fields.append([f"measures.{m.pk}.{name}", f"{head} · {_field_label(name)}", _value(m, name)])
         if sensitive:
             signed = [[m.pk, m.number, m.priority, *[_value(m, n) for n in SIGNED_FIELDS]] for m in sensitive]
             digest = hashlib.sha256(json.dumps(signed, ensure_ascii=False).encode()).hexdigest()[:16]
             fields.append(
                 [
                     "sensitive",
-                    _("Sensitive measures"),
+                    str(LABELS["sensitive"]),
                     _(
                         "%(count)s measures, shown in the HMS action plan only to the owner, the manager, the safety "
                         "and union representatives and the coordinators (checksum %(digest)s)"
@@ -70,7 +97,7 @@ def prioritisation_content(project_id) -> dict | None:
             )
         return {
             "kind": CONTENT_KEY,
-            "title": _("HMS action plan: the parties' priorities"),
+            "title": str(TITLE),
             "fields": fields,
         }
 
@@ -90,4 +117,8 @@ def measures_changed(*, project, by) -> None:
     step_content_changed.send(sender=Measure, project=project, step_kind=STEP_KIND, by=by)
 
 
-step_content(StepContent(STEP_KIND, CONTENT_KEY, prioritisation_content, prioritisation_url))
+step_content(
+    StepContent(
+        STEP_KIND, CONTENT_KEY, prioritisation_content, prioritisation_url, title=TITLE, label=prioritisation_label
+    )
+)

@@ -2,10 +2,13 @@
 and its tables here or from another module with `register(Kind(...))`; the Dokumenter tab, the pages, the
 signed content and the PDF follow from the description."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from projects import documents
@@ -52,6 +55,9 @@ class Kind:
     extra_content: Callable | None = None  # fn(wp) -> [[key, label, value]], appended to the signed content
     page_context: Callable | None = None  # fn(wp, project) -> dict, for the page and the PDF
     pdf_include: str = ""  # a partial the PDF includes after the main fields
+    # The labels of `extra_content` in the reader's language: fn(key, stored bokmål label) -> label, or None to
+    # show the stored one (see `relabel`).
+    extra_label: Callable | None = None
 
     def section(self, key):
         return next((s for s in self.sections if s.key == key), None)
@@ -230,12 +236,17 @@ def signoff_source(fn):
 # sign. The owner sends the step for sign-off as any other. `url(project, user)` is where the step page's "Open the
 # document" leads (None: nowhere this person may go). The app sends `phases.signals.step_content_changed` inside
 # the transaction of every write that changes the content.
+# The content is stored in bokmål (the SHA-256 must not depend on who looks); `title` and `label(key, stored)`
+# name it in the reader's language on the step page and in the differences (`label` returns None to show the
+# stored label).
 @dataclass(frozen=True)
 class StepContent:
     step_kind: str
     key: str
     content: Callable
     url: Callable
+    title: Any = None
+    label: Callable | None = None
 
 
 STEP_CONTENTS: dict[str, StepContent] = {}
@@ -244,3 +255,23 @@ STEP_CONTENTS: dict[str, StepContent] = {}
 def step_content(entry: StepContent) -> StepContent:
     STEP_CONTENTS[entry.step_kind] = entry
     return entry
+
+
+def step_content_by_key(key: str) -> StepContent | None:
+    """The entry whose content carries `key` as its kind ("hms_measures")."""
+    return next((e for e in STEP_CONTENTS.values() if e.key == key), None)
+
+
+def relabel(stored: str, msgid: str) -> str | None:
+    """A label that was stored as the bokmål of `gettext(msgid) % values`, said again in the active language
+    with the same values; None when the stored text does not have that form (a translation changed since)."""
+    with translation.override("nb"):
+        pattern = gettext(msgid)
+    parts = re.split(r"%\((\w+)\)s", pattern)
+    regex = "".join(
+        re.escape(part.replace("%%", "%")) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
+    )
+    match = re.fullmatch(regex, stored, re.S)
+    if match is None:
+        return None
+    return gettext(msgid) % match.groupdict() if match.groupdict() else gettext(msgid)

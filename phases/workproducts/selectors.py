@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import Hazard, RiskLevel, WorkProduct, risk_level
-from .registry import KINDS, STEP_CONTENTS
+from .registry import KINDS, STEP_CONTENTS, step_content_by_key
 
 SCALE = range(1, 6)
 
@@ -110,16 +110,20 @@ class Change:
 
 def field_label(kind_key: str, key: str, stored: str) -> str:
     """A stored field label (bokmål, as signed) in the reader's language: "frame_amount" or
-    "milestones.12.date" named from the models, the row's name taken from the stored label."""
+    "milestones.12.date" named from the models, the row's name taken from the stored label; the labels of a
+    kind's extra content and of content another app provides named by their `extra_label` and `label`."""
     kind = KINDS.get(kind_key)
     try:
         if kind is None:
-            return stored
+            entry = step_content_by_key(kind_key)  # content another app provides (the HMS measures)
+            return (entry.label(key, stored) if entry and entry.label else None) or stored
         parts = key.split(".")
+        section = kind.section(parts[0])
+        if section is None and kind.extra_label is not None and key not in kind.fields:
+            return kind.extra_label(key, stored) or stored
         if len(parts) == 1:
             label = str(kind.content_model._meta.get_field(key).verbose_name)
             return label[:1].upper() + label[1:]
-        section = kind.section(parts[0])
         row = stored.rpartition(" · ")[0].partition("«")[2].rpartition("»")[0]
         item = str(section.item_label)
         return f"{item[:1].upper()}{item[1:]} «{row}» · {section.model._meta.get_field(parts[-1]).verbose_name}"
@@ -129,7 +133,10 @@ def field_label(kind_key: str, key: str, stored: str) -> str:
 
 def kind_label(kind_key: str, stored: str) -> str:
     kind = KINDS.get(kind_key)
-    return str(kind.label) if kind is not None else stored
+    if kind is not None:
+        return str(kind.label)
+    entry = step_content_by_key(kind_key)
+    return str(entry.title) if entry is not None and entry.title else stored
 
 
 def field_changes(before: dict | None, after: dict | None) -> list[Change]:

@@ -71,6 +71,32 @@ def test_a_changed_priority_outdates_the_sign_off_and_the_representative_sees_wh
     ]
 
 
+def test_the_english_interface_names_the_signed_fields_in_english(client, project, owner, step, today):
+    """What is signed stays in bokmål (its SHA-256 must not depend on the reader); the step page, the document's
+    title and the differences name its fields in the reader's language."""
+    noise = measure(project, owner)
+    secret = measure(project, owner, focus_area="Konflikt i seksjon B")
+    services.measure_update(measure=secret, by=owner, status="planned", sensitive=True)
+    services.measures_prioritise(project=project, by=owner, priorities={noise.pk: 2, secret.pk: 1}, agreed_on=today)
+    step = step_send(step=step, by=owner)
+    rep = project.union_rep
+    signoff_record(step=step, by=rep, decision="approved")
+    services.measures_prioritise(project=project, by=owner, priorities={noise.pk: 1}, agreed_on=today)
+    step = step_send(step=step, by=owner)
+    assert "Tiltak 1 «Støy i landskapet» · Prioritet" in step.content  # as signed
+    rep.preferred_language = "en"
+    rep.save()
+    response = _page(client, rep, step)
+    page = response.content.decode()
+    assert "<dt>Measure 1 «Støy i landskapet» · Focus area</dt>" in page
+    assert "<dt>Prioritised by the parties on</dt>" in page and "<dt>Sensitive measures</dt>" in page
+    assert "HMS action plan: the parties&#x27; priorities" in page
+    assert "Tiltak 1" not in page and "Innsatsområde" not in page and "Skjermede tiltak" not in page
+    assert [(c.label, c.before, c.after) for c in response.context["changes"]] == [
+        ("Measure 1 «Støy i landskapet» · Priority", "Middels", "Høy")
+    ]
+
+
 def test_sensitive_measures_are_signed_by_checksum_and_shown_to_nobody_on_the_step_page(
     client, project, owner, step, today, hr
 ):

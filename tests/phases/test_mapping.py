@@ -6,7 +6,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import translation
 
+from participation import services as participation
+from participation.models import Step
 from phases.models import AreaNorm, Observation, RoomType, WorkProduct
 from phases.workproducts import selectors as wp_selectors
 from phases.workproducts.services import workproduct_row_save, workproduct_save, workproduct_start
@@ -102,6 +106,30 @@ def test_the_study_enters_the_signed_content_and_raises_the_version(doc_project)
     space.round_save(study=study, by=doc_project.owner, day=MON, hour=10, counts={zones["Øst"].pk: {"occupied": 1}})
     wp.refresh_from_db()
     assert wp.version == before + 1
+
+
+def test_the_english_step_page_names_the_mapping_and_area_programme_in_english(client, doc_project):
+    """The extra content (proximity, studies, area totals, plans) is signed in bokmål and named in English."""
+    wp, study, _zones, (a, b) = small_study(doc_project)
+    space.proximity_save(work_product=wp, by=doc_project.owner, needs={(a.pk, b.pk): 3})
+    step = Step.objects.get(project=doc_project, activity=wp.activity, kind="working_group")
+    step = participation.step_send(step=step, by=doc_project.owner)
+    assert "Nærhetsbehov Økonomi – Innkjøp" in step.content
+    rep = doc_project.safety_rep
+    rep.preferred_language = "en"
+    rep.save()
+    client.force_login(rep)
+    page = client.get(reverse("participation:step", args=[doc_project.pk, step.pk])).content.decode()
+    assert "<dt>Proximity need Økonomi – Innkjøp</dt>" in page
+    assert "<dt>Occupancy study «Før flytting»</dt>" in page
+    assert "Nærhetsbehov" not in page and "Tilstedeværelsesregistrering «" not in page
+    programme = area_programme(doc_project)
+    content = wp_selectors.workproduct_content(programme)["fields"]
+    with translation.override("en"):
+        labels = [wp_selectors.field_label("area_programme", k, label) for k, label, _v in content]
+    assert {"Net area", "Area with circulation and walls", "m² per employee"} <= set(labels)
+    assert any(label.startswith("Total for ") for label in labels)
+    assert not any(label.startswith(("Sum for", "Netto", "Totalt for")) for label in labels)
 
 
 def test_proximity_is_stored_per_pair_and_read_both_ways(doc_project):

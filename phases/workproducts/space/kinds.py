@@ -2,10 +2,11 @@
 the signed content and the one PDF (the mapping's, which prints the area programme too) follow from this."""
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from ..registry import Kind, Section, register
+from ..registry import Kind, Section, register, relabel
 from . import models as m
 from . import selectors
 
@@ -37,16 +38,57 @@ def _pct(value):
     return "–" if value is None else f"{value} %"
 
 
+# The labels of the extra content, stored in bokmål; `_mapping_label` and `_area_label` name them again in the
+# reader's language on the step page and in the differences.
+PROXIMITY = gettext_noop("Proximity need %(a)s – %(b)s")
+STUDY = gettext_noop("Occupancy study «%(name)s»")
+ZONE_TOTAL = gettext_noop("Total for %(zone)s")
+AREA_TOTALS = {
+    "total.net": gettext_noop("Net area"),
+    "total.gross": gettext_noop("Area with circulation and walls"),
+    "per_employee": gettext_noop("m² per employee"),
+}
+
+
+def _mapping_label(key, stored):
+    kind = key.partition(".")[0]
+    if kind == "proximity":
+        return relabel(stored, PROXIMITY)
+    if kind == "study":
+        return relabel(stored, STUDY)
+    return None
+
+
+def _area_label(key, stored):
+    if key in AREA_TOTALS:
+        return gettext(AREA_TOTALS[key])
+    kind = key.partition(".")[0]
+    if kind == "zone":
+        zone = next((z for z in m.Zone if _nb(z.label) == key.partition(".")[2]), None)  # keyed by its bokmål
+        return gettext(ZONE_TOTAL) % {"zone": zone.label} if zone is not None else None
+    if kind == "plan":
+        for choice in m.PlanFile.Kind:
+            prefix = f"{_nb(choice.label)} «"
+            if stored.startswith(prefix):
+                return f"{choice.label} «{stored.removeprefix(prefix)}"
+    return None
+
+
+def _nb(text):
+    with translation.override("nb"):
+        return str(text)
+
+
 def _mapping_extra(wp):
     """The proximity needs and each study's results, as signed content (in bokmål: the caller overrides)."""
     out = []
     unit_list = selectors.units(wp)
     for a, b, need in selectors.proximity_pairs(wp, unit_list):
-        out.append([f"proximity.{a.pk}.{b.pk}", gettext("Proximity need %(a)s – %(b)s") % {"a": a, "b": b}, str(need)])
+        out.append([f"proximity.{a.pk}.{b.pk}", gettext(PROXIMITY) % {"a": a, "b": b}, str(need)])
     for study in selectors.studies(wp):
         report = selectors.study_report(study, project=wp.project, unit_list=unit_list, wp=wp)
         s = report.result.overall
-        head = gettext("Occupancy study «%(name)s»") % {"name": study.name}
+        head = gettext(STUDY) % {"name": study.name}
         zones = ", ".join(f"{z.name} ({z.places})" for z in report.zones)
         summary = gettext(
             "%(from)s–%(to)s, %(when)s; zones: %(zones)s; %(n)s observations; average %(avg)s, peak %(peak)s, modal "
@@ -92,13 +134,12 @@ def _area_page(wp, project):
 
 def _area_extra(wp):
     check = selectors.area_check(wp, wp.project)
-    out = [
-        [f"zone.{label}", gettext("Total for %(zone)s") % {"zone": label}, f"{m2} m²"]
-        for label, m2 in check.zone_totals
-    ]
-    out.append(["total.net", gettext("Net area"), f"{check.net_m2} m²"])
-    out.append(["total.gross", gettext("Area with circulation and walls"), f"{check.gross_m2} m²"])
-    out.append(["per_employee", gettext("m² per employee"), f"{check.per_employee or '–'} (norm {check.norm_max})"])
+    out = [[f"zone.{label}", gettext(ZONE_TOTAL) % {"zone": label}, f"{m2} m²"] for label, m2 in check.zone_totals]
+    out.append(["total.net", gettext(AREA_TOTALS["total.net"]), f"{check.net_m2} m²"])
+    out.append(["total.gross", gettext(AREA_TOTALS["total.gross"]), f"{check.gross_m2} m²"])
+    out.append(
+        ["per_employee", gettext(AREA_TOTALS["per_employee"]), f"{check.per_employee or '–'} (norm {check.norm_max})"]
+    )
     for p in m.PlanFile.objects.filter(work_product=wp):
         out.append([f"plan.{p.pk}", f"{p.get_kind_display()} «{p.original_name}»", p.description])
     return out
@@ -123,6 +164,7 @@ MAPPING = register(
             ),
         ),
         extra_content=_mapping_extra,
+        extra_label=_mapping_label,
         page_context=_mapping_page,
         include="phases/workproducts/space/_mapping.html",
         pdf_include="phases/workproducts/space/_mapping_pdf.html",
@@ -144,6 +186,7 @@ AREA_PROGRAMME = register(
         ),
         formats={"m2_each": _m2},
         extra_content=_area_extra,
+        extra_label=_area_label,
         page_context=_area_page,
         include="phases/workproducts/space/_area.html",
     )
