@@ -64,13 +64,18 @@ def test_bergen_study_visit_and_safety_rep_follow_the_guide(bergen_template):
     assert "arbeidsprosess" in amu[0]["name"]["nb"]
 
 
-def test_bergen_promises_nothing_the_product_does_not_do(bergen_template):
+def test_bergen_promises_what_the_product_does(bergen_template):
     text = bergen_template.source
-    # The mandate PDF and the risk matrix (issue 11) are not built yet: the guidance does not promise them.
-    for promise in ("mandat som PDF", "se resultatet i matrisen", "look at the result in the matrix",
-                    "approved mandate as a PDF"):  # fmt: skip
-        assert promise not in text, promise
-    # The move-in, the freeze with its change requests and the HMS action plan are: the guidance names them.
+    # Version 4 restores what issue 16 had to take out until issue 11 landed: the adopted mandate as a PDF with
+    # the sign-offs (the work product's PDF prints the consultation step's), and the result in the risk matrix.
+    for promise in ("det vedtatte mandatet som PDF med signaturene", "adopted mandate as a PDF with the sign-offs",
+                    "Se resultatet i risikomatrisen", "See the result in the risk matrix",
+                    "«Gjør til HMS-tiltak»", "«Make HMS measure»"):  # fmt: skip
+        assert promise in text, promise
+    # No longer the stopgap of version 3.
+    assert "Last opp det vedtatte mandatet på sjekkpunktene" not in text
+    assert "Attach the adopted mandate to the checklist items" not in text
+    # The move-in, the freeze with its change requests and the HMS action plan: the guidance names them.
     for kept in ("«Registrer innflytting»", "som endringsønsker under fanen Evaluering",
                  "HMS-handlingsplanen under fanen Evaluering"):  # fmt: skip
         assert kept in text, kept
@@ -110,19 +115,24 @@ def test_seven_steps_has_the_intervention_team_lead_the_process():
 
 
 def test_shipped_templates_load_as_new_versions_and_running_projects_keep_their_copy():
-    older = BERGEN.replace("version = 3", "version = 2", 1).replace(
+    older = BERGEN.replace("version = 4", "version = 3", 1).replace(
         "Besøk andre som har innført nye arbeidsprosesser eller verktøy",
         "Besøk en enhet som har tatt i bruk aktivitetsbaserte arbeidsplasser",
     )
-    v2, _ = template_load(text=older, source="bergen_abw.toml")
+    v3, _ = template_load(text=older, source="bergen_abw.toml")
     project = ProjectFactory()
-    process_start(project=project, template=v2, by=member(project, Role.OWNER))
-    v3, created = template_load_file(path=TEMPLATE_DIR / "bergen_abw.toml")
-    assert created and v3.version == 3
-    assert list(ProcessTemplate.objects.filter(key="bergen-abw").values_list("version", flat=True)) == [3, 2]
+    process_start(project=project, template=v3, by=member(project, Role.OWNER))
+    v4, created = template_load_file(path=TEMPLATE_DIR / "bergen_abw.toml")
+    assert created and v4.version == 4
+    assert list(ProcessTemplate.objects.filter(key="bergen-abw").values_list("version", flat=True)) == [4, 3]
     visit = ChecklistItem.objects.get(project=project, key="study-visit")
     assert visit.text_nb == "Besøk en enhet som har tatt i bruk aktivitetsbaserte arbeidsplasser"
-    assert project.process.template.version == 2
+    assert project.process.template.version == 3
+    # A project started now gets the new version and its guidance.
+    started = ProjectFactory()
+    process_start(project=started, template=v4, by=member(started, Role.OWNER))
+    mandate = Activity.objects.get(project=started, key="mandate")
+    assert "det vedtatte mandatet som PDF med signaturene" in mandate.guidance_nb
 
 
 @pytest.mark.parametrize(
