@@ -6,6 +6,7 @@ An app registers a kind with `register(key, label=…, render=…)`; `render(doc
 file with its SHA-256. Pages include `projects/_documents.html`, which polls while a version is being made.
 """
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -53,13 +54,45 @@ def render_pdf(template, context, *, lang="nb") -> PDF:
 
     The template sets the metadata in its <head>: <title> (title), <meta name="author">,
     <meta name="description"> (subject) and <meta name="keywords"> (put the case number there);
-    `templates/pdf/base.html` does it from blocks.
+    `templates/pdf/base.html` does it from blocks. Its static CSS files are named, in order, in
+    <meta name="pdf-stylesheets"> (template names, e.g. "pdf/base.css"); each is parsed once per process and
+    applied under the template's own <style>.
     """
     from weasyprint import HTML
 
     with translation.override(lang):
         html = render_to_string(template, {"lang": lang, **context})
-    rendered = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    document = HTML(string=html, base_url=str(settings.BASE_DIR))
+    found = document.etree_element.find(".//meta[@name='pdf-stylesheets']")
+    names = found.get("content", "").split() if found is not None else []
+    fonts = _font_config()
+    rendered = document.render(stylesheets=[_stylesheet(name) for name in names], font_config=fonts)
     pdf = PDF(rendered.write_pdf(pdf_variant="pdf/a-2a"))
     pdf.pages = len(rendered.pages)
     return pdf
+
+
+# A worker process renders one document at a time and many over its life: it keeps one WeasyPrint font
+# configuration (fontconfig and Pango's font map, which WeasyPrint otherwise builds for every render) and the
+# parsed static stylesheets. Per thread, as Pango's font map is not thread-safe.
+_local = threading.local()
+
+
+def _font_config():
+    if not hasattr(_local, "fonts"):
+        from weasyprint.text.fonts import FontConfiguration
+
+        _local.fonts = FontConfiguration()
+        _local.stylesheets = {}
+    return _local.fonts
+
+
+def _stylesheet(name):
+    from django.template.loader import get_template
+    from weasyprint import CSS
+
+    fonts = _font_config()
+    if name not in _local.stylesheets:
+        source = get_template(name).template.source
+        _local.stylesheets[name] = CSS(string=source, base_url=str(settings.BASE_DIR), font_config=fonts)
+    return _local.stylesheets[name]
