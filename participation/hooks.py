@@ -33,8 +33,7 @@ def _create_steps(sender, process, by, **kwargs):
 @workproduct_registry.signoff_source
 def _document_steps(work_product):
     """The steps whose signed content includes the document, with their sign-offs (for its PDF)."""
-    steps = selectors.project_steps(project=work_product.project)
-    return [v for v in steps if v.step.activity_id == work_product.activity_id and v.step.kind != Step.Kind.INFORMATION]
+    return selectors.activity_steps(activity_id=work_product.activity_id, exclude_kinds=(Step.Kind.INFORMATION,))
 
 
 @receiver(work_product_changed)

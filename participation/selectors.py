@@ -125,6 +125,13 @@ def project_steps(*, project: Project) -> list[StepView]:
     return views
 
 
+def activity_steps(*, activity_id: int, exclude_kinds=()) -> list[StepView]:
+    """The steps of one activity with their sign-offs, in the project's order (for the activity's document PDF:
+    only these steps are read, not every step of the project)."""
+    steps = _steps_queryset().filter(activity_id=activity_id).exclude(kind__in=exclude_kinds)
+    return [step_view(s) for s in steps]
+
+
 def step_for_page(*, project: Project, step_id: int) -> StepView:
     step = (
         _steps_queryset()

@@ -56,7 +56,8 @@ def workproduct_pdf_context(*, work_product: WorkProduct, document, generated_at
         label = str(kind.label)
         roles = _roles(project)
         owners = [u for r, people in roles if r == Role.OWNER.label for u in people]
-        hazards, matrix, high, n_open = _risk(project)
+        # The risk summary is printed by the mandate and the risk assessment only; the other kinds skip its queries.
+        hazards, matrix, high, n_open = _risk(project) if wp.kind in ("mandate", "risk_assessment") else (None,) * 4
         case = project.case_number
         context = {
             "project": project, "wp": wp, "document": document, "generated_at": generated_at, "by": by,
@@ -68,18 +69,18 @@ def workproduct_pdf_context(*, work_product: WorkProduct, document, generated_at
             "keywords": ", ".join(x for x in (f"saksnummer {case}" if case else "", label, project.name) if x),
             "kind_label": label, "roles": roles, "owners": owners,
             "steps": _with_missing([v for fn in SIGNOFF_SOURCES for v in fn(wp)]),
-            "fields": selectors.main_fields(wp, kind), "sections": selectors.page_sections(wp, kind),
             "risk_hazards": hazards, "risk_matrix": matrix, "risk_high": high, "risk_open": n_open,
         }  # fmt: skip
         if kind.page_context is not None:
             context.update(kind.page_context(wp, project))
         context["pdf_include"] = kind.pdf_include
-        if wp.kind == "mandate":
+        if wp.kind == "mandate":  # its own layout (mandate_pdf.html), without the generic fields and sections
             context["mandate"] = selectors.content_object(wp)
             context["frame"] = format_nok(context["mandate"].frame_amount)
             context["milestones"] = list(Milestone.objects.filter(work_product=wp).order_by("date", "id"))
-        elif wp.kind != "risk_assessment":
-            context["risk_matrix"] = None
+        else:
+            context["fields"] = selectors.main_fields(wp, kind)
+            context["sections"] = selectors.page_sections(wp, kind)
     return context
 
 
