@@ -1,10 +1,10 @@
 """What evaluation contributes to the coordinators' overview: the freeze period and the evaluation window
 (state and dates), a filter and a count by window state, "evaluation overdue" as an attention condition, and
-the freeze and the window on the timeline. The dates are stored on `Evaluation`, so everything is a
-correlated subquery and a CASE over it: no query of its own."""
+the freeze and the window on the timeline. The dates are stored on `Evaluation`, so everything is a join to
+that one row and a CASE over it: no query of its own."""
 
 import django_filters
-from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -28,9 +28,8 @@ STATE_BADGES = {
 
 @extensions.dashboard_annotations(30)
 def _annotations(today):
-    evaluation = Evaluation.objects.filter(project=OuterRef("pk"))
-    out = {
-        f"eval_{name}": Subquery(evaluation.values(name)[:1])
+    out = {  # the project's one evaluation row, joined
+        f"eval_{name}": F(f"evaluation__{name}")
         for name in ("window_opens", "window_closing", "window_closes", "freeze_ends", "completed_at", "move_in")
     }
     out["evaluation_state"] = Case(
@@ -87,7 +86,7 @@ def window_html(row):
 for column in (
     Column("freeze", _("Freeze period"), 42, freeze_value, html=freeze_html, width=18),
     Column("freeze_ends", _("Freeze period ends"), 43, lambda r: r.eval_freeze_ends, on_page=False, width=14),
-    Column("evaluation", _("Evaluation window"), 44, lambda r: str(STATE_LABELS[r.evaluation_state]),
+    Column("evaluation", _("Evaluation window"), 44, lambda r: STATE_LABELS[r.evaluation_state],
            sort="eval_window_opens", html=window_html, width=18),
     Column("window_opens", _("Evaluation window opens"), 44.1, lambda r: r.eval_window_opens, on_page=False,
            width=14),

@@ -1,5 +1,6 @@
 """What participation contributes to the coordinators' overview: steps waiting for sign-off, objections on
-record, and projects without a safety representative. Correlated subqueries, so the query count is fixed."""
+record, and projects without a safety representative. The counts are stored per project (`summary.py`), so the
+overview reads one joined row for them."""
 
 import django_filters
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
@@ -47,18 +48,13 @@ def waiting_steps():
     )
 
 
-def _count(queryset):
-    counted = queryset.order_by().values("project").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 @extensions.dashboard_annotations(20)
 def _annotations(today):
-    objections = SignOff.objects.filter(step__project=OuterRef("pk"), decision=SignOff.Decision.OBJECTION)
-    counted = objections.order_by().values("step__project").annotate(n=Count("pk")).values("n")
+    """The stored summary (`ParticipationSummary`, one joined row per project) and whether a safety
+    representative is a member (one indexed lookup)."""
     return {
-        "signoffs_waiting": _count(waiting_steps()),
-        "objections": Coalesce(Subquery(counted, output_field=IntegerField()), 0),
+        "signoffs_waiting": Coalesce(F("participation_summary__signoffs_waiting"), 0),
+        "objections": Coalesce(F("participation_summary__objections"), 0),
         "has_safety_rep": Exists(Membership.objects.filter(project=OuterRef("pk"), role=Role.SAFETY_REP)),
     }
 

@@ -201,3 +201,19 @@ class SignOff(models.Model):
     @property
     def is_objection(self):
         return self.decision == self.Decision.OBJECTION
+
+
+class ParticipationSummary(models.Model):
+    """What the coordinators' overview shows about a project's participation, stored per project (see
+    `summary.py`): the steps waiting for sign-off and the objections on record. Written only by
+    `summary.participation_refresh`, called by the services that send steps, record sign-offs and change
+    memberships (a sign-off counts only while its signer holds the role)."""
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, primary_key=True, related_name="participation_summary"
+    )
+    signoffs_waiting = models.PositiveIntegerField(default=0)
+    objections = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return str(self.project_id)

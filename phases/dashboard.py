@@ -1,13 +1,14 @@
 """What the process contributes to the coordinators' overview: current phase and progress, open and overdue
 mandatory items, the next deadline by name, how long a gate has been blocked, and the phases on the timeline.
 
-Everything is a correlated subquery on the project, so the overview's query count does not grow with size.
+What depends on many rows is read from the stored summary (`summary.py`, one joined row per project), so the
+overview neither runs more queries nor reads more rows per project as the portfolio grows.
 """
 
 from datetime import timedelta
 
 import django_filters
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -17,55 +18,38 @@ from projects import extensions
 from projects.dashboard import date_html, tr_row
 from projects.extensions import Attention, Breakdown, Column, FilterField, Segment
 
-from .models import Activity, ChecklistItem, Phase, ProcessTemplate
+from . import summary
+from .models import ChecklistItem, Phase, ProcessTemplate
 
 OPEN = ChecklistItem.Status.OPEN
 GATE_BLOCKED_DAYS = 30  # a gate whose phase should have ended this long ago needs a coordinator
 
 
-def _count(queryset):
-    """A correlated COUNT(*) as a subquery (0 when there are no rows)."""
-    counted = queryset.order_by().values("project").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 @extensions.dashboard_annotations(10)
 def _annotations(today):
-    current = Phase.objects.filter(project=OuterRef("pk"), completed_at__isnull=True).order_by("order")
-    items = ChecklistItem.objects.filter(project=OuterRef("pk"))
-    mandatory_open = items.filter(mandatory=True, status=OPEN)
-    next_item = items.filter(status=OPEN, due_date__isnull=False).order_by("due_date", "phase__order", "order")
-    phase_end = (
-        Activity.objects.filter(phase_id=OuterRef("current_phase_id"), due_date__isnull=False)
+    """The stored summary (`ProjectProgress`, one joined row per project) and, only where the earliest open
+    mandatory deadline has passed, the count of overdue mandatory items (that count depends on today)."""
+    out = {
+        name: Coalesce(F(f"progress__{name}"), 0) if name in COUNTS else F(f"progress__{name}")
+        for name in summary.FIELDS
+        if name != "mandatory_first_due"
+    }
+    overdue = (
+        ChecklistItem.objects.filter(project=OuterRef("pk"), mandatory=True, status=OPEN, due_date__lt=today)
         .order_by()
-        .values("phase_id")
-        .annotate(end=Max("due_date"))
-        .values("end")
-    )
-    phase_open = (
-        ChecklistItem.objects.filter(phase_id=OuterRef("current_phase_id"), mandatory=True, status=OPEN)
-        .order_by()
-        .values("phase_id")
+        .values("project")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return {
-        "current_phase_id": Subquery(current.values("pk")[:1]),
-        "current_phase_order": Subquery(current.values("order")[:1]),
-        "current_phase_key": Subquery(current.values("key")[:1]),
-        "current_phase_name_nb": Subquery(current.values("name_nb")[:1]),
-        "current_phase_name_en": Subquery(current.values("name_en")[:1]),
-        "phase_count": _count(Phase.objects.filter(project=OuterRef("pk"))),
-        "items_total": _count(items),
-        "items_done": _count(items.exclude(status=OPEN)),
-        "mandatory_open": _count(mandatory_open),
-        "mandatory_overdue": _count(mandatory_open.filter(due_date__lt=today)),
-        "next_item_text_nb": Subquery(next_item.values("text_nb")[:1]),
-        "next_item_text_en": Subquery(next_item.values("text_en")[:1]),
-        "next_item_due": Subquery(next_item.values("due_date")[:1]),
-        "phase_planned_end": Coalesce(Subquery(current.values("planned_end")[:1]), Subquery(phase_end)),
-        "phase_open_mandatory": Coalesce(Subquery(phase_open, output_field=IntegerField()), 0),
-    }
+    out["mandatory_overdue"] = Case(
+        When(progress__mandatory_first_due__lt=today, then=Subquery(overdue, output_field=IntegerField())),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return out
+
+
+COUNTS = ("phase_count", "items_total", "items_done", "mandatory_open", "phase_open_mandatory")
 
 
 def progress(row):
@@ -200,7 +184,7 @@ extensions.dashboard_filter(
 
 
 def _phase_group(values):
-    if values["current_phase_key"] is None:
+    if not values["current_phase_key"]:
         return (99, "completed", str(_("All phases completed or no process")))
     name = (values["current_phase_name_en"] if _english() else None) or values["current_phase_name_nb"]
     return (values["current_phase_order"], values["current_phase_key"], f"{values['current_phase_order']}. {name}")
@@ -220,17 +204,11 @@ extensions.dashboard_breakdown(
 
 def _gate_blocked(today):
     """Projects whose current phase (the first not completed) has open mandatory items and a planned end (its
-    own, else its activities' last deadline) more than GATE_BLOCKED_DAYS ago. The attention conditions are sets
-    of project ids, not correlated to the project row: the database reads each once for all 2 000 projects."""
-    earlier_open = Phase.objects.filter(project=OuterRef("project"), order__lt=OuterRef("order"), completed_at=None)
-    open_mandatory = ChecklistItem.objects.filter(phase=OuterRef("pk"), mandatory=True, status=OPEN)
-    blocked = (
-        Phase.objects.filter(completed_at__isnull=True)
-        .filter(~Exists(earlier_open), Exists(open_mandatory))
-        .annotate(end=Coalesce("planned_end", Max("activities__due_date")))  # grouped once, not per phase
-        .filter(end__lt=today - timedelta(days=GATE_BLOCKED_DAYS))
+    own, else its activities' last deadline) more than GATE_BLOCKED_DAYS ago, from the stored summary."""
+    return Q(
+        progress__phase_open_mandatory__gt=0,
+        progress__phase_planned_end__lt=today - timedelta(days=GATE_BLOCKED_DAYS),
     )
-    return Q(pk__in=blocked.values("project_id"))
 
 
 extensions.attention(
@@ -250,9 +228,7 @@ extensions.attention(
         "overdue",
         _("Deadlines overdue"),
         50,
-        lambda today: Q(
-            pk__in=ChecklistItem.objects.filter(mandatory=True, status=OPEN, due_date__lt=today).values("project_id")
-        ),
+        lambda today: Q(progress__mandatory_first_due__lt=today),
         lambda row: _("%(n)s mandatory items past their deadline") % {"n": row.mandatory_overdue},
     )
 )

@@ -310,3 +310,30 @@ from .workproducts.space.models import (  # noqa: E402,F401  (the mapping and th
     RoomType,
     StudyZone,
 )
+
+
+class ProjectProgress(models.Model):
+    """What the coordinators' overview shows about a project's process, stored per project so the overview reads
+    one row instead of counting 90 items for each of 2 000 projects. Written only by `summary.progress_refresh`,
+    which the services that change phases, activities and items call inside their transaction; nothing here
+    depends on today (the overview compares the stored dates with today when it reads them)."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="progress")
+    current_phase_id = models.IntegerField(null=True)  # the first phase not completed
+    current_phase_order = models.PositiveSmallIntegerField(null=True)
+    current_phase_key = models.CharField(max_length=80, null=True)
+    current_phase_name_nb = models.CharField(max_length=200, null=True)
+    current_phase_name_en = models.CharField(max_length=200, null=True)
+    phase_count = models.PositiveSmallIntegerField(default=0)
+    items_total = models.PositiveIntegerField(default=0)
+    items_done = models.PositiveIntegerField(default=0)  # done or not applicable
+    mandatory_open = models.PositiveIntegerField(default=0)
+    mandatory_first_due = models.DateField(null=True)  # the earliest deadline of an open mandatory item
+    next_item_text_nb = models.CharField(max_length=300, null=True)
+    next_item_text_en = models.CharField(max_length=300, null=True)
+    next_item_due = models.DateField(null=True)  # the earliest deadline of an open item
+    phase_planned_end = models.DateField(null=True)  # the current phase's, else its activities' last deadline
+    phase_open_mandatory = models.PositiveIntegerField(default=0)  # open mandatory items of the current phase
+
+    def __str__(self):
+        return str(self.project_id)

@@ -5,6 +5,7 @@ and timeline segments through `projects.extensions`. Everything here is computed
 queryset, so the page runs the same number of queries at 20 or 2 000 projects.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -98,6 +99,7 @@ def project_html(row):
     )
 
 
+STATUS_LABELS = dict(Project.Status.choices)  # lazy labels, the same objects on every row
 STATUS_BADGES = {
     Project.Status.ACTIVE: ("text-bg-primary", "bi-play-circle"),
     Project.Status.COMPLETED: ("text-bg-success", "bi-check-circle"),
@@ -117,7 +119,8 @@ CORE_COLUMNS = [
     Column("case_number", _("Case number"), 1, lambda r: r.case_number, sort="case_number", on_page=False, width=14),
     Column("organisation", _("Organisation"), 5, _organisation, sort="organisation", width=28),
     Column("owner", _("Owner"), 6, lambda r: r.owner_name or "", sort="owner_name", width=24),
-    Column("status", _("Status"), 7, lambda r: r.get_status_display(), sort="status", html=status_html, width=12),
+    Column("status", _("Status"), 7, lambda r: STATUS_LABELS.get(r.status, r.status), sort="status", html=status_html,
+           width=12),
     Column("planned_move_in", _("Planned move-in"), 40, lambda r: r.planned_move_in, sort="planned_move_in", width=14),
     Column("actual_move_in", _("Actual move-in"), 41, lambda r: r.actual_move_in, sort="actual_move_in", width=14),
 ]  # fmt: skip
@@ -302,12 +305,13 @@ def summarise(qs, today: date, *, attention_limit=ATTENTION_LIST_LIMIT) -> Summa
     breakdowns = []
     for b in extensions.BREAKDOWNS:
         tally = {}
-        for r in rows:
-            choice = b.choice(r)
+        groups = Counter(tuple(r[f] for f in b.fields) for r in rows)  # a label per group, not per project
+        for values, n in groups.items():
+            choice = b.choice(dict(zip(b.fields, values, strict=True)))
             if choice is None:
                 continue
             sort, value, label = choice
-            tally.setdefault(value, [sort, value, label, 0])[3] += 1
+            tally.setdefault(value, [sort, value, label, 0])[3] += n
         groups = [(value, label, n) for _sort, value, label, n in sorted(tally.values(), key=lambda e: e[0])]
         breakdowns.append({"label": b.label, "param": b.param, "rows": groups})
     needing.sort(key=lambda r: (r["move_in"] is None, r["move_in"] or date.min, r["name"].casefold(), r["pk"]))

@@ -12,7 +12,7 @@
 - `landing_page(order)`: fn(user) -> the URL of this person's landing page, or None.
 - `demo_seeder(fn)`: fn(projects_by_case_number, users_by_email) adds an app's part of the demo data.
 - The coordinators' overview: `dashboard_annotations`, `dashboard_column`, `dashboard_filter`, `attention`,
-  `timeline_source`, `dashboard_page_decorator`, `risk_matrix_provider` (see below).
+  `timeline_source`, `dashboard_page_decorator`, `risk_matrix_provider`, `summary_refresher` (see below).
 - `task_source(TaskSource(...))`: a kind of row on *Mine oppgaver* (what waits for the person), paged in the
   database: counts, the keys of the first rows in deadline order, and the rows of one page.
 - `calendar_events(order)`: fn(projects, user) -> list of `CalendarEvent`, dated things for the iCal feeds.
@@ -229,6 +229,26 @@ def risk_matrix_provider(fn):
     if fn not in RISK_MATRIX_PROVIDERS:
         RISK_MATRIX_PROVIDERS.append(fn)
     return fn
+
+
+SUMMARY_REFRESHERS: list[Any] = []
+
+
+def summary_refresher(fn):
+    """fn(project_ids) recomputes, for those projects, the summary an app stores for the overview (one row per
+    project: what the overview would otherwise compute from many rows on every request). Each app calls its own
+    from the services that change what it summarises; `summaries_refresh` runs them all."""
+    if fn not in SUMMARY_REFRESHERS:
+        SUMMARY_REFRESHERS.append(fn)
+    return fn
+
+
+def summaries_refresh(project_ids):
+    """Recompute every app's stored overview summary of these projects (after a membership change, a backfill,
+    or test data written without the services)."""
+    ids = list(project_ids)
+    for fn in SUMMARY_REFRESHERS:
+        fn(ids)
 
 
 def _replace(registry, entry, attr):

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import documents, reminders
+from . import documents, extensions, reminders
 from .extensions import project_created, project_updated
 from .models import (
     COORDINATOR_GROUP,
@@ -186,6 +186,7 @@ def membership_add(*, project: Project, user: User, role: str, by: User, _check_
     membership.full_clean(validate_unique=False)
     with_history_user(membership, by).save()
     forget_project_roles(user, by)
+    extensions.summaries_refresh([project.pk])  # a sign-off counts only while its signer holds the role
     return membership
 
 
@@ -212,6 +213,7 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
     membership.role = role
     with_history_user(membership, by).save()
     forget_project_roles(membership.user, by)
+    extensions.summaries_refresh([project.pk])
     return membership
 
 
@@ -224,6 +226,7 @@ def membership_remove(*, membership: Membership, by: User) -> None:
         raise ValidationError(_("The last project owner cannot be removed. Give someone else the owner role first."))
     with_history_user(membership, by).delete()
     forget_project_roles(membership.user, by)
+    extensions.summaries_refresh([project.pk])
 
 
 @transaction.atomic

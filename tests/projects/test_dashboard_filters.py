@@ -11,7 +11,8 @@ from django.utils import timezone
 from participation.models import SignOff
 from phases.models import Activity, ChecklistItem, Phase
 from phases.services import process_start
-from projects.models import OrgUnit, ProjectUnit, Role
+from projects.extensions import summaries_refresh
+from projects.models import OrgUnit, Project, ProjectUnit, Role
 from tests.factories import OrgUnitFactory, ProjectFactory, coordinator, member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
@@ -84,6 +85,8 @@ def world(steps_template):
         step=step, step_version=step.version, role=Role.UNION_REP, signer=w["alfa_rep"], decision="objection",
         text="Skjerming er ikke ivaretatt.", content_hash=step.content_hash or "0" * 64, content="{}",
     )  # fmt: skip
+    # The rows above were written behind the services' back: store the overview's summaries as a backfill does.
+    summaries_refresh(Project.objects.values_list("pk", flat=True))
     return w
 
 
@@ -171,8 +174,10 @@ def test_attention_list_names_the_reasons(coord):
 
 def test_gate_blocked_for_long_after_thirty_days_past_the_phase_end(coord, world):
     Phase.objects.filter(project=world["gamma"], order=1).update(planned_end=TODAY - timedelta(days=31))
+    summaries_refresh([world["gamma"].pk])
     assert names(coord, "?attention=gate_blocked") == ["Gamma"]
     Phase.objects.filter(project=world["gamma"], order=1).update(planned_end=TODAY - timedelta(days=29))
+    summaries_refresh([world["gamma"].pk])
     assert names(coord, "?attention=gate_blocked") == []
 
 

@@ -1,0 +1,68 @@
+"""Each project's stored participation summary for the coordinators' overview (`ParticipationSummary`).
+
+`participation_refresh(project_ids)` computes it from the steps, sign-offs and memberships and stores it, inside
+the calling service's transaction, with the summary rows locked first (as `phases.summary` explains): the
+services that send a step or record a sign-off call it, and projects' membership services call every app's
+refresher (`projects.extensions.summaries_refresh`), since a sign-off counts only while its signer holds the role.
+"""
+
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from projects import extensions
+
+FIELDS = ("signoffs_waiting", "objections")
+
+
+def computed() -> dict:
+    from .dashboard import waiting_steps
+    from .models import SignOff
+
+    objections = SignOff.objects.filter(step__project=OuterRef("pk"), decision=SignOff.Decision.OBJECTION)
+    counted = objections.order_by().values("step__project").annotate(n=Count("pk")).values("n")
+    waiting = waiting_steps().order_by().values("project").annotate(n=Count("pk")).values("n")
+    return {
+        "signoffs_waiting": Coalesce(Subquery(waiting, output_field=IntegerField()), 0),
+        "objections": Coalesce(Subquery(counted, output_field=IntegerField()), 0),
+    }
+
+
+def fresh(project_ids) -> dict:
+    """{project id: {field: value}}: the summary as the rows stand now (one query)."""
+    from projects.models import Project
+
+    rows = Project.objects.filter(pk__in=project_ids).annotate(**computed()).values("pk", *FIELDS)
+    return {row.pop("pk"): row for row in rows}
+
+
+def stored(project_ids) -> dict:
+    from .models import ParticipationSummary
+
+    rows = ParticipationSummary.objects.filter(project_id__in=project_ids).values("project_id", *FIELDS)
+    return {row.pop("project_id"): row for row in rows}
+
+
+@extensions.summary_refresher
+def participation_refresh(project_ids) -> None:
+    from .models import ParticipationSummary
+
+    ids = sorted(set(project_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        ParticipationSummary.objects.bulk_create(
+            [ParticipationSummary(project_id=pk) for pk in ids], ignore_conflicts=True
+        )
+        locked = {
+            s.project_id: s
+            for s in ParticipationSummary.objects.select_for_update().filter(project_id__in=ids).order_by("project_id")
+        }
+        for pk, values in fresh(ids).items():
+            for name, value in values.items():
+                setattr(locked[pk], name, value)
+        ParticipationSummary.objects.bulk_update(locked.values(), FIELDS, batch_size=500)
+
+
+def refresh(project_id) -> None:
+    participation_refresh([project_id])

@@ -1,0 +1,227 @@
+"""The overview reads each project's stored summaries (`phases.summary`, `participation.summary`). Every service
+that changes what they summarise stores them again in its own transaction: after each one, the stored summary
+equals one computed afresh from the rows, and it changed (so a service that forgot to refresh would fail here)."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from evaluation import services as evaluation_services
+from participation import services as participation_services
+from participation import summary as participation_summary
+from participation.models import ParticipationSummary
+from phases import services as phase_services
+from phases import summary as phase_summary
+from phases.models import ChecklistItem, Phase, ProjectProgress
+from projects import services as project_services
+from projects.extensions import summaries_refresh
+from projects.models import Membership, Role
+from tests.factories import ProjectFactory, coordinator, member
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2027, 3, 15)
+STEPS = Path(__file__).resolve().parents[1] / "participation" / "mini_steps.toml"
+# The small template with participation steps, plus the move-in item that recording the move-in ticks and an
+# activity whose deadline counts from the move-in (so recording and correcting it move that deadline).
+EXTRA = """
+    [[phases.activities.items]]
+    key = "move-in-date"
+    text = { nb = "Innflyttingsdato registrert", en = "Move-in date recorded" }
+    mandatory = true
+
+  [[phases.activities]]
+  key = "settle"
+  name = { nb = "Etter innflytting", en = "After move-in" }
+  owner_role = "owner"
+  track = "internal"
+  due = { from = "move_in", days = 30 }
+  guidance = { nb = "Følg opp.", en = "Follow up." }
+
+    [[phases.activities.items]]
+    key = "settled"
+    text = { nb = "Fulgt opp etter innflytting", en = "Followed up after move-in" }
+    mandatory = true
+"""
+
+
+@pytest.fixture
+def today():
+    with time_machine.travel(datetime.datetime(2027, 3, 15, 10, 0, tzinfo=datetime.UTC), tick=False):
+        yield TODAY
+
+
+@pytest.fixture
+def template(db):
+    text = STEPS.read_text().replace('key = "mini-steps"', 'key = "mini-summary"') + EXTRA
+    return phase_services.template_load(text=text, source="mini-summary.toml")[0]
+
+
+@pytest.fixture
+def project(today):
+    project = ProjectFactory(
+        name="Økonomi flytter", start_date=datetime.date(2027, 1, 4), planned_move_in=datetime.date(2027, 9, 1)
+    )
+    project.owner = member(project, Role.OWNER, full_name="Kari Eier")
+    project.safety_rep = member(project, Role.SAFETY_REP, full_name="Siri Verne")
+    project.union_rep = member(project, Role.UNION_REP, full_name="Tor Tillit")
+    project.oh = member(project, Role.OH_SERVICE, full_name="Berit Helse")
+    project.coordinator = coordinator()
+    return project
+
+
+def _stored(module, model, pk):
+    """The stored summary of the project; none stored reads as the model's defaults (as the overview reads it)."""
+    empty = {name: model._meta.get_field(name).get_default() for name in module.FIELDS}
+    return module.stored([pk]).get(pk, empty)
+
+
+def _fresh(module, pk):
+    return module.fresh([pk])[pk]
+
+
+def summaries(project):
+    return (
+        _stored(phase_summary, ProjectProgress, project.pk),
+        _stored(participation_summary, ParticipationSummary, project.pk),
+    )
+
+
+class Changes:
+    """Runs a service and checks the project's stored summaries afterwards."""
+
+    def __init__(self, project):
+        self.project = project
+        self.before = summaries(project)
+
+    def __call__(self, label, fn):
+        fn()
+        pk = self.project.pk
+        after = summaries(self.project)
+        assert after[0] == _fresh(phase_summary, pk), f"{label}: the stored process summary is stale"
+        assert after[1] == _fresh(participation_summary, pk), f"{label}: the stored participation summary is stale"
+        assert after != self.before, f"{label}: changed nothing the overview summarises (a useless check)"
+        self.before = after
+
+
+def test_every_service_that_changes_the_overview_stores_its_summary(project, template):
+    owner, coord = project.owner, project.coordinator
+    change = Changes(project)
+    change("process_start", lambda: phase_services.process_start(project=project, template=template, by=owner))
+
+    def item(key):
+        return ChecklistItem.objects.get(project=project, key=key)
+
+    change("item done", lambda: phase_services.item_set_done(item=item("workshop"), by=owner, done=True))
+    change("item open again", lambda: phase_services.item_set_done(item=item("workshop"), by=owner, done=False))
+    change(
+        "item not applicable",
+        lambda: phase_services.item_set_not_applicable(item=item("visit"), by=owner, reason="Ikke aktuelt."),
+    )
+    change(
+        "item deadline",
+        lambda: phase_services.item_plan(
+            item=item("frame"), by=owner, assignee=None, due_date=datetime.date(2027, 1, 6)
+        ),
+    )
+
+    step = project.participation_steps.get(key="mandate-consultation")
+
+    def send():
+        participation_services.step_update(step=step, by=owner, summary="Mandatet legges fram.", meetings=[])
+        participation_services.step_send(step=step, by=owner)
+
+    change("step sent", send)
+    change(
+        "objection",
+        lambda: participation_services.signoff_record(
+            step=step, by=project.union_rep, decision="objection", text="Skjerming mangler."
+        ),
+    )
+    change(
+        "last sign-off",
+        lambda: participation_services.signoff_record(step=step, by=project.safety_rep, decision="approved"),
+    )
+    safety = Membership.objects.get(project=project, user=project.safety_rep, role=Role.SAFETY_REP)
+    change(
+        "signer loses the role",
+        lambda: project_services.membership_change_role(membership=safety, role=Role.VIEWER, by=owner),
+    )
+    change(
+        "signer gets the role back",
+        lambda: project_services.membership_change_role(membership=safety, role=Role.SAFETY_REP, by=owner),
+    )
+    change("signer removed", lambda: project_services.membership_remove(membership=safety, by=owner))
+    change(
+        "signer added again",
+        lambda: project_services.membership_add(
+            project=project, user=project.safety_rep, role=Role.SAFETY_REP, by=owner
+        ),
+    )
+
+    first = Phase.objects.get(project=project, order=1)
+    change("gate overridden", lambda: phase_services.phase_complete(phase=first, by=coord, override_reason="Haster."))
+    change("phase reopened", lambda: phase_services.phase_reopen(phase=first, by=coord, reason="Må tilbake."))
+    change(
+        "planned move-in moved (replanned)",
+        lambda: project_services.project_update(project=project, by=owner, planned_move_in=datetime.date(2027, 11, 1)),
+    )
+    # Only the move-in item and the one after the move-in left open, so moving their deadlines shows.
+    ChecklistItem.objects.filter(project=project).exclude(key__in=["move-in-date", "settled"]).update(status="done")
+    summaries_refresh([project.pk])
+    change.before = summaries(project)
+    change(
+        "move-in recorded",
+        lambda: evaluation_services.movein_record(project=project, by=owner, move_in=datetime.date(2027, 3, 1)),
+    )
+    change(
+        "move-in corrected",
+        lambda: evaluation_services.movein_correct(
+            evaluation=project.evaluation, by=coord, move_in=datetime.date(2027, 3, 8), reason="Feil dato."
+        ),
+    )
+
+
+@time_machine.travel(datetime.datetime(2027, 1, 5, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_the_overview_shows_what_the_services_stored(client, project, template):
+    """Through the services alone (no refresh by hand), the overview shows the change at the next request."""
+    owner = project.owner
+    phase_services.process_start(project=project, template=template, by=owner)
+    client.force_login(project.coordinator)
+    url = reverse("projects:dashboard") + "?attention=overdue"
+    assert [r.name for r in client.get(url).context["page"].object_list] == []
+    frame = ChecklistItem.objects.get(project=project, key="frame")
+    phase_services.item_plan(item=frame, by=owner, assignee=None, due_date=datetime.date(2027, 1, 4))
+    rows = client.get(url).context["page"].object_list
+    assert [(r.name, r.mandatory_overdue) for r in rows] == [("Økonomi flytter", 1)]
+    phase_services.item_set_done(item=frame, by=owner, done=True)
+    assert [r.name for r in client.get(url).context["page"].object_list] == []
+
+
+def test_overdue_is_read_against_today_not_stored(client, project, template):
+    """The summary stores deadlines, not "overdue": the same stored row is overdue the day after the deadline."""
+    with time_machine.travel(datetime.datetime(2027, 1, 10, 10, 0, tzinfo=datetime.UTC), tick=False):
+        phase_services.process_start(project=project, template=template, by=project.owner)
+        stored = phase_summary.stored([project.pk])
+    first_due = ProjectProgress.objects.get(project=project).mandatory_first_due
+    url = reverse("projects:dashboard") + "?attention=overdue"
+    day_of = datetime.datetime.combine(first_due, datetime.time(10), tzinfo=datetime.UTC)
+    with time_machine.travel(day_of, tick=False):
+        client.force_login(project.coordinator)
+        assert client.get(url).context["page"].object_list == []
+    with time_machine.travel(day_of + datetime.timedelta(days=1), tick=False):
+        client.force_login(project.coordinator)
+        assert [r.name for r in client.get(url).context["page"].object_list] == ["Økonomi flytter"]
+    assert phase_summary.stored([project.pk]) == stored
+
+
+def test_backfill_stores_the_summary_of_rows_written_behind_the_services(project, template):
+    phase_services.process_start(project=project, template=template, by=project.owner)
+    ChecklistItem.objects.filter(project=project).update(status="done")
+    assert phase_summary.stored([project.pk]) != phase_summary.fresh([project.pk])
+    summaries_refresh([project.pk])
+    assert phase_summary.stored([project.pk]) == phase_summary.fresh([project.pk])
+    assert ProjectProgress.objects.get(project=project).mandatory_open == 0
