@@ -408,6 +408,20 @@ class TimelineRow:
     project: Project
     segments: list  # (Segment, x, width)
     y: int = 0
+    shown: list = None  # (Segment, x, width, start ISO, start shown, end ISO, end shown): what the template writes
+
+
+def _date_texts():
+    """A function date -> (ISO, short date as shown), formatting each distinct date once per page (the
+    template's date filter cost more than the rest of the timeline)."""
+    memo = {None: ("", "")}
+
+    def texts(d):
+        if d not in memo:
+            memo[d] = (d.isoformat(), date_format(d, "SHORT_DATE_FORMAT"))
+        return memo[d]
+
+    return texts
 
 
 def timeline(rows, today: date) -> dict:
@@ -437,14 +451,16 @@ def timeline(rows, today: date) -> dict:
         y, m = divmod(first.month - 1 + i, 12)
         axis.append({"x": TIMELINE_LABEL_WIDTH + i * TIMELINE_MONTH_WIDTH, "date": date(first.year + y, m + 1, 1)})
     out_rows = []
+    texts = _date_texts()
     for n, row in enumerate(rows):
-        placed = []
+        placed, shown = [], []
         segments = sorted(by_project.get(row.pk, []), key=lambda s: (s.end is None, s.start))
         for s in segments:
             start = x(s.start)
             width = max(round(x(s.end) - start, 1), 2) if s.end else 0
             placed.append((s, start, width))
-        out_rows.append(TimelineRow(row, placed, y=TIMELINE_TOP + n * TIMELINE_ROW_HEIGHT))
+            shown.append((s, start, width, *texts(s.start), *texts(s.end)))
+        out_rows.append(TimelineRow(row, placed, y=TIMELINE_TOP + n * TIMELINE_ROW_HEIGHT, shown=shown))
     return {
         "axis": axis,
         "rows": out_rows,
