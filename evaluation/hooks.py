@@ -14,6 +14,7 @@ from . import dashboard, dates, final_sections, prioritisation, selectors  # noq
 from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure
 
 extensions.tab("evaluation", _("Evaluation"), "evaluation:overview", 40, perm="evaluation.view_evaluation")
+extensions.tab("measures", _("HMS action plan"), "evaluation:measures", 41, perm="evaluation.view_action_plan_tab")
 
 
 def _render_report(document):

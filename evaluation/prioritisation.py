@@ -103,12 +103,12 @@ def prioritisation_content(project_id) -> dict | None:
 
 
 def prioritisation_url(project, user):
-    """Where "Open the document" leads: the HMS action plan on the Evaluation tab, or before move-in the
-    priorities page for the owner and manager."""
+    """Where "Open the document" leads: the HMS action plan on the Evaluation tab from move-in on, before that
+    (and in processes that never record a move-in) its own page; both show what the reader may see."""
     if user.has_perm("evaluation.view_evaluation", project):
         return reverse("evaluation:overview", args=[project.pk]) + "#measures-heading"
-    if user.has_perm("evaluation.manage_measures", project):
-        return reverse("evaluation:measures_prioritise", args=[project.pk])
+    if user.has_perm("projects.view_project", project):
+        return reverse("evaluation:measures", args=[project.pk])
     return None
 
 

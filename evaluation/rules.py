@@ -19,6 +19,9 @@ rules.add_perm("evaluation.log_change_request", is_owner_or_manager)
 rules.add_perm("evaluation.approve_freeze_change", is_coordinator)
 rules.add_perm("evaluation.edit_evaluation", is_owner_or_manager)
 rules.add_perm("evaluation.manage_measures", is_owner_or_manager)
+# Before move-in (and in processes that never record one, like the seven steps) the HMS action plan has a tab of
+# its own; from move-in on it is on the Evaluering tab. Its page is open to everybody who sees the project.
+rules.add_perm("evaluation.view_action_plan_tab", (is_project_member | is_coordinator) & ~has_moved_in)
 rules.add_perm("evaluation.view_sensitive_measures", sees_sensitive)
 rules.add_perm("evaluation.enter_sick_leave", is_hr)
 # The evaluation report: HR and coordinators print it, and so do the owner and manager for the case file.

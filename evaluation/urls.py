@@ -20,6 +20,7 @@ urlpatterns = [
     path(E + "results/<int:result_id>/", views.result_edit, name="result_edit"),
     path(E + "figures/new/", views.figure_create, name="figure_create"),
     path(E + "complete/", views.complete, name="complete"),
+    path(P + "measures/", views.measures, name="measures"),
     path(P + "measures/new/", views.measure_edit, name="measure_create"),
     path(P + "measures/<int:measure_id>/", views.measure_edit, name="measure_edit"),
     path(P + "measures/priorities/", views.measures_prioritise, name="measures_prioritise"),

@@ -38,7 +38,8 @@ def _evaluation_for(request, project_id, perm="evaluation.view_evaluation"):
 
 
 def _form_page(request, *, project, form, save, success, title, intro="", submit=None, back=None, section=True):
-    """Show `form`; on a valid POST call `save(cleaned_data)` (a service) and go to `back`."""
+    """Show `form`; on a valid POST call `save(cleaned_data)` (a service) and go to `back`. `section`: True for
+    the Evaluering tab, False for none, or a dict of the crumb's `section_url`, `section_label` and `tab`."""
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
@@ -57,8 +58,9 @@ def _form_page(request, *, project, form, save, success, title, intro="", submit
             "intro": intro,
             "submit_label": submit or _("Save"),
             "back": back,
-            "section": section,
-            "tab": "evaluation" if section else "overview",
+            "section": section is True,
+            "tab": "evaluation" if section is True else "overview",
+            **(section if isinstance(section, dict) else {}),
         },
         status=400 if form.errors else 200,
     )
@@ -355,15 +357,43 @@ def measure_edit(request, project_id, measure_id=None):
         success=_("The measure is saved."),
         title=_("HMS measure") if measure is None else str(measure),
         back=_measures_back(project),
+        section=_measures_section(project),
     )
 
 
 def _measures_back(project):
-    if project.actual_move_in:
-        return _tab_url(project) + "#measures-heading"
+    """Where the HMS action plan is: on the Evaluering tab from move-in on, on its own page before."""
     from django.urls import reverse
 
-    return reverse("projects:detail", args=[project.pk])
+    if project.actual_move_in:
+        return _tab_url(project) + "#measures-heading"
+    return reverse("evaluation:measures", args=[project.pk])
+
+
+def _measures_section(project):
+    if project.actual_move_in:
+        return True
+    return {"section_url": _measures_back(project), "section_label": _("HMS action plan"), "tab": "measures"}
+
+
+@login_required
+def measures(request, project_id):
+    """The HMS action plan on a page of its own: what a project without a move-in has (the seven steps never
+    record one), reached from its tab. The same list, permissions and sensitivity rules as on the Evaluering tab."""
+    project = get_project_for(request.user, project_id)
+    user = request.user
+    return render(
+        request,
+        "evaluation/measures.html",
+        {
+            "project": project,
+            "measures": list(selectors.visible_measures(user=user, project=project)),
+            "can_manage_measures": user.has_perm("evaluation.manage_measures", project),
+            "sees_sensitive": user.has_perm("evaluation.view_sensitive_measures", project),
+            "moved_in": project.actual_move_in is not None,
+            "tab": "measures",
+        },
+    )
 
 
 @login_required
@@ -387,6 +417,7 @@ def measures_prioritise(request, project_id):
             "Record the order they agreed."
         ),
         back=_measures_back(project),
+        section=_measures_section(project),
     )
 
 

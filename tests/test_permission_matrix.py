@@ -174,6 +174,8 @@ ROWS = [
     ("result edit", P("evaluation:result_edit", "result"), "get", OM(200)),
     ("figure create", P("evaluation:figure_create"), "get", OM(200)),
     ("evaluation complete", P("evaluation:complete"), "get", OM(200)),
+    # The HMS action plan's own page (its tab shows before move-in; the world has moved in, the page still opens).
+    ("measures", P("evaluation:measures"), "get", project_page()),
     ("measure create", P("evaluation:measure_create"), "get", OM(200)),
     ("measure edit", P("evaluation:measure_edit", "measure"), "get", OM(200)),
     ("measure edit sensitive", P("evaluation:measure_edit", "sensitive_measure"), "get", OM(200)),

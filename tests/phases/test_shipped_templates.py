@@ -135,6 +135,22 @@ def test_shipped_templates_load_as_new_versions_and_running_projects_keep_their_
     assert "det vedtatte mandatet som PDF med signaturene" in mandate.guidance_nb
 
 
+def test_seven_steps_names_the_hms_action_plan_the_product_has():
+    """Version 3: the HMS action plan has a tab before (and without) a move-in, so the template names it and
+    asks for sensitive measures to be marked, as version 1 did, instead of "the unit's plan" kept apart."""
+    template = template_load_file(path=TEMPLATE_DIR / "aml_seven_steps.toml")[0]
+    assert template.version == 3
+    text = template.source
+    assert "enhetens HMS-handlingsplan" not in text and "unit's HMS action plan" not in text
+    assert "Skill ut sensitive tiltak" not in text and "Set apart sensitive measures" not in text
+    guidance = _activities(template.definition)["prioritise-measures"]["guidance"]
+    assert "under fanen HMS-handlingsplan" in guidance["nb"] and "HMS action plan tab" in guidance["en"]
+    assert "marker dem som sensitive" in guidance["nb"] and "mark them as sensitive" in guidance["en"]
+    assert "«Registrer prioritering»" in guidance["nb"] and "«Record priorities»" in guidance["en"]
+    item = _items(template.definition)[("prioritise-measures", "sensitive")]["text"]
+    assert item["nb"].startswith("Marker sensitive tiltak") and item["en"].startswith("Mark sensitive measures")
+
+
 @pytest.mark.parametrize(
     "due, problem",
     [
