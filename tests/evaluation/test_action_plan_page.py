@@ -10,6 +10,7 @@ from django.urls import reverse
 from evaluation import services
 from evaluation.models import Measure
 from participation.models import Step
+from participation.services import step_send
 from phases.services import process_start, template_load_file
 from projects.models import Role
 from tests.conftest import TEMPLATE_DIR
@@ -107,11 +108,13 @@ def test_from_move_in_the_plan_is_on_the_evaluering_tab(client, project, owner, 
 def test_the_prioritisation_step_opens_the_plan(client, seven_steps, owner, today):
     noise = _measure(seven_steps, owner)
     services.measures_prioritise(project=seven_steps, by=owner, priorities={noise.pk: 1}, agreed_on=today)
-    step = Step.objects.get(project=seven_steps, kind="prioritisation")
+    step = step_send(step=Step.objects.get(project=seven_steps, kind="prioritisation"), by=owner)
     for person in (owner, seven_steps.safety_rep, seven_steps.working_group):
         client.force_login(person)
         html = client.get(reverse("participation:step", args=[seven_steps.pk, step.pk])).content.decode()
-        assert f'href="{reverse("evaluation:measures", args=[seven_steps.pk])}"' in html, person
+        response = client.get(_link(html, "Åpne dokumentet slik det er nå"))
+        assert response.status_code == 302, person  # a member got 404 while the plan was on the Evaluering tab only
+        assert response.url == reverse("evaluation:measures", args=[seven_steps.pk])
 
 
 def test_the_plan_page_reads_a_fixed_number_of_queries(client, seven_steps, owner, django_assert_max_num_queries):
