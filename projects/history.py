@@ -6,9 +6,11 @@ the apps that depend on it. A source returns the historical rows that belong to 
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 from django.db import models
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 
 _SOURCES: list[tuple[Callable, Callable, bool]] = []
@@ -96,24 +98,51 @@ def _tracked_fields(record):
     ]
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _cursor(key) -> str:
+    """A page boundary as it goes into a link: the entry's time (microseconds since 1970, UTC), source, id."""
+    source, when, h_id = key
+    return f"{(when - _EPOCH) // timedelta(microseconds=1)}.{source}.{h_id}"
+
+
+def _parse_cursor(value):
+    """(time, source, id) from a link, or None for anything else (the newest page is shown then)."""
+    try:
+        micros, source, h_id = (int(part) for part in str(value).split("."))
+        return _EPOCH + timedelta(microseconds=micros), source, h_id
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 @dataclass
 class HistoryPage:
-    """One page of a project's history. No total is counted (that would read every row): the page knows
-    whether an older one exists from reading one row more than it shows."""
+    """One page of a project's history. The links carry a cursor, the time, source and id of the entry at
+    the page's edge (keyset pagination): the next page reads the entries beyond it, so a page deep in a long
+    history costs what the newest page costs. No total is counted (that would read every row): the page knows
+    whether more exist from reading one row more than it shows. `number` only labels the page."""
 
     object_list: list
     number: int
-    has_next: bool
-
-    @property
-    def has_previous(self):
-        return self.number > 1
+    has_next: bool  # older entries exist
+    has_previous: bool  # newer entries exist
+    older: str = ""  # the cursor of the page's oldest entry
+    newer: str = ""  # the cursor of the page's newest entry
 
     def next_page_number(self):
         return self.number + 1
 
     def previous_page_number(self):
-        return self.number - 1
+        return max(1, self.number - 1)
+
+    @property
+    def older_query(self):
+        return urlencode({"older": self.older, "page": self.next_page_number()})
+
+    @property
+    def newer_query(self):
+        return urlencode({"newer": self.newer, "page": self.previous_page_number()})
 
 
 def _page_number(value) -> int:
@@ -123,41 +152,75 @@ def _page_number(value) -> int:
         return 1
 
 
-def history_page(project, number=1, size=50) -> HistoryPage:
-    """A page of the project's history, newest first, paged in the database.
+def _beyond(index, cursor, older):
+    """The rows of source `index` beyond `cursor` in the order (time, source, id): before it when `older`."""
+    when, source, h_id = cursor
+    if older:
+        if index < source:
+            return Q(history_date__lte=when)
+        if index > source:
+            return Q(history_date__lt=when)
+        # The redundant bound lets the database start an index scan at the cursor (it cannot from an OR).
+        return Q(history_date__lte=when) & (Q(history_date__lt=when) | Q(history_date=when, history_id__lt=h_id))
+    if index > source:
+        return Q(history_date__gte=when)
+    if index < source:
+        return Q(history_date__gt=when)
+    return Q(history_date__gte=when) & (Q(history_date__gt=when) | Q(history_date=when, history_id__gt=h_id))
 
-    One query reads the page's keys (source, time, id) from every source at once (UNION ALL, ORDER BY,
-    LIMIT/OFFSET); then, for each source on the page, one query reads its records with the id of each one's
-    previous record of the same object, and one reads those previous records (for old → new). So page 1
-    costs the same whether the history holds 100 rows or 10 000. A change of hidden fields only (a hash, say)
-    is read but not shown, so a page may show a few entries fewer than `size`.
+
+def history_page(project, size=50, *, older=None, newer=None, number=1) -> HistoryPage:
+    """A page of the project's history, newest first, paged in the database by keyset.
+
+    Without a cursor, the newest `size` entries; with `older` (a cursor from a link), the `size` entries
+    before it; with `newer`, the `size` entries after it. One query reads the page's keys (source, time, id)
+    from every source at once (each source's rows beyond the cursor, UNION ALL, ORDER BY, LIMIT); then, for
+    each source on the page, one query reads its records with the id of each one's previous record of the same
+    object, and one reads those previous records (for old → new). So the newest page costs the same whether
+    the history holds 100 rows or 10 000, and a page deep in it costs what the newest costs. A change of hidden
+    fields only (a hash, say) is read but not shown, so a page may show a few entries fewer than `size`.
     """
-    from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Value
-
     number = _page_number(number)
+    cursor = _parse_cursor(older) if older else None
+    going_older = True
+    if cursor is None and newer:
+        cursor = _parse_cursor(newer)
+        going_older = cursor is None
+    if cursor is None:
+        number = 1
     parts = []
     for index, (rows, _label, show_created) in enumerate(_SOURCES):
         qs = rows(project).order_by()
         if not show_created:
             qs = qs.exclude(history_type="+")
+        if cursor is not None:
+            qs = qs.filter(_beyond(index, cursor, going_older))
         parts.append(
             qs.annotate(h_source=Value(index, output_field=IntegerField()), h_date=F("history_date"),
                         h_id=F("history_id")).values_list("h_source", "h_date", "h_id")
         )  # fmt: skip
     if not parts:
-        return HistoryPage([], number, False)
-    union = parts[0].union(*parts[1:], all=True).order_by("-h_date", "-h_source", "-h_id")
-    offset = (number - 1) * size
-    keys = list(union[offset : offset + size + 1])
-    has_next = len(keys) > size
-    keys = keys[:size]
+        return HistoryPage([], 1, False, False)
+    union = parts[0].union(*parts[1:], all=True)
+    if going_older:
+        keys = list(union.order_by("-h_date", "-h_source", "-h_id")[: size + 1])
+        more = len(keys) > size
+        keys = keys[:size]
+        has_next, has_previous = more, cursor is not None
+    else:
+        keys = list(union.order_by("h_date", "h_source", "h_id")[: size + 1])
+        more = len(keys) > size
+        keys = list(reversed(keys[:size]))
+        has_next, has_previous = True, more
+    if not has_previous:
+        number = 1
     records = {}
     for index, (rows, label, _show_created) in enumerate(_SOURCES):
         ids = [h_id for source, _date, h_id in keys if source == index]
         if not ids:
             continue
         model = rows(project).model
-        earlier = model._default_manager.filter(id=OuterRef("id")).filter(
+        earlier = model._default_manager.filter(id=OuterRef("id"), history_date__lte=OuterRef("history_date")).filter(
             Q(history_date__lt=OuterRef("history_date"))
             | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
         )
@@ -178,7 +241,14 @@ def history_page(project, number=1, size=50) -> HistoryPage:
         entry = _entry(record, before, label)
         if entry is not None:
             entries.append(entry)
-    return HistoryPage(entries, number, has_next)
+    return HistoryPage(
+        entries,
+        number,
+        has_next,
+        has_previous,
+        older=_cursor(keys[-1]) if keys else "",
+        newer=_cursor(keys[0]) if keys else "",
+    )
 
 
 def _entry(record, before, label) -> Entry | None:

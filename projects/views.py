@@ -100,7 +100,7 @@ def project_detail(request, project_id):
             "project": project,
             "people": selectors.members_by_person(members),
             "units": selectors.project_units(project=project),
-            "recent": history_page(project, 1, 5).object_list,
+            "recent": history_page(project, 5).object_list,
             "panels": [p for p in (panel(request, project) for _, panel in extensions.OVERVIEW_PANELS) if p],
             "tab": "overview",
         },
@@ -254,7 +254,13 @@ def member_remove(request, project_id, membership_id):
 @login_required
 def history(request, project_id):
     project = get_project_for(request.user, project_id, "projects.view_history")
-    page = history_page(project, request.GET.get("page"), settings.PAGINATE_BY)
+    page = history_page(
+        project,
+        settings.PAGINATE_BY,
+        older=request.GET.get("older"),
+        newer=request.GET.get("newer"),
+        number=request.GET.get("page"),
+    )
     return render(request, "projects/history.html", {"project": project, "page": page, "tab": "history"})
 
 

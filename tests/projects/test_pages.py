@@ -63,8 +63,9 @@ def test_project_overview_query_count_is_fixed(client, django_assert_max_num_que
 HEADCOUNT = "antall ansatte"
 
 
-def _history_rows(project, owner, n):
-    """`n` recorded changes of the project's headcount, written straight into its history table."""
+def _history_rows(project, owner, n, after_now=False):
+    """`n` recorded changes of the project's headcount, written straight into its history table (the last one
+    a day ago, or, `after_now`, all of them after the project's and its members' creation)."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -75,7 +76,7 @@ def _history_rows(project, owner, n):
     first = Project.history.filter(id=project.pk).order_by("history_id").first()
     fields = {f.attname: getattr(first, f.attname) for f in historical._meta.concrete_fields}
     del fields["history_id"]
-    start = timezone.now() - timedelta(days=1)
+    start = timezone.now() + timedelta(minutes=1) if after_now else timezone.now() - timedelta(days=1)
     rows = [
         historical(**{**fields, "headcount": i + 1, "history_type": "~", "history_user_id": owner.pk,
                       "history_date": start + timedelta(seconds=i)})
@@ -138,19 +139,115 @@ def test_history_page_one_costs_the_same_for_100_and_10_000_rows(client, monkeyp
     assert measured[100] == measured[10_000], measured
 
 
+class DatabaseWork:
+    """What the database did, not only what it handed back: on SQLite its virtual machine's steps (counted
+    per 100), on PostgreSQL the rows and index entries its scans read in this transaction."""
+
+    def __init__(self):
+        from django.db import connection
+
+        self.connection = connection
+        self.steps = 0
+
+    def _pg_rows(self):
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT coalesce(sum(pg_stat_get_xact_tuples_returned(c.oid)"
+                " + pg_stat_get_xact_tuples_fetched(c.oid)), 0) FROM pg_class c"
+                " WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'i')"
+            )
+            return int(cursor.fetchone()[0])
+
+    def __enter__(self):
+        self.connection.ensure_connection()
+        if self.connection.vendor == "sqlite":
+
+            def step():
+                self.steps += 1
+
+            self.connection.connection.set_progress_handler(step, 100)
+        else:
+            self._start = self._pg_rows()
+        return self
+
+    def __exit__(self, *exc):
+        if self.connection.vendor == "sqlite":
+            self.connection.connection.set_progress_handler(None, 100)
+        else:
+            self.steps = self._pg_rows() - self._start
+
+
+def _link(html, name):
+    """The query of the history's link that carries `name` (older/newer), as the browser would send it."""
+    import html as html_module
+    import re
+
+    found = re.search(rf'href="\?([^"]*\b{name}=[^"]*)"', html)
+    return html_module.unescape(found.group(1)) if found else None
+
+
 def test_history_pages_go_back_in_time_without_gaps(client):
+    """Older changes page by page through the links, then back to the newest through "Nyere endringer"."""
     project = ProjectFactory()
     owner = member(project, Role.OWNER)
     _history_rows(project, owner, 120)
     client.force_login(owner)
     url = reverse("projects:history", args=[project.pk])
-    seen = []
-    for number in (1, 2, 3):
-        page = client.get(url, {"page": number}).context["page"]
-        seen += [int(e.changes[0].new) for e in page.object_list if e.changes and e.changes[0].field == HEADCOUNT]
+    seen, query, pages, shown = [], "", [], []
+    for _number in (1, 2, 3):
+        response = client.get(f"{url}?{query}")
+        html = response.content.decode()
+        pages.append(html)
+        shown.append([(e.when, e.subject) for e in response.context["page"].object_list])
+        changes = [e.changes[0] for e in response.context["page"].object_list if e.changes]
+        seen += [int(c.new) for c in changes if c.field == HEADCOUNT]
+        query = _link(html, "older")
+        if query is None:
+            break
     assert seen == list(range(120, 0, -1))[: len(seen)] and len(seen) >= 119
-    html = client.get(url, {"page": 2}).content.decode()
-    assert "Nyere endringer" in html and "Eldre endringer" in html and "Side 2" in html
+    assert "Nyere endringer" in pages[1] and "Eldre endringer" in pages[1] and "Side 2" in pages[1]
+    newer = client.get(f"{url}?{_link(pages[2], 'newer')}")
+    assert [(e.when, e.subject) for e in newer.context["page"].object_list] == shown[1]  # page 2 again
+    assert "Side 2" in newer.content.decode()
+    newest = client.get(f"{url}?{_link(newer.content.decode(), 'newer')}")
+    assert [(e.when, e.subject) for e in newest.context["page"].object_list] == shown[0]  # page 1 again
+    assert "Nyere endringer" not in newest.content.decode()  # the top: nothing newer
+    garbled = client.get(url, {"older": "not-a-cursor", "page": "7"}).context["page"]
+    assert [(e.when, e.subject) for e in garbled.object_list] == shown[0] and garbled.number == 1
+
+
+def test_a_deep_history_page_costs_what_page_1_costs(client, monkeypatch):
+    """Page 100 of a 10 000-row history is read from its cursor (keyset), not by skipping 4 950 rows: the
+    same queries, the same rows handed back, and no more work in the database than page 1."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    project = ProjectFactory(name="Prosjekt med 10 000 endringer")
+    owner = member(project, Role.OWNER)
+    _history_rows(project, owner, 10_000, after_now=True)  # so page 1, like page 100, holds headcount changes only
+    with connection.cursor() as cursor:  # planner statistics, as the database keeps them after such a change
+        cursor.execute("ANALYZE")
+    client.force_login(owner)
+    url = reverse("projects:history", args=[project.pk])
+    query, html = "", ""
+    for _number in range(99):
+        html = client.get(f"{url}?{query}").content.decode()
+        query = _link(html, "older")
+    measured = {}
+    for name, page_query in (("page 1", ""), ("page 100", query)):
+        client.get(f"{url}?{page_query}")  # warm per-process caches
+        with monkeypatch.context() as patch:
+            rows = RowsRead(patch)
+            with CaptureQueriesContext(connection) as queries, DatabaseWork() as work:
+                response = client.get(f"{url}?{page_query}")
+        page = response.context["page"]
+        assert page.has_next and len(page.object_list) == 50
+        measured[name] = (len(queries.captured_queries), rows.rows, work.steps)
+        if name == "page 100":
+            assert "Side 100" in response.content.decode()
+            assert page.object_list[0].changes[0].new == str(10_000 - 99 * 50)  # 99 pages of 50 before it, no gap
+    assert measured["page 1"][:2] == measured["page 100"][:2], measured
+    assert measured["page 100"][2] <= 1.5 * measured["page 1"][2] + 50, measured
 
 
 def test_overview_shows_facts_members_and_recent_history(client):
