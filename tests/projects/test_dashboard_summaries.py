@@ -3,10 +3,12 @@ that changes what they summarise stores them again in its own transaction: after
 equals one computed afresh from the rows, and it changed (so a service that forgot to refresh would fail here)."""
 
 import datetime
+import io
 from pathlib import Path
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.urls import reverse
 
 from evaluation import services as evaluation_services
@@ -225,3 +227,13 @@ def test_backfill_stores_the_summary_of_rows_written_behind_the_services(project
     summaries_refresh([project.pk])
     assert phase_summary.stored([project.pk]) == phase_summary.fresh([project.pk])
     assert ProjectProgress.objects.get(project=project).mandatory_open == 0
+
+
+def test_the_command_stores_the_summaries_again(project, template):
+    phase_services.process_start(project=project, template=template, by=project.owner)
+    ChecklistItem.objects.filter(project=project).update(status="done")  # a repair behind the services
+    out = io.StringIO()
+    call_command("refresh_overview_summaries", stdout=out)
+    assert "1 projects" in out.getvalue()
+    assert ProjectProgress.objects.get(project=project).mandatory_open == 0
+    assert phase_summary.stored([project.pk]) == phase_summary.fresh([project.pk])
