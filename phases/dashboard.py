@@ -23,6 +23,7 @@ from .models import ChecklistItem, Phase, ProcessTemplate
 
 OPEN = ChecklistItem.Status.OPEN
 GATE_BLOCKED_DAYS = 30  # a gate whose phase should have ended this long ago needs a coordinator
+COUNTS = ("phase_count", "items_total", "items_done", "mandatory_open", "phase_open_mandatory")  # 0, not None
 
 
 @extensions.dashboard_annotations(10)
@@ -47,9 +48,6 @@ def _annotations(today):
         output_field=IntegerField(),
     )
     return out
-
-
-COUNTS = ("phase_count", "items_total", "items_done", "mandatory_open", "phase_open_mandatory")
 
 
 def progress(row):
