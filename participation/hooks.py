@@ -241,18 +241,13 @@ def _signoff_due(version_at):
 
 
 def _signoff_counts(user, today):
-    roles = selectors.signing_roles_of_viewer(user)
-    if not roles:
-        return 0, 0
-    return selectors.waiting_counts(user=user, roles=roles, today=today)
+    waiting = selectors.waiting_of_viewer(user) or []
+    cutoff = selectors.overdue_cutoff(today)
+    return len(waiting), sum(1 for _pk, sent in waiting if sent < cutoff)
 
 
 def _signoff_keys(user, today, limit):
-    roles = selectors.signing_roles_of_viewer(user)
-    if not roles:
-        return []
-    steps = selectors.waiting_for(user=user, roles=roles).order_by("version_at", "id")
-    return [(_signoff_due(version_at), pk) for version_at, pk in steps.values_list("version_at", "id")[:limit]]
+    return [(_signoff_due(sent), pk) for pk, sent in (selectors.waiting_of_viewer(user) or [])[:limit]]
 
 
 def _signoff_rows(user, today, ids):

@@ -249,18 +249,25 @@ def waiting_for(*, user: User, roles=None) -> QuerySet[Step]:
     return Step.objects.filter(project_id__in=projects).filter(Q(is_prepared=True) & mine)
 
 
-def waiting_ids_for_request(request) -> list[int] | None:
-    """The ids of the steps waiting for the person making the request, oldest first, or None for somebody who
-    holds no signing role: the waiting rule evaluated once per request (the inbox and the top bar's count
-    share it), two queries."""
-    if not hasattr(request, "_waiting_step_ids"):
-        roles = signing_roles_of_viewer(request.user)
-        request._waiting_step_ids = (
-            list(waiting_for(user=request.user, roles=roles).order_by("version_at", "id").values_list("pk", flat=True))
+def waiting_of_viewer(user: User) -> list[tuple[int, object]] | None:
+    """(id, time sent) of the steps waiting for this person, oldest first, or None for somebody who holds no
+    signing role: the waiting rule evaluated once per request and kept on the request's user object, so the
+    top bar's count, the inbox and *Mine oppgaver* share one query (two with the roles)."""
+    if not hasattr(user, "_waiting_memo"):
+        roles = signing_roles_of_viewer(user)
+        user._waiting_memo = (
+            list(waiting_for(user=user, roles=roles).order_by("version_at", "id").values_list("pk", "version_at"))
             if roles
             else None
         )
-    return request._waiting_step_ids
+    return user._waiting_memo
+
+
+def waiting_ids_for_request(request) -> list[int] | None:
+    """The ids of the steps waiting for the person making the request, oldest first, or None for somebody who
+    holds no signing role (see `waiting_of_viewer`)."""
+    waiting = waiting_of_viewer(request.user)
+    return None if waiting is None else [pk for pk, _sent in waiting]
 
 
 def inbox_count(*, user: User) -> int | None:
@@ -272,13 +279,11 @@ def inbox_count(*, user: User) -> int | None:
     return waiting_for(user=user, roles=roles).count()
 
 
-def waiting_counts(*, user: User, roles, today: date) -> tuple[int, int]:
-    """(steps waiting for the person, of which waited past the deadline for a sign-off): one query. A step
-    is overdue once WAITING_WORKING_DAYS working days have passed since its version was sent, so overdue means
-    sent before the start of the last day whose deadline lies before `today`."""
+def overdue_cutoff(today: date):
+    """A sign-off is overdue once WAITING_WORKING_DAYS working days have passed since its version was sent: the
+    time before which a step must have been sent to be overdue on `today`."""
     import datetime
 
-    from django.db.models import Count
     from django.utils import timezone
 
     from projects.reminders import add_working_days
@@ -288,13 +293,7 @@ def waiting_counts(*, user: User, roles, today: date) -> tuple[int, int]:
     last = today - datetime.timedelta(days=1)
     while add_working_days(last, WAITING_WORKING_DAYS) >= today:
         last -= datetime.timedelta(days=1)
-    cutoff = timezone.make_aware(datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min))
-    counts = (
-        waiting_for(user=user, roles=roles)
-        .order_by()
-        .aggregate(n=Count("id"), late=Count("id", filter=Q(version_at__lt=cutoff)))
-    )
-    return counts["n"], counts["late"]
+    return timezone.make_aware(datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min))
 
 
 @dataclass
