@@ -242,12 +242,18 @@ def _signoff_due(version_at):
 
 def _signoff_counts(user, today):
     waiting = selectors.waiting_of_viewer(user) or []
-    cutoff = selectors.overdue_cutoff(today)
-    return len(waiting), sum(1 for _pk, sent in waiting if sent < cutoff)
+    if not waiting:
+        return 0, 0
+    late = Step.objects.filter(pk__in=waiting, version_at__lt=selectors.overdue_cutoff(today)).count()
+    return len(waiting), late
 
 
 def _signoff_keys(user, today, limit):
-    return [(_signoff_due(sent), pk) for pk, sent in (selectors.waiting_of_viewer(user) or [])[:limit]]
+    first = (selectors.waiting_of_viewer(user) or [])[:limit]  # oldest first, so also by deadline
+    if not first:
+        return []
+    sent = dict(Step.objects.filter(pk__in=first).values_list("pk", "version_at"))
+    return [(_signoff_due(sent[pk]), pk) for pk in first if pk in sent]
 
 
 def _signoff_rows(user, today, ids):
