@@ -347,6 +347,33 @@ def _query_without(request, name):
     return params.urlencode()
 
 
+def _counted_page(queryset, number, per_page):
+    """A page of `queryset` that reads its total with its rows (COUNT(*) OVER ()): one pass over what the
+    person signed instead of a second one for the count. A number past the end gives the last page."""
+    from django.core.paginator import Page
+    from django.db.models import Count, Window
+
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    counted = queryset.annotate(counted_total=Window(Count("pk")))
+    rows = list(counted[(number - 1) * per_page : number * per_page])
+    if rows:
+        total = rows[0].counted_total
+    elif number == 1:
+        total = 0
+    else:
+        total = queryset.count()
+        last = max(1, -(-total // per_page))
+        if number > last:
+            number = last
+            rows = list(counted[(number - 1) * per_page : number * per_page])
+    paginator = Paginator(queryset, per_page)
+    paginator.count = total  # a cached property: the paginator does not count again
+    return Page(rows, number, paginator)
+
+
 @login_required
 def inbox(request):
     """*Til godkjenning*: the steps waiting for my sign-off (oldest first) and what I signed (newest first, to
@@ -362,7 +389,7 @@ def inbox(request):
     signed_rows = selectors.signed_by(
         user=request.user, project=filters.get("project", ""), decision=filters.get("decision", ""), waiting=ids
     )
-    signed = Paginator(signed_rows, settings.PAGINATE_BY).get_page(request.GET.get("signed_page"))
+    signed = _counted_page(signed_rows, request.GET.get("signed_page"), settings.PAGINATE_BY)
     return render(
         request,
         "participation/inbox.html",

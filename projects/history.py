@@ -188,9 +188,11 @@ def history_page(project, size=50, *, older=None, newer=None, number=1) -> Histo
         going_older = cursor is None
     if cursor is None:
         number = 1
+    # Each source's rows once: a history manager builds a new manager class on every access (simple_history).
+    bases = [rows(project) for rows, _label, _show_created in _SOURCES]
     parts = []
-    for index, (rows, _label, show_created) in enumerate(_SOURCES):
-        qs = rows(project).order_by()
+    for index, (_rows, _label, show_created) in enumerate(_SOURCES):
+        qs = bases[index].order_by()
         if not show_created:
             qs = qs.exclude(history_type="+")
         if cursor is not None:
@@ -215,22 +217,22 @@ def history_page(project, size=50, *, older=None, newer=None, number=1) -> Histo
     if not has_previous:
         number = 1
     records = {}
-    for index, (rows, label, _show_created) in enumerate(_SOURCES):
+    for index, (_rows, label, _show_created) in enumerate(_SOURCES):
         ids = [h_id for source, _date, h_id in keys if source == index]
         if not ids:
             continue
-        model = rows(project).model
+        model = bases[index].model
         earlier = model._default_manager.filter(id=OuterRef("id"), history_date__lte=OuterRef("history_date")).filter(
             Q(history_date__lt=OuterRef("history_date"))
             | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
         )
         page_rows = list(
-            rows(project)
+            bases[index]
             .filter(history_id__in=ids)
             .annotate(previous_id=Subquery(earlier.order_by("-history_date", "-history_id").values("history_id")[:1]))
         )
         previous_ids = [r.previous_id for r in page_rows if r.history_type == "~" and r.previous_id]
-        previous = {r.history_id: r for r in rows(project).filter(history_id__in=previous_ids)} if previous_ids else {}
+        previous = {r.history_id: r for r in bases[index].filter(history_id__in=previous_ids)} if previous_ids else {}
         for record in page_rows:
             records[(index, record.history_id)] = (record, previous.get(record.previous_id), label)
     entries = []

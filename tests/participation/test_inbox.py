@@ -132,3 +132,27 @@ def test_signed_steps_filter_by_project_and_decision(client, project, steps_temp
     assert signed("?decision=objection") == [("Kultur flytter", "risk"), ("Økonomi flytter", "risk")]
     html = client.get(url + "?project=finnes-ikke").content.decode()
     assert "Ingenting du har signert passer med filteret." in html
+
+
+def test_your_decisions_are_paged_with_their_total(client, project, steps_template, settings):
+    """The list of decisions reads its total with its rows; a page past the end shows the last page."""
+    settings.PAGINATE_BY = 2
+    rep = project.safety_rep
+    second = ProjectFactory(name="Kultur flytter", start_date=datetime.date(2027, 1, 4))
+    second.owner = member(second, Role.OWNER)
+    MembershipFactory(project=second, user=rep, role=Role.SAFETY_REP)
+    phase_services.process_start(project=second, template=steps_template, by=second.owner)
+    prepare_steps(second)
+    for p in (project, second):
+        for step in p.participation_steps.filter(required_roles__icontains='"safety_rep"'):
+            services.signoff_record(step=step, by=rep, role=Role.SAFETY_REP, decision="approved")
+    client.force_login(rep)
+    url = reverse("participation:inbox")
+    pages = {n: client.get(url, {"signed_page": n}) for n in ("1", "2", "9", "x")}
+    html = pages["1"].content.decode()
+    assert "4 steg" in html and "Side 1 av 2" in html
+    assert len(pages["1"].context["signed"]) == 2 and len(pages["2"].context["signed"]) == 2
+    first_two = {s.pk for s in pages["1"].context["signed"]}
+    assert first_two.isdisjoint(s.pk for s in pages["2"].context["signed"])
+    assert [s.pk for s in pages["9"].context["signed"]] == [s.pk for s in pages["2"].context["signed"]]
+    assert pages["9"].context["signed"].number == 2 and pages["x"].context["signed"].number == 1
