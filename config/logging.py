@@ -43,5 +43,12 @@ def logging_config(*, level: str, fmt: str) -> dict:
             "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "default"}
         },
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {"axes": {"level": "WARNING"}, "celery": {"level": level}},
+        # WeasyPrint reports each layout step of every PDF at INFO ("Step 5 - Creating layout - Page 3"), and
+        # fontTools each font it subsets: noise in the worker's log, and time spent formatting it.
+        "loggers": {
+            "axes": {"level": "WARNING"},
+            "celery": {"level": level},
+            "weasyprint": {"level": "WARNING"},
+            "fontTools": {"level": "WARNING"},
+        },
     }

@@ -110,3 +110,13 @@ def test_errors_reach_a_sentry_compatible_service_when_configured(tmp_path):
         server.server_close()
     assert result.returncode == 0, result.stderr
     assert any(path.startswith("/api/42/") and b"prosessguiden-sentry-probe" in body for path, body in received)
+
+
+def test_rendering_a_pdf_logs_no_weasyprint_progress(caplog):
+    """The worker's log holds what happened to documents, not WeasyPrint's steps for each page."""
+    from projects.documents import render_pdf
+
+    with caplog.at_level(logging.INFO):
+        pdf = render_pdf("pdf/base.html", {})
+    assert pdf.startswith(b"%PDF")
+    assert not [r for r in caplog.records if r.name.startswith(("weasyprint", "fontTools"))]
