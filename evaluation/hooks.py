@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from phases.workproducts.views import hazard_action
 from projects import documents, extensions
-from projects.history import register_source
+from projects.history import history_of, register_source
 from projects.permissions import is_coordinator
 
 # dashboard: the overview's columns; final_sections: goals and mandate; prioritisation: the step's content
@@ -112,25 +112,26 @@ def _hazard_to_measure(request, hazard):
 
 
 register_source(
-    lambda p: Evaluation.history.filter(project_id=p.pk).select_related("history_user"),
+    lambda p: history_of(Evaluation).filter(project_id=p.pk).select_related("history_user"),
     lambda r: str(_("Move-in and evaluation")),
 )
 register_source(
-    lambda p: EvaluationResult.history.filter(evaluation__project_id=p.pk).select_related("history_user"),
+    lambda p: history_of(EvaluationResult).filter(evaluation__project_id=p.pk).select_related("history_user"),
     lambda r: str(_("Evaluation result: %(title)s") % {"title": r.subject or r.get_criterion_display()}),
 )
 register_source(
-    lambda p: Figure.history.filter(evaluation__project_id=p.pk).select_related("history_user"),
+    lambda p: history_of(Figure).filter(evaluation__project_id=p.pk).select_related("history_user"),
     lambda r: str(_("Before/after figure: %(label)s") % {"label": r.label}),
 )
 register_source(
-    lambda p: ChangeRequest.history.filter(project_id=p.pk).select_related("history_user"),
+    lambda p: history_of(ChangeRequest).filter(project_id=p.pk).select_related("history_user"),
     lambda r: str(_("Change request: %(what)s") % {"what": r.what[:60]}),
 )
 register_source(
     # Never a sensitive measure, also not the records from before it was marked sensitive.
     lambda p: (
-        Measure.history.filter(project_id=p.pk, sensitive=False)
+        history_of(Measure)
+        .filter(project_id=p.pk, sensitive=False)
         .exclude(id__in=Measure.objects.filter(project_id=p.pk, sensitive=True).values("pk"))
         .select_related("history_user")
     ),

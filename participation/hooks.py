@@ -11,7 +11,7 @@ from phases import gates
 from phases.signals import process_started, step_content_changed, work_product_changed
 from phases.workproducts import registry as workproduct_registry
 from projects import documents, extensions
-from projects.history import hide_fields, register_source, tr
+from projects.history import hide_fields, history_of, register_source, tr
 from projects.models import Role
 from projects.personal_data import register_personal_text
 from projects.selectors import project_members
@@ -99,22 +99,22 @@ def _overview_panel(request, project):
 
 
 register_source(
-    lambda p: Step.history.filter(project_id=p.pk).select_related("history_user"),
+    lambda p: history_of(Step).filter(project_id=p.pk).select_related("history_user"),
     lambda r: str(_("Participation step: %(step)s") % {"step": tr(r, "name")}),
     show_created=False,
 )
 register_source(
-    lambda p: SignOff.history.filter(step__project_id=p.pk).select_related("history_user", "step", "signer"),
+    lambda p: history_of(SignOff).filter(step__project_id=p.pk).select_related("history_user", "step", "signer"),
     lambda r: str(
         _("Sign-off on “%(step)s”: %(decision)s") % {"step": tr(r.step, "name"), "decision": r.get_decision_display()}
     ),
 )
 register_source(
-    lambda p: Meeting.history.filter(project_id=p.pk).select_related("history_user"),
+    lambda p: history_of(Meeting).filter(project_id=p.pk).select_related("history_user"),
     lambda r: str(_("Meeting: %(title)s") % {"title": r.title}),
 )
 register_source(
-    lambda p: MeetingAttachment.history.filter(meeting__project_id=p.pk).select_related("history_user"),
+    lambda p: history_of(MeetingAttachment).filter(meeting__project_id=p.pk).select_related("history_user"),
     lambda r: str(_("Meeting file: %(name)s") % {"name": r.original_name}),
 )
 documents.register(

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects import extensions
-from projects.history import hide_fields, register_source, tr
+from projects.history import hide_fields, history_of, register_source, tr
 from projects.permissions import project_roles
 
 from . import planning, reminders, selectors, services  # noqa: F401  (reminders registers its sources)
@@ -113,28 +113,30 @@ def _phase_label(record):
 
 
 register_source(
-    lambda p: ChecklistItem.history.filter(project_id=p.pk).select_related("history_user", "assignee", "completed_by"),
+    lambda p: (
+        history_of(ChecklistItem).filter(project_id=p.pk).select_related("history_user", "assignee", "completed_by")
+    ),
     _item_label,
     show_created=False,
 )
 register_source(
-    lambda p: Process.history.filter(project_id=p.pk).select_related("history_user", "template"),
+    lambda p: history_of(Process).filter(project_id=p.pk).select_related("history_user", "template"),
     lambda r: str(_("Process: %(name)s (version %(v)s)") % {"name": r.template.name, "v": r.template.version}),
 )
 register_source(
-    lambda p: Phase.history.filter(project_id=p.pk).select_related("history_user", "completed_by"),
+    lambda p: history_of(Phase).filter(project_id=p.pk).select_related("history_user", "completed_by"),
     _phase_label,
 )
 register_source(
-    lambda p: ItemComment.history.filter(item__project_id=p.pk).select_related("history_user", "item"),
+    lambda p: history_of(ItemComment).filter(item__project_id=p.pk).select_related("history_user", "item"),
     lambda r: str(_("Comment on “%(item)s”") % {"item": tr(r.item, "text")}),
 )
 register_source(
-    lambda p: ItemAttachment.history.filter(item__project_id=p.pk).select_related("history_user", "item"),
+    lambda p: history_of(ItemAttachment).filter(item__project_id=p.pk).select_related("history_user", "item"),
     lambda r: str(_("Attachment %(name)s on “%(item)s”") % {"name": r.original_name, "item": tr(r.item, "text")}),
 )
 register_source(
-    lambda p: CriterionAssessment.history.filter(phase__project_id=p.pk).select_related("history_user"),
+    lambda p: history_of(CriterionAssessment).filter(phase__project_id=p.pk).select_related("history_user"),
     lambda r: str(_("Success criterion: %(c)s") % {"c": r.get_criterion_display()}),
 )
 

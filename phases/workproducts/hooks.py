@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from projects import extensions
-from projects.history import register_source
+from projects.history import history_of, register_source
 
 from . import models as m
 from .registry import KINDS
@@ -38,20 +38,22 @@ def _kind_label(record):
 
 
 register_source(
-    lambda p: m.WorkProduct.history.filter(project_id=p.pk).select_related("history_user"),
+    lambda p: history_of(m.WorkProduct).filter(project_id=p.pk).select_related("history_user"),
     lambda r: str(_("Document: %(doc)s") % {"doc": _kind_label(r)}),
 )
 for _model in (m.Goals, m.Mandate, m.RiskAssessment, m.InformationPlan, m.IctPlan):
     register_source(
-        (lambda model: lambda p: model.history.filter(work_product__project_id=p.pk).select_related("history_user"))(
-            _model
-        ),
+        (
+            lambda model: (
+                lambda p: history_of(model).filter(work_product__project_id=p.pk).select_related("history_user")
+            )
+        )(_model),
         (lambda model: lambda r: str(model._meta.verbose_name).capitalize())(_model),
         show_created=False,
     )
 for _model in (m.UnitGoal, m.SuccessCriterion, m.Milestone, m.Hazard, m.Stakeholder, m.InformationMeasure, m.IctTask):
     register_source(
-        (lambda model: lambda p: model.history.filter(project_id=p.pk).select_related("history_user"))(_model),
+        (lambda model: lambda p: history_of(model).filter(project_id=p.pk).select_related("history_user"))(_model),
         (lambda model: lambda r: f"{str(model._meta.verbose_name).capitalize()}: {r.instance}")(_model),
     )
 

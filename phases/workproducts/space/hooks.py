@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from projects import extensions
-from projects.history import register_source
+from projects.history import history_of, register_source
 
 from . import kinds  # noqa: F401  (registers the two kinds of work product)
 from . import models as m
@@ -24,15 +24,17 @@ def _catalogue_link(request):
 
 for _model in (m.Mapping, m.AreaProgramme):
     register_source(
-        (lambda model: lambda p: model.history.filter(work_product__project_id=p.pk).select_related("history_user"))(
-            _model
-        ),
+        (
+            lambda model: (
+                lambda p: history_of(model).filter(work_product__project_id=p.pk).select_related("history_user")
+            )
+        )(_model),
         (lambda model: lambda r: str(model._meta.verbose_name).capitalize())(_model),
         show_created=False,
     )
 for _model in (m.MappingUnit, m.AreaLine, m.PlanFile, m.OccupancyStudy):
     register_source(
-        (lambda model: lambda p: model.history.filter(project_id=p.pk).select_related("history_user"))(_model),
+        (lambda model: lambda p: history_of(model).filter(project_id=p.pk).select_related("history_user"))(_model),
         (lambda model: lambda r: f"{str(model._meta.verbose_name).capitalize()}: {r.instance}")(_model),
     )
 
