@@ -217,3 +217,22 @@ class ParticipationSummary(models.Model):
 
     def __str__(self):
         return str(self.project_id)
+
+
+class OpenSignOff(models.Model):
+    """A sign-off a step waits for: one row for each (step, role) where the step has been sent for sign-off,
+    requires the role, and has no sign-off of its current version for the role that counts
+    (`selectors.counting_signoffs`). Written only by `summary.open_signoffs_refresh`, in the transaction of
+    the services that send steps, record sign-offs and change memberships; read by `selectors.waiting_for`
+    through the person's memberships (project, role)."""
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="open_signoffs")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["step", "role"], name="open_signoff_once_per_role")]
+        indexes = [models.Index(fields=["project", "role"], name="open_signoff_project_role")]
+
+    def __str__(self):
+        return f"{self.step_id} {self.role}"

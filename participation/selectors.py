@@ -15,7 +15,7 @@ from phases.workproducts.selectors import Change, field_changes, field_label, ki
 from projects.models import EMPLOYER_ROLES, Membership, Project, Role, User
 from projects.selectors import page_memo
 
-from .models import Meeting, SignOff, Step, StepVersion
+from .models import Meeting, OpenSignOff, SignOff, Step, StepVersion
 
 SIGNING_ROLES = (Role.SAFETY_REP, Role.UNION_REP, Role.OH_SERVICE, Role.AMU)
 
@@ -233,8 +233,23 @@ def signing_roles_of_viewer(user: User) -> list[str]:
 def waiting_for(*, user: User, roles=None) -> QuerySet[Step]:
     """THE definition of "waiting for my sign-off", used by the top bar's count, the inbox and *Mine oppgaver*:
     a step ready for sign-off in a project where I hold a role it requires, and no sign-off of its current
-    version for that role (by me or another holder of the role). One SQL condition, no rows read to decide.
-    `roles` spares the query for the roles held when the caller already has them."""
+    version for that role (by me or another holder of the role). Read from the stored open sign-offs
+    (`OpenSignOff`, kept by the services through `summary.open_signoffs_refresh`) whose project and role match
+    one of my memberships: two indexes, not the rule over every step of my projects (`waiting_for_computed`,
+    the same set). `roles` spares the query for the roles held when the caller already has them."""
+    roles = signing_roles_held(user=user) if roles is None else roles
+    if not roles:
+        return Step.objects.none()
+    held = Membership.objects.filter(user=user, project_id=OuterRef("project_id"), role=OuterRef("role"))
+    open_signoffs = OpenSignOff.objects.filter(
+        project_id__in=Membership.objects.filter(user=user, role__in=roles).values("project_id"), role__in=roles
+    ).filter(Exists(held))
+    return Step.objects.filter(pk__in=open_signoffs.values("step_id"))
+
+
+def waiting_for_computed(*, user: User, roles=None) -> QuerySet[Step]:
+    """`waiting_for` evaluated from the steps, sign-offs and memberships as they stand now (what the stored open
+    sign-offs must equal): one SQL condition over every step of the person's projects."""
     roles = signing_roles_held(user=user) if roles is None else roles
     mine = Q(pk__in=[])
     for role in roles:

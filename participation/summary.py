@@ -4,6 +4,10 @@
 the calling service's transaction, with the summary rows locked first (as `phases.summary` explains): the
 services that send a step or record a sign-off call it, and projects' membership services call every app's
 refresher (`projects.extensions.summaries_refresh`), since a sign-off counts only while its signer holds the role.
+
+`open_signoffs_refresh(project_ids)` likewise stores the projects' open sign-off obligations (`OpenSignOff`, one
+row per step and role still to sign), which "waiting for my sign-off" reads; `refresh` runs both, the summary
+first, so the obligations are written under its row locks.
 """
 
 from django.db import transaction
@@ -64,5 +68,57 @@ def participation_refresh(project_ids) -> None:
         ParticipationSummary.objects.bulk_update(locked.values(), FIELDS, batch_size=500)
 
 
+def open_signoffs_computed(project_ids) -> set[tuple[int, str]]:
+    """(step id, role) of every sign-off the projects' steps wait for, from the rows as they stand now: the step
+    was sent for sign-off, requires the role, and no sign-off of its current version counts for it
+    (`selectors.counting_signoffs`). One query."""
+    return {(step, role) for step, _project, role in _open_signoffs(project_ids)}
+
+
+def _open_signoffs(project_ids) -> set[tuple[int, int, str]]:
+    from django.db.models import Exists
+
+    from .models import Step
+    from .selectors import SIGNING_ROLES, counting_signoffs
+
+    signed = {f"signed_{role}": Exists(counting_signoffs(role)) for role in SIGNING_ROLES}
+    rows = (
+        Step.objects.filter(project_id__in=list(project_ids), is_prepared=True)
+        .annotate(**signed)
+        .values("pk", "project_id", "required_roles", *signed)
+    )
+    return {
+        (row["pk"], row["project_id"], role)
+        for row in rows
+        for role in row["required_roles"]
+        if role in SIGNING_ROLES and not row[f"signed_{role}"]
+    }
+
+
+def open_signoffs_stored(project_ids) -> set[tuple[int, str]]:
+    from .models import OpenSignOff
+
+    return set(OpenSignOff.objects.filter(project_id__in=list(project_ids)).values_list("step_id", "role"))
+
+
+@extensions.summary_refresher
+def open_signoffs_refresh(project_ids) -> None:
+    """Store the projects' open sign-offs again (delete and insert). Called after `participation_refresh` in the
+    same transaction, so a second transaction on the same project waits on its locked summary rows."""
+    from .models import OpenSignOff
+
+    ids = sorted(set(project_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        rows = _open_signoffs(ids)
+        OpenSignOff.objects.filter(project_id__in=ids).delete()
+        OpenSignOff.objects.bulk_create(
+            [OpenSignOff(step_id=step, project_id=project, role=role) for step, project, role in sorted(rows)],
+            batch_size=1000,
+        )
+
+
 def refresh(project_id) -> None:
     participation_refresh([project_id])
+    open_signoffs_refresh([project_id])

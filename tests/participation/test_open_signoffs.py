@@ -1,0 +1,114 @@
+""" "Waiting for my sign-off" reads the stored open sign-offs (`OpenSignOff`). Every service that changes what
+waits stores them again in its own transaction: after each one, the stored rows equal the rule evaluated afresh
+from the steps, sign-offs and memberships, each representative waits for exactly the steps the rule gives, and
+something changed (so a service that forgot to refresh would fail here)."""
+
+import datetime
+import importlib
+
+import pytest
+from django.apps import apps
+
+from participation import selectors, summary
+from participation import services as participation_services
+from participation.models import OpenSignOff
+from phases import services as phase_services
+from projects import services as project_services
+from projects.models import Membership, Role
+from tests.factories import ProjectFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def project(steps_template):
+    project = ProjectFactory(name="Økonomi flytter", start_date=datetime.date(2027, 1, 4))
+    project.owner = member(project, Role.OWNER, full_name="Kari Eier")
+    project.safety_rep = member(project, Role.SAFETY_REP, full_name="Siri Verne")
+    project.union_rep = member(project, Role.UNION_REP, full_name="Tor Tillit")
+    project.oh = member(project, Role.OH_SERVICE, full_name="Berit Helse")
+    phase_services.process_start(project=project, template=steps_template, by=project.owner)
+    return project
+
+
+def waiting(project):
+    """(stored open sign-offs of the project, {representative: names of the steps waiting for them})."""
+    reps = (project.safety_rep, project.union_rep, project.oh)
+    return summary.open_signoffs_stored([project.pk]), {
+        rep.full_name: sorted(s.name_nb for s in selectors.waiting_for(user=rep)) for rep in reps
+    }
+
+
+class Changes:
+    """Runs a service and checks the stored open sign-offs and what waits for each representative afterwards."""
+
+    def __init__(self, project):
+        self.project = project
+        self.before = waiting(project)
+
+    def __call__(self, label, fn):
+        fn()
+        stored, by_rep = after = waiting(self.project)
+        assert stored == summary.open_signoffs_computed([self.project.pk]), f"{label}: the stored rows are stale"
+        for rep in (self.project.safety_rep, self.project.union_rep, self.project.oh):
+            fresh = sorted(s.name_nb for s in selectors.waiting_for_computed(user=rep))
+            assert by_rep[rep.full_name] == fresh, f"{label}: what waits for {rep.full_name} is stale"
+        assert after != self.before, f"{label}: changed nothing that waits (a useless check)"
+        self.before = after
+
+
+def send(project, key, text):
+    step = project.participation_steps.get(key=key)
+    participation_services.step_update(step=step, by=project.owner, summary=text, meetings=[])
+    return participation_services.step_send(step=step, by=project.owner)
+
+
+def test_every_service_that_changes_what_waits_stores_the_open_signoffs(project):
+    owner, union, safety, oh = project.owner, project.union_rep, project.safety_rep, project.oh
+    change = Changes(project)
+    change("step sent", lambda: send(project, "mandate-consultation", "Mandatet legges fram."))
+    change("another step sent", lambda: send(project, "risk", "Risikovurderingen legges fram."))
+    mandate = project.participation_steps.get(key="mandate-consultation")
+    risk = project.participation_steps.get(key="risk")
+
+    def sign(step, by, decision="approved", text=""):
+        return lambda: participation_services.signoff_record(step=step, by=by, decision=decision, text=text)
+
+    change("objection", sign(mandate, union, "objection", "Skjerming mangler."))
+    change("approval", sign(mandate, safety))
+    change("new version sent", lambda: send(project, "mandate-consultation", "Mandatet med skjerming."))
+    change("approval of the new version", sign(mandate, union))
+    assert waiting(project)[1][union.full_name] == []
+    union_membership = Membership.objects.get(project=project, user=union, role=Role.UNION_REP)
+    change(
+        "signer loses the role",
+        lambda: project_services.membership_change_role(membership=union_membership, role=Role.VIEWER, by=owner),
+    )
+    change(
+        "signer gets the role back",
+        lambda: project_services.membership_change_role(membership=union_membership, role=Role.UNION_REP, by=owner),
+    )
+    change("occupational health signs", sign(risk, oh))
+    oh_membership = Membership.objects.get(project=project, user=oh, role=Role.OH_SERVICE)
+    change("signer removed", lambda: project_services.membership_remove(membership=oh_membership, by=owner))
+    change(
+        "signer added again",
+        lambda: project_services.membership_add(project=project, user=oh, role=Role.OH_SERVICE, by=owner),
+    )
+    assert waiting(project)[1] == {
+        safety.full_name: sorted([mandate.name_nb, risk.name_nb]),  # safety signed the first version only
+        union.full_name: [],
+        oh.full_name: [],
+    }
+
+
+def test_the_migration_stores_the_open_signoffs_of_existing_projects(project):
+    send(project, "mandate-consultation", "Mandatet legges fram.")
+    send(project, "risk", "Risikovurderingen legges fram.")
+    expected = summary.open_signoffs_stored([project.pk])
+    assert len(expected) == 4
+    OpenSignOff.objects.all().delete()
+    assert list(selectors.waiting_for(user=project.safety_rep)) == []
+    importlib.import_module("participation.migrations.0003_opensignoff").backfill(apps, None)
+    assert summary.open_signoffs_stored([project.pk]) == expected
+    assert {s.key for s in selectors.waiting_for(user=project.safety_rep)} == {"mandate-consultation", "risk"}
