@@ -5,9 +5,11 @@ something changed (so a service that forgot to refresh would fail here)."""
 
 import datetime
 import importlib
+import io
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 
 from participation import selectors, summary
 from participation import services as participation_services
@@ -112,3 +114,11 @@ def test_the_migration_stores_the_open_signoffs_of_existing_projects(project):
     importlib.import_module("participation.migrations.0003_opensignoff").backfill(apps, None)
     assert summary.open_signoffs_stored([project.pk]) == expected
     assert {s.key for s in selectors.waiting_for(user=project.safety_rep)} == {"mandate-consultation", "risk"}
+
+
+def test_the_command_stores_the_open_signoffs_again(project):
+    send(project, "mandate-consultation", "Mandatet legges fram.")
+    expected = summary.open_signoffs_stored([project.pk])
+    OpenSignOff.objects.all().delete()  # a repair behind the services
+    call_command("refresh_overview_summaries", stdout=io.StringIO())
+    assert summary.open_signoffs_stored([project.pk]) == expected == summary.open_signoffs_computed([project.pk])
