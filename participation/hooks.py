@@ -244,7 +244,10 @@ def _signoff_counts(user, today):
     waiting = selectors.waiting_of_viewer(user) or []
     if not waiting:
         return 0, 0
-    late = Step.objects.filter(pk__in=waiting, version_at__lt=selectors.overdue_cutoff(today)).count()
+    # Through the stored open sign-offs, not `pk IN (…)` with every waiting id (3 500 for a representative in
+    # 2 000 projects, which the database reads as a list to search).
+    roles = selectors.signing_roles_of_viewer(user)
+    late = selectors.waiting_for(user=user, roles=roles).filter(version_at__lt=selectors.overdue_cutoff(today)).count()
     return len(waiting), late
 
 
