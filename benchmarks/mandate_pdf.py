@@ -21,6 +21,10 @@ def _mandate_document(project_id=None):
 
     project = _demo_project() if project_id is None else Project.objects.get(pk=project_id)
     owner = project.memberships.filter(role=Role.OWNER).first().user
+    if project.work_products.filter(kind="mandate").exclude(state="draft").exists():
+        # A kept database (--keep): an earlier run filled this mandate in and sent it; filling it in again would
+        # add milestones and hazards on every run and time a longer document each time.
+        return Document(project=project, kind="mandate", version=1, requested_by=owner)
     wp = services.workproduct_start(project=project, kind="mandate", by=owner)
     services.workproduct_save(
         work_product=wp, by=owner,
