@@ -51,21 +51,7 @@ def stored(project_ids) -> dict:
 def participation_refresh(project_ids) -> None:
     from .models import ParticipationSummary
 
-    ids = sorted(set(project_ids))
-    if not ids:
-        return
-    with transaction.atomic():
-        ParticipationSummary.objects.bulk_create(
-            [ParticipationSummary(project_id=pk) for pk in ids], ignore_conflicts=True
-        )
-        locked = {
-            s.project_id: s
-            for s in ParticipationSummary.objects.select_for_update().filter(project_id__in=ids).order_by("project_id")
-        }
-        for pk, values in fresh(ids).items():
-            for name, value in values.items():
-                setattr(locked[pk], name, value)
-        ParticipationSummary.objects.bulk_update(locked.values(), FIELDS, batch_size=500)
+    extensions.summary_rows_store(ParticipationSummary, project_ids, fresh, FIELDS)
 
 
 def open_signoffs_computed(project_ids) -> set[tuple[int, str]]:

@@ -7,7 +7,6 @@ waits, and then reads what the first committed, so the last to commit writes a s
 Nothing stored depends on today; the overview compares the stored dates with today when it reads them.
 """
 
-from django.db import transaction
 from django.db.models import Count, IntegerField, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
@@ -91,23 +90,11 @@ def stored(project_ids) -> dict:
 @extensions.summary_refresher
 def progress_refresh(project_ids, models=None) -> None:
     """Store the summary of these projects as their rows stand now (see the module's docstring)."""
-    ids = sorted(set(project_ids))
-    if not ids:
-        return
     models = models or {}
     ProjectProgress = models.get("ProjectProgress")
     if ProjectProgress is None:
         from .models import ProjectProgress
-    with transaction.atomic():
-        ProjectProgress.objects.bulk_create([ProjectProgress(project_id=pk) for pk in ids], ignore_conflicts=True)
-        locked = {
-            p.project_id: p
-            for p in ProjectProgress.objects.select_for_update().filter(project_id__in=ids).order_by("project_id")
-        }
-        for pk, values in fresh(ids, models).items():
-            for name, value in values.items():
-                setattr(locked[pk], name, value)
-        ProjectProgress.objects.bulk_update(locked.values(), FIELDS, batch_size=500)
+    extensions.summary_rows_store(ProjectProgress, project_ids, lambda ids: fresh(ids, models), FIELDS)
 
 
 def refresh(project_id) -> None:

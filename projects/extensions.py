@@ -243,6 +243,26 @@ def summary_refresher(fn):
     return fn
 
 
+def summary_rows_store(model, project_ids, compute, fields):
+    """Store `model`'s one row per project for these projects, in one transaction: create the missing rows, lock
+    them all in project order, and only then call `compute(ids)` ({project id: {field: value}}), so a second
+    transaction on the same project waits for the first and reads what it committed; then write the fields
+    back. Each app's refresher says what to compute; this is how every summary is stored."""
+    from django.db import transaction
+
+    ids = sorted(set(project_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        model.objects.bulk_create([model(project_id=pk) for pk in ids], ignore_conflicts=True)
+        rows = model.objects.select_for_update().filter(project_id__in=ids).order_by("project_id")
+        locked = {row.project_id: row for row in rows}
+        for pk, values in compute(ids).items():
+            for name, value in values.items():
+                setattr(locked[pk], name, value)
+        model.objects.bulk_update(locked.values(), fields, batch_size=500)
+
+
 def summaries_refresh(project_ids):
     """Recompute every app's stored overview summary of these projects (after a membership change, a backfill,
     or test data written without the services)."""
