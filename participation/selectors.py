@@ -285,15 +285,6 @@ def waiting_ids_for_request(request) -> list[int] | None:
     return waiting_of_viewer(request.user)
 
 
-def inbox_count(*, user: User) -> int | None:
-    """How many steps wait for this person's sign-off (the count in the top bar), or None for somebody who
-    holds no signing role. Two queries, a COUNT in the database, whatever the number of projects."""
-    roles = signing_roles_held(user=user)
-    if not roles:
-        return None
-    return waiting_for(user=user, roles=roles).count()
-
-
 def overdue_cutoff(today: date):
     """A sign-off is overdue once WAITING_WORKING_DAYS working days have passed since its version was sent: the
     time before which a step must have been sent to be overdue on `today`."""

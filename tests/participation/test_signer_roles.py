@@ -154,14 +154,14 @@ def test_step_page_and_protocol_mark_a_lapsed_signoff(client, project, step):
 
 
 def test_a_rep_added_a_moment_ago_counts_for_the_inbox_count(project, step):
-    """The top bar's count asks the same rule as the step page."""
+    """The top bar counts the steps `waiting_for` lists: the same rule as the step page."""
     services.signoff_record(step=step, by=project.safety_rep, decision="approved")
     other = member(project, Role.SAFETY_REP)
-    assert selectors.inbox_count(user=other) == 1  # the risk step waits for a safety rep; this one is met
+    assert selectors.waiting_for(user=other).count() == 1  # the risk step waits for a safety rep; this one is met
     project_services.membership_remove(
         membership=Membership.objects.get(project=project, user=project.safety_rep), by=project.owner
     )
-    assert selectors.inbox_count(user=other) == 2
+    assert selectors.waiting_for(user=other).count() == 2
 
 
 def _green():
