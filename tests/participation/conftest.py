@@ -8,15 +8,22 @@ from tests.factories import ProjectFactory, member
 
 
 @pytest.fixture
-def project(steps_template):
+def unsent_project(steps_template):
+    """A project with its owner, the three representatives and the process started; no step sent yet."""
     project = ProjectFactory(name="Økonomi flytter", start_date=datetime.date(2027, 1, 4))
     project.owner = member(project, Role.OWNER, full_name="Kari Eier")
     project.safety_rep = member(project, Role.SAFETY_REP, full_name="Siri Verne")
     project.union_rep = member(project, Role.UNION_REP, full_name="Tor Tillit")
     project.oh = member(project, Role.OH_SERVICE, full_name="Berit Helse")
     phase_services.process_start(project=project, template=steps_template, by=project.owner)
-    prepare_steps(project)
     return project
+
+
+@pytest.fixture
+def project(unsent_project):
+    """The same project with every step sent for sign-off."""
+    prepare_steps(unsent_project)
+    return unsent_project
 
 
 def prepare_steps(project):

@@ -3,7 +3,6 @@ waits stores them again in its own transaction: after each one, the stored rows 
 from the steps, sign-offs and memberships, each representative waits for exactly the steps the rule gives, and
 something changed (so a service that forgot to refresh would fail here)."""
 
-import datetime
 import importlib
 import io
 
@@ -14,23 +13,16 @@ from django.core.management import call_command
 from participation import selectors, summary
 from participation import services as participation_services
 from participation.models import OpenSignOff
-from phases import services as phase_services
 from projects import services as project_services
 from projects.models import Membership, Role
-from tests.factories import ProjectFactory, member
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def project(steps_template):
-    project = ProjectFactory(name="Økonomi flytter", start_date=datetime.date(2027, 1, 4))
-    project.owner = member(project, Role.OWNER, full_name="Kari Eier")
-    project.safety_rep = member(project, Role.SAFETY_REP, full_name="Siri Verne")
-    project.union_rep = member(project, Role.UNION_REP, full_name="Tor Tillit")
-    project.oh = member(project, Role.OH_SERVICE, full_name="Berit Helse")
-    phase_services.process_start(project=project, template=steps_template, by=project.owner)
-    return project
+def project(unsent_project):
+    """Before any step is sent: sending is one of the changes under test."""
+    return unsent_project
 
 
 def waiting(project):
