@@ -216,6 +216,35 @@ def test_history_pages_go_back_in_time_without_gaps(client):
     assert [(e.when, e.subject) for e in garbled.object_list] == shown[0] and garbled.number == 1
 
 
+def test_history_pages_of_two_projects_list_each_change_of_every_kind_once(client):
+    """Changes of the project and of its members, interleaved, over two pages: each is listed once, newest
+    first, through "Eldre endringer" and back through "Nyere endringer"; neither project shows the other's."""
+    worlds = []
+    for name in ("Første", "Andre"):
+        project = ProjectFactory(name=name)
+        worlds.append((project, member(project, Role.OWNER), []))
+    for i in range(30):
+        for project, owner, done in worlds:
+            services.project_update(project=project, by=owner, headcount=i + 1)
+            done.append(("Prosjekt", [str(i + 1)]))
+            person = UserFactory(full_name=f"{project.name} {i}")
+            services.membership_add(project=project, user=person, role=Role.MEMBER, by=owner)
+            done.append((f"Medlem: {project.name} {i}", []))
+    for project, owner, done in worlds:
+        client.force_login(owner)
+        url = reverse("projects:history", args=[project.pk])
+
+        def entries(query):
+            response = client.get(f"{url}?{query}")
+            shown = [(e.subject, [c.new for c in e.changes]) for e in response.context["page"].object_list]
+            return shown, response.content.decode()
+
+        first, html = entries("")
+        second, older_html = entries(_link(html, "older"))
+        assert (first + second)[:60] == done[::-1]
+        assert entries(_link(older_html, "newer"))[0] == first
+
+
 def test_a_deep_history_page_costs_what_page_1_costs(client, monkeypatch):
     """Page 100 of a 10 000-row history is read from its cursor (keyset), not by skipping 4 950 rows: the
     same queries, the same rows handed back, and no more work in the database than page 1."""
