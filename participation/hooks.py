@@ -57,10 +57,9 @@ hide_fields("content_hash", "sha256", "version_at", "is_prepared", "content")
 
 @extensions.nav_item(20)
 def _inbox_link(request):
-    waiting = selectors.waiting_ids_for_request(request)
-    if waiting is None:
+    count = selectors.waiting_count_of_viewer(request.user)
+    if count is None:
         return None
-    count = len(waiting)
     return {
         "label": _("For approval"),
         "url": reverse("participation:inbox"),
@@ -241,22 +240,17 @@ def _signoff_due(version_at):
 
 
 def _signoff_counts(user, today):
-    waiting = selectors.waiting_of_viewer(user) or []
-    if not waiting:
+    total = selectors.waiting_count_of_viewer(user)
+    if not total:
         return 0, 0
-    # Through the stored open sign-offs, not `pk IN (…)` with every waiting id (3 500 for a representative in
-    # 2 000 projects, which the database reads as a list to search).
     roles = selectors.signing_roles_of_viewer(user)
-    late = selectors.waiting_for(user=user, roles=roles).filter(version_at__lt=selectors.overdue_cutoff(today)).count()
-    return len(waiting), late
+    return total, selectors.waiting_count(user=user, roles=roles, sent_before=selectors.overdue_cutoff(today))
 
 
 def _signoff_keys(user, today, limit):
-    first = (selectors.waiting_of_viewer(user) or [])[:limit]  # oldest first, so also by deadline
-    if not first:
-        return []
-    sent = dict(Step.objects.filter(pk__in=first).values_list("pk", "version_at"))
-    return [(_signoff_due(sent[pk]), pk) for pk in first if pk in sent]
+    # Oldest first, so also by deadline.
+    first = selectors.waiting_page(user=user, roles=selectors.signing_roles_of_viewer(user), limit=limit)
+    return [(_signoff_due(sent), pk) for pk, sent in first]
 
 
 def _signoff_rows(user, today, ids):

@@ -223,12 +223,15 @@ class OpenSignOff(models.Model):
     """A sign-off a step waits for: one row for each (step, role) where the step has been sent for sign-off,
     requires the role, and has no sign-off of its current version for the role that counts
     (`selectors.counting_signoffs`). Written only by `summary.open_signoffs_refresh`, in the transaction of
-    the services that send steps, record sign-offs and change memberships; read by `selectors.waiting_for`
+    the services that send steps, record sign-offs and change memberships; read by `selectors.open_signoffs_for`
     through the person's memberships (project, role)."""
 
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="open_signoffs")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     role = models.CharField(max_length=20, choices=Role.choices)
+    # When the step's current version was sent (a copy of `Step.version_at`): the inbox pages the waiting steps
+    # oldest first and *Mine oppgaver* counts the overdue ones without reading the steps.
+    version_at = models.DateTimeField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["step", "role"], name="open_signoff_once_per_role")]
@@ -236,3 +239,25 @@ class OpenSignOff(models.Model):
 
     def __str__(self):
         return f"{self.step_id} {self.role}"
+
+
+class LatestSignOff(models.Model):
+    """The newest sign-off each person gave on each step: what *Dine avgjørelser* in the inbox lists, newest
+    first, without finding the newest of every step among all the person's sign-offs on each request. Written
+    only by `summary.latest_signoffs_refresh`, in the transaction of the service that records a sign-off."""
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="+")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    signoff = models.OneToOneField(SignOff, on_delete=models.CASCADE, related_name="latest")
+    # Copies of the sign-off's own fields, which never change: the list is read, filtered and counted here alone.
+    step_version = models.PositiveIntegerField()
+    decision = models.CharField(max_length=30, choices=SignOff.Decision.choices)
+    signed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["signer", "step"], name="latest_signoff_once_per_step")]
+        indexes = [models.Index(fields=["signer", "-signed_at", "-signoff"], name="latest_signoff_newest_first")]
+
+    def __str__(self):
+        return f"{self.signer_id} {self.step_id} {self.signoff_id}"

@@ -15,7 +15,7 @@ from phases.workproducts.selectors import Change, field_changes, field_label, ki
 from projects.models import EMPLOYER_ROLES, Membership, Project, Role, User
 from projects.selectors import page_memo
 
-from .models import Meeting, OpenSignOff, SignOff, Step, StepVersion
+from .models import LatestSignOff, Meeting, OpenSignOff, SignOff, Step, StepVersion
 
 SIGNING_ROLES = (Role.SAFETY_REP, Role.UNION_REP, Role.OH_SERVICE, Role.AMU)
 
@@ -230,21 +230,44 @@ def signing_roles_of_viewer(user: User) -> list[str]:
     return user._signing_roles_memo
 
 
-def waiting_for(*, user: User, roles=None) -> QuerySet[Step]:
+def open_signoffs_for(*, user: User, roles=None) -> QuerySet[OpenSignOff]:
     """THE definition of "waiting for my sign-off", used by the top bar's count, the inbox and *Mine oppgaver*:
-    a step ready for sign-off in a project where I hold a role it requires, and no sign-off of its current
-    version for that role (by me or another holder of the role). Read from the stored open sign-offs
-    (`OpenSignOff`, kept by the services through `summary.open_signoffs_refresh`) whose project and role match
-    one of my memberships: two indexes, not the rule over every step of my projects (`waiting_for_computed`,
-    the same set). `roles` spares the query for the roles held when the caller already has them."""
+    the stored open sign-offs (`OpenSignOff`, kept by the services through `summary.open_signoffs_refresh`: a
+    step sent for sign-off that requires the role and has no sign-off of its current version for it that counts,
+    by me or another holder) whose project and role match one of my memberships. A step waits once even where I
+    hold two of its roles: count and page its `step_id`s distinct. `roles` spares the query for the roles held
+    when the caller already has them."""
     roles = signing_roles_held(user=user) if roles is None else roles
     if not roles:
-        return Step.objects.none()
+        return OpenSignOff.objects.none()
     held = Membership.objects.filter(user=user, project_id=OuterRef("project_id"), role=OuterRef("role"))
-    open_signoffs = OpenSignOff.objects.filter(
-        project_id__in=Membership.objects.filter(user=user, role__in=roles).values("project_id"), role__in=roles
-    ).filter(Exists(held))
-    return Step.objects.filter(pk__in=open_signoffs.values("step_id"))
+    # Only the membership test: a second, redundant filter on my projects made PostgreSQL expect some 70 rows
+    # where there were 3 500, and choose plans that compare every pair.
+    return OpenSignOff.objects.filter(role__in=roles).filter(Exists(held))
+
+
+def waiting_for(*, user: User, roles=None) -> QuerySet[Step]:
+    """The steps waiting for my sign-off (`open_signoffs_for`) as steps."""
+    return Step.objects.filter(pk__in=open_signoffs_for(user=user, roles=roles).values("step_id"))
+
+
+def waiting_count(*, user: User, roles=None, sent_before=None) -> int:
+    """How many steps wait for my sign-off (those sent before `sent_before` only, if given): counted in the
+    database from the stored open sign-offs, without reading a step."""
+    rows = open_signoffs_for(user=user, roles=roles)
+    if sent_before is not None:
+        rows = rows.filter(version_at__lt=sent_before)
+    return rows.values("step_id").distinct().count()
+
+
+def waiting_page(*, user: User, roles=None, offset=0, limit=None) -> list[tuple[int, object]]:
+    """(step id, time its version was sent) of the steps waiting for me from `offset`, at most `limit` (a page),
+    oldest first: one query on the stored open sign-offs, whatever the number of my projects."""
+    from django.conf import settings
+
+    limit = settings.PAGINATE_BY if limit is None else limit
+    rows = open_signoffs_for(user=user, roles=roles).values_list("step_id", "version_at").distinct()
+    return list(rows.order_by("version_at", "step_id")[offset : offset + limit])
 
 
 def waiting_for_computed(*, user: User, roles=None) -> QuerySet[Step]:
@@ -264,25 +287,13 @@ def waiting_for_computed(*, user: User, roles=None) -> QuerySet[Step]:
     return Step.objects.filter(project_id__in=projects).filter(Q(is_prepared=True) & mine)
 
 
-def waiting_of_viewer(user: User) -> list[int] | None:
-    """The ids of the steps waiting for this person, oldest first, or None for somebody who holds no signing
-    role: the waiting rule evaluated once per request and kept on the request's user object, so the top bar's
-    count, the inbox and *Mine oppgaver* share one query (two with the roles). Ids only: converting the time
-    of every waiting step cost SQLite more than the count itself."""
-    if not hasattr(user, "_waiting_memo"):
+def waiting_count_of_viewer(user: User) -> int | None:
+    """How many steps wait for this person, or None for somebody who holds no signing role: counted once per
+    request and kept on the request's user object, so the top bar, the inbox and *Mine oppgaver* share it."""
+    if not hasattr(user, "_waiting_count_memo"):
         roles = signing_roles_of_viewer(user)
-        user._waiting_memo = (
-            list(waiting_for(user=user, roles=roles).order_by("version_at", "id").values_list("pk", flat=True))
-            if roles
-            else None
-        )
-    return user._waiting_memo
-
-
-def waiting_ids_for_request(request) -> list[int] | None:
-    """The ids of the steps waiting for the person making the request, oldest first, or None for somebody who
-    holds no signing role (see `waiting_of_viewer`)."""
-    return waiting_of_viewer(request.user)
+        user._waiting_count_memo = waiting_count(user=user, roles=roles) if roles else None
+    return user._waiting_count_memo
 
 
 def overdue_cutoff(today: date):
@@ -337,25 +348,25 @@ def waiting_entries(steps, *, user: User) -> list[WaitingEntry]:
     return out
 
 
-def signed_by(*, user: User, roles=None, project: str = "", decision: str = "", waiting=None) -> QuerySet[SignOff]:
+def signed_by(*, user: User, roles=None, project: str = "", decision: str = "") -> QuerySet[LatestSignOff]:
     """My latest sign-off of each step I signed that does not wait for me again, newest first, in projects
     where I still hold a signing role; `project` narrows by the project's name or case number, `decision`
-    by my decision. The signed content is not read. `waiting`: the waiting steps' ids, when already read."""
-    later = SignOff.objects.filter(step=OuterRef("step"), signer=user).filter(
-        Q(signed_at__gt=OuterRef("signed_at")) | Q(signed_at=OuterRef("signed_at"), pk__gt=OuterRef("pk"))
-    )
+    by my decision. Read from the stored latest sign-offs (`LatestSignOff`: an index on signer and time, and
+    the sign-off's version and decision beside them), so a page costs the same however much I signed, and the
+    count reads that table alone. The signed content is not read."""
+    waiting_again = open_signoffs_for(user=user, roles=roles).filter(step_id=OuterRef("step_id"))
+    signing = Membership.objects.filter(user=user, role__in=SIGNING_ROLES, project=OuterRef("project_id"))
     qs = (
-        SignOff.objects.filter(signer=user)
-        .filter(Exists(Membership.objects.filter(user=user, role__in=SIGNING_ROLES, project=OuterRef("step__project"))))
-        .filter(~Exists(later))
-        .exclude(step__in=waiting_for(user=user, roles=roles).values("pk") if waiting is None else waiting)
+        LatestSignOff.objects.filter(signer=user)
+        .filter(Exists(signing))
+        .filter(~Exists(waiting_again))
         .select_related("step__project")
-        .defer("content", "text", "step__summary", "step__description_nb", "step__description_en")
-        .order_by("-signed_at", "-id")
+        .defer("step__summary", "step__content", "step__description_nb", "step__description_en")
+        .order_by("-signed_at", "-signoff_id")
     )
     project = project.strip()
     if project:
-        qs = qs.filter(Q(step__project__name__icontains=project) | Q(step__project__case_number__icontains=project))
+        qs = qs.filter(Q(project__name__icontains=project) | Q(project__case_number__icontains=project))
     if decision:
         qs = qs.filter(decision=decision)
     return qs

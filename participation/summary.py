@@ -6,8 +6,9 @@ services that send a step or record a sign-off call it, and projects' membership
 refresher (`projects.extensions.summaries_refresh`), since a sign-off counts only while its signer holds the role.
 
 `open_signoffs_refresh(project_ids)` likewise stores the projects' open sign-off obligations (`OpenSignOff`, one
-row per step and role still to sign), which "waiting for my sign-off" reads; `refresh` runs both, the summary
-first, so the obligations are written under its row locks.
+row per step and role still to sign), which "waiting for my sign-off" reads, and `latest_signoffs_refresh` each
+person's newest sign-off of each step (`LatestSignOff`), which the inbox's *Dine avgjørelser* reads; `refresh`
+runs all three, the summary first, so the others are written under its row locks.
 """
 
 from django.db import transaction
@@ -54,14 +55,14 @@ def participation_refresh(project_ids) -> None:
     extensions.summary_rows_store(ParticipationSummary, project_ids, fresh, FIELDS)
 
 
-def open_signoffs_computed(project_ids) -> set[tuple[int, str]]:
-    """(step id, role) of every sign-off the projects' steps wait for, from the rows as they stand now: the step
-    was sent for sign-off, requires the role, and no sign-off of its current version counts for it
-    (`selectors.counting_signoffs`). One query."""
-    return {(step, role) for step, _project, role in _open_signoffs(project_ids)}
+def open_signoffs_computed(project_ids) -> set[tuple]:
+    """(step id, role, time the version was sent) of every sign-off the projects' steps wait for, from the rows
+    as they stand now: the step was sent for sign-off, requires the role, and no sign-off of its current version
+    counts for it (`selectors.counting_signoffs`). One query."""
+    return {(step, role, version_at) for step, _project, role, version_at in open_signoff_rows(project_ids)}
 
 
-def _open_signoffs(project_ids) -> set[tuple[int, int, str]]:
+def open_signoff_rows(project_ids) -> set[tuple]:
     from django.db.models import Exists
 
     from .models import Step
@@ -71,20 +72,21 @@ def _open_signoffs(project_ids) -> set[tuple[int, int, str]]:
     rows = (
         Step.objects.filter(project_id__in=list(project_ids), is_prepared=True)
         .annotate(**signed)
-        .values("pk", "project_id", "required_roles", *signed)
+        .values("pk", "project_id", "required_roles", "version_at", *signed)
     )
     return {
-        (row["pk"], row["project_id"], role)
+        (row["pk"], row["project_id"], role, row["version_at"])
         for row in rows
         for role in row["required_roles"]
         if role in SIGNING_ROLES and not row[f"signed_{role}"]
     }
 
 
-def open_signoffs_stored(project_ids) -> set[tuple[int, str]]:
+def open_signoffs_stored(project_ids) -> set[tuple]:
     from .models import OpenSignOff
 
-    return set(OpenSignOff.objects.filter(project_id__in=list(project_ids)).values_list("step_id", "role"))
+    rows = OpenSignOff.objects.filter(project_id__in=list(project_ids)).values_list("step_id", "role", "version_at")
+    return set(rows)
 
 
 @extensions.summary_refresher
@@ -97,14 +99,64 @@ def open_signoffs_refresh(project_ids) -> None:
     if not ids:
         return
     with transaction.atomic():
-        rows = _open_signoffs(ids)
+        rows = open_signoff_rows(ids)
         OpenSignOff.objects.filter(project_id__in=ids).delete()
         OpenSignOff.objects.bulk_create(
-            [OpenSignOff(step_id=step, project_id=project, role=role) for step, project, role in sorted(rows)],
+            [
+                OpenSignOff(step_id=step, project_id=project, role=role, version_at=version_at)
+                for step, project, role, version_at in sorted(rows)
+            ],
             batch_size=1000,
+        )
+
+
+LATEST_FIELDS = ("signer_id", "step_id", "project_id", "signoff_id", "step_version", "decision", "signed_at")
+
+
+def latest_signoff_rows(project_ids) -> list[tuple]:
+    """Each person's newest sign-off of each step of the projects (newest by time, then by id), from the
+    sign-offs as they stand, as tuples of `LATEST_FIELDS`, sorted. One query."""
+    from .models import SignOff
+
+    newest = {}
+    rows = (
+        SignOff.objects.filter(step__project_id__in=list(project_ids))
+        .order_by("signed_at", "id")
+        .values_list("signer_id", "step_id", "step__project_id", "id", "step_version", "decision", "signed_at")
+    )
+    for row in rows:
+        newest[row[:2]] = row
+    return sorted(newest.values())
+
+
+def latest_signoffs_computed(project_ids) -> set[tuple]:
+    return set(latest_signoff_rows(project_ids))
+
+
+def latest_signoffs_stored(project_ids) -> set[tuple]:
+    from .models import LatestSignOff
+
+    return set(LatestSignOff.objects.filter(project_id__in=list(project_ids)).values_list(*LATEST_FIELDS))
+
+
+@extensions.summary_refresher
+def latest_signoffs_refresh(project_ids) -> None:
+    """Store each person's newest sign-off of each step of the projects again (delete and insert). Sign-offs are
+    never changed or deleted, so only recording one changes what is stored; the repair command runs it too."""
+    from .models import LatestSignOff
+
+    ids = sorted(set(project_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        rows = latest_signoff_rows(ids)
+        LatestSignOff.objects.filter(project_id__in=ids).delete()
+        LatestSignOff.objects.bulk_create(
+            [LatestSignOff(**dict(zip(LATEST_FIELDS, row, strict=True))) for row in rows], batch_size=1000
         )
 
 
 def refresh(project_id) -> None:
     participation_refresh([project_id])
     open_signoffs_refresh([project_id])
+    latest_signoffs_refresh([project_id])

@@ -347,47 +347,40 @@ def _query_without(request, name):
     return params.urlencode()
 
 
-def _counted_page(queryset, number, per_page):
-    """A page of `queryset` that reads its total with its rows (COUNT(*) OVER ()): one pass over what the
-    person signed instead of a second one for the count. A number past the end gives the last page."""
-    from django.core.paginator import Page
-    from django.db.models import Count, Window
+def _page_of(total, number, per_page):
+    """A page of `total` rows numbered as `Paginator.get_page` numbers it (a number past the end gives the last
+    page), without its rows: the caller reads them and sets `object_list`."""
+    return Paginator(range(total), per_page).get_page(number)
 
-    try:
-        number = max(1, int(number))
-    except (TypeError, ValueError):
-        number = 1
-    counted = queryset.annotate(counted_total=Window(Count("pk")))
-    rows = list(counted[(number - 1) * per_page : number * per_page])
-    if rows:
-        total = rows[0].counted_total
-    elif number == 1:
-        total = 0
-    else:
-        total = queryset.count()
-        last = max(1, -(-total // per_page))
-        if number > last:
-            number = last
-            rows = list(counted[(number - 1) * per_page : number * per_page])
+
+def _counted_page(queryset, number, per_page):
+    """A page of `queryset`, counted in one query and read in another (the count needs no join the rows
+    need, and no window over every row). A number past the end gives the last page."""
+    from django.core.paginator import Page
+
     paginator = Paginator(queryset, per_page)
-    paginator.count = total  # a cached property: the paginator does not count again
-    return Page(rows, number, paginator)
+    number = paginator.get_page(number).number  # counts once (a cached property), clamps to the last page
+    offset = (number - 1) * per_page
+    return Page(list(queryset[offset : offset + per_page]), number, paginator)
 
 
 @login_required
 def inbox(request):
     """*Til godkjenning*: the steps waiting for my sign-off (oldest first) and what I signed (newest first, to
-    filter by project and decision), each paged at 50. No signed content is read and no difference computed:
-    the step page shows what changed since I signed."""
-    ids = selectors.waiting_ids_for_request(request) or []
-    waiting = Paginator(ids, settings.PAGINATE_BY).get_page(request.GET.get("page"))
-    steps = Step.objects.filter(pk__in=list(waiting.object_list)).select_related("project", "activity__phase")
+    filter by project and decision), each paged at 50 in the database. No signed content is read and no
+    difference computed: the step page shows what changed since I signed."""
+    total = selectors.waiting_count_of_viewer(request.user) or 0
+    waiting = _page_of(total, request.GET.get("page"), settings.PAGINATE_BY)
+    roles = selectors.signing_roles_of_viewer(request.user)
+    offset = (waiting.number - 1) * settings.PAGINATE_BY
+    ids = [pk for pk, _sent in selectors.waiting_page(user=request.user, roles=roles, offset=offset)]
+    steps = Step.objects.filter(pk__in=ids).select_related("project", "activity__phase")
     steps = steps.defer("summary", "content", "description_nb", "description_en").order_by("version_at", "id")
     waiting.object_list = selectors.waiting_entries(steps, user=request.user)
     form = SignedFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     signed_rows = selectors.signed_by(
-        user=request.user, project=filters.get("project", ""), decision=filters.get("decision", ""), waiting=ids
+        user=request.user, roles=roles, project=filters.get("project", ""), decision=filters.get("decision", "")
     )
     signed = _counted_page(signed_rows, request.GET.get("signed_page"), settings.PAGINATE_BY)
     return render(

@@ -5,12 +5,19 @@ from django.db import migrations, models
 
 
 def backfill(apps, schema_editor):
-    """Store the open sign-offs of every project there is (what "waiting for my sign-off" reads)."""
-    from participation.summary import open_signoffs_refresh
+    """Store the open sign-offs of every project there is (what "waiting for my sign-off" reads). The rule comes
+    from `participation.summary` (it reads named columns only); the rows are written through this migration's
+    model, which has no `version_at` yet (0004 adds it and stores the rows again)."""
+    from participation.summary import open_signoff_rows
 
+    OpenSignOff = apps.get_model("participation", "OpenSignOff")
     ids = list(apps.get_model("projects", "Project").objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), 500):
-        open_signoffs_refresh(ids[start : start + 500])
+        rows = open_signoff_rows(ids[start : start + 500])
+        OpenSignOff.objects.bulk_create(
+            [OpenSignOff(step_id=step, project_id=project, role=role) for step, project, role, _at in sorted(rows)],
+            batch_size=1000,
+        )
 
 
 class Migration(migrations.Migration):

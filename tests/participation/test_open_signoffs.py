@@ -1,7 +1,8 @@
-""" "Waiting for my sign-off" reads the stored open sign-offs (`OpenSignOff`). Every service that changes what
-waits stores them again in its own transaction: after each one, the stored rows equal the rule evaluated afresh
-from the steps, sign-offs and memberships, each representative waits for exactly the steps the rule gives, and
-something changed (so a service that forgot to refresh would fail here)."""
+""" "Waiting for my sign-off" reads the stored open sign-offs (`OpenSignOff`), and *Dine avgjørelser* each
+person's stored newest sign-off of each step (`LatestSignOff`). Every service that changes what waits stores them
+again in its own transaction: after each one, the stored rows equal the rules evaluated afresh from the steps,
+sign-offs and memberships, each representative waits for exactly the steps the rule gives, and something changed
+(so a service that forgot to refresh would fail here)."""
 
 import importlib
 import io
@@ -12,7 +13,7 @@ from django.core.management import call_command
 
 from participation import selectors, summary
 from participation import services as participation_services
-from participation.models import OpenSignOff
+from participation.models import LatestSignOff, OpenSignOff
 from projects import services as project_services
 from projects.models import Membership, Role
 
@@ -44,6 +45,8 @@ class Changes:
         fn()
         stored, by_rep = after = waiting(self.project)
         assert stored == summary.open_signoffs_computed([self.project.pk]), f"{label}: the stored rows are stale"
+        latest = summary.latest_signoffs_stored([self.project.pk])
+        assert latest == summary.latest_signoffs_computed([self.project.pk]), f"{label}: stale latest sign-offs"
         for rep in (self.project.safety_rep, self.project.union_rep, self.project.oh):
             fresh = sorted(s.name_nb for s in selectors.waiting_for_computed(user=rep))
             assert by_rep[rep.full_name] == fresh, f"{label}: what waits for {rep.full_name} is stale"
@@ -96,21 +99,32 @@ def test_every_service_that_changes_what_waits_stores_the_open_signoffs(project)
     }
 
 
-def test_the_migration_stores_the_open_signoffs_of_existing_projects(project):
-    send(project, "mandate-consultation", "Mandatet legges fram.")
+def test_the_migration_stores_the_open_signoffs_and_latest_signoffs_of_existing_projects(project):
+    step = send(project, "mandate-consultation", "Mandatet legges fram.")
     send(project, "risk", "Risikovurderingen legges fram.")
+    participation_services.signoff_record(step=step, by=project.union_rep, decision="approved")
     expected = summary.open_signoffs_stored([project.pk])
-    assert len(expected) == 4
+    latest = summary.latest_signoffs_stored([project.pk])
+    assert len(expected) == 3 and len(latest) == 1
     OpenSignOff.objects.all().delete()
+    LatestSignOff.objects.all().delete()
     assert list(selectors.waiting_for(user=project.safety_rep)) == []
-    importlib.import_module("participation.migrations.0003_opensignoff").backfill(apps, None)
+    assert not selectors.signed_by(user=project.union_rep).exists()
+    importlib.import_module("participation.migrations.0004_signoff_lists").backfill(apps, None)
     assert summary.open_signoffs_stored([project.pk]) == expected
+    assert summary.latest_signoffs_stored([project.pk]) == latest
     assert {s.key for s in selectors.waiting_for(user=project.safety_rep)} == {"mandate-consultation", "risk"}
+    assert [s.step.key for s in selectors.signed_by(user=project.union_rep)] == ["mandate-consultation"]
 
 
-def test_the_command_stores_the_open_signoffs_again(project):
-    send(project, "mandate-consultation", "Mandatet legges fram.")
+def test_the_command_stores_the_open_signoffs_and_latest_signoffs_again(project):
+    step = send(project, "mandate-consultation", "Mandatet legges fram.")
+    participation_services.signoff_record(step=step, by=project.union_rep, decision="approved")
     expected = summary.open_signoffs_stored([project.pk])
+    latest = summary.latest_signoffs_stored([project.pk])
     OpenSignOff.objects.all().delete()  # a repair behind the services
+    LatestSignOff.objects.all().delete()
     call_command("refresh_overview_summaries", stdout=io.StringIO())
     assert summary.open_signoffs_stored([project.pk]) == expected == summary.open_signoffs_computed([project.pk])
+    assert summary.latest_signoffs_stored([project.pk]) == latest == summary.latest_signoffs_computed([project.pk])
+    assert len(latest) == 1
