@@ -234,7 +234,7 @@ def test_history_pages_of_two_projects_list_each_change_of_every_kind_once(clien
         client.force_login(owner)
         url = reverse("projects:history", args=[project.pk])
 
-        def entries(query):
+        def entries(query, url=url):
             response = client.get(f"{url}?{query}")
             shown = [(e.subject, [c.new for c in e.changes]) for e in response.context["page"].object_list]
             return shown, response.content.decode()
