@@ -3,7 +3,7 @@ record, and projects without a safety representative. The counts are stored per 
 overview reads one joined row for them."""
 
 import django_filters
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -11,41 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from projects import extensions
 from projects.extensions import Attention, Column, FilterField
-from projects.models import EMPLOYER_ROLES, Membership, Role
+from projects.models import Membership, Role
 
-from .models import SignOff, Step
-
-
-class JsonArrayLength(Func):
-    """The number of elements of a JSON array (SQLite's json_array_length, PostgreSQL's jsonb_array_length)."""
-
-    function = "json_array_length"
-    output_field = IntegerField()
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, function="jsonb_array_length", **extra)
-
-
-def waiting_steps():
-    """Prepared steps of OuterRef("pk")'s project where a required role has no sign-off of the current version
-    that counts (its signer still holds the role and is not the owner or manager: `selectors.signoff_counts`)."""
-    holds = Membership.objects.filter(project_id=OuterRef("step__project_id"), user_id=OuterRef("signer_id"))
-    signed = (
-        SignOff.objects.filter(step=OuterRef("pk"), step_version=OuterRef("version"))
-        .filter(Exists(holds.filter(role=OuterRef("role"))) & ~Exists(holds.filter(role__in=EMPLOYER_ROLES)))
-        .order_by()
-        .values("step")
-        .annotate(n=Count("role", distinct=True))
-        .values("n")
-    )
-    return (
-        Step.objects.filter(project=OuterRef("pk"), is_prepared=True)
-        .annotate(
-            n_required=JsonArrayLength("required_roles"),
-            n_signed=Coalesce(Subquery(signed, output_field=IntegerField()), 0),
-        )
-        .filter(n_signed__lt=F("n_required"))
-    )
+from .models import SignOff
 
 
 @extensions.dashboard_annotations(20)

@@ -11,6 +11,8 @@ person's newest sign-off of each step (`LatestSignOff`), which the inbox's *Dine
 runs all three, the summary first, so the others are written under its row locks.
 """
 
+from collections import Counter
+
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -20,25 +22,20 @@ from projects import extensions
 FIELDS = ("signoffs_waiting", "objections")
 
 
-def computed() -> dict:
-    from .dashboard import waiting_steps
-    from .models import SignOff
-
-    objections = SignOff.objects.filter(step__project=OuterRef("pk"), decision=SignOff.Decision.OBJECTION)
-    counted = objections.order_by().values("step__project").annotate(n=Count("pk")).values("n")
-    waiting = waiting_steps().order_by().values("project").annotate(n=Count("pk")).values("n")
-    return {
-        "signoffs_waiting": Coalesce(Subquery(waiting, output_field=IntegerField()), 0),
-        "objections": Coalesce(Subquery(counted, output_field=IntegerField()), 0),
-    }
-
-
 def fresh(project_ids) -> dict:
-    """{project id: {field: value}}: the summary as the rows stand now (one query)."""
+    """{project id: {field: value}}: the summary as the rows stand now (two queries). The steps waiting for a
+    sign-off are the distinct steps of the open sign-offs (`open_signoff_rows`): the same rule as "waiting for my
+    sign-off", computed rather than read from `OpenSignOff`, which is stored after this row is locked."""
     from projects.models import Project
 
-    rows = Project.objects.filter(pk__in=project_ids).annotate(**computed()).values("pk", *FIELDS)
-    return {row.pop("pk"): row for row in rows}
+    from .models import SignOff
+
+    ids = list(project_ids)
+    objections = SignOff.objects.filter(step__project=OuterRef("pk"), decision=SignOff.Decision.OBJECTION)
+    counted = objections.order_by().values("step__project").annotate(n=Count("pk")).values("n")
+    rows = Project.objects.filter(pk__in=ids).annotate(n=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+    waiting = Counter(project for _step, project in {(step, project) for step, project, *_ in open_signoff_rows(ids)})
+    return {pk: {"signoffs_waiting": waiting[pk], "objections": n} for pk, n in rows.values_list("pk", "n")}
 
 
 def stored(project_ids) -> dict:

@@ -5,12 +5,17 @@ from django.db import migrations, models
 
 
 def backfill(apps, schema_editor):
-    """Store the overview's participation summary of every project there is."""
-    from participation.summary import participation_refresh
+    """Store the overview's participation summary of every project there is. The summary comes from
+    `participation.summary.fresh` (it reads named columns only); the rows are written through this migration's
+    model."""
+    from participation.summary import fresh
 
+    ParticipationSummary = apps.get_model("participation", "ParticipationSummary")
     ids = list(apps.get_model("projects", "Project").objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), 500):
-        participation_refresh(ids[start : start + 500])
+        ParticipationSummary.objects.bulk_create(
+            [ParticipationSummary(project_id=pk, **values) for pk, values in fresh(ids[start : start + 500]).items()]
+        )
 
 
 class Migration(migrations.Migration):

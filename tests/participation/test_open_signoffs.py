@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from participation import selectors, summary
 from participation import services as participation_services
-from participation.models import LatestSignOff, OpenSignOff
+from participation.models import LatestSignOff, OpenSignOff, ParticipationSummary
 from projects import services as project_services
 from projects.models import Membership, Role
 
@@ -45,6 +45,8 @@ class Changes:
         fn()
         stored, by_rep = after = waiting(self.project)
         assert stored == summary.open_signoffs_computed([self.project.pk]), f"{label}: the stored rows are stale"
+        overview = summary.stored([self.project.pk])[self.project.pk]["signoffs_waiting"]
+        assert overview == len({step for step, _role, _at in stored}), f"{label}: the overview counts otherwise"
         latest = summary.latest_signoffs_stored([self.project.pk])
         assert latest == summary.latest_signoffs_computed([self.project.pk]), f"{label}: stale latest sign-offs"
         for rep in (self.project.safety_rep, self.project.union_rep, self.project.oh):
@@ -115,6 +117,15 @@ def test_the_migration_stores_the_open_signoffs_and_latest_signoffs_of_existing_
     assert summary.latest_signoffs_stored([project.pk]) == latest
     assert {s.key for s in selectors.waiting_for(user=project.safety_rep)} == {"mandate-consultation", "risk"}
     assert [s.step.key for s in selectors.signed_by(user=project.union_rep)] == ["mandate-consultation"]
+
+
+def test_the_summary_migration_writes_through_its_own_model(project):
+    send(project, "mandate-consultation", "Mandatet legges fram.")
+    expected = summary.stored([project.pk])
+    assert expected[project.pk]["signoffs_waiting"] == 1
+    ParticipationSummary.objects.all().delete()
+    importlib.import_module("participation.migrations.0002_participationsummary").backfill(apps, None)
+    assert summary.stored([project.pk]) == expected
 
 
 def test_the_command_stores_the_open_signoffs_and_latest_signoffs_again(project):
