@@ -78,10 +78,10 @@ def _replan(sender, project, by, before, **kwargs):
 
 @extensions.overview_panel(10)
 def _overview_panel(request, project):
-    views = selectors.project_phases(project=project, with_activities=False)
+    today = timezone.localdate()
+    views = selectors.project_phases(project=project, with_activities=False, today=today)
     if not views:
         return None
-    today = timezone.localdate()
     current = selectors.current_phase(views)
     if current:
         current.phase.project = project  # the blockers then read the page's steps (read once for all panels)
@@ -95,10 +95,8 @@ def _overview_panel(request, project):
             roles=project_roles(request.user, project),
             current=current.phase if current else None,
         ),
-        "overdue": selectors.overdue_count(project=project, today=today),
-        "blockers": selectors.phase_blockers(selectors.current_phase(views).phase)
-        if selectors.current_phase(views)
-        else [],
+        "overdue": sum(v.progress.overdue for v in views),
+        "blockers": selectors.phase_blockers(current.phase) if current else [],
         "overrides": [v.phase for v in views if v.phase.overridden],
         "today": today,
     }

@@ -47,6 +47,7 @@ class Progress:
     mandatory_done: int = 0
     mandatory: int = 0
     total: int = 0
+    overdue: int = 0  # open items past their deadline (counted when the read was given `today`)
 
     @property
     def percent(self):
@@ -62,18 +63,22 @@ def progress_of(items) -> Progress:
     )
 
 
-def _progress_counts(queryset, group_field):
-    rows = (
-        queryset.order_by()
-        .values(group_field)
-        .annotate(
-            n_total=Count("id"),
-            n_done=Count("id", filter=~Q(status=OPEN)),
-            n_mandatory=Count("id", filter=Q(mandatory=True)),
-            n_mandatory_done=Count("id", filter=Q(mandatory=True) & ~Q(status=OPEN)),
+def _progress_counts(queryset, group_field, today=None):
+    counts = {
+        "n_total": Count("id"),
+        "n_done": Count("id", filter=~Q(status=OPEN)),
+        "n_mandatory": Count("id", filter=Q(mandatory=True)),
+        "n_mandatory_done": Count("id", filter=Q(mandatory=True) & ~Q(status=OPEN)),
+    }
+    if today is not None:
+        counts["n_overdue"] = Count("id", filter=Q(status=OPEN, due_date__lt=today))
+    rows = queryset.order_by().values(group_field).annotate(**counts)
+    return {
+        r[group_field]: Progress(
+            r["n_done"], r["n_mandatory_done"], r["n_mandatory"], r["n_total"], r.get("n_overdue", 0)
         )
-    )
-    return {r[group_field]: Progress(r["n_done"], r["n_mandatory_done"], r["n_mandatory"], r["n_total"]) for r in rows}
+        for r in rows
+    }
 
 
 @dataclass
@@ -84,18 +89,21 @@ class PhaseView:
     is_current: bool = False
 
 
-def project_phases(*, project: Project, with_activities=True) -> list[PhaseView]:
-    """The phases with progress per phase and per activity, and which phase is current (four queries)."""
+def project_phases(*, project: Project, with_activities=True, today=None) -> list[PhaseView]:
+    """The phases with progress per phase and per activity, and which phase is current (four queries).
+
+    Without activities (the overview's panel), two queries: the phases and their progress. With `today`,
+    each phase's progress also counts its open items past their deadline."""
     phases = list(Phase.objects.filter(project=project).select_related("completed_by").order_by("order"))
-    by_phase = _progress_counts(ChecklistItem.objects.filter(project=project), "phase_id")
+    by_phase = _progress_counts(ChecklistItem.objects.filter(project=project), "phase_id", today)
     views = [PhaseView(p, by_phase.get(p.pk, Progress())) for p in phases]
     current = next((v for v in views if not v.phase.is_completed), None)
     if current:
         current.is_current = True
+    if not with_activities:
+        return views
     activities = list(Activity.objects.filter(project=project).order_by("phase__order", "order"))
-    by_activity = (
-        _progress_counts(ChecklistItem.objects.filter(project=project), "activity_id") if with_activities else {}
-    )
+    by_activity = _progress_counts(ChecklistItem.objects.filter(project=project), "activity_id")
     grouped = defaultdict(list)
     for a in activities:
         a.progress = by_activity.get(a.pk, Progress())
@@ -144,10 +152,6 @@ def next_items_for(*, user: User, project: Project, roles, current=None, limit=3
         .select_related("activity", "phase")
         .order_by(F("due_date").asc(nulls_last=True), "phase__order", "activity__order", "order")[:limit]
     )
-
-
-def overdue_count(*, project: Project, today: date) -> int:
-    return ChecklistItem.objects.filter(project=project, status=OPEN, due_date__lt=today).count()
 
 
 def assessments_table(*, project: Project):
@@ -234,7 +238,7 @@ def items_assigned_to(*, user: User):
 def items_assigned_counts(*, user: User, today: date) -> tuple[int, int]:
     """(open items assigned to the person, of which overdue): one query."""
     counts = (
-        items_assigned_to(user=user).order_by().aggregate(n=Count("id"), late=Count("id", filter=Q(due_date__lt=today)))
+        items_assigned_to(user=user).order_by().aggregate(n=Count("id"), late=Count("id", filter=Q(status=OPEN, due_date__lt=today)))
     )
     return counts["n"], counts["late"]
 

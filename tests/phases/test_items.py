@@ -232,6 +232,22 @@ def test_history_names_items_in_the_active_language(client, project, owner):
     assert "Hold verksted" not in html
 
 
+def test_the_overview_counts_the_open_items_past_their_deadline_in_every_phase(client, project, owner):
+    import datetime
+
+    from django.utils import timezone
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    for key in ("workshop", "vision", "moved"):  # two in phase 1, one in phase 2
+        services.item_plan(item=item(project, key), by=owner, assignee=None, due_date=yesterday)
+    services.item_set_done(item=item(project, "vision"), by=owner, done=True)  # done: no longer overdue
+    client.force_login(owner)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert "2 forfalte sjekkpunkter" in html
+    services.item_set_done(item=item(project, "moved"), by=owner, done=True)
+    assert "1 forfalt sjekkpunkt" in client.get(project.get_absolute_url()).content.decode()
+
+
 def test_next_steps_come_from_the_current_phase(client, project, owner):
     import datetime
 
