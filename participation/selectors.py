@@ -13,7 +13,7 @@ from phases.gates import Blocker
 from phases.models import Phase
 from phases.workproducts.selectors import Change, field_changes, field_label, kind_label
 from projects.models import EMPLOYER_ROLES, Membership, Project, Role, User
-from projects.selectors import page_memo
+from projects.selectors import page_memo, project_members
 
 from .models import LatestSignOff, Meeting, OpenSignOff, SignOff, Step, StepVersion
 
@@ -57,9 +57,13 @@ class StepView:
         return json.loads(self.step.content)["summary"] if self.step.content else ""
 
 
+def _signoffs():
+    return Prefetch("signoffs", queryset=SignOff.objects.select_related("signer").order_by("signed_at", "id"))
+
+
 def _steps_queryset():
     return Step.objects.select_related("activity__phase", "project").prefetch_related(
-        Prefetch("signoffs", queryset=SignOff.objects.select_related("signer").order_by("signed_at", "id")),
+        _signoffs(),
         Prefetch("project__memberships", queryset=Membership.objects.only("id", "project_id", "user_id", "role")),
     )
 
@@ -116,13 +120,18 @@ def step_view(step: Step, signoffs=None, holders=None) -> StepView:
 
 
 def project_steps(*, project: Project) -> list[StepView]:
+    """The project's steps with where each role stands. On a page with a memo (the overview), read once, and
+    with the project and members the page already read instead of reading them again for the steps."""
     memo = page_memo(project)
-    if memo is not None and "step_views" in memo:
-        return memo["step_views"]
-    views = [step_view(s) for s in _steps_queryset().filter(project=project)]
-    if memo is not None:
-        memo["step_views"] = views
-    return views
+    if memo is None:
+        return [step_view(s) for s in _steps_queryset().filter(project=project)]
+    if "step_views" not in memo:
+        holders = {(m.user_id, m.role) for m in project_members(project=project)}
+        steps = Step.objects.filter(project=project).select_related("activity__phase").prefetch_related(_signoffs())
+        for step in steps:
+            step.project = project
+        memo["step_views"] = [step_view(s, holders=holders) for s in steps]
+    return memo["step_views"]
 
 
 def activity_steps(*, activity_id: int, exclude_kinds=()) -> list[StepView]:
