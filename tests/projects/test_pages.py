@@ -245,6 +245,22 @@ def test_history_pages_of_two_projects_list_each_change_of_every_kind_once(clien
         assert entries(_link(older_html, "newer"))[0] == first
 
 
+def test_a_history_source_that_reads_more_than_the_projects_key_still_lists_its_changes(client, monkeypatch):
+    """The keys query is compiled once for every project from each source's rows of a stand-in project key; a
+    source that reads more of the project (its name here) is compiled for each page instead."""
+    from projects import history
+    from projects.models import Project
+
+    monkeypatch.setattr(history, "_SOURCES", list(history._SOURCES))
+    monkeypatch.setattr(history, "_COMPILED", {})
+    history.register_source(lambda p: history.history_of(Project).filter(name=p.name), lambda r: f"Navnet {r.name}")
+    for name in ("Flytting", "Ombygging"):
+        project = ProjectFactory(name=name)
+        client.force_login(member(project, Role.OWNER))
+        html = client.get(reverse("projects:history", args=[project.pk])).content.decode()
+        assert f"Navnet {name}" in html and html.count("Navnet ") == 1
+
+
 def test_a_deep_history_page_costs_what_page_1_costs(client, monkeypatch):
     """Page 100 of a 10 000-row history is read from its cursor (keyset), not by skipping 4 950 rows: the
     same queries, the same rows handed back, and no more work in the database than page 1."""
