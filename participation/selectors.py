@@ -57,8 +57,9 @@ class StepView:
         return json.loads(self.step.content)["summary"] if self.step.content else ""
 
 
-def _signoffs():
-    return Prefetch("signoffs", queryset=SignOff.objects.select_related("signer").order_by("signed_at", "id"))
+def _signoffs(*, without_content=False):
+    signoffs = SignOff.objects.select_related("signer").order_by("signed_at", "id")
+    return Prefetch("signoffs", queryset=signoffs.defer("content") if without_content else signoffs)
 
 
 def _steps_queryset():
@@ -121,13 +122,19 @@ def step_view(step: Step, signoffs=None, holders=None) -> StepView:
 
 def project_steps(*, project: Project) -> list[StepView]:
     """The project's steps with where each role stands. On a page with a memo (the overview), read once, and
-    with the project and members the page already read instead of reading them again for the steps."""
+    with the project and members the page already read instead of reading them again for the steps; without
+    the content sent and signed (a copy of the step's documents, which the overview never shows)."""
     memo = page_memo(project)
     if memo is None:
         return [step_view(s) for s in _steps_queryset().filter(project=project)]
     if "step_views" not in memo:
         holders = {(m.user_id, m.role) for m in project_members(project=project)}
-        steps = Step.objects.filter(project=project).select_related("activity__phase").prefetch_related(_signoffs())
+        steps = (
+            Step.objects.filter(project=project)
+            .select_related("activity__phase")
+            .defer("content")
+            .prefetch_related(_signoffs(without_content=True))
+        )
         for step in steps:
             step.project = project
         memo["step_views"] = [step_view(s, holders=holders) for s in steps]
