@@ -86,16 +86,28 @@ def open_signoffs_stored(project_ids) -> set[tuple]:
     return set(rows)
 
 
+def _lock_summary_rows(ids) -> None:
+    """Lock the projects' summary rows in project order, as `participation_refresh` does. In a service's
+    transaction they are held already; a refresher run on its own (the repair command runs each in turn, outside
+    any service) takes them before it computes, so a service on the same project waits for what it writes, and
+    it waits for a service in progress, instead of writing rows computed before that service over its rows."""
+    from .models import ParticipationSummary
+
+    rows = ParticipationSummary.objects.select_for_update().filter(project_id__in=ids).order_by("project_id")
+    list(rows.values_list("project_id", flat=True))
+
+
 @extensions.summary_refresher
 def open_signoffs_refresh(project_ids) -> None:
-    """Store the projects' open sign-offs again (delete and insert). Called after `participation_refresh` in the
-    same transaction, so a second transaction on the same project waits on its locked summary rows."""
+    """Store the projects' open sign-offs again (delete and insert), under the projects' summary rows' locks
+    (`_lock_summary_rows`), so a second transaction on the same project waits for this one."""
     from .models import OpenSignOff
 
     ids = sorted(set(project_ids))
     if not ids:
         return
     with transaction.atomic():
+        _lock_summary_rows(ids)
         rows = open_signoff_rows(ids)
         OpenSignOff.objects.filter(project_id__in=ids).delete()
         OpenSignOff.objects.bulk_create(
@@ -139,13 +151,15 @@ def latest_signoffs_stored(project_ids) -> set[tuple]:
 @extensions.summary_refresher
 def latest_signoffs_refresh(project_ids) -> None:
     """Store each person's newest sign-off of each step of the projects again (delete and insert). Sign-offs are
-    never changed or deleted, so only recording one changes what is stored; the repair command runs it too."""
+    never changed or deleted, so only recording one changes what is stored; the repair command runs it too. Under
+    the projects' summary rows' locks, as `open_signoffs_refresh`."""
     from .models import LatestSignOff
 
     ids = sorted(set(project_ids))
     if not ids:
         return
     with transaction.atomic():
+        _lock_summary_rows(ids)
         rows = latest_signoff_rows(ids)
         LatestSignOff.objects.filter(project_id__in=ids).delete()
         LatestSignOff.objects.bulk_create(

@@ -139,3 +139,44 @@ def test_the_command_stores_the_open_signoffs_and_latest_signoffs_again(project)
     assert summary.open_signoffs_stored([project.pk]) == expected == summary.open_signoffs_computed([project.pk])
     assert summary.latest_signoffs_stored([project.pk]) == latest == summary.latest_signoffs_computed([project.pk])
     assert len(latest) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("refresher", "rule"),
+    [("open_signoffs_refresh", "open_signoff_rows"), ("latest_signoffs_refresh", "latest_signoff_rows")],
+)
+def test_a_refresher_run_on_its_own_waits_for_a_signoff_in_progress_and_is_waited_for(
+    postgres, project, monkeypatch, refresher, rule
+):
+    """The repair command runs each refresher on its own, outside a service's transaction, while people go on
+    signing. The union representative signs in another thread just after the refresher computed its rows: the
+    sign-off must wait for the refresher's lock on the project (else the refresher deletes what the sign-off
+    stored and writes its rows from before it), and then store its own."""
+    import threading
+
+    from django.db import connection
+
+    step = send(project, "mandate-consultation", "Mandatet legges fram.")
+    computed = getattr(summary, rule)
+    signing = threading.Thread(
+        target=lambda: (
+            participation_services.signoff_record(step=step, by=project.union_rep, decision="approved"),
+            connection.close(),
+        )
+    )
+
+    def rows_then_a_signoff(project_ids):
+        rows = computed(project_ids)
+        if not signing.is_alive() and signing.ident is None:  # the refresher's own call, not the sign-off's
+            signing.start()
+            signing.join(timeout=2)  # it finishes here only if nothing makes it wait
+        return rows
+
+    monkeypatch.setattr(summary, rule, rows_then_a_signoff)
+    getattr(summary, refresher)([project.pk])
+    signing.join(timeout=20)
+    assert not signing.is_alive()
+    assert summary.open_signoffs_stored([project.pk]) == summary.open_signoffs_computed([project.pk])
+    assert summary.latest_signoffs_stored([project.pk]) == summary.latest_signoffs_computed([project.pk])
+    assert [s.step.key for s in selectors.signed_by(user=project.union_rep)] == ["mandate-consultation"]
