@@ -105,7 +105,7 @@ def _tick_move_in_item(project, by):
 
 
 def _set_project_move_in(project, move_in, by):
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = Project.objects.select_for_update(no_key=True).get(pk=project.pk)
     project.actual_move_in = move_in
     with_history_user(project, by).save()
     return project
@@ -115,7 +115,7 @@ def _set_project_move_in(project, move_in, by):
 def movein_record(*, project: Project, by: User, move_in: date) -> Evaluation:
     """The owner or manager records the actual move-in. It sets the window and the freeze period."""
     _require(by, "evaluation.record_move_in", project)
-    Project.objects.select_for_update().get(pk=project.pk)
+    Project.objects.select_for_update(no_key=True).get(pk=project.pk)
     if Evaluation.objects.filter(project=project).exists():
         raise ValidationError(
             {"move_in": _("The move-in is already recorded. A coordinator can correct it, giving a reason.")}
@@ -448,7 +448,7 @@ def measure_create(*, project: Project, by: User, status: str = Measure.Status.P
     unknown = set(fields) - set(MEASURE_FIELDS) - {"dropped_reason", "hazard"}
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
-    Project.objects.select_for_update().get(pk=project.pk)
+    Project.objects.select_for_update(no_key=True).get(pk=project.pk)
     number = (Measure.objects.filter(project=project).aggregate(n=Max("number"))["n"] or 0) + 1
     fields = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
     measure = Measure(project=project, number=number, created_by=by, status=status, **fields)

@@ -40,7 +40,7 @@ def _document_steps(work_product):
 def _refresh_steps(sender, work_product, by, **kwargs):
     """A changed document changes the signed content of the steps that include it: new version, outdated
     sign-offs. Runs inside the document service's transaction."""
-    for step in Step.objects.select_for_update().filter(activity_id=work_product.activity_id):
+    for step in Step.objects.select_for_update(no_key=True).filter(activity_id=work_product.activity_id):
         services.step_refresh(step=step, by=by)
 
 
@@ -48,7 +48,7 @@ def _refresh_steps(sender, work_product, by, **kwargs):
 def _refresh_kind_steps(sender, project, step_kind, by, **kwargs):
     """Content another app provides for steps of a kind changed (the HMS measures the parties prioritise): the
     project's steps of that kind get a new version. Runs inside that app's transaction."""
-    for step in Step.objects.select_for_update().filter(project=project, kind=step_kind):
+    for step in Step.objects.select_for_update(no_key=True).filter(project=project, kind=step_kind):
         services.step_refresh(step=step, by=by)
 
 

@@ -114,7 +114,7 @@ def step_send(*, step: Step, by: User, draft_hash: str | None = None) -> Step:
     can be signed, and sending it outdates the sign-offs of the version before. `draft_hash` is the draft the
     sender looked at; if the draft changed since, nothing is sent."""
     _require_manage(by, step.project)
-    step = Step.objects.select_for_update().select_related("project").get(pk=step.pk)
+    step = Step.objects.select_for_update(no_key=True).select_related("project").get(pk=step.pk)
     content = step_content(step)
     digest = _hash(content)
     if draft_hash is not None and draft_hash != digest:
@@ -160,7 +160,7 @@ def _require_manage(by, project):
 @transaction.atomic
 def step_update(*, step: Step, by: User, summary: str, meetings) -> Step:
     _require_manage(by, step.project)
-    step = Step.objects.select_for_update().get(pk=step.pk)
+    step = Step.objects.select_for_update(no_key=True).get(pk=step.pk)
     if any(m.project_id != step.project_id for m in meetings):
         raise ValidationError({"meetings": _("Only meetings of this project can be linked.")})
     step.summary = summary.strip()
@@ -183,7 +183,7 @@ def meeting_save(*, project: Project, by: User, meeting: Meeting | None = None, 
     with_history_user(meeting, by).save()
     meeting.participants.set(participants)
     meeting.steps.set(steps)
-    for step in Step.objects.select_for_update().filter(pk__in=before | {s.pk for s in steps}):
+    for step in Step.objects.select_for_update(no_key=True).filter(pk__in=before | {s.pk for s in steps}):
         step_refresh(step=step, by=by)
     return meeting
 
@@ -193,7 +193,7 @@ def meeting_attachment_add(*, meeting: Meeting, by: User, upload) -> MeetingAtta
     _require_manage(by, meeting.project)
     attachment = with_history_user(MeetingAttachment(meeting=meeting), by)
     attachment_store(attachment, upload=upload, by=by)
-    for step in Step.objects.select_for_update().filter(meetings=meeting):
+    for step in Step.objects.select_for_update(no_key=True).filter(meetings=meeting):
         step_refresh(step=step, by=by)
     return attachment
 
@@ -204,7 +204,7 @@ def meeting_attachment_remove(*, attachment: MeetingAttachment, by: User) -> Non
     stays as it was signed. Linked steps get a new version if their content changes."""
     meeting = attachment.meeting
     _require_manage(by, meeting.project)
-    steps = list(Step.objects.select_for_update().filter(meetings=meeting))
+    steps = list(Step.objects.select_for_update(no_key=True).filter(meetings=meeting))
     if (
         SignOff.objects.filter(step__in=steps, content__contains=attachment.sha256).exists()
         or StepVersion.objects.filter(step__in=steps, content__contains=attachment.sha256).exists()
@@ -234,7 +234,7 @@ def signoff_record(
     signs, once per version; remarks and objections need their text. `content_hash` is the SHA-256 of the
     content the signer's page showed (every form passes it): if another version has been sent since, the
     sign-off is refused with `StaleVersion`, so nobody signs content they have not seen."""
-    step = Step.objects.select_for_update().get(pk=step.pk)
+    step = Step.objects.select_for_update(no_key=True).get(pk=step.pk)
     roles_held = project_roles(by, step.project_id)
     held = [r for r in step.required_roles if r in roles_held]
     if not held:

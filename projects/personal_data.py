@@ -131,7 +131,7 @@ def project_anonymise(*, project: Project) -> dict:
     from .history import _SOURCES
 
     counts = {"history": 0, "texts": 0}
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = Project.objects.select_for_update(no_key=True).get(pk=project.pk)
     sources = [lambda p: p.history.all(), *(rows for rows, _label, _created in _SOURCES)]
     seen = set()
     for rows in sources:

@@ -168,7 +168,7 @@ def _check_sides(*, project, user, role, exclude=None):
 
 def _lock(project):
     # Serialise membership changes per project so two removals cannot leave it without an owner.
-    return Project.objects.select_for_update().get(pk=project.pk)
+    return Project.objects.select_for_update(no_key=True).get(pk=project.pk)
 
 
 @transaction.atomic

@@ -69,7 +69,7 @@ def workproduct_start(*, project: Project, kind: str, by: User) -> WorkProduct:
     activity = Activity.objects.filter(project=project, work_product=kind).order_by("phase__order", "order").first()
     if activity is None:
         raise ValidationError(_("The project's process has no activity that produces this document."))
-    Project.objects.select_for_update().get(pk=project.pk)
+    Project.objects.select_for_update(no_key=True).get(pk=project.pk)
     wp = with_history_user(WorkProduct(project=project, activity=activity, kind=kind, updated_by=by), by)
     wp.save()
     with_history_user(spec.content_model(work_product=wp), by).save()

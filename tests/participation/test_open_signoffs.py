@@ -180,3 +180,67 @@ def test_a_refresher_run_on_its_own_waits_for_a_signoff_in_progress_and_is_waite
     assert summary.open_signoffs_stored([project.pk]) == summary.open_signoffs_computed([project.pk])
     assert summary.latest_signoffs_stored([project.pk]) == summary.latest_signoffs_computed([project.pk])
     assert [s.step.key for s in selectors.signed_by(user=project.union_rep)] == ["mandate-consultation"]
+
+
+def _other_signoff(project):
+    risk = project.participation_steps.get(key="risk")
+    participation_services.signoff_record(step=risk, by=project.safety_rep, decision="approved")
+
+
+def _membership_change(project):
+    newcomer = Membership.objects.filter(project=project, role=Role.OH_SERVICE).get().user
+    project_services.membership_add(project=project, user=newcomer, role=Role.AMU, by=project.owner)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("other", [_other_signoff, _membership_change], ids=["another step", "a membership"])
+def test_a_signoff_and_another_change_to_the_project_at_the_same_time_both_succeed(postgres, project, other):
+    """The union representative signs one step while another service changes the same project in a second
+    transaction, which has locked its own row (the other step, or the project) and waits for the project's
+    summary that the sign-off holds. The sign-off's stored lists refer to that row (every waiting step, the
+    project), and checking those references must not wait for the other transaction's lock: both succeed."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    send(project, "mandate-consultation", "Mandatet legges fram.")
+    send(project, "risk", "Risikovurderingen legges fram.")
+    step = project.participation_steps.get(key="mandate-consultation")
+    errors = []
+
+    def run_other():
+        try:
+            other(project)
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    second = threading.Thread(target=run_other)
+    computed = summary.open_signoff_rows
+
+    def rows_while_the_other_waits(project_ids):
+        if second.ident is None:  # the sign-off's first call, with the summary locked
+            second.start()
+            with connection.cursor() as cursor:
+                for _ in range(100):  # until the other transaction waits for a lock (at most 10 s)
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                    )
+                    if cursor.fetchone()[0]:
+                        break
+                    time.sleep(0.1)
+        return computed(project_ids)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(summary, "open_signoff_rows", rows_while_the_other_waits)
+        try:
+            participation_services.signoff_record(step=step, by=project.union_rep, decision="approved")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        second.join(timeout=20)
+    assert errors == []
+    assert summary.open_signoffs_stored([project.pk]) == summary.open_signoffs_computed([project.pk])
+    assert summary.latest_signoffs_stored([project.pk]) == summary.latest_signoffs_computed([project.pk])
