@@ -63,22 +63,23 @@ def progress_of(items) -> Progress:
     )
 
 
-def _progress_counts(queryset, group_field, today=None):
+def _with_progress(queryset, today=None):
+    """Phases or activities with the counts of their checklist items (`items`) in the same query; with `today`,
+    also the open ones past their deadline."""
+    done = ~Q(items__status=OPEN)
     counts = {
-        "n_total": Count("id"),
-        "n_done": Count("id", filter=~Q(status=OPEN)),
-        "n_mandatory": Count("id", filter=Q(mandatory=True)),
-        "n_mandatory_done": Count("id", filter=Q(mandatory=True) & ~Q(status=OPEN)),
+        "n_total": Count("items"),
+        "n_done": Count("items", filter=done),
+        "n_mandatory": Count("items", filter=Q(items__mandatory=True)),
+        "n_mandatory_done": Count("items", filter=Q(items__mandatory=True) & done),
     }
     if today is not None:
-        counts["n_overdue"] = Count("id", filter=Q(status=OPEN, due_date__lt=today))
-    rows = queryset.order_by().values(group_field).annotate(**counts)
-    return {
-        r[group_field]: Progress(
-            r["n_done"], r["n_mandatory_done"], r["n_mandatory"], r["n_total"], r.get("n_overdue", 0)
-        )
-        for r in rows
-    }
+        counts["n_overdue"] = Count("items", filter=Q(items__status=OPEN, items__due_date__lt=today))
+    return queryset.annotate(**counts)
+
+
+def _progress(row) -> Progress:
+    return Progress(row.n_done, row.n_mandatory_done, row.n_mandatory, row.n_total, getattr(row, "n_overdue", 0))
 
 
 @dataclass
@@ -90,23 +91,20 @@ class PhaseView:
 
 
 def project_phases(*, project: Project, with_activities=True, today=None) -> list[PhaseView]:
-    """The phases with progress per phase and per activity, and which phase is current (four queries).
-
-    Without activities (the overview's panel), two queries: the phases and their progress. With `today`,
-    each phase's progress also counts its open items past their deadline."""
-    phases = list(Phase.objects.filter(project=project).select_related("completed_by").order_by("order"))
-    by_phase = _progress_counts(ChecklistItem.objects.filter(project=project), "phase_id", today)
-    views = [PhaseView(p, by_phase.get(p.pk, Progress())) for p in phases]
+    """The phases with progress per phase and per activity, and which phase is current (two queries, each
+    counting the items in the same read). Without activities (the overview's panel), one. With `today`, each
+    phase's progress also counts its open items past their deadline."""
+    phases = Phase.objects.filter(project=project).select_related("completed_by").order_by("order")
+    views = [PhaseView(p, _progress(p)) for p in _with_progress(phases, today)]
     current = next((v for v in views if not v.phase.is_completed), None)
     if current:
         current.is_current = True
     if not with_activities:
         return views
-    activities = list(Activity.objects.filter(project=project).order_by("phase__order", "order"))
-    by_activity = _progress_counts(ChecklistItem.objects.filter(project=project), "activity_id")
+    activities = _with_progress(Activity.objects.filter(project=project).order_by("phase__order", "order"))
     grouped = defaultdict(list)
     for a in activities:
-        a.progress = by_activity.get(a.pk, Progress())
+        a.progress = _progress(a)
         grouped[a.phase_id].append(a)
     for v in views:
         v.activities = grouped[v.phase.pk]
@@ -238,7 +236,9 @@ def items_assigned_to(*, user: User):
 def items_assigned_counts(*, user: User, today: date) -> tuple[int, int]:
     """(open items assigned to the person, of which overdue): one query."""
     counts = (
-        items_assigned_to(user=user).order_by().aggregate(n=Count("id"), late=Count("id", filter=Q(status=OPEN, due_date__lt=today)))
+        items_assigned_to(user=user)
+        .order_by()
+        .aggregate(n=Count("id"), late=Count("id", filter=Q(status=OPEN, due_date__lt=today)))
     )
     return counts["n"], counts["late"]
 

@@ -41,14 +41,14 @@ def project(request):
 def test_project_overview_queries_are_fixed(client, project, django_assert_max_num_queries):
     client.force_login(project.owner)
     # The recent changes read their keys from every history source in one query, whatever the number of changes
-    # or of sources; the phase panel reads the phases with their progress and overdue counts in two.
-    with django_assert_max_num_queries(23):  # +1: the bell's unread count
+    # or of sources; the phase panel reads the phases with their progress and overdue counts in one.
+    with django_assert_max_num_queries(22):  # +1: the bell's unread count
         assert client.get(project.get_absolute_url()).status_code == 200
 
 
 def test_phases_page_queries_are_fixed(client, project, django_assert_max_num_queries):
     client.force_login(project.owner)
-    with django_assert_max_num_queries(19):  # +1: the bell's unread count
+    with django_assert_max_num_queries(17):  # +1: the bell's unread count
         assert client.get(reverse("phases:overview", args=[project.pk])).status_code == 200
 
 
