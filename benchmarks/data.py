@@ -34,6 +34,8 @@ class World:
     hr: object = None
     projects: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
+    people: dict = field(default_factory=dict)  # role -> the person who holds it in the demo projects
+    demo: dict = field(default_factory=dict)  # case number -> demo project (seed_demo's, with all their content)
 
     def summary(self):
         return ", ".join(f"{n} {name}" for name, n in self.counts.items())
@@ -228,6 +230,8 @@ def build(*, projects=2000, template_path=TEMPLATE) -> World:
                 )
             )  # fmt: skip
     SignOff.objects.bulk_create(signoffs, batch_size=BATCH)
+    n_evaluations, n_measures = _after_move_in(created, plans, holders, rng, today)
+    n_notifications = _notifications(representative, created, now)
     # bulk_create bypasses the services, so store the overview's summaries as a backfill would.
     from projects.extensions import summaries_refresh
 
@@ -253,17 +257,74 @@ def build(*, projects=2000, template_path=TEMPLATE) -> World:
             "steps": len(steps),
             "sign-offs": len(signoffs),
             "memberships": len(memberships),
+            "evaluations": n_evaluations,
+            "HMS measures": n_measures,
+            "notifications": n_notifications,
         },
     )
+
+
+def _after_move_in(created, plans, holders, rng, today):
+    """What `evaluation.services.movein_record` would have made for every project that moved in (its evaluation,
+    with the window and freeze dates), with three HMS measures each, one overdue: HR's lists span them all."""
+    from evaluation.models import Evaluation, Measure
+    from evaluation.services import _set_dates
+    from projects.models import Role
+
+    evaluations, measures = [], []
+    for project, (_start, _completed, _planned, actual, _status) in zip(created, plans, strict=True):
+        if actual is None:
+            continue
+        owner = holders[project.pk][Role.OWNER]
+        evaluation = Evaluation(project=project, move_in_recorded_by=owner)
+        _set_dates(evaluation, actual)
+        if evaluation.window_closes < today and rng.random() < 0.7:
+            evaluation.completed_at, evaluation.completed_by = timezone.now(), owner
+            evaluation.summary = "De fleste er fornøyde med løsningen."
+        evaluations.append(evaluation)
+        for number, (area, due, status) in enumerate(
+            (("Støy i åpent landskap", -30, Measure.Status.IN_PROGRESS), ("Stillesoner", 30, Measure.Status.PLANNED),
+             ("Garderobe", -60, Measure.Status.DONE)), start=1,
+        ):  # fmt: skip
+            measures.append(
+                Measure(
+                    project=project, number=number, focus_area=area, goal="Bedre arbeidsmiljø",
+                    activity="Tiltak avtalt med verneombudet", due_date=actual + timedelta(days=120 + due),
+                    responsible="Enhetsleder", status=status, source=Measure.Source.EVALUATION, created_by=owner,
+                    sensitive=number == 2 and rng.random() < 0.2,
+                )
+            )  # fmt: skip
+    Evaluation.objects.bulk_create(evaluations, batch_size=BATCH)
+    Measure.objects.bulk_create(measures, batch_size=BATCH)
+    return len(evaluations), len(measures)
+
+
+def _notifications(user, created, now):
+    """The representative's bell: a reminder of a waiting sign-off from each project, the older half read."""
+    from projects.models import Notification
+
+    rows = [
+        Notification(
+            key=f"bench:signoff_waiting:{project.pk}:{user.pk}", kind="signoff_waiting", recipient=user,
+            project=project, text={"nb": f"«Drøfting» i {project.name} venter på din godkjenning.",
+                                   "en": f"“Consultation” in {project.name} is waiting for your sign-off."},
+            url=f"/projects/{project.pk}/participation/", due_date=(now - timedelta(days=n % 30)).date(),
+            created_at=now - timedelta(hours=n), read_at=now if n > len(created) // 2 else None,
+        )
+        for n, project in enumerate(created)
+    ]  # fmt: skip
+    Notification.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
 
 
 def existing() -> World | None:
     """The world of a kept database built by an earlier run, or None when it holds none."""
     from django.db.models import Exists, OuterRef
 
+    from evaluation.models import Evaluation, Measure
     from participation.models import SignOff, Step
     from phases.models import Activity, ChecklistItem, Phase
-    from projects.models import Membership, Project, Role, User
+    from projects.models import Membership, Notification, Project, Role, User
 
     coordinator = User.objects.filter(email="koordinator@bench.kommune.no").first()
     representative = User.objects.filter(email=REPRESENTATIVE).first()
@@ -274,7 +335,11 @@ def existing() -> World | None:
     active = Project.objects.filter(status=Project.Status.ACTIVE).order_by("pk")
     sample = active.filter(Exists(phase_one_done), Exists(phase_two_open)).first() or active.first()
     owner = Membership.objects.filter(project=sample, role=Role.OWNER).select_related("user").first().user
-    projects = list(Project.objects.exclude(name="Prototype").order_by("pk").values_list("pk", flat=True))
+    demo_cases = _demo_cases()
+    projects = list(
+        Project.objects.exclude(name="Prototype").exclude(case_number__in=demo_cases).order_by("pk")
+        .values_list("pk", flat=True)
+    )  # fmt: skip
     return World(
         coordinator=coordinator,
         busy_owner=User.objects.get(email="person0@bench.kommune.no"),
@@ -290,6 +355,9 @@ def existing() -> World | None:
             "steps": Step.objects.count(),
             "sign-offs": SignOff.objects.count(),
             "memberships": Membership.objects.count(),
+            "evaluations": Evaluation.objects.count(),
+            "HMS measures": Measure.objects.count(),
+            "notifications": Notification.objects.count(),
         },
     )
 
@@ -324,7 +392,85 @@ def prepare(world: World) -> World:
             ],
             batch_size=BATCH,
         )  # fmt: skip
+    world.counts["history rows of the sample"] = HISTORY_ROWS
+    _demo(world)
     with connection.cursor() as cursor:  # both databases plan with statistics (SQLite has none until ANALYZE)
         cursor.execute("ANALYZE")
-    world.counts["history rows of the sample"] = HISTORY_ROWS
     return world
+
+
+def _demo_cases():
+    """The demo projects' case numbers (seed_demo's list, imported late: it needs Django set up)."""
+    from projects.management.commands.seed_demo import PROJECTS
+
+    return [case for case, *_rest in PROJECTS]
+
+
+# The demo people whose places the benchmark's own take, so that the representative of every project, the
+# coordinator and HR see the demo projects with their load of 2 000 projects on the top bar and in the lists.
+STAND_INS = {
+    "tillitsvalgt@demo.kommune.no": REPRESENTATIVE,
+    "koordinator@demo.kommune.no": "koordinator@bench.kommune.no",
+    "hr@demo.kommune.no": "hr@bench.kommune.no",
+}
+# Who holds each role in the demo projects (2026/1001 has them all): the pages are timed as each of them.
+DEMO_PEOPLE = {
+    "owner": "eier@demo.kommune.no",
+    "manager": "prosjektleder@demo.kommune.no",
+    "member": "medlem@demo.kommune.no",
+    "safety rep": "verneombud@demo.kommune.no",
+    "OH": "bht@demo.kommune.no",
+}
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _demo(world):
+    """The demo projects (`seed_demo`: work products with rows, meetings, a mapping study with zones and
+    observations, an area programme, evaluations with plans, results and measures …), made through the services
+    once, with a file on a meeting, an item and the area programme, and generated documents. The demo seeders
+    are the content the application's pages are made for, kept up to date with each new page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from participation.models import Meeting
+    from participation.services import meeting_attachment_add
+    from phases.models import ChecklistItem
+    from phases.services import attachment_add, item_comment
+    from phases.workproducts.space.models import PlanFile
+    from phases.workproducts.space.services import plan_add
+    from projects.management.commands import seed_demo
+    from projects.models import Document, Project, Role, User
+    from projects.services import membership_add
+
+    cases = _demo_cases()
+    if not Project.objects.filter(case_number__in=cases).exists():
+        seed_demo.seed(people={demo: User.objects.get(email=ours) for demo, ours in STAND_INS.items()}, scan=False)
+        first = Project.objects.get(case_number="2026/1001")
+        owner = User.objects.get(email=DEMO_PEOPLE["owner"])
+        membership_add(  # the manager also in a project with an evaluation
+            project=Project.objects.get(case_number="2024/0900"), user=User.objects.get(email=DEMO_PEOPLE["manager"]),
+            role=Role.MANAGER, by=owner,
+        )  # fmt: skip
+        meeting = Meeting.objects.filter(project=first).order_by("held_on").first()
+        meeting_attachment_add(
+            meeting=meeting, by=owner, upload=SimpleUploadedFile("referat.pdf", PDF, "application/pdf")
+        )
+        plan_add(
+            project=first, by=owner, kind=PlanFile.Kind.FLOOR, description="Plantegning 3. etasje",
+            upload=SimpleUploadedFile("plan.pdf", PDF, "application/pdf"),
+        )  # fmt: skip
+        item = ChecklistItem.objects.filter(project=first, phase__completed_at__isnull=True).order_by("pk").first()
+        attachment_add(item=item, by=owner, upload=SimpleUploadedFile("notat.pdf", PDF, "application/pdf"))
+        for text in ("Verneombudet ønsker en befaring først.", "Befaring avtalt til neste uke."):
+            item_comment(item=item, by=owner, text=text)
+        for project in Project.objects.filter(case_number__in=cases):
+            Document.objects.bulk_create(
+                [
+                    Document(project=project, kind="participation-protocol", version=v, status=Document.Status.DONE,
+                             file=f"documents/bench-{project.pk}-{v}.pdf", sha256="0" * 64, size=len(PDF), pages=1,
+                             requested_by=owner, generated_at=timezone.now())
+                    for v in (1, 2)
+                ]
+            )  # fmt: skip
+    world.demo = {p.case_number: p for p in Project.objects.filter(case_number__in=cases)}
+    world.people = {role: User.objects.get(email=email) for role, email in DEMO_PEOPLE.items()}
+    world.people.update(rep=world.representative, coordinator=world.coordinator, HR=world.hr)

@@ -1,4 +1,8 @@
-"""The coordinators' overview, its exports and the pages whose query counts the tests pin, at full size."""
+"""Every page of the application at full size: the coordinators' overview and its exports with their budgets, and
+every GET page as each role that reaches it (issue 17)."""
+
+import logging
+from collections import Counter
 
 from django.urls import reverse
 
@@ -63,7 +67,7 @@ def owner_pages(ctx):
         ctx.time_get("owner: activity", owner, reverse("phases:activity", args=[project.pk, activity.pk])),
         ctx.time_get("owner: participation", owner, reverse("participation:plan", args=[project.pk])),
         ctx.time_get("owner: my tasks", owner, reverse("tasks")),
-    ]  # fmt: skip
+    ] + _role_pages(ctx, "owner")  # fmt: skip
 
 
 def _deep_history_query(project, number):
@@ -97,9 +101,263 @@ def representative_pages(ctx):
         ctx.time_get("rep: project overview", rep, reverse("projects:detail", args=[project.pk])),
         ctx.time_get("rep: step page", rep, reverse("participation:step", args=[project.pk, step.pk])),
         ctx.time_get("rep: my tasks", rep, reverse("tasks")),
-    ]  # fmt: skip
+    ] + _role_pages(ctx, "rep")  # fmt: skip
 
 
 @register("HR's pages", order=50)
 def hr_pages(ctx):
-    return [ctx.time_get("HR: evaluations and HMS measures", ctx.world.hr, reverse("evaluation:hr"))]
+    return [ctx.time_get("HR: evaluations and HMS measures", ctx.world.hr, reverse("evaluation:hr"))] + _role_pages(
+        ctx, "HR"
+    )
+
+
+# Every GET page of the URL conf, timed as each role that reaches it (owner, manager, working-group member,
+# safety rep, union rep, occupational health, coordinator, HR) on the demo projects' content (benchmarks.data):
+# a role reaches a page when it answers 200 to that person. tests/test_benchmark_pages.py checks that every
+# URL name is here, timed above, or in SKIPPED with its reason.
+ROLES = ("owner", "manager", "member", "safety rep", "rep", "OH", "coordinator", "HR")
+
+# Timed by the benchmarks above (budgeted exports, the overview with its budget, the 10 000-row history …).
+TIMED_ABOVE = {
+    "bench_bare", "projects:dashboard", "projects:dashboard_timeline", "projects:dashboard_export",
+    "evaluation:hr",
+}  # fmt: skip
+
+SKIPPED = {
+    "login": "logging in, not a page of the application's content",
+    "logout": "logging out",
+    "password_change": "local accounts' password forms (Django's own views)",
+    "password_change_done": "local accounts' password forms (Django's own views)",
+    "password_reset": "local accounts' password forms (Django's own views)",
+    "password_reset_done": "local accounts' password forms (Django's own views)",
+    "password_reset_confirm": "local accounts' password forms (Django's own views)",
+    "password_reset_complete": "local accounts' password forms (Django's own views)",
+    "oidc_authentication_init": "redirects to the identity provider",
+    "oidc_authentication_callback": "returns from the identity provider",
+    "healthz": "the load balancer's probe",
+    "set_language": "POST only",
+    "notification_read": "POST only",
+    "notifications_read_all": "POST only",
+    "notification_open": "marks the notification read and redirects to its page",
+    "projects:member_add": "POST only (GET redirects to the members page)",
+    "projects:member_invite": "POST only (GET redirects to the members page)",
+    "projects:document_request": "POST only",
+    "projects:document": "download of a generated PDF (the file as stored)",
+    "phases:item_toggle": "POST only",
+    "phases:item_plan": "POST only",
+    "phases:item_na": "POST only",
+    "phases:item_comment": "POST only",
+    "phases:item_attachment": "POST only",
+    "phases:attachment": "download of an uploaded file",
+    "phases:override": "POST only",
+    "phases:order_send": "POST only",
+    "phases:plan": "download of an uploaded plan",
+    "phases:study_template": "download of an import template (a generated spreadsheet of the study's zones)",
+    "participation:sign": "POST only",
+    "participation:meeting_attachment": "POST only",
+    "participation:meeting_file": "download of an uploaded file",
+    "evaluation:hr_report_request": "POST only",
+    "evaluation:hr_report_download": "download of a generated PDF (the file as stored)",
+    "accessibility": "static text, timed once (as the representative, whose top bar costs most)",
+    "privacy": "static text, timed once (as the representative, whose top bar costs most)",
+}
+
+
+def pages(world):
+    """(URL name, label, url, expected status, budget) of every page, on the demo projects' content."""
+    from evaluation.models import ChangeRequest, EvaluationResult, Measure
+    from participation.models import Meeting, MeetingAttachment, Step
+    from phases.models import Activity, ItemAttachment, OrderService, Phase, ProcessTemplate
+    from phases.workproducts.models import Hazard, WorkProduct
+    from phases.workproducts.registry import KINDS
+    from phases.workproducts.space.models import AreaNorm, OccupancyStudy, PlanFile, RoomType, StudyZone
+    from projects.models import Membership
+
+    first, evaluated, recent = world.demo["2026/1001"], world.demo["2024/0900"], world.demo["2025/2040"]
+    p, e = first.pk, evaluated.pk
+    out = []
+
+    def page(name, label, *args, query="", expect=200, budget=None):
+        out.append((name, label, reverse(name, args=args) + query, expect, budget))
+
+    page("home", "home (redirect to the landing page)", expect=302)
+    page("projects:mine", "my projects")
+    page("projects:create", "new project")
+    page("projects:dashboard_risks", "risk matrix of all projects")
+    page("projects:detail", "project overview (2026/1001)", p)
+    page("projects:edit", "edit project", p)
+    page("projects:members", "members", p)
+    membership = Membership.objects.filter(project=first, role="member").first()
+    page("projects:member_role", "member: change role", p, membership.pk)
+    page("projects:member_remove", "member: remove (confirm)", p, membership.pk)
+    page("projects:history", "history (2026/1001)", p)
+    page("projects:documents", "generated documents (protocol)", p, "participation-protocol")
+    page("phases:overview", "phases", p)
+    activity = Activity.objects.filter(project=first, work_product="mandate").first()
+    page("phases:activity", "activity with a work product", p, activity.pk)
+    attachment = ItemAttachment.objects.filter(item__project=first).select_related("item").first()
+    page("phases:item", "item with comments and a file", p, attachment.item_id)
+    page("phases:attachment_remove", "item file: remove (confirm)", p, attachment.pk)
+    open_phase = Phase.objects.filter(project=first, completed_at__isnull=True).order_by("order").first()
+    page("phases:complete", "phase gate (complete phase)", p, open_phase.pk)
+    done_phase = Phase.objects.filter(project=evaluated, completed_at__isnull=False).order_by("-order").first()
+    page("phases:reopen", "reopen phase (2024/0900)", e, done_phase.pk)
+    page("phases:documents", "work products", p)
+    kinds = list(WorkProduct.objects.filter(project=first).order_by("kind").values_list("kind", flat=True))
+    for kind in kinds:
+        page("phases:document", f"work product {kind}", p, kind)
+        page("phases:document_edit", f"work product {kind}: edit", p, kind)
+    page("phases:document_state", "work product: change state (confirm)", p, "mandate", query="?state=consultation")
+    page("phases:order_accept", "order form: accept", p)
+    for kind in kinds:
+        for section in KINDS[kind].sections:
+            row = section.model.objects.filter(work_product__project=first, work_product__kind=kind).first()
+            if row is not None:
+                page("phases:row_edit", f"work product {kind}: edit {section.key} row", p, kind, section.key, row.pk)
+    hazard = Hazard.objects.filter(work_product__project=first).first()
+    page("phases:row_add", "work product risk_assessment: new hazard", p, "risk_assessment", "hazards")
+    page("phases:row_delete", "work product risk_assessment: delete hazard (confirm)", p, "risk_assessment",
+         "hazards", hazard.pk)  # fmt: skip
+    page("phases:proximity", "mapping: proximity matrix", p)
+    study = OccupancyStudy.objects.filter(project=first).first()
+    zone = StudyZone.objects.filter(study=study).first()
+    page("phases:study", "occupancy study with observations", p, study.pk)
+    page("phases:study_add", "occupancy study: new", p)
+    page("phases:study_edit", "occupancy study: edit", p, study.pk)
+    page("phases:study_delete", "occupancy study: delete (confirm)", p, study.pk)
+    page("phases:zone_add", "occupancy study: new zone", p, study.pk)
+    page("phases:zone_edit", "occupancy study: edit zone", p, study.pk, zone.pk)
+    page("phases:zone_delete", "occupancy study: delete zone (confirm)", p, study.pk, zone.pk)
+    page("phases:study_round", "occupancy study: record a round", p, study.pk)
+    page("phases:study_import", "occupancy study: import", p, study.pk)
+    plan = PlanFile.objects.filter(project=first).first()
+    page("phases:plan_add", "area programme: upload a plan", p)
+    page("phases:plan_remove", "area programme: remove a plan (confirm)", p, plan.pk)
+    page("phases:order_services", "EBE services")
+    page("phases:order_service", "EBE service: edit", OrderService.objects.order_by("pk").first().pk)
+    page("phases:room_catalogue", "room catalogue")
+    page("phases:room_type", "room catalogue: edit room type", RoomType.objects.order_by("pk").first().pk)
+    page("phases:area_norm", "area norm: edit", AreaNorm.objects.order_by("pk").first().project_kind)
+    template = ProcessTemplate.objects.order_by("pk").first()
+    page("phases:templates", "process templates")
+    page("phases:template", "process template", template.pk)
+    page("phases:template_source", "process template: source", template.pk)
+    page("participation:inbox", "for approval")
+    page("participation:plan", "participation plan", p)
+    signed = Step.objects.filter(project=first, signoffs__isnull=False).order_by("pk").first()
+    waiting = Step.objects.filter(project=first, key="mandate-consultation").first()
+    unsent = Step.objects.filter(project=first, version=0).order_by("pk").first()
+    page("participation:step", "step, signed with an objection", p, signed.pk)
+    page("participation:step", "step waiting for sign-off", p, waiting.pk)
+    page("participation:step_edit", "step: edit", p, unsent.pk)
+    page("participation:step_send", "step: send for sign-off (confirm)", p, waiting.pk)
+    meeting_file = MeetingAttachment.objects.filter(meeting__project=first).select_related("meeting").first()
+    meeting = meeting_file.meeting
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
+    page("participation:meeting_create", "meeting: new", p)
+    page("participation:meeting", "meeting with a file", p, meeting.pk)
+    page("participation:meeting_edit", "meeting: edit", p, meeting.pk)
+    page("participation:meeting_file_remove", "meeting file: remove (confirm)", p, meeting_file.pk)
+    page("evaluation:move_in", "record move-in", p)
+    page("evaluation:overview", "evaluation, completed (2024/0900)", e)
+    page("evaluation:move_in_correct", "correct move-in", e)
+    page("evaluation:freeze", "shorten the freeze period", e)
+    page("evaluation:change_request_create", "change request: new", e)
+    change = ChangeRequest.objects.filter(project=recent).order_by("pk").last()
+    page("evaluation:change_request_approve", "change request: approve (2025/2040)", recent.pk, change.pk)
+    page("evaluation:plan", "evaluation plan", e)
+    page("evaluation:follow_up", "evaluation follow-up", e)
+    page("evaluation:result_create", "evaluation result: new", e)
+    result = EvaluationResult.objects.filter(evaluation__project=evaluated).first()
+    page("evaluation:result_edit", "evaluation result: edit", e, result.pk)
+    page("evaluation:figure_create", "evaluation figure: new", e)
+    page("evaluation:complete", "evaluation: complete", e)
+    page("evaluation:measures", "HMS action plan before move-in (2026/1001)", p)
+    page("evaluation:measures", "HMS action plan (2024/0900)", e)
+    page("evaluation:measure_create", "HMS measure: new", e)
+    measure = Measure.objects.filter(project=evaluated).order_by("number").first()
+    page("evaluation:measure_edit", "HMS measure: edit", e, measure.pk)
+    page("evaluation:measures_prioritise", "HMS measures: priorities", e)
+    page("evaluation:measure_from_hazard", "HMS measure from a hazard", p, hazard.pk)
+    page("evaluation:hr_project", "HR: project (2024/0900)", e)
+    page("evaluation:hr_report_status", "HR: report status", e)
+    page("evaluation:hr_sick_leave", "HR: sick leave", e)
+    for what in ("evaluations", "measures"):
+        for fmt in ("csv", "xlsx"):
+            page("evaluation:hr_export", f"HR export {what}.{fmt}", what, fmt, budget=EXPORT_BUDGET_MS)
+    page("settings", "settings")
+    page("my_data", "my data (download)", budget=EXPORT_BUDGET_MS)
+    page("tasks", "my tasks")
+    page("calendar", "calendar")
+    page("calendar_regenerate", "calendar: new address (confirm)")
+    page("notifications", "notifications")
+    return out
+
+
+def _feeds(world, who):
+    """The calendar feeds (fetched by calendar programs, not read in the browser): the export budget."""
+    from projects.services import calendar_feed_for
+
+    token = calendar_feed_for(user=who).token
+    project = world.demo["2026/1001"]
+    return [
+        ("calendar_feed", "calendar feed, every project (.ics)", reverse("calendar_feed", args=[token]), 200,
+         EXPORT_BUDGET_MS),
+        ("calendar_project_feed", "calendar feed, one project (.ics)",
+         reverse("calendar_project_feed", args=[token, project.pk]), 200, EXPORT_BUDGET_MS),
+    ]  # fmt: skip
+
+
+def _role_pages(ctx, role):
+    """Time every page `role` reaches (answers 200, or the redirect `home` gives); print those it does not."""
+    world = ctx.world
+    who = world.people[role]
+    listed = pages(world) + _feeds(world, who)
+    if role == "rep":
+        listed += [
+            ("accessibility", "accessibility", reverse("accessibility"), 200, None),
+            ("privacy", "privacy", reverse("privacy"), 200, None),
+        ]
+    client = ctx.client(who)
+    results, unreached = [], []
+    for _name, label, url, expect, budget in listed:
+        logging.disable(logging.WARNING)  # the refusals (403, 404) a probe meets are expected
+        try:
+            status = client.get(url).status_code
+        finally:
+            logging.disable(logging.NOTSET)
+        if status != expect:
+            unreached.append(status)
+            continue
+        m = ctx.time_get(f"{role}: {label}", who, url, expect=expect, budget_ms=budget,
+                         n=max(5, ctx.requests // 3) if budget else None)  # fmt: skip
+        results.append(m)
+    if unreached:
+        statuses = ", ".join(f"{n} × {status}" for status, n in sorted(Counter(unreached).items()))
+        print(f"    {role} does not reach {len(unreached)} of the pages ({statuses})", flush=True)
+    return results
+
+
+@register("manager's pages", order=31)
+def manager_pages(ctx):
+    return _role_pages(ctx, "manager")
+
+
+@register("member's pages", order=32)
+def member_pages(ctx):
+    return _role_pages(ctx, "member")
+
+
+@register("safety rep's pages", order=41)
+def safety_rep_pages(ctx):
+    return _role_pages(ctx, "safety rep")
+
+
+@register("OH's pages (occupational health)", order=42)
+def oh_pages(ctx):
+    return _role_pages(ctx, "OH")
+
+
+@register("coordinator's pages", order=25)
+def coordinator_pages(ctx):
+    return _role_pages(ctx, "coordinator")

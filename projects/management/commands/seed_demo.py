@@ -151,73 +151,82 @@ PROJECTS = [
 class Command(BaseCommand):
     help = "Create demo users, an organisation and six projects. Safe to run again: nothing existing changes."
 
-    @transaction.atomic
     def handle(self, *args, **options):
-        for prepare in extensions.DEMO_PREPARERS:
-            prepare()
-        created = 0
-        users = {}
-        for email, name, groups, staff in USERS:
-            user = User.objects.filter(email=email).first()
-            if user is None:
-                user = User.objects.create_user(
-                    email=email, password=DEMO_PASSWORD, full_name=name, is_staff=staff, is_superuser=staff
-                )
-                for group in groups:
-                    user.groups.add(Group.objects.get_or_create(name=group)[0])
-                created += 1
-            users[email] = user
-
-        municipality, made = OrgUnit.objects.get_or_create(
-            name="Demo kommune", parent=None, defaults={"kind": OrgUnit.Kind.MUNICIPALITY}
-        )
-        created += made
-        units = {}
-        for department_name, unit_specs in ORGANISATION.items():
-            department, made = OrgUnit.objects.get_or_create(
-                name=department_name, parent=municipality, defaults={"kind": OrgUnit.Kind.DEPARTMENT}
-            )
-            created += made
-            for unit_name, leader in unit_specs:
-                unit, made = OrgUnit.objects.get_or_create(
-                    name=unit_name,
-                    parent=department,
-                    defaults={"kind": OrgUnit.Kind.UNIT, "leader": users.get(leader)},
-                )
-                created += made
-                units[unit_name] = unit
-
-        today = timezone.localdate()
-        new_projects = {}
-        for case, name, kind, unit_names, heads, start, move_in, _actual, owner, others in PROJECTS:
-            if Project.objects.filter(case_number=case).exists():
-                continue
-            owner_user = users[owner]
-            project = services.project_create(
-                by=owner_user,
-                name=name,
-                case_number=case,
-                kind=kind,
-                units=[units[u] for u in unit_names],
-                headcount=heads,
-                address="Rådhusgaten 10, 5014 Bergen" if kind == Project.Kind.REBUILD else "Kronstad, 5063 Bergen",
-                start_date=_offset(today, start),
-                planned_move_in=_offset(today, move_in),
-                description="Demodata: et prosjekt for å prøve Prosessguiden.",
-            )
-            for email, role in others:
-                services.membership_add(project=project, user=users[email], role=role, by=owner_user)
-            new_projects[case] = project
-            created += 1
-        for _, seed in extensions.DEMO_SEEDERS:
-            seed(new_projects, users)
-        # What is due now becomes notifications (the bell, My tasks' reminders), as the periodic scan does.
-        services.reminders_scan()
-
+        created = seed()
         if created:
             self.stdout.write(self.style.SUCCESS(f"Demo data: {created} objects created."))
         else:
             self.stdout.write("Demo data already in place; nothing changed.")
+
+
+@transaction.atomic
+def seed(*, people=None, scan=True) -> int:
+    """Create what is missing of the demo data; the number of objects created. `people` maps demo e-mails to
+    existing users who take those places (the benchmarks put their representative of every project there);
+    `scan=False` leaves out the reminder scan over every project."""
+    for prepare in extensions.DEMO_PREPARERS:
+        prepare()
+    created = 0
+    users = dict(people or {})
+    for email, name, groups, staff in USERS:
+        if email in users:
+            continue
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=email, password=DEMO_PASSWORD, full_name=name, is_staff=staff, is_superuser=staff
+            )
+            for group in groups:
+                user.groups.add(Group.objects.get_or_create(name=group)[0])
+            created += 1
+        users[email] = user
+
+    municipality, made = OrgUnit.objects.get_or_create(
+        name="Demo kommune", parent=None, defaults={"kind": OrgUnit.Kind.MUNICIPALITY}
+    )
+    created += made
+    units = {}
+    for department_name, unit_specs in ORGANISATION.items():
+        department, made = OrgUnit.objects.get_or_create(
+            name=department_name, parent=municipality, defaults={"kind": OrgUnit.Kind.DEPARTMENT}
+        )
+        created += made
+        for unit_name, leader in unit_specs:
+            unit, made = OrgUnit.objects.get_or_create(
+                name=unit_name,
+                parent=department,
+                defaults={"kind": OrgUnit.Kind.UNIT, "leader": users.get(leader)},
+            )
+            created += made
+            units[unit_name] = unit
+
+    today = timezone.localdate()
+    new_projects = {}
+    for case, name, kind, unit_names, heads, start, move_in, _actual, owner, others in PROJECTS:
+        if Project.objects.filter(case_number=case).exists():
+            continue
+        owner_user = users[owner]
+        project = services.project_create(
+            by=owner_user,
+            name=name,
+            case_number=case,
+            kind=kind,
+            units=[units[u] for u in unit_names],
+            headcount=heads,
+            address="Rådhusgaten 10, 5014 Bergen" if kind == Project.Kind.REBUILD else "Kronstad, 5063 Bergen",
+            start_date=_offset(today, start),
+            planned_move_in=_offset(today, move_in),
+            description="Demodata: et prosjekt for å prøve Prosessguiden.",
+        )
+        for email, role in others:
+            services.membership_add(project=project, user=users[email], role=role, by=owner_user)
+        new_projects[case] = project
+        created += 1
+    for _, seeder in extensions.DEMO_SEEDERS:
+        seeder(new_projects, users)
+    if scan:  # what is due now becomes notifications (the bell, My tasks' reminders), as the periodic scan does
+        services.reminders_scan()
+    return created
 
 
 def _offset(today: date, days: int) -> date:
