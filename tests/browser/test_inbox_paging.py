@@ -25,7 +25,9 @@ def rep(steps_template):
     again. Four steps wait for her (the changed one last) and four decisions stand."""
     siri = UserFactory(email="siri@example.no", full_name="Siri Verne")
     projects = []
-    for n, name in enumerate(("Økonomi flytter", "Kultur flytter", "Helse flytter", "Skole flytter"), start=1):
+    for n, name in enumerate(
+        ("Økonomiseksjonen til aktivitetsbasert kontor", "Kultur flytter", "Helse flytter", "Skole flytter"), start=1
+    ):
         project = ProjectFactory(name=name, case_number=f"2027/{n:02d}", start_date=datetime.date(2027, 1, 4))
         project.owner = member(project, Role.OWNER)
         MembershipFactory(project=project, user=siri, role=Role.SAFETY_REP)
@@ -71,7 +73,7 @@ def test_a_representative_pages_and_filters_the_inbox(page, live_server, setting
     expect(waiting).to_contain_text("Side 2 av 2")
     expect(waiting.locator("li.list-group-item")).to_have_count(2)
     changed = waiting.locator("li.list-group-item").last
-    expect(changed).to_contain_text("Økonomi flytter")
+    expect(changed).to_contain_text("Økonomiseksjonen til aktivitetsbasert kontor")
     expect(changed).to_contain_text("Endret siden du signerte")
 
     # Filtering the decisions keeps the waiting list on its page, and paging the decisions keeps the filter.
@@ -116,3 +118,20 @@ def test_a_representative_pages_and_filters_the_inbox(page, live_server, setting
     expect(waiting.locator("li.list-group-item").last).to_contain_text("Changed since you signed")
     expect(decisions).to_contain_text("Page 2 of 2")
     check_accessibility(page, "inbox-english")
+
+
+def test_on_a_phone_my_tasks_shows_each_deadline_without_scrolling_sideways(chromium, live_server, rep):
+    context = chromium.new_context(base_url=live_server.url, locale="nb-NO", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        log_in(page, "siri@example.no", PASSWORD)
+        page.goto("/tasks/")
+        rows = page.locator("tbody tr")
+        expect(rows).to_have_count(4)
+        for i in range(4):
+            row = rows.nth(i)
+            row.scroll_into_view_if_needed()
+            expect(row.get_by_text(re.compile(r"\d\d\.\d\d\.\d{4}")).locator("visible=true")).to_be_in_viewport(ratio=1)
+        check_accessibility(page, "my-tasks-phone")
+    finally:
+        context.close()
