@@ -19,6 +19,11 @@ def projects_for_member(*, user: User) -> QuerySet[Project]:
     )
 
 
+def project_names_for_member(*, user: User) -> list[tuple[int, str]]:
+    """(id, name) of the projects where `user` holds a role, in the order of `projects_for_member`."""
+    return list(projects_for_member(user=user).prefetch_related(None).values_list("pk", "name"))
+
+
 def page_memo(project: Project) -> dict | None:
     """The read-once store of a page that reads the same data through several panels (the project overview):
     None unless the view called `start_page_memo`. Writes never use it."""

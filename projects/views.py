@@ -465,14 +465,17 @@ def my_tasks(request):
 @login_required
 def calendar(request):
     feed = services.calendar_feed_for(user=request.user)
-    projects = list(selectors.projects_for_member(user=request.user))
     base = request.build_absolute_uri("/").rstrip("/")
+    # One address per project (a representative may have 2 000): the route reversed once, each id put in its place.
+    stem = base + reverse("calendar_project_feed", args=[feed.token, 0]).removesuffix("0.ics")
     return render(
         request,
         "projects/calendar.html",
         {
             "personal_url": base + reverse("calendar_feed", args=[feed.token]),
-            "project_urls": [(p, base + reverse("calendar_project_feed", args=[feed.token, p.pk])) for p in projects],
+            "project_urls": [
+                (str(pk), name, f"{stem}{pk}.ics") for pk, name in selectors.project_names_for_member(user=request.user)
+            ],
             "feed": feed,
         },
     )

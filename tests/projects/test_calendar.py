@@ -10,7 +10,7 @@ from django.urls import reverse
 from phases import services as phase_services
 from projects.models import Role
 from projects.services import calendar_feed_for, calendar_feed_regenerate
-from tests.factories import ProjectFactory, UserFactory, member
+from tests.factories import MembershipFactory, ProjectFactory, UserFactory, member
 
 
 @pytest.fixture
@@ -103,3 +103,24 @@ def test_a_deactivated_person_has_no_feed(client, project):
 def test_no_projects_gives_an_empty_calendar(client, db):
     feed = calendar_feed_for(user=UserFactory())
     assert events(client.get(reverse("calendar_feed", args=[feed.token]))) == {}
+
+
+CALENDAR_QUERIES = 13  # session, user, groups, the top bar, the feed, the projects' ids and names
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_calendar_page_lists_every_project_in_the_same_queries(client, db, n, django_assert_max_num_queries):
+    """One address per project, for a representative in many projects too: the same queries for 1 as for 30."""
+    person = UserFactory()
+    projects = [ProjectFactory(name=f"Prosjekt {i:02d}", planned_move_in=datetime.date(2027, 1, 1)) for i in range(n)]
+    for project in projects:
+        MembershipFactory(project=project, user=person, role=Role.UNION_REP)
+    token = calendar_feed_for(user=person).token
+    client.force_login(person)
+    client.get(reverse("calendar"))  # the session's first request writes it
+    with django_assert_max_num_queries(CALENDAR_QUERIES):
+        html = client.get(reverse("calendar")).content.decode()
+    for project in projects:
+        assert f'<label for="feed-{project.pk}" class="form-label">{project.name}</label>' in html
+        assert f"/calendar/{token}/{project.pk}.ics" in html
+    assert html.index("Prosjekt 00") <= html.index(f"Prosjekt {n - 1:02d}")
