@@ -140,7 +140,7 @@ def movein_correct(*, evaluation: Evaluation, by: User, move_in: date, reason: s
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the move-in date is corrected. The reason is kept.")})
-    evaluation = Evaluation.objects.select_for_update().select_related("project").get(pk=evaluation.pk)
+    evaluation = Evaluation.objects.select_for_update(no_key=True).select_related("project").get(pk=evaluation.pk)
     _check_move_in(evaluation.project, move_in)
     _set_dates(evaluation, move_in)
     evaluation.move_in_correction_reason = reason
@@ -265,7 +265,7 @@ FOLLOW_UP_FIELDS = (
 
 def _editable(evaluation, by):
     _require(by, "evaluation.edit_evaluation", evaluation.project)
-    evaluation = Evaluation.objects.select_for_update().select_related("project").get(pk=evaluation.pk)
+    evaluation = Evaluation.objects.select_for_update(no_key=True).select_related("project").get(pk=evaluation.pk)
     if evaluation.completed_at:
         raise ValidationError(_("The evaluation is completed and can no longer be changed."))
     return evaluation

@@ -332,7 +332,7 @@ def _lock_project_phase(phase) -> Phase:
     # Project first, then the phase (the order project_update and the item services keep), so completing and
     # reopening phases of one project are serialised, and an item change waits for the phase.
     Project.objects.select_for_update(no_key=True).get(pk=phase.project_id)
-    return Phase.objects.select_for_update().select_related("project").get(pk=phase.pk)
+    return Phase.objects.select_for_update(no_key=True).select_related("project").get(pk=phase.pk)
 
 
 @transaction.atomic

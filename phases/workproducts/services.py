@@ -77,7 +77,7 @@ def workproduct_start(*, project: Project, kind: str, by: User) -> WorkProduct:
 
 
 def _locked(work_product):
-    return WorkProduct.objects.select_for_update().select_related("project").get(pk=work_product.pk)
+    return WorkProduct.objects.select_for_update(no_key=True).select_related("project").get(pk=work_product.pk)
 
 
 @transaction.atomic

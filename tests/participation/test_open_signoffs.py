@@ -192,18 +192,34 @@ def _membership_change(project):
     project_services.membership_add(project=project, user=newcomer, role=Role.AMU, by=project.owner)
 
 
+def _document_change(project):
+    from phases.models import WorkProduct
+    from phases.workproducts.services import workproduct_save
+
+    mandate = WorkProduct.objects.get(project=project, kind="mandate")
+    workproduct_save(work_product=mandate, by=project.owner, data={"frame_amount": 3_000_000})
+
+
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("other", [_other_signoff, _membership_change], ids=["another step", "a membership"])
+@pytest.mark.parametrize(
+    "other",
+    [_other_signoff, _membership_change, _document_change],
+    ids=["another step", "a membership", "the document the step includes"],
+)
 def test_a_signoff_and_another_change_to_the_project_at_the_same_time_both_succeed(postgres, project, other):
     """The union representative signs one step while another service changes the same project in a second
     transaction, which has locked its own row (the other step, or the project) and waits for the project's
-    summary that the sign-off holds. The sign-off's stored lists refer to that row (every waiting step, the
-    project), and checking those references must not wait for the other transaction's lock: both succeed."""
+    summary that the sign-off holds, or (the mandate saved) for the step being signed, which includes the
+    document. The sign-off's stored lists refer to those rows (every waiting step, the project), and checking
+    those references must not wait for the other transaction's lock: both succeed."""
     import threading
     import time
 
     from django.db import connection
 
+    from phases.workproducts.services import workproduct_start
+
+    workproduct_start(project=project, kind="mandate", by=project.owner)
     send(project, "mandate-consultation", "Mandatet legges fram.")
     send(project, "risk", "Risikovurderingen legges fram.")
     step = project.participation_steps.get(key="mandate-consultation")
