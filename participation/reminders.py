@@ -6,61 +6,61 @@ required role that has no current sign-off; the occasion is the step's version, 
 signing again reminds again.
 """
 
+import datetime
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 
 from projects import reminders
-from projects.models import Membership, Project
+from projects.models import Membership, Project, Role
 
-from .selectors import _steps_queryset, step_view
+from .models import OpenSignOff
 
 WAITING_WORKING_DAYS = 5
 
 
 @reminders.source("signoff_waiting", gettext_lazy("Sign-offs waiting more than five working days"), order=20)
 def signoffs_waiting(today):
-    steps = [
-        step_view(s)
-        for s in _steps_queryset().filter(is_prepared=True, project__status=Project.Status.ACTIVE).order_by("id")
-    ]
-    steps = [
-        v
-        for v in steps
-        if not v.complete
-        and reminders.working_days_between(timezone.localtime(v.step.version_at).date(), today) > WAITING_WORKING_DAYS
-    ]
+    """From the stored open sign-offs (`OpenSignOff`: the one rule for what waits) of active projects: those
+    whose version was sent more than five working days before `today`, one reminder per holder of the role."""
+    # Five working days are at least seven calendar days: the database leaves out what was sent since.
+    recent = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=6), datetime.time.min))
+    rows = [
+        row
+        for row in OpenSignOff.objects.filter(project__status=Project.Status.ACTIVE, version_at__lt=recent)
+        .select_related("step__project")
+        .only("role", "version_at", "step__id", "step__project_id", "step__name_nb", "step__name_en", "step__version",
+              "step__project__name")
+        .order_by("step_id", "role")
+        if reminders.working_days_between(timezone.localtime(row.version_at).date(), today) > WAITING_WORKING_DAYS
+    ]  # fmt: skip
     holders = {}
-    rows = Membership.objects.filter(project_id__in={v.step.project_id for v in steps}).values_list(
-        "project_id", "role", "user_id"
-    )
-    for project_id, role, user_id in rows:
+    members = Membership.objects.filter(project_id__in={row.step.project_id for row in rows})
+    for project_id, role, user_id in members.values_list("project_id", "role", "user_id"):
         holders.setdefault((project_id, role), set()).add(user_id)
-    for view in steps:
-        step = view.step
-        since = timezone.localtime(step.version_at).date()
+    for row in rows:
+        step = row.step
+        since = timezone.localtime(row.version_at).date()
         url = reverse("participation:step", args=[step.project_id, step.pk])
-        for status in view.roles:
-            if status.met:
-                continue
-            text = reminders.in_languages(
-                lambda step=step, status=status, since=since: (
-                    gettext_lazy("“%(step)s” in %(project)s has waited for sign-off from %(role)s since %(date)s.")
-                    % {
-                        "step": step.name,
-                        "project": step.project.name,
-                        "role": status.label.lower(),
-                        "date": date_format(since, "DATE_FORMAT"),
-                    }
-                )
+        text = reminders.in_languages(
+            lambda step=step, role=row.role, since=since: (
+                gettext_lazy("“%(step)s” in %(project)s has waited for sign-off from %(role)s since %(date)s.")
+                % {
+                    "step": step.name,
+                    "project": step.project.name,
+                    "role": Role(role).label.lower(),
+                    "date": date_format(since, "DATE_FORMAT"),
+                }
             )
-            for user_id in sorted(holders.get((step.project_id, status.role), ())):
-                yield reminders.Due(
-                    obj=f"step:{step.pk}:{status.role}",
-                    recipient_id=user_id,
-                    occasion=f"v{step.version}",
-                    text=text,
-                    url=url,
-                    project_id=step.project_id,
-                )
+        )
+        for user_id in sorted(holders.get((step.project_id, row.role), ())):
+            yield reminders.Due(
+                obj=f"step:{step.pk}:{row.role}",
+                recipient_id=user_id,
+                occasion=f"v{step.version}",
+                text=text,
+                url=url,
+                project_id=step.project_id,
+            )
