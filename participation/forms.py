@@ -146,6 +146,16 @@ class SignedFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["project"].widget.attrs.update({"class": "form-control", "placeholder": _("Name or case number")})
         self.fields["decision"].widget.attrs["class"] = "form-select"
+        if self.is_bound:
+            for name in self.errors:  # a filter typed or edited into the URL that cannot be applied says so
+                widget = self.fields[name].widget
+                widget.attrs["class"] += " is-invalid"
+                widget.attrs["aria-describedby"] = f"{self.prefix or ''}{name}-error"
+
+    def filters(self) -> dict:
+        """The filters that can be applied: those whose value is valid (an invalid one is named in the form)."""
+        self.is_valid()
+        return self.cleaned_data
 
 
 class StepSendForm(forms.Form):

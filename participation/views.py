@@ -378,7 +378,7 @@ def inbox(request):
     steps = steps.defer("summary", "content", "description_nb", "description_en").order_by("version_at", "id")
     waiting.object_list = selectors.waiting_entries(steps, user=request.user)
     form = SignedFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = form.filters() if form.is_bound else {}
     signed_rows = selectors.signed_by(
         user=request.user, roles=roles, project=filters.get("project", ""), decision=filters.get("decision", "")
     )

@@ -132,6 +132,12 @@ def test_signed_steps_filter_by_project_and_decision(client, project, steps_temp
     assert signed("?decision=objection") == [("Kultur flytter", "risk"), ("Økonomi flytter", "risk")]
     html = client.get(url + "?project=finnes-ikke").content.decode()
     assert "Ingenting du har signert passer med filteret." in html
+    # A decision edited into the address that does not exist is named in the form; the project filter still applies.
+    response = client.get(url + "?project=kultur&decision=godkjent-kanskje")
+    assert sorted(s.step.key for s in response.context["signed"]) == ["mandate-consultation", "risk"]
+    html = response.content.decode()
+    assert 'aria-describedby="decision-error"' in html and 'id="decision-error"' in html
+    assert "Velg et gyldig valg" in html
 
 
 def test_your_decisions_are_paged_with_their_total(client, project, steps_template, settings):
