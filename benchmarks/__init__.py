@@ -74,12 +74,12 @@ class Context:
             self._clients[user.pk] = client
         return self._clients[user.pk]
 
-    def time_get(self, name, user, url, *, budget_ms=None, expect=200, n=None):
+    def time_get(self, name, user, url, *, budget_ms=None, expect=200, n=None, warmup=2):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
         client = self.client(user)
-        for _ in range(2):  # warm up caches and connections
+        for _ in range(warmup):  # warm up caches and connections
             response = client.get(url)
             if response.status_code != expect:
                 raise AssertionError(f"{name}: {url} answered {response.status_code}, expected {expect}")
