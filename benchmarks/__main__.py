@@ -57,7 +57,9 @@ def main(argv=None) -> int:
         else:
             print(f"Data: {world.summary()} (kept from an earlier run)")
 
+        started = time.perf_counter()
         data.prepare(world)
+        print(f"Prepared (HR, the history rows, the demo projects) in {time.perf_counter() - started:.1f} s")
         ctx = Context(world=world, requests=args.requests)
         for _order, name, fn in benchmarks.BENCHMARKS:
             if args.only and name != "bare page" and not any(part in name for part in args.only.split(",")):
