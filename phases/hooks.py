@@ -213,26 +213,34 @@ extensions.task_source(
 
 @extensions.calendar_events(10)
 def _calendar_items(projects, user):
+    """Item and activity deadlines, read lean: a representative in 2 000 projects has some 90 000 of them.
+    The projects come from the caller and each link from one reversed pattern."""
+    by_id = {p.pk: p for p in projects}
+    names = selectors.activity_names(projects=projects)
+    item_url = reverse("phases:item", args=[0, 0]).replace("/0/", "/{}/")
+    activity_url = reverse("phases:activity", args=[0, 0]).replace("/0/", "/{}/")
+    deadline = str(_("Deadline: %(item)s"))
     events = []
-    for item in selectors.dated_items(projects=projects):
+    for pk, project_id, activity_id, due_date, text in selectors.dated_items(projects=projects):
         events.append(
             extensions.CalendarEvent(
-                uid=f"item-{item.pk}",
-                day=item.due_date,
-                summary=str(_("Deadline: %(item)s") % {"item": item.text}),
-                project=item.project,
-                url=reverse("phases:item", args=[item.project_id, item.pk]),
-                description=item.activity.name,
+                uid=f"item-{pk}",
+                day=due_date,
+                summary=deadline % {"item": text},
+                project=by_id[project_id],
+                url=item_url.format(project_id, pk),
+                description=names.get(activity_id, ""),
             )
         )
-    for activity in selectors.dated_activities(projects=projects):
+    activity_deadline = str(_("Activity deadline: %(activity)s"))
+    for pk, project_id, due_date, name in selectors.dated_activities(projects=projects):
         events.append(
             extensions.CalendarEvent(
-                uid=f"activity-{activity.pk}",
-                day=activity.due_date,
-                summary=str(_("Activity deadline: %(activity)s") % {"activity": activity.name}),
-                project=activity.project,
-                url=reverse("phases:activity", args=[activity.project_id, activity.pk]),
+                uid=f"activity-{pk}",
+                day=due_date,
+                summary=activity_deadline % {"activity": name},
+                project=by_id[project_id],
+                url=activity_url.format(project_id, pk),
             )
         )
     return events

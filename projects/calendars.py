@@ -2,9 +2,8 @@
 `extensions.calendar_events`. All-day events in Europe/Oslo; UIDs are stable, so a calendar updates an event
 when its date moves instead of adding a second one."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
-import icalendar
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -35,26 +34,51 @@ def calendar_events(*, projects, user) -> list[CalendarEvent]:
     return events
 
 
+def _text(value) -> str:
+    """A TEXT value as RFC 5545 §3.3.11 escapes it: backslash, semicolon, comma and line breaks."""
+    value = str(value).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """A content line folded at 75 octets (RFC 5545 §3.1), never inside a UTF-8 character: CRLF and a space
+    begin each continuation."""
+    data = line.encode()
+    if len(data) <= 75:
+        return line + "\r\n"
+    parts, start, limit = [], 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and (data[end] & 0xC0) == 0x80:  # a continuation byte: step back to a boundary
+            end -= 1
+        parts.append(data[start:end].decode())
+        start, limit = end, 74  # the leading space of a continuation counts
+    return "\r\n ".join(parts) + "\r\n"
+
+
 def calendar_ical(*, projects, user, name) -> bytes:
+    """The feed as iCalendar text, written directly: the icalendar library built and serialised an object per
+    property, some 0.3 ms an event (30 s for a representative's 90 000 events in 2 000 projects). The tests
+    read the result with icalendar."""
     with translation.override(user.preferred_language):
-        cal = icalendar.Calendar()
-        cal.add("prodid", "-//Prosessguiden//NONSGML Prosessguiden//NB")
-        cal.add("version", "2.0")
-        cal.add("calscale", "GREGORIAN")
-        cal.add("x-wr-calname", str(name))
-        cal.add("x-wr-timezone", settings.TIME_ZONE)
-        stamp = timezone.now().replace(microsecond=0)
+        stamp = timezone.now().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        lines = [
+            "BEGIN:VCALENDAR",
+            "PRODID:-//Prosessguiden//NONSGML Prosessguiden//NB",
+            "VERSION:2.0",
+            "CALSCALE:GREGORIAN",
+            f"X-WR-CALNAME:{_text(name)}",
+            f"X-WR-TIMEZONE:{settings.TIME_ZONE}",
+        ]
+        out = [_fold(line) for line in lines]
         for e in calendar_events(projects=projects, user=user):
-            event = icalendar.Event()
-            event.add("uid", f"{e.uid}@{UID_DOMAIN}")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", e.day)
-            event.add("dtend", e.day + timedelta(days=1))
-            event.add("summary", f"{e.summary} – {e.project.name}")
+            out.append(f"BEGIN:VEVENT\r\nUID:{e.uid}@{UID_DOMAIN}\r\nDTSTAMP:{stamp}\r\n")
+            out.append(f"DTSTART;VALUE=DATE:{e.day:%Y%m%d}\r\nDTEND;VALUE=DATE:{e.day + timedelta(days=1):%Y%m%d}\r\n")
+            out.append(_fold(f"SUMMARY:{_text(f'{e.summary} – {e.project.name}')}"))
             if e.description:
-                event.add("description", str(e.description))
+                out.append(_fold(f"DESCRIPTION:{_text(e.description)}"))
             if e.url:
-                event.add("url", settings.SITE_URL + e.url)
-            event.add("transp", "TRANSPARENT")
-            cal.add_component(event)
-        return cal.to_ical()
+                out.append(_fold(f"URL:{settings.SITE_URL}{e.url}"))
+            out.append("TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n")
+        out.append("END:VCALENDAR\r\n")
+        return "".join(out).encode()

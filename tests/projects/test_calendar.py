@@ -46,6 +46,31 @@ def test_personal_feed_holds_the_dated_items_of_my_projects(client, project):
     assert again[f"item-{vision.pk}@prosessguiden"].decoded("dtstart") == datetime.date(2027, 1, 20)
 
 
+def test_the_feed_escapes_and_folds_long_texts_with_norwegian_letters(client, project):
+    """The feed is written directly (not by the icalendar library): commas, semicolons, backslashes and line
+    breaks are escaped, and lines are folded at 75 octets without splitting æ, ø or å; icalendar reads back
+    exactly what was written, and the English feed names the deadline in English."""
+    vision = project.phases.get(order=1).items.get(key="vision")
+    text = "Skriv visjon; mål, behov\\og «ønsker» for økonomi-, lønns- og regnskapsseksjonen\nsammen med de ansatte"
+    vision.text_nb = vision.text_en = text
+    vision.save()
+    project.name = "Økonomi flytter til Åsgårdstrand"
+    project.save()
+    feed = calendar_feed_for(user=project.owner)
+    response = client.get(reverse("calendar_feed", args=[feed.token]))
+    assert all(len(line) <= 75 for line in response.content.split(b"\r\n")), "a line over 75 octets"
+    assert b"\r\n " in response.content  # some line was folded
+    response.content.decode()  # folding kept every character whole
+    event = events(response)[f"item-{vision.pk}@prosessguiden"]
+    assert str(event["summary"]) == f"Frist: {text} – Økonomi flytter til Åsgårdstrand"
+    assert str(event["description"]) == vision.activity.name_nb
+    project.owner.preferred_language = "en"
+    project.owner.save()
+    english = events(client.get(reverse("calendar_feed", args=[feed.token])))[f"item-{vision.pk}@prosessguiden"]
+    assert str(english["summary"]).startswith("Deadline: Skriv visjon;")
+    assert str(english["description"]) == (vision.activity.name_en or vision.activity.name_nb)
+
+
 def test_feed_is_in_europe_oslo(client, project):
     feed = calendar_feed_for(user=project.owner)
     cal = icalendar.Calendar.from_ical(client.get(reverse("calendar_feed", args=[feed.token])).content)
