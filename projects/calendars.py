@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from . import extensions
 from .extensions import CalendarEvent
+from .permissions import prime_roles_in_projects
 
 UID_DOMAIN = "prosessguiden"
 
@@ -26,6 +27,7 @@ def project_dates(projects, user):
 
 
 def calendar_events(*, projects, user) -> list[CalendarEvent]:
+    prime_roles_in_projects(user, projects)  # the sources ask permissions per project (sensitive measures)
     events = project_dates(projects, user)
     if projects:
         for _order, fn in extensions.CALENDAR_EVENTS:
@@ -71,14 +73,18 @@ def calendar_ical(*, projects, user, name) -> bytes:
             f"X-WR-TIMEZONE:{settings.TIME_ZONE}",
         ]
         out = [_fold(line) for line in lines]
+        site, days, append = settings.SITE_URL, {}, out.append
         for e in calendar_events(projects=projects, user=user):
-            out.append(f"BEGIN:VEVENT\r\nUID:{e.uid}@{UID_DOMAIN}\r\nDTSTAMP:{stamp}\r\n")
-            out.append(f"DTSTART;VALUE=DATE:{e.day:%Y%m%d}\r\nDTEND;VALUE=DATE:{e.day + timedelta(days=1):%Y%m%d}\r\n")
-            out.append(_fold(f"SUMMARY:{_text(f'{e.summary} – {e.project.name}')}"))
+            dates = days.get(e.day)
+            if dates is None:  # a few hundred days among tens of thousands of events: format each once
+                end = e.day + timedelta(days=1)
+                dates = days[e.day] = f"DTSTART;VALUE=DATE:{e.day:%Y%m%d}\r\nDTEND;VALUE=DATE:{end:%Y%m%d}\r\n"
+            append(f"BEGIN:VEVENT\r\nUID:{e.uid}@{UID_DOMAIN}\r\nDTSTAMP:{stamp}\r\n{dates}")
+            append(_fold(f"SUMMARY:{_text(f'{e.summary} – {e.project.name}')}"))
             if e.description:
-                out.append(_fold(f"DESCRIPTION:{_text(e.description)}"))
+                append(_fold(f"DESCRIPTION:{_text(e.description)}"))
             if e.url:
-                out.append(_fold(f"URL:{settings.SITE_URL}{e.url}"))
-            out.append("TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n")
+                append(_fold(f"URL:{site}{e.url}"))
+            append("TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n")
         out.append("END:VCALENDAR\r\n")
         return "".join(out).encode()

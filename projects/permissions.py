@@ -37,6 +37,20 @@ def prime_project_roles(user, project, roles):
         user.__dict__.setdefault("_project_roles_cache", {})[project.pk] = frozenset(roles)
 
 
+def prime_roles_in_projects(user, projects):
+    """Read the roles `user` holds in each of these projects in one query, for a page or feed that asks a
+    permission of every project (a representative's calendar feed covers 2 000)."""
+    if not user.is_authenticated:
+        return
+    ids = [p.pk for p in projects]
+    held = {}
+    for project_id, role in Membership.objects.filter(user=user, project_id__in=ids).values_list("project_id", "role"):
+        held.setdefault(project_id, set()).add(role)
+    cache = user.__dict__.setdefault("_project_roles_cache", {})
+    for project_id in ids:
+        cache.setdefault(project_id, frozenset(held.get(project_id, ())))
+
+
 def has_project_role(*roles):
     wanted = frozenset(roles)
     name = "has_project_role:" + ",".join(roles)

@@ -149,3 +149,30 @@ def test_calendar_page_lists_every_project_in_the_same_queries(client, db, n, dj
         assert f'<label for="feed-{project.pk}" class="form-label">{project.name}</label>' in html
         assert f"/calendar/{token}/{project.pk}.ics" in html
     assert html.index("Prosjekt 00") <= html.index(f"Prosjekt {n - 1:02d}")
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_the_feed_reads_every_project_in_the_same_queries(client, mini_template, n, django_assert_max_num_queries):
+    """A representative's feed over many projects asks who may see each sensitive HMS measure from one read of
+    their roles, not a query per project: the same queries for 1 project as for 8, and the safety rep sees the
+    sensitive measure's date while a working-group member does not."""
+    from evaluation import services as evaluation_services
+
+    safety, worker = UserFactory(), UserFactory()
+    for i in range(n):
+        project = ProjectFactory(name=f"Prosjekt {i}", start_date=datetime.date(2027, 1, 4))
+        owner = member(project, Role.OWNER)
+        MembershipFactory(project=project, user=safety, role=Role.SAFETY_REP)
+        MembershipFactory(project=project, user=worker, role=Role.MEMBER)
+        phase_services.process_start(project=project, template=mini_template, by=owner)
+        evaluation_services.measure_create(
+            project=project, by=owner, focus_area="Konflikt", goal="Ro", activity="Samtaler", responsible="Kari",
+            source="evaluation", sensitive=True, due_date=datetime.date(2027, 3, 1),
+        )  # fmt: skip
+    feeds = {person: calendar_feed_for(user=person).token for person in (safety, worker)}
+    with django_assert_max_num_queries(8):
+        seen = events(client.get(reverse("calendar_feed", args=[feeds[safety]])))
+    assert len([uid for uid in seen if uid.startswith("measure-")]) == n
+    hidden = events(client.get(reverse("calendar_feed", args=[feeds[worker]])))
+    assert not [uid for uid in hidden if uid.startswith("measure-")]
+    assert len([uid for uid in hidden if uid.startswith("item-")]) == len([u for u in seen if u.startswith("item-")])
