@@ -353,17 +353,6 @@ def _page_of(total, number, per_page):
     return Paginator(range(total), per_page).get_page(number)
 
 
-def _counted_page(queryset, number, per_page):
-    """A page of `queryset`, counted in one query and read in another (the count needs no join the rows
-    need, and no window over every row). A number past the end gives the last page."""
-    from django.core.paginator import Page
-
-    paginator = Paginator(queryset, per_page)
-    number = paginator.get_page(number).number  # counts once (a cached property), clamps to the last page
-    offset = (number - 1) * per_page
-    return Page(list(queryset[offset : offset + per_page]), number, paginator)
-
-
 @login_required
 def inbox(request):
     """*Til godkjenning*: the steps waiting for my sign-off (oldest first) and what I signed (newest first, to
@@ -382,7 +371,7 @@ def inbox(request):
     signed_rows = selectors.signed_by(
         user=request.user, roles=roles, project=filters.get("project", ""), decision=filters.get("decision", "")
     )
-    signed = _counted_page(signed_rows, request.GET.get("signed_page"), settings.PAGINATE_BY)
+    signed = Paginator(signed_rows, settings.PAGINATE_BY).get_page(request.GET.get("signed_page"))
     return render(
         request,
         "participation/inbox.html",
