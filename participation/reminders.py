@@ -6,8 +6,6 @@ required role that has no current sign-off; the occasion is the step's version, 
 signing again reminds again.
 """
 
-import datetime
-
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -25,8 +23,11 @@ WAITING_WORKING_DAYS = 5
 def signoffs_waiting(today):
     """From the stored open sign-offs (`OpenSignOff`: the one rule for what waits) of active projects: those
     whose version was sent more than five working days before `today`, one reminder per holder of the role."""
-    # Five working days are at least seven calendar days: the database leaves out what was sent since.
-    recent = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=6), datetime.time.min))
+    from .selectors import overdue_cutoff
+
+    # The database leaves out what is not overdue yet (fewer than five working days since it was sent); a
+    # reminder waits one working day more, so each row is checked again below.
+    recent = overdue_cutoff(today)
     rows = [
         row
         for row in OpenSignOff.objects.filter(project__status=Project.Status.ACTIVE, version_at__lt=recent)
