@@ -97,26 +97,33 @@ def _lock_summary_rows(ids) -> None:
     list(rows.values_list("project_id", flat=True))
 
 
-@extensions.summary_refresher
-def open_signoffs_refresh(project_ids) -> None:
-    """Store the projects' open sign-offs again (delete and insert), under the projects' summary rows' locks
-    (`_lock_summary_rows`), so a second transaction on the same project waits for this one."""
-    from .models import OpenSignOff
+def rows_replace(model, fields, project_ids, rows) -> None:
+    """Delete the projects' rows of `model` and insert `rows` (tuples of `fields`): how the refreshers below
+    and the migrations that fill these tables store them (a migration passes its own historical model)."""
+    model.objects.filter(project_id__in=project_ids).delete()
+    model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in sorted(rows)], batch_size=1000)
 
+
+def _store(model, fields, project_ids, compute) -> None:
+    """Compute the projects' rows with `compute(ids)` and store them again, under the projects' summary rows'
+    locks (`_lock_summary_rows`), so a second transaction on the same project waits for this one."""
     ids = sorted(set(project_ids))
     if not ids:
         return
     with transaction.atomic():
         _lock_summary_rows(ids)
-        rows = open_signoff_rows(ids)
-        OpenSignOff.objects.filter(project_id__in=ids).delete()
-        OpenSignOff.objects.bulk_create(
-            [
-                OpenSignOff(step_id=step, project_id=project, role=role, version_at=version_at)
-                for step, project, role, version_at in sorted(rows)
-            ],
-            batch_size=1000,
-        )
+        rows_replace(model, fields, ids, compute(ids))
+
+
+OPEN_FIELDS = ("step_id", "project_id", "role", "version_at")  # the order of `open_signoff_rows`' tuples
+
+
+@extensions.summary_refresher
+def open_signoffs_refresh(project_ids) -> None:
+    """Store the projects' open sign-offs again (delete and insert)."""
+    from .models import OpenSignOff
+
+    _store(OpenSignOff, OPEN_FIELDS, project_ids, open_signoff_rows)
 
 
 LATEST_FIELDS = ("signer_id", "step_id", "project_id", "signoff_id", "step_version", "decision", "signed_at")
@@ -151,20 +158,10 @@ def latest_signoffs_stored(project_ids) -> set[tuple]:
 @extensions.summary_refresher
 def latest_signoffs_refresh(project_ids) -> None:
     """Store each person's newest sign-off of each step of the projects again (delete and insert). Sign-offs are
-    never changed or deleted, so only recording one changes what is stored; the repair command runs it too. Under
-    the projects' summary rows' locks, as `open_signoffs_refresh`."""
+    never changed or deleted, so only recording one changes what is stored; the repair command runs it too."""
     from .models import LatestSignOff
 
-    ids = sorted(set(project_ids))
-    if not ids:
-        return
-    with transaction.atomic():
-        _lock_summary_rows(ids)
-        rows = latest_signoff_rows(ids)
-        LatestSignOff.objects.filter(project_id__in=ids).delete()
-        LatestSignOff.objects.bulk_create(
-            [LatestSignOff(**dict(zip(LATEST_FIELDS, row, strict=True))) for row in rows], batch_size=1000
-        )
+    _store(LatestSignOff, LATEST_FIELDS, project_ids, latest_signoff_rows)
 
 
 def refresh(project_id) -> None:

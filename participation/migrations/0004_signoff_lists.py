@@ -10,26 +10,21 @@ def backfill(apps, schema_editor):
     """Store the open sign-offs again, now with the time each version was sent, and each person's newest sign-off
     of each step, for every project there is. The rules come from `participation.summary` (they read named
     columns only); the rows are written through this migration's models."""
-    from participation.summary import LATEST_FIELDS, latest_signoff_rows, open_signoff_rows
+    from participation.summary import (
+        LATEST_FIELDS,
+        OPEN_FIELDS,
+        latest_signoff_rows,
+        open_signoff_rows,
+        rows_replace,
+    )
 
     OpenSignOff = apps.get_model("participation", "OpenSignOff")
     LatestSignOff = apps.get_model("participation", "LatestSignOff")
     ids = list(apps.get_model("projects", "Project").objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        OpenSignOff.objects.filter(project_id__in=chunk).delete()
-        OpenSignOff.objects.bulk_create(
-            [
-                OpenSignOff(step_id=step, project_id=project, role=role, version_at=version_at)
-                for step, project, role, version_at in sorted(open_signoff_rows(chunk))
-            ],
-            batch_size=1000,
-        )
-        LatestSignOff.objects.filter(project_id__in=chunk).delete()
-        LatestSignOff.objects.bulk_create(
-            [LatestSignOff(**dict(zip(LATEST_FIELDS, row, strict=True))) for row in latest_signoff_rows(chunk)],
-            batch_size=1000,
-        )
+        rows_replace(OpenSignOff, OPEN_FIELDS, chunk, open_signoff_rows(chunk))
+        rows_replace(LatestSignOff, LATEST_FIELDS, chunk, latest_signoff_rows(chunk))
 
 
 class Migration(migrations.Migration):
