@@ -19,7 +19,7 @@ from projects.dashboard import date_html, tr_row
 from projects.extensions import Attention, Breakdown, Column, FilterField, Segment
 
 from . import summary
-from .models import ChecklistItem, Phase, ProcessTemplate
+from .models import ChecklistItem, Phase, ProcessTemplate, is_english
 
 OPEN = ChecklistItem.Status.OPEN
 GATE_BLOCKED_DAYS = 30  # a gate whose phase should have ended this long ago needs a coordinator
@@ -154,15 +154,9 @@ def _phase_choices():
     for template in ProcessTemplate.objects.order_by("key", "-version").only("definition", "key", "version"):
         for n, phase in enumerate(template.definition.get("phases", []), 1):
             name = phase["name"]
-            label = name.get("en") if _english() else name.get("nb")
+            label = name.get("en") if is_english() else name.get("nb")
             seen.setdefault(phase["key"], f"{n}. {label}")
     return [*seen.items(), ("completed", _("All phases completed"))]
-
-
-def _english():
-    from django.utils.translation import get_language
-
-    return (get_language() or "nb").startswith("en")
 
 
 def _filter_phase(queryset, value, today):
@@ -184,7 +178,7 @@ extensions.dashboard_filter(
 def _phase_group(values):
     if not values["current_phase_key"]:
         return (99, "completed", str(_("All phases completed or no process")))
-    name = (values["current_phase_name_en"] if _english() else None) or values["current_phase_name_nb"]
+    name = (values["current_phase_name_en"] if is_english() else None) or values["current_phase_name_nb"]
     return (values["current_phase_order"], values["current_phase_key"], f"{values['current_phase_order']}. {name}")
 
 

@@ -12,11 +12,17 @@ from projects.models import Attachment, Project, Role
 from projects.validators import sensible_date
 
 
+def is_english() -> bool:
+    """Whether the active language is English: texts stored in both languages show `_en`, falling back to `_nb`.
+    A caller with many rows asks once, not per row."""
+    return (get_language() or "nb").startswith("en")
+
+
 class Bilingual:
     """Texts copied from a template are stored in both languages; `tr("name")` picks the active one."""
 
     def tr(self, field):
-        if (get_language() or "nb").startswith("en"):
+        if is_english():
             return getattr(self, f"{field}_en") or getattr(self, f"{field}_nb")
         return getattr(self, f"{field}_nb")
 

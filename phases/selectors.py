@@ -6,7 +6,6 @@ from datetime import date
 
 from django.db.models import Count, F, Min, Prefetch, Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from projects.models import Project, Role, User
@@ -20,6 +19,7 @@ from .models import (
     ItemComment,
     Phase,
     ProcessTemplate,
+    is_english,
 )
 
 OPEN = ChecklistItem.Status.OPEN
@@ -257,7 +257,7 @@ def dated_items(*, projects) -> list[tuple]:
     """(id, project id, activity id, deadline, text in the active language) of the items with a deadline in
     these projects (done ones too: the calendar keeps the record). Rows, not models: a representative's feed
     reads some 90 000 of them, and a model each cost more than a second."""
-    english = (get_language() or "nb").startswith("en")
+    english = is_english()
     rows = (
         ChecklistItem.objects.filter(project__in=projects, due_date__isnull=False)
         .exclude(status=ChecklistItem.Status.NOT_APPLICABLE)
@@ -270,7 +270,7 @@ def dated_items(*, projects) -> list[tuple]:
 def dated_activities(*, projects) -> list[tuple]:
     """(id, project id, deadline, name in the active language) of the activities with a deadline (rows, as
     `dated_items`)."""
-    english = (get_language() or "nb").startswith("en")
+    english = is_english()
     rows = Activity.objects.filter(project__in=projects, due_date__isnull=False).values_list(
         "id", "project_id", "due_date", "name_nb", "name_en"
     )
@@ -279,6 +279,6 @@ def dated_activities(*, projects) -> list[tuple]:
 
 def activity_names(*, projects) -> dict[int, str]:
     """{activity id: name in the active language} of these projects' activities (one query)."""
-    english = (get_language() or "nb").startswith("en")
+    english = is_english()
     rows = Activity.objects.filter(project__in=projects).values_list("id", "name_nb", "name_en")
     return {pk: (en or nb) if english else nb for pk, nb, en in rows}
