@@ -340,11 +340,11 @@ def history_page(project, size=50, *, older=None, newer=None, number=1) -> Histo
     if not has_previous:
         number = 1
     records = {}
-    for index, (_rows, label, _show_created) in enumerate(_SOURCES):
+    for index, (rows, label, _show_created) in enumerate(_SOURCES):
         ids = [h_id for source, _date, h_id in keys if source == index]
         if not ids:
             continue
-        base = _SOURCES[index][0](project)
+        base = rows(project)
         model = base.model
         earlier = model._default_manager.filter(id=OuterRef("id"), history_date__lte=OuterRef("history_date")).filter(
             Q(history_date__lt=OuterRef("history_date"))
