@@ -26,6 +26,22 @@ def test_inbox_shows_exactly_the_steps_waiting_for_this_person(client, project, 
     assert "Et annet prosjekt" not in page.content.decode()
 
 
+def test_the_owner_who_opens_the_inbox_sees_nothing_waiting_in_their_own_project(client, project, step):
+    """Steps wait in the owner's project, but for the representatives' roles: the owner, who may not sign for
+    them, finds nothing waiting and no decisions, while the safety rep finds both steps."""
+    services.signoff_record(step=step, by=project.union_rep, decision="approved")
+    client.force_login(project.owner)
+    page = client.get(reverse("participation:inbox"))
+    assert page.status_code == 200
+    assert list(page.context["waiting"]) == [] and list(page.context["signed"]) == []
+    assert "Ingenting venter på din godkjenning." in page.content.decode()
+    client.force_login(project.safety_rep)
+    assert [e.step.key for e in client.get(reverse("participation:inbox")).context["waiting"]] == [
+        "mandate-consultation",
+        "risk",
+    ]
+
+
 def test_signed_step_leaves_the_waiting_list(client, project, step):
     services.signoff_record(step=step, by=project.safety_rep, decision="approved")
     client.force_login(project.safety_rep)
