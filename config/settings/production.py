@@ -31,6 +31,13 @@ if not (EMAIL_URL or env("EMAIL_BACKEND", default="")) or EMAIL_BACKEND.endswith
 if _missing:
     raise ImproperlyConfigured("Production needs these in the environment: " + ", ".join(_missing) + ".")
 
+# Persistent database connections: each gunicorn worker (and each thread of it) keeps its connection for
+# DB_CONN_MAX_AGE seconds instead of opening one per request, and checks it before reuse, so a connection that
+# PostgreSQL or a proxy closed meanwhile is replaced instead of failing the request. Size max_connections for
+# nodes × WEB_CONCURRENCY × GUNICORN_THREADS + the Celery workers' concurrency + beat (docs/deploy.md §4).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -49,6 +49,15 @@ def test_production_passes_check_deploy():
     assert "no issues" in result.stdout
 
 
+def test_production_keeps_database_connections_and_checks_them():
+    code = "from django.conf import settings as s; d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    result = run_manage("shell", "-v", "0", "-c", code, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["600", "True"]
+    result = run_manage("shell", "-v", "0", "-c", code, env={**PRODUCTION_ENV, "DB_CONN_MAX_AGE": "0"})
+    assert result.stdout.split() == ["0", "True"]
+
+
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
 def test_production_refuses_to_start_without(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
