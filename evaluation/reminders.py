@@ -42,7 +42,7 @@ def _evaluation_reminders(evaluations, obj, occasion, message, due):
     leaders = _leaders(e.project_id for e in evaluations)
     for e in evaluations:
         day = due(e)
-        text = reminders.in_languages(
+        text = reminders.texts(
             lambda e=e, day=day: message % {"project": e.project.name, "date": date_format(day, "DATE_FORMAT")}
         )
         url = reverse("evaluation:overview", args=[e.project_id])
@@ -94,7 +94,7 @@ def _measure_reminders(measures, kind_message):
     measures = list(measures)
     leaders = _leaders(m.project_id for m in measures)
     for m in measures:
-        text = reminders.in_languages(
+        text = reminders.texts(
             lambda m=m: (
                 kind_message % {"measure": m, "project": m.project.name, "date": date_format(m.due_date, "DATE_FORMAT")}
             )

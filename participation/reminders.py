@@ -45,7 +45,7 @@ def signoffs_waiting(today):
         step = row.step
         since = timezone.localtime(row.version_at).date()
         url = reverse("participation:step", args=[step.project_id, step.pk])
-        text = reminders.in_languages(
+        text = reminders.texts(
             lambda step=step, role=row.role, since=since: (
                 gettext_lazy("“%(step)s” in %(project)s has waited for sign-off from %(role)s since %(date)s.")
                 % {

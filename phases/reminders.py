@@ -48,7 +48,7 @@ def _reminders_for(items, message):
     leaders = _leaders_by_project(items)
     for item in items:
         recipients = [item.assignee_id] if item.assignee_id else sorted(set(leaders.get(item.project_id, [])))
-        text = reminders.in_languages(
+        text = reminders.texts(
             lambda item=item: (
                 message
                 % {"item": item.text, "project": item.project.name, "date": date_format(item.due_date, "DATE_FORMAT")}

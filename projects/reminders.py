@@ -7,7 +7,7 @@ projects imports none of the apps. Each app registers one *source* per kind of r
         for item in ...:
             yield reminders.Due(
                 obj=f"item:{item.pk}", recipient_id=item.assignee_id, occasion=item.due_date,
-                project_id=item.project_id, text=reminders.in_languages(lambda: _("…") % {...}),
+                project_id=item.project_id, text=reminders.texts(lambda: _("…") % {...}),
                 url=reverse(...), due_date=item.due_date,
             )
 
@@ -16,6 +16,8 @@ a fixed number of queries whatever the number of reminders. Each `Due` is identi
 (kind, object, recipient, occasion): the scan records a key once (a unique constraint), so a reminder is
 never delivered twice, however often or on how many workers the scan runs. `occasion` is what makes a
 repeat worth sending (a new deadline, a new version of a step); leave it the same and nothing repeats.
+A source gives its text as `texts(fn)`: the scan builds it (in every language) only for a key it has not
+recorded before, so the reminders that were delivered already cost no text on each later scan.
 
 `urgent` kinds (an evaluation window closing, say) are e-mailed at once; the others wait for the daily
 digest. People turn the e-mail of each kind off in their settings; in-app notifications are always on.
@@ -37,7 +39,8 @@ class Due:
     obj: str  # the object reminded about, e.g. "item:42"
     recipient_id: int
     occasion: Any  # e.g. the deadline, or the version of a step
-    text: dict[str, str]  # language code -> the sentence shown and e-mailed (see `in_languages`)
+    # language code -> the sentence shown and e-mailed: a dict (see `in_languages`) or `texts(fn)`, built later
+    text: "dict[str, str] | Texts"
     url: str = ""  # a path inside the site
     project_id: int | None = None
     due_date: date | None = None
@@ -81,6 +84,31 @@ def in_languages(fn: Callable[[], Any]) -> dict[str, str]:
         with translation.override(code):
             out[code] = str(fn())
     return out
+
+
+class Texts:
+    """A reminder's text in every language, built the first time it is asked for (then kept, so the recipients
+    of one item share it). The scan asks only for keys it has not recorded yet."""
+
+    __slots__ = ("_fn", "_texts")
+
+    def __init__(self, fn: Callable[[], Any]):
+        self._fn = fn
+        self._texts: dict[str, str] | None = None
+
+    def __call__(self) -> dict[str, str]:
+        if self._texts is None:
+            self._texts = in_languages(self._fn)
+        return self._texts
+
+
+def texts(fn: Callable[[], Any]) -> Texts:
+    """fn() in each interface language, evaluated only when the scan records a new reminder."""
+    return Texts(fn)
+
+
+def resolved(text: "dict[str, str] | Texts") -> dict[str, str]:
+    return text() if callable(text) else text
 
 
 def text_for(texts: dict[str, str], language: str | None = None) -> str:

@@ -372,27 +372,32 @@ def reminders_scan(*, now: datetime | None = None) -> ScanResult:
     now = now or timezone.now()
     local = timezone.localtime(now)
     today = local.date()
-    rows = {}
+    dues = {}
     for kind in reminders.kinds():
         for due in kind.fn(today):
-            key = reminders.key_of(kind.code, due)
-            rows[key] = Notification(
-                key=key,
-                kind=kind.code,
-                recipient_id=due.recipient_id,
-                project_id=due.project_id,
-                text=due.text,
-                url=due.url,
-                due_date=due.due_date,
-                urgent=kind.urgent,
-                created_at=now,
-            )
-    keys = list(rows)
+            dues[reminders.key_of(kind.code, due)] = (kind, due)
+    keys = list(dues)
     known = set()
     for start in range(0, len(keys), KEY_LOOKUP_BATCH):
         batch = keys[start : start + KEY_LOOKUP_BATCH]
         known.update(Notification.objects.filter(key__in=batch).values_list("key", flat=True))
-    new = [row for key, row in rows.items() if key not in known]
+    # Texts (in every language) are built only for the keys not recorded before: most of a scan's reminders
+    # were delivered by an earlier scan.
+    new = [
+        Notification(
+            key=key,
+            kind=kind.code,
+            recipient_id=due.recipient_id,
+            project_id=due.project_id,
+            text=reminders.resolved(due.text),
+            url=due.url,
+            due_date=due.due_date,
+            urgent=kind.urgent,
+            created_at=now,
+        )
+        for key, (kind, due) in dues.items()
+        if key not in known
+    ]
     with transaction.atomic():
         # Another scan may have inserted some of these since the look-up: the unique key keeps one.
         Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
@@ -406,7 +411,7 @@ def reminders_scan(*, now: datetime | None = None) -> ScanResult:
         if to_queue:
             ReminderEmail.objects.filter(pk__in=to_queue).update(queued_at=now)
             transaction.on_commit(lambda: [reminder_email_send_task.delay(pk) for pk in to_queue])
-    return ScanResult(due=len(rows), new=len(new), emails=to_queue)
+    return ScanResult(due=len(dues), new=len(new), emails=to_queue)
 
 
 def _reminder_emails_turned_off():

@@ -9,6 +9,7 @@ from django.core import mail
 from django.db import connection
 
 from phases import services
+from projects import reminders
 from projects.models import Notification, Role
 from projects.services import email_preferences_set, reminders_scan
 from tests.factories import member
@@ -52,6 +53,23 @@ def test_overdue_fires_the_day_after_the_deadline_once(project, owner, django_ca
     overdue = Notification.objects.get(kind="item_overdue")
     assert "ikke gjort" in overdue.text["nb"]
     assert len(mail.outbox) == 2  # the digest of the 14th, and the one of the 15th
+
+
+def test_the_scan_builds_no_text_for_a_known_key(project, owner, monkeypatch, django_capture_on_commit_callbacks):
+    built = []
+    real = reminders.in_languages
+    monkeypatch.setattr(reminders, "in_languages", lambda fn: built.append(fn) or real(fn))
+    with at(11), django_capture_on_commit_callbacks(execute=True):
+        scan()
+    assert len(built) == 1 and Notification.objects.count() == 1  # the vision item, due on the 14th
+    for day in (11, 12, 13):  # the same key (item, owner, deadline) every time: nothing new to word
+        with at(day, hour=9), django_capture_on_commit_callbacks(execute=True):
+            result = scan()
+        assert (result.due, result.new) == (1, 0)
+    assert len(built) == 1
+    with at(15), django_capture_on_commit_callbacks(execute=True):
+        scan()  # now overdue: a new key, worded once
+    assert len(built) == 2 and Notification.objects.count() == 2
 
 
 def test_assigned_person_is_reminded_instead_of_the_owner(project, owner, django_capture_on_commit_callbacks):
