@@ -17,6 +17,7 @@ from .models import Meeting, SignOff, Step, StepVersion
 @admin.register(Step)
 class StepAdmin(ReadOnlyAdmin):
     list_display = ("name_nb", "project", "version", "kind")
+    list_select_related = ("project",)
     search_fields = ("name_nb", "project__name")
 
 
@@ -86,6 +87,7 @@ class StepVersionAdmin(ReadOnlyAdmin):
 @admin.register(Meeting)
 class MeetingAdmin(ReadOnlyAdmin):
     list_display = ("title", "project", "type", "held_on")
+    list_select_related = ("project",)
     search_fields = ("title", "project__name")
 
 
@@ -94,4 +96,5 @@ class SignOffAdmin(ReadOnlyAdmin):
     """Sign-offs can be read here, never added, changed or deleted."""
 
     list_display = ("step", "signer", "role", "decision", "step_version", "signed_at")
+    list_select_related = ("step", "signer")
     list_filter = ("decision", "role")

@@ -17,6 +17,7 @@ class PhaseAdmin(ReadOnlyAdmin):
     """Phases are completed and reopened through the gate (phase_complete, phase_reopen), never here."""
 
     list_display = ("name_nb", "project", "order", "completed_at", "completed_by")
+    list_select_related = ("project", "completed_by")
     list_filter = ("order",)
     search_fields = ("project__name",)
 
@@ -24,6 +25,7 @@ class PhaseAdmin(ReadOnlyAdmin):
 @admin.register(Activity)
 class ActivityAdmin(ReadOnlyAdmin):
     list_display = ("name_nb", "project", "phase", "due_date")
+    list_select_related = ("project", "phase")
     search_fields = ("name_nb", "project__name")
 
 
@@ -33,5 +35,6 @@ class ChecklistItemAdmin(ReadOnlyAdmin):
     whether the phase is completed."""
 
     list_display = ("text_nb", "project", "status", "mandatory", "assignee", "due_date")
+    list_select_related = ("project", "assignee")
     list_filter = ("status", "mandatory")
     search_fields = ("text_nb", "project__name")
