@@ -6,6 +6,3 @@ class EvaluationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "evaluation"
     verbose_name = _("Evaluation")
-
-    def ready(self):
-        from . import hooks, reminders  # noqa: F401  (register with projects' extension points)

@@ -26,7 +26,7 @@ STATE_BADGES = {
 }
 
 
-@extensions.dashboard_annotations(30)
+@extensions.register("dashboard_annotations", order=30)
 def _annotations(today):
     out = {  # the project's one evaluation row, joined
         f"eval_{name}": F(f"evaluation__{name}")
@@ -93,10 +93,11 @@ for column in (
     Column("window_closes", _("Evaluation window closes"), 44.2, lambda r: r.eval_window_closes, on_page=False,
            width=14),
 ):  # fmt: skip
-    extensions.dashboard_column(column)
+    extensions.register("dashboard_column", column)
 
 
-extensions.dashboard_filter(
+extensions.register(
+    "dashboard_filter",
     FilterField(
         "evaluation",
         45,
@@ -104,10 +105,11 @@ extensions.dashboard_filter(
             label=_("Evaluation window"), choices=list(STATE_LABELS.items()), empty_label=_("All")
         ),
         lambda qs, value, today: qs.filter(evaluation_state=value),
-    )
+    ),
 )
 
-extensions.dashboard_breakdown(
+extensions.register(
+    "dashboard_breakdown",
     Breakdown(
         "evaluation",
         _("Projects per evaluation window"),
@@ -119,7 +121,8 @@ extensions.dashboard_breakdown(
     )
 )  # fmt: skip
 
-extensions.attention(
+extensions.register(
+    "dashboard_attention",
     Attention(
         "evaluation_overdue",
         _("Evaluation overdue"),
@@ -133,11 +136,11 @@ extensions.attention(
             _("The evaluation window closed on %(date)s without a completed evaluation")
             % {"date": date_format(row.eval_window_closes, "SHORT_DATE_FORMAT")}
         ),
-    )
+    ),
 )
 
 
-@extensions.timeline_source(30)
+@extensions.register("dashboard_timeline", order=30)
 def _timeline(rows, today):
     """The freeze period and the evaluation window, from the rows' annotations (no query)."""
     out = {}

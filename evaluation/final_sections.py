@@ -1,5 +1,5 @@
 """The goals and the mandate in the final documentation (sluttdokumentasjon), read from the case file's work
-products (phases). Registered with `evaluation.pdf.final_section`; `order` below 30 puts a section before the
+products (phases). Registered under the hook `final_section`; `order` below 30 puts a section before the
 phases and the participation summary, as the case file was built."""
 
 from django.utils.formats import date_format
@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from phases.models import Activity, WorkProduct
 from phases.workproducts import selectors
 from phases.workproducts.registry import KINDS
-
-from .pdf import final_section
+from projects import extensions
 
 
 def _work_product_section(project, kind_key, order):
@@ -37,17 +36,17 @@ def _work_product_section(project, kind_key, order):
     }
 
 
-@final_section
+@extensions.register("final_section")
 def goals_section(project):
     return _work_product_section(project, "goals", 10)
 
 
-@final_section
+@extensions.register("final_section")
 def mandate_section(project):
     return _work_product_section(project, "mandate", 20)
 
 
-@final_section
+@extensions.register("final_section")
 def area_programme_section(project):
     """The area programme with its totals and its check against the norm (after the phases)."""
     from phases.workproducts.space.selectors import area_report

@@ -6,15 +6,21 @@ from django.utils.translation import gettext_lazy as _
 
 from phases.workproducts.views import hazard_action
 from projects import documents, extensions
-from projects.history import history_of, register_source
+from projects.history import HistorySource, history_of
 from projects.permissions import is_coordinator
 
 # dashboard: the overview's columns; final_sections: goals and mandate; prioritisation: the step's content
-from . import dashboard, dates, final_sections, prioritisation, selectors  # noqa: F401
+from . import dashboard, dates, final_sections, prioritisation, reminders, selectors  # noqa: F401
 from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure
 
-extensions.tab("evaluation", _("Evaluation"), "evaluation:overview", 40, perm="evaluation.view_evaluation")
-extensions.tab("measures", _("HMS action plan"), "evaluation:measures", 41, perm="evaluation.view_action_plan_tab")
+extensions.register(
+    "project_tab",
+    extensions.Tab("evaluation", _("Evaluation"), "evaluation:overview", 40, perm="evaluation.view_evaluation"),
+)
+extensions.register(
+    "project_tab",
+    extensions.Tab("measures", _("HMS action plan"), "evaluation:measures", 41, perm="evaluation.view_action_plan_tab"),
+)
 
 
 def _render_report(document):
@@ -29,25 +35,31 @@ def _render_final(document):
     return render_final_documentation(document)
 
 
-documents.register(
-    "evaluation-report",
-    label=_("the evaluation report"),
-    render=_render_report,
-    filename="evalueringsrapport",
-    request_perm="evaluation.request_report",
-    view_perm="evaluation.view_evaluation",
+extensions.register(
+    "document_kind",
+    documents.Kind(
+        "evaluation-report",
+        label=_("the evaluation report"),
+        render=_render_report,
+        filename="evalueringsrapport",
+        request_perm="evaluation.request_report",
+        view_perm="evaluation.view_evaluation",
+    ),
 )
-documents.register(
-    "final-documentation",
-    label=_("the final documentation"),
-    render=_render_final,
-    filename="sluttdokumentasjon",
-    request_perm="evaluation.edit_evaluation",
-    view_perm="evaluation.view_evaluation",
+extensions.register(
+    "document_kind",
+    documents.Kind(
+        "final-documentation",
+        label=_("the final documentation"),
+        render=_render_final,
+        filename="sluttdokumentasjon",
+        request_perm="evaluation.edit_evaluation",
+        view_perm="evaluation.view_evaluation",
+    ),
 )
 
 
-@extensions.nav_item(40)
+@extensions.register("nav_item", order=40)
 def _hr_link(request):
     if not request.user.has_perm("projects.view_hr_reports"):
         return None
@@ -55,7 +67,7 @@ def _hr_link(request):
     return {"label": _("HR"), "url": reverse("evaluation:hr"), "active": name.startswith("evaluation:hr")}
 
 
-@extensions.landing_page(30)
+@extensions.register("landing_page", order=30)
 def _hr_lands_on_hr(user):
     """HR advisers without a role in any project start on *HR*."""
     if user.has_perm("projects.view_hr_reports") and not user.memberships.exists() and not is_coordinator(user):
@@ -63,7 +75,7 @@ def _hr_lands_on_hr(user):
     return None
 
 
-@extensions.overview_panel(5)
+@extensions.register("project_overview_panel", order=5)
 def _key_dates_panel(request, project):
     """Key dates on the project overview: planned and actual move-in, freeze end, window and its state."""
     today = timezone.localdate()
@@ -111,35 +123,50 @@ def _hazard_to_measure(request, hazard):
     }
 
 
-register_source(
-    lambda p: history_of(Evaluation).filter(project_id=p.pk).select_related("history_user"),
-    lambda r: str(_("Move-in and evaluation")),
-)
-register_source(
-    lambda p: history_of(EvaluationResult).filter(evaluation__project_id=p.pk).select_related("history_user"),
-    lambda r: str(_("Evaluation result: %(title)s") % {"title": r.subject or r.get_criterion_display()}),
-)
-register_source(
-    lambda p: history_of(Figure).filter(evaluation__project_id=p.pk).select_related("history_user"),
-    lambda r: str(_("Before/after figure: %(label)s") % {"label": r.label}),
-)
-register_source(
-    lambda p: history_of(ChangeRequest).filter(project_id=p.pk).select_related("history_user"),
-    lambda r: str(_("Change request: %(what)s") % {"what": r.what[:60]}),
-)
-register_source(
-    # Never a sensitive measure, also not the records from before it was marked sensitive.
-    lambda p: (
-        history_of(Measure)
-        .filter(project_id=p.pk, sensitive=False)
-        .exclude(id__in=Measure.objects.filter(project_id=p.pk, sensitive=True).values("pk"))
-        .select_related("history_user")
+extensions.register(
+    "history_source",
+    HistorySource(
+        lambda p: history_of(Evaluation).filter(project_id=p.pk).select_related("history_user"),
+        lambda r: str(_("Move-in and evaluation")),
     ),
-    lambda r: str(_("HMS measure %(number)s: %(area)s") % {"number": r.number, "area": r.focus_area}),
+)
+extensions.register(
+    "history_source",
+    HistorySource(
+        lambda p: history_of(EvaluationResult).filter(evaluation__project_id=p.pk).select_related("history_user"),
+        lambda r: str(_("Evaluation result: %(title)s") % {"title": r.subject or r.get_criterion_display()}),
+    ),
+)
+extensions.register(
+    "history_source",
+    HistorySource(
+        lambda p: history_of(Figure).filter(evaluation__project_id=p.pk).select_related("history_user"),
+        lambda r: str(_("Before/after figure: %(label)s") % {"label": r.label}),
+    ),
+)
+extensions.register(
+    "history_source",
+    HistorySource(
+        lambda p: history_of(ChangeRequest).filter(project_id=p.pk).select_related("history_user"),
+        lambda r: str(_("Change request: %(what)s") % {"what": r.what[:60]}),
+    ),
+)
+extensions.register(
+    "history_source",
+    HistorySource(
+        # Never a sensitive measure, also not the records from before it was marked sensitive.
+        lambda p: (
+            history_of(Measure)
+            .filter(project_id=p.pk, sensitive=False)
+            .exclude(id__in=Measure.objects.filter(project_id=p.pk, sensitive=True).values("pk"))
+            .select_related("history_user")
+        ),
+        lambda r: str(_("HMS measure %(number)s: %(area)s") % {"number": r.number, "area": r.focus_area}),
+    ),
 )
 
 
-@extensions.demo_seeder(30)
+@extensions.register("demo_seeder", order=30)
 def _seed_demo(projects, users):
     from . import demo
 

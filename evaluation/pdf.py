@@ -7,6 +7,7 @@ prints a sensitive HMS measure, a change request's requester or anything else ab
 from django.utils import timezone, translation
 
 from phases.models import Criterion, CriterionAssessment
+from projects import extensions
 from projects.documents import render_pdf
 from projects.selectors import project_units
 
@@ -52,7 +53,8 @@ def render_final_documentation(document) -> bytes:
         context["change_requests"] = selectors.change_requests_of(project=project)
         context["participation"] = _participation_summary(project)
         sections = sorted(
-            (s for s in (source(project) for source in FINAL_SECTIONS) if s), key=lambda s: s.get("order", 50)
+            (s for s in (source(project) for source in extensions.get("final_section")) if s),
+            key=lambda s: s.get("order", 50),
         )
         # Below 30 (the goals, the mandate): before the phases and the participation summary; the rest after.
         context["sections_before"] = [s for s in sections if s.get("order", 50) < 30]
@@ -85,14 +87,7 @@ def _participation_summary(project):
     return rows
 
 
-# Other apps add their part of the final documentation (the goals and the mandate in final_sections.py, the area
-# programme …) with `final_section(fn)`: fn(project) -> {"title": …, "template": …, "order": …, **context} or
-# None. The template gets the dict as `section`; "order" below 30 prints it before the phases and the
+# Other parts add to the final documentation (the goals and the mandate in final_sections.py, the area
+# programme …) under the hook `final_section`: fn(project) -> {"title": …, "template": …, "order": …, **context}
+# or None. The template gets the dict as `section`; "order" below 30 prints it before the phases and the
 # participation summary, otherwise (default 50) after them.
-FINAL_SECTIONS = []
-
-
-def final_section(fn):
-    if fn not in FINAL_SECTIONS:
-        FINAL_SECTIONS.append(fn)
-    return fn

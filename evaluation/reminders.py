@@ -125,7 +125,7 @@ def measures_overdue(today):
     return _measure_reminders(measures, _("HMS measure “%(measure)s” in %(project)s was due %(date)s."))
 
 
-@extensions.calendar_events(30)
+@extensions.register("calendar_events", order=30)
 def _calendar_dates(projects, user):
     events = []
     for e in Evaluation.objects.filter(project__in=projects).select_related("project"):

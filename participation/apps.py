@@ -6,6 +6,3 @@ class ParticipationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "participation"
     verbose_name = _("Participation")
-
-    def ready(self):
-        from . import hooks  # noqa: F401  (registers with projects' and phases' extension points)

@@ -16,7 +16,7 @@ from projects.models import Membership, Role
 from .models import SignOff
 
 
-@extensions.dashboard_annotations(20)
+@extensions.register("dashboard_annotations", order=20)
 def _annotations(today):
     """The stored summary (`ParticipationSummary`, one joined row per project) and whether a safety
     representative is a member (one indexed lookup)."""
@@ -43,7 +43,7 @@ for column in (
     Column("objections", _("Objections"), 26, lambda r: r.objections, sort="objections", html=objections_html,
            width=12),
 ):  # fmt: skip
-    extensions.dashboard_column(column)
+    extensions.register("dashboard_column", column)
 
 
 def _has_objections():
@@ -59,7 +59,8 @@ def _filter_objections(queryset, value, today):
     return queryset
 
 
-extensions.dashboard_filter(
+extensions.register(
+    "dashboard_filter",
     FilterField(
         "objections",
         60,
@@ -69,24 +70,26 @@ extensions.dashboard_filter(
             empty_label=_("All"),
         ),
         _filter_objections,
-    )
+    ),
 )
 
-extensions.attention(
+extensions.register(
+    "dashboard_attention",
     Attention(
         "objections",
         _("Objections on record"),
         20,
         lambda today: _has_objections(),
         lambda row: _("%(n)s objections (protokolltilførsel) on record") % {"n": row.objections},
-    )
+    ),
 )
-extensions.attention(
+extensions.register(
+    "dashboard_attention",
     Attention(
         "no_safety_rep",
         _("No safety representative"),
         40,
         lambda today: ~Q(pk__in=Membership.objects.filter(role=Role.SAFETY_REP).values("project_id")),
         lambda row: _("No safety representative appointed"),
-    )
+    ),
 )

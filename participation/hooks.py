@@ -7,22 +7,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from phases import gates
 from phases.signals import process_started, step_content_changed, work_product_changed
 from phases.workproducts import registry as workproduct_registry
 from projects import documents, extensions
-from projects.history import hide_fields, history_of, register_source, tr
+from projects.history import HistorySource, history_of, tr
 from projects.models import Role
-from projects.personal_data import register_personal_text
+from projects.personal_data import PersonalText
 from projects.selectors import project_members
 
 from . import reminders, roles, selectors, services  # noqa: F401  (reminders registers its sources)
 from .models import Meeting, MeetingAttachment, SignOff, Step
 from .pdf import render_protocol
 
-extensions.tab("participation", _("Participation"), "participation:plan", 20)
-gates.register_blocker(selectors.phase_blockers)
-gates.register_notice(selectors.phase_objections)
+extensions.register("project_tab", extensions.Tab("participation", _("Participation"), "participation:plan", 20))
+extensions.register("gate_blocker", selectors.phase_blockers)
+extensions.register("gate_notice", selectors.phase_objections)
 
 
 @receiver(process_started)
@@ -52,10 +51,10 @@ def _refresh_kind_steps(sender, project, step_kind, by, **kwargs):
         services.step_refresh(step=step, by=by)
 
 
-hide_fields("content_hash", "sha256", "version_at", "is_prepared", "content")
+extensions.register("history_hidden_fields", ("content_hash", "sha256", "version_at", "is_prepared", "content"))
 
 
-@extensions.nav_item(20)
+@extensions.register("nav_item", order=20)
 def _inbox_link(request):
     count = selectors.waiting_count_of_viewer(request.user)
     if count is None:
@@ -69,7 +68,7 @@ def _inbox_link(request):
     }
 
 
-@extensions.landing_page(20)
+@extensions.register("landing_page", order=20)
 def _representatives_land_on_approvals(user):
     """Representatives (safety rep, union rep, OH service, AMU) start on *Til godkjenning*, unless they also
     run a project as owner or manager, whose work starts from *Mine prosjekter*."""
@@ -79,7 +78,7 @@ def _representatives_land_on_approvals(user):
     return None
 
 
-@extensions.overview_panel(20)
+@extensions.register("project_overview_panel", order=20)
 def _overview_panel(request, project):
     steps = selectors.project_steps(project=project)
     plan = roles.participation_plan(project_members(project=project))
@@ -97,35 +96,51 @@ def _overview_panel(request, project):
     }
 
 
-register_source(
-    lambda p: history_of(Step).filter(project_id=p.pk).select_related("history_user"),
-    lambda r: str(_("Participation step: %(step)s") % {"step": tr(r, "name")}),
-    show_created=False,
-)
-register_source(
-    lambda p: history_of(SignOff).filter(step__project_id=p.pk).select_related("history_user", "step", "signer"),
-    lambda r: str(
-        _("Sign-off on “%(step)s”: %(decision)s") % {"step": tr(r.step, "name"), "decision": r.get_decision_display()}
+extensions.register(
+    "history_source",
+    HistorySource(
+        lambda p: history_of(Step).filter(project_id=p.pk).select_related("history_user"),
+        lambda r: str(_("Participation step: %(step)s") % {"step": tr(r, "name")}),
+        show_created=False,
     ),
 )
-register_source(
-    lambda p: history_of(Meeting).filter(project_id=p.pk).select_related("history_user"),
-    lambda r: str(_("Meeting: %(title)s") % {"title": r.title}),
+extensions.register(
+    "history_source",
+    HistorySource(
+        lambda p: history_of(SignOff).filter(step__project_id=p.pk).select_related("history_user", "step", "signer"),
+        lambda r: str(
+            _("Sign-off on “%(step)s”: %(decision)s")
+            % {"step": tr(r.step, "name"), "decision": r.get_decision_display()}
+        ),
+    ),
 )
-register_source(
-    lambda p: history_of(MeetingAttachment).filter(meeting__project_id=p.pk).select_related("history_user"),
-    lambda r: str(_("Meeting file: %(name)s") % {"name": r.original_name}),
+extensions.register(
+    "history_source",
+    HistorySource(
+        lambda p: history_of(Meeting).filter(project_id=p.pk).select_related("history_user"),
+        lambda r: str(_("Meeting: %(title)s") % {"title": r.title}),
+    ),
 )
-documents.register(
-    "participation-protocol",
-    label=_("the participation protocol"),
-    render=render_protocol,
-    filename="medvirkningsprotokoll",
-    request_perm="participation.manage_plan",
+extensions.register(
+    "history_source",
+    HistorySource(
+        lambda p: history_of(MeetingAttachment).filter(meeting__project_id=p.pk).select_related("history_user"),
+        lambda r: str(_("Meeting file: %(name)s") % {"name": r.original_name}),
+    ),
+)
+extensions.register(
+    "document_kind",
+    documents.Kind(
+        "participation-protocol",
+        label=_("the participation protocol"),
+        render=render_protocol,
+        filename="medvirkningsprotokoll",
+        request_perm="participation.manage_plan",
+    ),
 )
 
 
-@extensions.demo_seeder(5)
+@extensions.register("demo_seeder", order=5)
 def _seed_demo_signoffs(projects, users):
     """Sign the steps of the phases the demo projects have completed (phases' seeder completes them next)."""
     from phases.hooks import DEMO_PROGRESS
@@ -146,7 +161,7 @@ def _seed_demo_signoffs(projects, users):
                 services.signoff_record(step=step, by=holders[role], role=role, decision=decision, text=text)
 
 
-@extensions.demo_seeder(20)
+@extensions.register("demo_seeder", order=20)
 def _seed_demo_participation(projects, users):
     """Meetings and sign-offs in the first demo project, with one objection on record."""
     project = projects.get("2026/1001")
@@ -201,7 +216,7 @@ def _seed_demo_participation(projects, users):
         services.step_send(step=floor, by=users["eier@demo.kommune.no"])
 
 
-@extensions.demo_seeder(40)
+@extensions.register("demo_seeder", order=40)
 def _send_demo_consultation(projects, users):
     """The consultation on the mandate waits in the representatives' inbox: sent as version 1 once the
     mandate is filled in (the work products' seeder runs at 30), so what they see is the whole document."""
@@ -211,7 +226,7 @@ def _send_demo_consultation(projects, users):
         services.step_send(step=step, by=users["eier@demo.kommune.no"])
 
 
-@extensions.demo_seeder(35)
+@extensions.register("demo_seeder", order=35)
 def _seed_demo_prioritisation(projects, users):
     """The parties' priorities in 2024/0900 (evaluation's seeder records them) sent for the representatives'
     sign-off, so the step waits in their inbox."""
@@ -227,8 +242,13 @@ from . import dashboard as _dashboard  # noqa: E402, F401  (registers the overvi
 
 # Retention: the free text of sign-offs and the names of participants without an account are personal;
 # the sign-off itself (step, role, signer, decision, time, content hash) is kept.
-register_personal_text(SignOff, "text", rows=lambda p: SignOff.objects.filter(step__project_id=p.pk))
-register_personal_text(Meeting, "other_participants", rows=lambda p: Meeting.objects.filter(project_id=p.pk))
+extensions.register(
+    "personal_text", PersonalText(SignOff, ("text",), rows=lambda p: SignOff.objects.filter(step__project_id=p.pk))
+)
+extensions.register(
+    "personal_text",
+    PersonalText(Meeting, ("other_participants",), rows=lambda p: Meeting.objects.filter(project_id=p.pk)),
+)
 
 
 def _signoff_due(version_at):
@@ -272,6 +292,7 @@ def _signoff_rows(user, today, ids):
     return rows
 
 
-extensions.task_source(
-    extensions.TaskSource(key="signoffs", order=20, counts=_signoff_counts, keys=_signoff_keys, rows=_signoff_rows)
+extensions.register(
+    "task_source",
+    extensions.TaskSource(key="signoffs", order=20, counts=_signoff_counts, keys=_signoff_keys, rows=_signoff_rows),
 )

@@ -45,7 +45,7 @@ def stored(project_ids) -> dict:
     return {row.pop("project_id"): row for row in rows}
 
 
-@extensions.summary_refresher
+@extensions.register("summary_refresher")
 def participation_refresh(project_ids) -> None:
     from .models import ParticipationSummary
 
@@ -118,7 +118,7 @@ def _store(model, fields, project_ids, compute) -> None:
 OPEN_FIELDS = ("step_id", "project_id", "role", "version_at")  # the order of `open_signoff_rows`' tuples
 
 
-@extensions.summary_refresher
+@extensions.register("summary_refresher")
 def open_signoffs_refresh(project_ids) -> None:
     """Store the projects' open sign-offs again (delete and insert)."""
     from .models import OpenSignOff
@@ -155,7 +155,7 @@ def latest_signoffs_stored(project_ids) -> set[tuple]:
     return set(LatestSignOff.objects.filter(project_id__in=list(project_ids)).values_list(*LATEST_FIELDS))
 
 
-@extensions.summary_refresher
+@extensions.register("summary_refresher")
 def latest_signoffs_refresh(project_ids) -> None:
     """Store each person's newest sign-off of each step of the projects again (delete and insert). Sign-offs are
     never changed or deleted, so only recording one changes what is stored; the repair command runs it too."""

@@ -6,6 +6,3 @@ class PhasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "phases"
     verbose_name = _("Phases")
-
-    def ready(self):
-        from . import hooks  # noqa: F401  (registers with projects' extension points)

@@ -26,7 +26,7 @@ GATE_BLOCKED_DAYS = 30  # a gate whose phase should have ended this long ago nee
 COUNTS = ("phase_count", "items_total", "items_done", "mandatory_open", "phase_open_mandatory")  # 0, not None
 
 
-@extensions.dashboard_annotations(10)
+@extensions.register("dashboard_annotations", order=10)
 def _annotations(today):
     """The stored summary (`ProjectProgress`, one joined row per project) and, only where the earliest open
     mandatory deadline has passed, the count of overdue mandatory items (that count depends on today)."""
@@ -145,7 +145,7 @@ for column in (
     Column("gate_blocked_since", _("Gate overdue since"), 47, gate_blocked_since, sort="phase_planned_end",
            html=blocked_html, width=14),
 ):  # fmt: skip
-    extensions.dashboard_column(column)
+    extensions.register("dashboard_column", column)
 
 
 def _phase_choices():
@@ -165,13 +165,14 @@ def _filter_phase(queryset, value, today):
     return queryset.filter(current_phase_key=value)
 
 
-extensions.dashboard_filter(
+extensions.register(
+    "dashboard_filter",
     FilterField(
         "phase",
         20,
         lambda: django_filters.ChoiceFilter(label=_("Phase"), choices=_phase_choices(), empty_label=_("All")),
         _filter_phase,
-    )
+    ),
 )
 
 
@@ -182,7 +183,8 @@ def _phase_group(values):
     return (values["current_phase_order"], values["current_phase_key"], f"{values['current_phase_order']}. {name}")
 
 
-extensions.dashboard_breakdown(
+extensions.register(
+    "dashboard_breakdown",
     Breakdown(
         "phase",
         _("Projects per current phase"),
@@ -190,7 +192,7 @@ extensions.dashboard_breakdown(
         "phase",
         ("current_phase_order", "current_phase_key", "current_phase_name_nb", "current_phase_name_en"),
         _phase_group,
-    )
+    ),
 )
 
 
@@ -203,7 +205,8 @@ def _gate_blocked(today):
     )
 
 
-extensions.attention(
+extensions.register(
+    "dashboard_attention",
     Attention(
         "gate_blocked",
         _("Gate blocked for long"),
@@ -213,16 +216,17 @@ extensions.attention(
             _("The gate of “%(phase)s” has been blocked since %(date)s (planned end of the phase)")
             % {"phase": tr_row(row, "current_phase_name"), "date": _short(row.phase_planned_end)}
         ),
-    )
+    ),
 )
-extensions.attention(
+extensions.register(
+    "dashboard_attention",
     Attention(
         "overdue",
         _("Deadlines overdue"),
         50,
         lambda today: Q(progress__mandatory_first_due__lt=today),
         lambda row: _("%(n)s mandatory items past their deadline") % {"n": row.mandatory_overdue},
-    )
+    ),
 )
 
 
@@ -232,7 +236,7 @@ def _short(d):
     return date_format(d, "SHORT_DATE_FORMAT") if d else ""
 
 
-@extensions.timeline_source(10)
+@extensions.register("dashboard_timeline", order=10)
 def _timeline(rows, today):
     """Each phase as a bar over its planned dates; a completed phase ends on its completion, an open one whose
     planned end has passed is drawn to today as late. One query for the page."""

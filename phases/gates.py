@@ -1,8 +1,8 @@
-"""What blocks a phase gate. Apps that add conditions (unsigned participation steps, say) register a
-function here, so phases never imports them: fn(phase) -> list of texts naming each blocker."""
+"""What blocks a phase gate. Apps that add conditions (unsigned participation steps, say) register a function
+under the hook `gate_blocker`, so phases never imports them: fn(phase) -> list of `Blocker` naming each one.
+What the gate page mentions without blocking (objections on record, say) is the hook `gate_notice`, likewise."""
 
-_BLOCKERS = []
-_NOTICES = []
+from projects import extensions
 
 
 class Blocker(str):
@@ -14,28 +14,15 @@ class Blocker(str):
         return obj
 
 
-def register_blocker(fn):
-    if fn not in _BLOCKERS:
-        _BLOCKERS.append(fn)
-    return fn
-
-
-def register_notice(fn):
-    """What the gate page mentions without blocking (objections on record, say): fn(phase) -> [Blocker]."""
-    if fn not in _NOTICES:
-        _NOTICES.append(fn)
-    return fn
-
-
 def notices(phase) -> list[str]:
     out = []
-    for fn in _NOTICES:
+    for fn in extensions.get("gate_notice"):
         out.extend(fn(phase))
     return out
 
 
 def external_blockers(phase) -> list[str]:
     out = []
-    for fn in _BLOCKERS:
+    for fn in extensions.get("gate_blocker"):
         out.extend(fn(phase))
     return out

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects import extensions
-from projects.history import hide_fields, history_of, register_source, tr
+from projects.history import HistorySource, history_of, tr
 from projects.permissions import project_roles
 
 from . import planning, reminders, selectors, services  # noqa: F401  (reminders registers its sources)
@@ -21,12 +21,12 @@ from .models import (
     ProcessTemplate,
 )
 
-extensions.tab("phases", _("Phases"), "phases:overview", 10)
-extensions.list_decorator(selectors.decorate_project_list)
-hide_fields("definition", "source", "sha256")
+extensions.register("project_tab", extensions.Tab("phases", _("Phases"), "phases:overview", 10))
+extensions.register("project_list_decorator", selectors.decorate_project_list)
+extensions.register("history_hidden_fields", ("definition", "source", "sha256"))
 
 
-@extensions.nav_item(30)
+@extensions.register("nav_item", order=30)
 def _templates_link(request):
     if not request.user.has_perm("phases.view_templates"):
         return None
@@ -55,7 +55,7 @@ def _template_field():
     )
 
 
-extensions.create_field("template", _template_field)
+extensions.register("project_create_field", extensions.CreateField("template", _template_field))
 
 
 @receiver(extensions.project_created)
@@ -76,7 +76,7 @@ def _replan(sender, project, by, before, **kwargs):
         services.process_replan(project=project, before=old, by=by)
 
 
-@extensions.overview_panel(10)
+@extensions.register("project_overview_panel", order=10)
 def _overview_panel(request, project):
     today = timezone.localdate()
     views = selectors.project_phases(project=project, with_activities=False, today=today)
@@ -110,36 +110,54 @@ def _phase_label(record):
     return str(_("Phase: %(phase)s") % {"phase": tr(record, "name")})
 
 
-register_source(
-    lambda p: (
-        history_of(ChecklistItem).filter(project_id=p.pk).select_related("history_user", "assignee", "completed_by")
+extensions.register(
+    "history_source",
+    HistorySource(
+        lambda p: (
+            history_of(ChecklistItem).filter(project_id=p.pk).select_related("history_user", "assignee", "completed_by")
+        ),
+        _item_label,
+        show_created=False,
     ),
-    _item_label,
-    show_created=False,
 )
-register_source(
-    lambda p: history_of(Process).filter(project_id=p.pk).select_related("history_user", "template"),
-    lambda r: str(_("Process: %(name)s (version %(v)s)") % {"name": r.template.name, "v": r.template.version}),
+extensions.register(
+    "history_source",
+    HistorySource(
+        lambda p: history_of(Process).filter(project_id=p.pk).select_related("history_user", "template"),
+        lambda r: str(_("Process: %(name)s (version %(v)s)") % {"name": r.template.name, "v": r.template.version}),
+    ),
 )
-register_source(
-    lambda p: history_of(Phase).filter(project_id=p.pk).select_related("history_user", "completed_by"),
-    _phase_label,
+extensions.register(
+    "history_source",
+    HistorySource(
+        lambda p: history_of(Phase).filter(project_id=p.pk).select_related("history_user", "completed_by"),
+        _phase_label,
+    ),
 )
-register_source(
-    lambda p: history_of(ItemComment).filter(item__project_id=p.pk).select_related("history_user", "item"),
-    lambda r: str(_("Comment on “%(item)s”") % {"item": tr(r.item, "text")}),
+extensions.register(
+    "history_source",
+    HistorySource(
+        lambda p: history_of(ItemComment).filter(item__project_id=p.pk).select_related("history_user", "item"),
+        lambda r: str(_("Comment on “%(item)s”") % {"item": tr(r.item, "text")}),
+    ),
 )
-register_source(
-    lambda p: history_of(ItemAttachment).filter(item__project_id=p.pk).select_related("history_user", "item"),
-    lambda r: str(_("Attachment %(name)s on “%(item)s”") % {"name": r.original_name, "item": tr(r.item, "text")}),
+extensions.register(
+    "history_source",
+    HistorySource(
+        lambda p: history_of(ItemAttachment).filter(item__project_id=p.pk).select_related("history_user", "item"),
+        lambda r: str(_("Attachment %(name)s on “%(item)s”") % {"name": r.original_name, "item": tr(r.item, "text")}),
+    ),
 )
-register_source(
-    lambda p: history_of(CriterionAssessment).filter(phase__project_id=p.pk).select_related("history_user"),
-    lambda r: str(_("Success criterion: %(c)s") % {"c": r.get_criterion_display()}),
+extensions.register(
+    "history_source",
+    HistorySource(
+        lambda p: history_of(CriterionAssessment).filter(phase__project_id=p.pk).select_related("history_user"),
+        lambda r: str(_("Success criterion: %(c)s") % {"c": r.get_criterion_display()}),
+    ),
 )
 
 
-@extensions.demo_preparer
+@extensions.register("demo_preparer")
 def _load_templates():
     from django.core.management import call_command
 
@@ -156,7 +174,7 @@ DEMO_PROGRESS = {
 }
 
 
-@extensions.demo_seeder(10)
+@extensions.register("demo_seeder", order=10)
 def _seed_demo_progress(projects, users):
     from .models import Criterion, CriterionStatus
 
@@ -200,18 +218,19 @@ def _my_item_rows(user, today, ids):
     }
 
 
-extensions.task_source(
+extensions.register(
+    "task_source",
     extensions.TaskSource(
         key="items",
         order=10,
         counts=lambda user, today: selectors.items_assigned_counts(user=user, today=today),
         keys=lambda user, today, limit: selectors.items_assigned_keys(user=user, limit=limit),
         rows=_my_item_rows,
-    )
+    ),
 )
 
 
-@extensions.calendar_events(10)
+@extensions.register("calendar_events", order=10)
 def _calendar_items(projects, user):
     """Item and activity deadlines, read lean: a representative in 2 000 projects has some 90 000 of them.
     The projects come from the caller and each link from one reversed pattern."""
@@ -246,7 +265,7 @@ def _calendar_items(projects, user):
     return events
 
 
-@extensions.demo_seeder(90)
+@extensions.register("demo_seeder", order=90)
 def _seed_demo_member_tasks(projects, users):
     """The working-group member has open items waiting on *Mine oppgaver*: one overdue, one due soon."""
     from datetime import timedelta

@@ -87,7 +87,7 @@ def stored(project_ids) -> dict:
     return {row.pop("project_id"): row for row in rows}
 
 
-@extensions.summary_refresher
+@extensions.register("summary_refresher")
 def progress_refresh(project_ids, models=None) -> None:
     """Store the summary of these projects as their rows stand now (see the module's docstring)."""
     models = models or {}

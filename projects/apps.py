@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,4 +9,5 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self):
-        from . import hooks  # noqa: F401  (the core's own nav entry)
+        # Every installed app's hooks.py, in INSTALLED_APPS order: how the apps plug in (projects.extensions).
+        autodiscover_modules("hooks")

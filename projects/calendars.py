@@ -30,7 +30,7 @@ def calendar_events(*, projects, user) -> list[CalendarEvent]:
     prime_roles_in_projects(user, projects)  # the sources ask permissions per project (sensitive measures)
     events = project_dates(projects, user)
     if projects:
-        for _order, fn in extensions.CALENDAR_EVENTS:
+        for fn in extensions.get("calendar_events"):
             events.extend(fn(projects, user))
     events.sort(key=lambda e: (e.day, e.uid))
     return events

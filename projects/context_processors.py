@@ -13,7 +13,7 @@ def navigation(request):
         "nav": {
             "admin": user.is_staff,
             "password": settings.LOCAL_LOGIN_ENABLED,
-            "items": [item for item in (fn(request) for _, fn in extensions.NAV_ITEMS) if item],
+            "items": [item for item in (fn(request) for fn in extensions.get("nav_item")) if item],
             "unread": selectors.unread_count(user=user),
         },
     }

@@ -49,7 +49,7 @@ def _core_annotations(today):
 def overview_queryset(*, today: date):
     """Every project with what the overview shows about it, as annotations (no query runs yet)."""
     annotations = _core_annotations(today)
-    for _order, fn in extensions.DASHBOARD_ANNOTATIONS:
+    for fn in extensions.get("dashboard_annotations"):
         annotations.update(fn(today))
     return Project.objects.annotate(**annotations)
 
@@ -127,7 +127,7 @@ CORE_COLUMNS = [
 
 
 def columns():
-    return sorted([*CORE_COLUMNS, *extensions.DASHBOARD_COLUMNS], key=lambda c: c.order)
+    return sorted([*CORE_COLUMNS, *extensions.get("dashboard_column")], key=lambda c: c.order)
 
 
 def page_columns():
@@ -159,7 +159,7 @@ def _filter_text(queryset, value, today):
 
 
 def _filter_attention(queryset, value, today):
-    conditions = {a.key: a for a in extensions.ATTENTION}
+    conditions = {a.key: a for a in extensions.get("dashboard_attention")}
     if value == "any":
         return queryset.filter(needs_attention_q(today))
     if value in conditions:
@@ -183,7 +183,7 @@ class OrganisationFilter(django_filters.ModelChoiceFilter):
 
 
 def _attention_choices():
-    return [("any", _("Any reason")), *[(a.key, a.label) for a in extensions.ATTENTION]]
+    return [("any", _("Any reason")), *[(a.key, a.label) for a in extensions.get("dashboard_attention")]]
 
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -221,7 +221,7 @@ CORE_FILTERS = [
 
 
 def filter_fields():
-    return sorted([*CORE_FILTERS, *extensions.DASHBOARD_FILTERS], key=lambda f: f.order)
+    return sorted([*CORE_FILTERS, *extensions.get("dashboard_filter")], key=lambda f: f.order)
 
 
 def filterset_class(today: date):
@@ -275,7 +275,7 @@ def _desc(field):
 
 def needs_attention_q(today):
     q = Q(pk__in=[])
-    for a in extensions.ATTENTION:
+    for a in extensions.get("dashboard_attention"):
         q |= a.q(today)
     return Q(status=Project.Status.ACTIVE) & q
 
@@ -293,8 +293,11 @@ def summarise(qs, today: date, *, attention_limit=ATTENTION_LIST_LIMIT) -> Summa
     that reads a few values of each filtered project. Each attention condition is a set of project ids
     (`pk IN (…)`, not correlated), so the database computes it once, not once per project; grouping in the
     database would compute every annotation again for each aggregate."""
-    flags = {f"att_{a.key}": ExpressionWrapper(a.q(today), output_field=BooleanField()) for a in extensions.ATTENTION}
-    fields = list(dict.fromkeys(f for b in extensions.BREAKDOWNS for f in b.fields))
+    flags = {
+        f"att_{a.key}": ExpressionWrapper(a.q(today), output_field=BooleanField())
+        for a in extensions.get("dashboard_attention")
+    }
+    fields = list(dict.fromkeys(f for b in extensions.get("dashboard_breakdown") for f in b.fields))
     rows = list(qs.order_by().annotate(**flags).values("pk", "status", "move_in", "name", *fields, *flags))
     numbers = {"total": len(rows)}
     active = [r for r in rows if r["status"] == Project.Status.ACTIVE]
@@ -303,7 +306,7 @@ def summarise(qs, today: date, *, attention_limit=ATTENTION_LIST_LIMIT) -> Summa
     needing = [r for r in active if any(r[name] for name in flags)]
     numbers["att_any"] = len(needing)
     breakdowns = []
-    for b in extensions.BREAKDOWNS:
+    for b in extensions.get("dashboard_breakdown"):
         tally = {}
         groups = Counter(tuple(r[f] for f in b.fields) for r in rows)  # a label per group, not per project
         for values, n in groups.items():
@@ -326,7 +329,7 @@ def summarise(qs, today: date, *, attention_limit=ATTENTION_LIST_LIMIT) -> Summa
 def decorate(rows, today: date):
     for row in rows:
         row.dashboard_today = today
-    for _order, fn in extensions.PAGE_DECORATORS:
+    for fn in extensions.get("dashboard_page_decorator"):
         fn(rows)
     return rows
 
@@ -360,7 +363,7 @@ def overview_page(qs, *, number, total, today: date, summary: Summary | None = N
             rows[pk].__dict__.update(summary.flags[pk])
     decorate(list(rows.values()), today)
     page.object_list = [rows[pk] for pk in page_ids if pk in rows]
-    conditions = list(extensions.ATTENTION)
+    conditions = list(extensions.get("dashboard_attention"))
     attention = [
         AttentionRow(rows[pk], [(a, a.describe(rows[pk])) for a in conditions if getattr(rows[pk], f"att_{a.key}")])
         for pk in attention_ids
@@ -427,7 +430,7 @@ def _date_texts():
 def timeline(rows, today: date) -> dict:
     """Bars and markers of each project, placed on a shared month axis (one query per registered source)."""
     by_project = {row.pk: [] for row in rows}
-    for source in [_core_segments, *(fn for _order, fn in extensions.TIMELINE_SOURCES)]:
+    for source in [_core_segments, *extensions.get("dashboard_timeline")]:
         for project_id, segments in source(rows, today).items():
             by_project.setdefault(project_id, []).extend(segments)
     dates = [today]
@@ -480,7 +483,7 @@ def risk_matrix(qs, *, cell: str = "") -> dict:
     """A 5×5 grid of open risks over the filtered projects: rows are likelihood 5 (top) to 1, columns
     consequence 1 to 5. `cell` ("likelihood-consequence") picks the cell whose risks are listed."""
     risks = []
-    for provider in extensions.RISK_MATRIX_PROVIDERS:
+    for provider in extensions.get("dashboard_risk_matrix"):
         risks.extend(provider(qs))
     grid = {(lk, c): [] for lk in range(1, 6) for c in range(1, 6)}
     for likelihood, consequence, risk in risks:

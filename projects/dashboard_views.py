@@ -35,7 +35,7 @@ def _context(request, filterset, view_name):
         "filter_query": _query_without(request, "page", "sort"),
         "sort_query": request.GET.get("sort", ""),
         "overview_view": view_name,
-        "has_risk_matrix": bool(extensions.RISK_MATRIX_PROVIDERS),
+        "has_risk_matrix": bool(extensions.get("dashboard_risk_matrix")),
     }
 
 
@@ -62,7 +62,7 @@ def overview(request):
             "columns": columns,
             "sort": sort,
             "numbers": numbers,
-            "attention_counts": [(a, numbers[f"att_{a.key}"]) for a in extensions.ATTENTION],
+            "attention_counts": [(a, numbers[f"att_{a.key}"]) for a in extensions.get("dashboard_attention")],
             "breakdowns": breakdowns,
             "attention": attention,
             "page_query": _query_without(request, "page"),
@@ -109,7 +109,7 @@ def export(request, fmt):
 @login_required
 def risk_matrix(request):
     _require(request.user, "projects.view_dashboard")
-    if not extensions.RISK_MATRIX_PROVIDERS:
+    if not extensions.get("dashboard_risk_matrix"):
         raise Http404
     today = timezone.localdate()
     filterset, qs = _filters(request, today)

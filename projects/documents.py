@@ -1,6 +1,7 @@
 """Generated PDFs of a project, one mechanism for every kind (protocol, mandate, reports …).
 
-An app registers a kind with `register(key, label=…, render=…)`; `render(document) -> bytes` builds the PDF
+An app registers a `Kind` under the hook `document_kind` (`extensions.register("document_kind", Kind(key,
+label=…, render=…, filename=…))`); `render(document) -> bytes` builds the PDF
 (usually with `render_pdf`). `projects.services.document_request` stores a pending version and queues
 `projects.tasks.document_render` after commit; the worker renders it outside any row lock and stores the
 file with its SHA-256. Pages include `projects/_documents.html`, which polls while a version is being made.
@@ -15,6 +16,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from . import extensions
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -26,19 +29,21 @@ class Kind:
     view_perm: str = "projects.view_project"
 
 
-KINDS: dict[str, Kind] = {}
-
-
 def register(
     key, *, label, render, filename, request_perm="projects.change_project", view_perm="projects.view_project"
 ):
-    """Register a kind of generated document. `render(document) -> bytes` runs in the worker."""
-    KINDS[key] = Kind(key, label, render, filename, request_perm, view_perm)
+    """Until phases/workproducts registers its `Kind`s under the hook itself; remove with its last caller."""
+    extensions.register("document_kind", Kind(key, label, render, filename, request_perm, view_perm))
+
+
+def kinds() -> dict[str, Kind]:
+    """Every registered kind of generated document, by key."""
+    return extensions.by_key("document_kind")
 
 
 def kind(key) -> Kind:
     try:
-        return KINDS[key]
+        return kinds()[key]
     except KeyError:
         raise LookupError(f"No document kind {key!r} is registered") from None
 

@@ -1,23 +1,26 @@
-"""Places where apps that build on projects plug in, so that projects imports none of them.
+"""One way for an app to plug into the apps below it: named hooks.
 
-- `tab(...)`: a tab in the project's second row (Faser, Medvirkning, …).
-- `overview_panel(fn)`: fn(request, project) -> {"template": ..., **context} or None, shown on the overview.
-- `list_decorator(fn)`: fn(projects, user) sets display attributes on a page of projects in bulk
-  (`phase_label`, `next_deadline`), so a list runs a fixed number of queries.
-- `create_field(name, factory)`: an extra field on the project-create form; its value reaches
-  `project_created` receivers in `options`.
-- `project_created`: a signal sent inside `project_create`'s transaction; `project_updated` likewise inside
-  `project_update` with the earlier values of the fields that changed (the process replans on new dates).
-- `nav_item(order)`: fn(request) -> an entry in the top bar, or None.
-- `landing_page(order)`: fn(user) -> the URL of this person's landing page, or None.
-- `demo_seeder(fn)`: fn(projects_by_case_number, users_by_email) adds an app's part of the demo data.
-- The coordinators' overview: `dashboard_annotations`, `dashboard_column`, `dashboard_filter`, `attention`,
-  `timeline_source`, `dashboard_page_decorator`, `risk_matrix_provider`, `summary_refresher` (see below).
-- `task_source(TaskSource(...))`: a kind of row on *Mine oppgaver* (what waits for the person), paged in the
-  database: counts, the keys of the first rows in deadline order, and the rows of one page.
-- `calendar_events(order)`: fn(projects, user) -> list of `CalendarEvent`, dated things for the iCal feeds.
+An app adds an entry (a function, or a small object such as a `Tab` or a `Column`) under a hook's name in its
+`hooks.py`, and the app that reads the hook asks for the entries in order:
+
+    @extensions.register("nav_item", order=30)
+    def _templates_link(request): ...
+
+    for fn in extensions.get("nav_item"): ...
+
+`get(name)` gives the entries sorted by `order` (then in the order they were registered); an entry that has an
+`order` attribute (a `Column`, a `Tab`) is placed by it unless `order` is given. `by_key(name)` gives entries
+that carry a key (`key` or another attribute) as a dict. The same entry registered twice under one name is kept
+once. Every app's `hooks.py` is imported once, when the apps are ready (`projects.apps`), so a hook is filled
+before the first request; a test adds an entry for its own duration with `registered(name, entry)`.
+
+The hooks, who reads them and what an entry is, are listed in docs/architecture.md ("Hooks");
+`tests/projects/test_hooks.py` fails when a hook is registered or read under a name the table does not list.
+`project_created` and `project_updated` stay Django signals (sent inside the service's transaction).
 """
 
+from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,9 +31,78 @@ project_created = Signal()  # sender=Project, project=…, by=…, options={…}
 # Sent inside project_update's transaction when fields changed; `before` holds their earlier values.
 project_updated = Signal()  # sender=Project, project=…, by=…, before={field: old value}
 
+_ENTRIES: dict[str, list[tuple[Any, Any]]] = defaultdict(list)  # name -> [(order, entry)] in registration order
+_SORTED: dict[str, tuple] = {}  # name -> the entries in order (what `get` returns), rebuilt after a change
+_KEYED: dict[tuple[str, str], dict] = {}
+
+
+def register(name: str, entry=None, *, order=None):
+    """Add `entry` under the hook `name`; without `entry`, a decorator that adds the function it decorates."""
+    if entry is None:
+        return lambda fn: register(name, fn, order=order)
+    if all(existing != entry for _order, existing in _ENTRIES[name]):
+        _ENTRIES[name].append((getattr(entry, "order", 0) if order is None else order, entry))
+        _changed(name)
+    return entry
+
+
+def get(name: str) -> tuple:
+    """The entries of the hook `name`, in order (an empty tuple if nobody registered one)."""
+    try:
+        return _SORTED[name]
+    except KeyError:
+        entries = tuple(entry for _order, entry in sorted(_ENTRIES.get(name, ()), key=lambda p: p[0]))
+        _SORTED[name] = entries
+        return entries
+
+
+def by_key(name: str, attr: str = "key") -> dict:
+    """The entries of the hook `name` as {entry.<attr>: entry}; a later entry with the same key wins."""
+    try:
+        return _KEYED[(name, attr)]
+    except KeyError:
+        keyed = {getattr(entry, attr): entry for entry in get(name)}
+        _KEYED[(name, attr)] = keyed
+        return keyed
+
+
+def unregister(name: str, entry) -> None:
+    _ENTRIES[name] = [(o, e) for o, e in _ENTRIES[name] if e != entry]
+    _changed(name)
+
+
+@contextmanager
+def registered(name: str, *entries, order=None, alone: bool = False):
+    """For a test: `entries` are registered under `name` inside the `with` block and removed after it; with
+    `alone=True` they are the hook's only entries there (the apps' own come back afterwards)."""
+    saved = list(_ENTRIES[name])
+    if alone:
+        _ENTRIES[name] = []
+        _changed(name)
+    try:
+        for entry in entries:
+            register(name, entry, order=order)
+        yield entries[0] if len(entries) == 1 else entries
+    finally:
+        _ENTRIES[name] = saved
+        _changed(name)
+
+
+def names() -> set[str]:
+    """The names of every hook somebody registered an entry under."""
+    return {name for name, entries in _ENTRIES.items() if entries}
+
+
+def _changed(name):
+    _SORTED.pop(name, None)
+    for key in [k for k in _KEYED if k[0] == name]:
+        del _KEYED[key]
+
 
 @dataclass(frozen=True)
 class Tab:
+    """A tab in the project's second row (hook `project_tab`)."""
+
     key: str
     label: Any
     url_name: str
@@ -38,70 +110,13 @@ class Tab:
     perm: str = "projects.view_project"
 
 
-TABS: list[Tab] = []
-OVERVIEW_PANELS: list[tuple[int, Any]] = []
-LIST_DECORATORS: list[Any] = []
-CREATE_FIELDS: dict[str, Any] = {}
-DEMO_SEEDERS: list[tuple[int, Any]] = []
-DEMO_PREPARERS: list[Any] = []
+@dataclass(frozen=True)
+class CreateField:
+    """A field on the project-create form (hook `project_create_field`): `factory()` builds it; its value reaches
+    the `project_created` receivers in `options[name]`."""
 
-
-def tab(key, label, url_name, order, perm="projects.view_project"):
-    if all(t.key != key for t in TABS):
-        TABS.append(Tab(key, label, url_name, order, perm))
-        TABS.sort(key=lambda t: t.order)
-
-
-def overview_panel(order):
-    return _ordered(OVERVIEW_PANELS, order)
-
-
-def list_decorator(fn):
-    if fn not in LIST_DECORATORS:
-        LIST_DECORATORS.append(fn)
-    return fn
-
-
-def create_field(name, factory):
-    CREATE_FIELDS[name] = factory
-
-
-def demo_seeder(order):
-    return _ordered(DEMO_SEEDERS, order)
-
-
-def demo_preparer(fn):
-    """fn() runs before the demo projects are created (loading process templates, say)."""
-    if fn not in DEMO_PREPARERS:
-        DEMO_PREPARERS.append(fn)
-    return fn
-
-
-NAV_ITEMS: list[tuple[int, Any]] = []
-LANDING_PAGES: list[tuple[int, Any]] = []
-
-
-def landing_page(order):
-    """fn(user) -> a URL or None: where `home` sends this person (the first answer by order wins; nobody
-    answering means *Mine prosjekter*)."""
-    return _ordered(LANDING_PAGES, order)
-
-
-def nav_item(order):
-    """fn(request) -> {"label", "url", "count", "active"} or None: an entry in the top bar."""
-    return _ordered(NAV_ITEMS, order)
-
-
-def _ordered(registry, order):
-    """A decorator that adds fn to `registry` once, kept sorted by `order`."""
-
-    def register(fn):
-        if fn not in [f for _, f in registry]:
-            registry.append((order, fn))
-            registry.sort(key=lambda p: p[0])
-        return fn
-
-    return register
+    name: str
+    factory: Any
 
 
 # The coordinators' overview (projects/dashboard.py). Each app contributes what it knows about a project as
@@ -164,45 +179,6 @@ class Segment:
     kind: str  # css class suffix: phase, phase-done, move-in, freeze, evaluation, …
 
 
-DASHBOARD_ANNOTATIONS: list[tuple[int, Any]] = []
-DASHBOARD_COLUMNS: list[Column] = []
-DASHBOARD_FILTERS: list[FilterField] = []
-ATTENTION: list[Attention] = []
-TIMELINE_SOURCES: list[tuple[int, Any]] = []
-PAGE_DECORATORS: list[tuple[int, Any]] = []
-BREAKDOWNS: list = []
-RISK_MATRIX_PROVIDERS: list[Any] = []
-
-
-def dashboard_annotations(order):
-    """fn(today) -> {name: expression}, added to the overview's project queryset (names must be unique)."""
-    return _ordered(DASHBOARD_ANNOTATIONS, order)
-
-
-def dashboard_column(column: Column):
-    _replace(DASHBOARD_COLUMNS, column, "key")
-
-
-def dashboard_filter(field: FilterField):
-    _replace(DASHBOARD_FILTERS, field, "name")
-
-
-def attention(condition: Attention):
-    _replace(ATTENTION, condition, "key")
-
-
-def timeline_source(order):
-    """fn(rows, today) -> {project_id: [Segment, …]}: an app's bars and markers for a page of projects,
-    in one query for the whole page."""
-    return _ordered(TIMELINE_SOURCES, order)
-
-
-def dashboard_page_decorator(order):
-    """fn(rows) sets attributes on the rows shown (a page, or every exported row) in one query, for what an
-    annotation cannot carry (an item's name in the active language, say)."""
-    return _ordered(PAGE_DECORATORS, order)
-
-
 @dataclass(frozen=True)
 class Breakdown:
     """Counts of the filtered projects by something an app knows (the current phase, say), shown at the top of
@@ -216,31 +192,6 @@ class Breakdown:
     param: str  # the filter a count links to
     fields: tuple
     choice: Any
-
-
-def dashboard_breakdown(breakdown: Breakdown):
-    _replace(BREAKDOWNS, breakdown, "key")
-
-
-def risk_matrix_provider(fn):
-    """fn(project_queryset) -> list of (likelihood 1-5, consequence 1-5, risk) for the open risks of those
-    projects, where a risk has `title`, `project` and `get_absolute_url()`. The portfolio risk matrix is
-    shown when an app registers one."""
-    if fn not in RISK_MATRIX_PROVIDERS:
-        RISK_MATRIX_PROVIDERS.append(fn)
-    return fn
-
-
-SUMMARY_REFRESHERS: list[Any] = []
-
-
-def summary_refresher(fn):
-    """fn(project_ids) recomputes, for those projects, the summary an app stores for the overview (one row per
-    project: what the overview would otherwise compute from many rows on every request). Each app calls its own
-    from the services that change what it summarises; `summaries_refresh` runs them all."""
-    if fn not in SUMMARY_REFRESHERS:
-        SUMMARY_REFRESHERS.append(fn)
-    return fn
 
 
 def summary_rows_store(model, project_ids, compute, fields):
@@ -264,18 +215,12 @@ def summary_rows_store(model, project_ids, compute, fields):
 
 
 def summaries_refresh(project_ids):
-    """Recompute every app's stored overview summary of these projects (after a membership change, a backfill,
+    """Recompute every app's stored overview summary (hook `summary_refresher`: fn(project_ids) recomputes the
+    one row per project an app stores for the overview) of these projects (after a membership change, a backfill,
     or test data written without the services)."""
     ids = list(project_ids)
-    for fn in SUMMARY_REFRESHERS:
+    for fn in get("summary_refresher"):
         fn(ids)
-
-
-def _replace(registry, entry, attr):
-    """Add `entry` to `registry` (replacing one with the same key), kept sorted by `order`."""
-    registry[:] = [e for e in registry if getattr(e, attr) != getattr(entry, attr)]
-    registry.append(entry)
-    registry.sort(key=lambda e: e.order)
 
 
 @dataclass
@@ -311,13 +256,6 @@ class TaskSource:
     rows: Any
 
 
-TASK_SOURCES: list[TaskSource] = []
-
-
-def task_source(source: TaskSource):
-    _replace(TASK_SOURCES, source, "key")
-
-
 @dataclass
 class CalendarEvent:
     """A dated thing of a project in the calendar feeds. `uid` must stay the same for the same thing."""
@@ -330,8 +268,21 @@ class CalendarEvent:
     description: str = ""
 
 
-CALENDAR_EVENTS: list[tuple[int, Any]] = []
+# Until phases/workproducts (moving to the top-level app workproducts/) registers under the hooks itself: the old
+# helpers it still calls, each now one `register`. Remove with its last caller.
 
 
-def calendar_events(order):
-    return _ordered(CALENDAR_EVENTS, order)
+def tab(key, label, url_name, order, perm="projects.view_project"):
+    register("project_tab", Tab(key, label, url_name, order, perm))
+
+
+def nav_item(order):
+    return register("nav_item", order=order)
+
+
+def demo_seeder(order):
+    return register("demo_seeder", order=order)
+
+
+def risk_matrix_provider(fn):
+    return register("dashboard_risk_matrix", fn)

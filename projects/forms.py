@@ -110,9 +110,9 @@ class ProjectCreateForm(ProjectForm):
             self.helper.layout.fields.insert(1, "owner")
         else:
             del self.fields["owner"]
-        for name, factory in extensions.CREATE_FIELDS.items():
-            self.fields[name] = factory()
-            self.helper.layout.fields.insert(2, name)
+        for field in extensions.get("project_create_field"):
+            self.fields[field.name] = field.factory()
+            self.helper.layout.fields.insert(2, field.name)
 
 
 class ProjectEditForm(ProjectForm):

@@ -1,12 +1,14 @@
-"""The core's own entries at the extension points: the coordinators' overview in the top bar."""
+"""The core's own hook entries: the coordinators' overview in the top bar and where they land, and the history
+of the project's own rows."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import extensions
+from .history import HistorySource, document_label, document_rows, membership_rows, project_rows, unit_rows
 
 
-@extensions.nav_item(10)
+@extensions.register("nav_item", order=10)
 def _overview_link(request):
     if not request.user.has_perm("projects.view_dashboard"):
         return None
@@ -18,7 +20,15 @@ def _overview_link(request):
     }
 
 
-@extensions.landing_page(10)
+@extensions.register("landing_page", order=10)
 def _coordinators_land_on_the_overview(user):
     """Coordinators start on *Oversikt*, the overview of every project."""
     return reverse("projects:dashboard") if user.has_perm("projects.view_dashboard") else None
+
+
+extensions.register("history_source", HistorySource(project_rows, lambda r: str(_("Project"))))
+extensions.register(
+    "history_source", HistorySource(membership_rows, lambda r: str(_("Member: %(person)s") % {"person": r.user}))
+)
+extensions.register("history_source", HistorySource(unit_rows, lambda r: str(_("Unit: %(unit)s") % {"unit": r.unit})))
+extensions.register("history_source", HistorySource(document_rows, document_label, show_created=False))

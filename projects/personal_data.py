@@ -1,8 +1,8 @@
 """Personal data: one person's export, and the retention rule for completed projects.
 
 Generic over the apps: the export follows every foreign key to the user model, and retention works on the
-project's history sources (`projects.history.register_source`) plus the free-text fields each app declares
-with `register_personal_text`, so this module names no app above `projects`.
+project's history sources (hook `history_source`) plus the free-text fields each app declares as a
+`PersonalText` under the hook `personal_text`, so this module names no app above `projects`.
 """
 
 import datetime
@@ -17,24 +17,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalChanges
 
+from . import extensions
 from .models import Notification, Project, User
 from .reminders import in_languages
 
 
 @dataclass(frozen=True)
 class PersonalText:
+    """Free-text `fields` of `model` that may hold personal remarks; blanked (live and in history) by retention."""
+
     model: type[models.Model]
     fields: tuple[str, ...]
     rows: Callable  # rows(project) -> queryset of the live rows of that project
 
 
-_TEXTS: list[PersonalText] = []
 _SKIP_APPS = {"admin", "sessions", "axes", "contenttypes"}
-
-
-def register_personal_text(model, *fields, rows):
-    """Free-text `fields` of `model` that may hold personal remarks; blanked (live and in history) by retention."""
-    _TEXTS.append(PersonalText(model, tuple(fields), rows))
 
 
 def _value(value):
@@ -128,11 +125,11 @@ def project_anonymise(*, project: Project) -> dict:
     hash; memberships; generated PDFs, which are archive documents; notifications with a neutral text). The
     project is marked anonymised.
     """
-    from .history import _SOURCES
+    from .history import sources as history_sources
 
     counts = {"history": 0, "texts": 0}
     project = Project.objects.select_for_update(no_key=True).get(pk=project.pk)
-    sources = [lambda p: p.history.all(), *(rows for rows, _label, _created in _SOURCES)]
+    sources = [lambda p: p.history.all(), *(s.rows for s in history_sources())]
     seen = set()
     for rows in sources:
         qs = rows(project)
@@ -143,7 +140,7 @@ def project_anonymise(*, project: Project) -> dict:
         counts["history"] += qs.model._default_manager.filter(pk__in=key[1]).update(
             history_user=None, history_change_reason=None
         )
-    for text in _TEXTS:
+    for text in extensions.get("personal_text"):
         live = text.rows(project)
         blank = dict.fromkeys(text.fields, "")
         ids = list(live.values_list("pk", flat=True))

@@ -33,6 +33,8 @@ import holidays
 from django.conf import settings
 from django.utils import translation
 
+from . import extensions
+
 
 @dataclass(frozen=True)
 class Due:
@@ -55,21 +57,19 @@ class Kind:
     order: int = 100
 
 
-KINDS: dict[str, Kind] = {}
-
-
 def source(code: str, label, *, urgent: bool = False, order: int = 100):
-    """Register fn(today) -> iterable of Due as the source of reminders of kind `code`."""
+    """A decorator that registers fn(today) -> iterable of Due as the source of reminders of kind `code`: a
+    `Kind` under the hook `reminder_source`."""
 
     def register(fn):
-        KINDS[code] = Kind(code, label, fn, urgent, order)
+        extensions.register("reminder_source", Kind(code, label, fn, urgent, order))
         return fn
 
     return register
 
 
 def kinds() -> list[Kind]:
-    return sorted(KINDS.values(), key=lambda k: (k.order, k.code))
+    return sorted(extensions.by_key("reminder_source", "code").values(), key=lambda k: (k.order, k.code))
 
 
 def key_of(kind: str, due: Due) -> str:

@@ -95,8 +95,8 @@ def unread_count(*, user: User) -> int:
 
 
 class TaskList:
-    """What waits for `user` across projects (*Mine oppgaver*), from every app that registered a
-    `extensions.TaskSource`: by deadline, so overdue first, undated last. A sequence for Paginator that reads
+    """What waits for `user` across projects (*Mine oppgaver*), from every `extensions.TaskSource` registered
+    under the hook `task_source`: by deadline, so overdue first, undated last. A sequence for Paginator that reads
     only what a page needs: its length and the overdue count are counted in the database, and a slice
     [start:stop] reads at most `stop` keys (deadline, id) from each source, merges them by deadline and builds
     the rows of the slice alone. So page 1 costs the same with 1 project as with 2 000."""
@@ -108,7 +108,7 @@ class TaskList:
 
     def _count(self):
         if self._counts is None:
-            counts = [source.counts(self.user, self.today) for source in extensions.TASK_SOURCES]
+            counts = [source.counts(self.user, self.today) for source in extensions.get("task_source")]
             self._counts = (sum(c[0] for c in counts), sum(c[1] for c in counts))
         return self._counts
 
@@ -132,13 +132,13 @@ class TaskList:
         if stop <= start:
             return []
         streams = []
-        for n, source in enumerate(extensions.TASK_SOURCES):
+        for n, source in enumerate(extensions.get("task_source")):
             keys = source.keys(self.user, self.today, stop)
             # (undated, deadline, source, position) orders the merge; the key itself is never compared.
             streams.append([(due is None, due or date.max, n, i, key) for i, (due, key) in enumerate(keys)])
         chosen = list(heapq.merge(*streams))[start:stop]
         built = {}
-        for n, source in enumerate(extensions.TASK_SOURCES):
+        for n, source in enumerate(extensions.get("task_source")):
             keys = [key for _undated, _due, s, _i, key in chosen if s == n]
             if keys:
                 built[n] = source.rows(self.user, self.today, keys)

@@ -36,7 +36,7 @@ LEADING_ROLES = {Role.OWNER, Role.MANAGER, Role.SAFETY_REP, Role.UNION_REP, Role
 def home(request):
     """Each person's landing page (UX.md): the first app that claims them (representatives' approvals, say);
     else a working-group member lands on the items assigned to them (*Mine oppgaver*); else *Mine prosjekter*."""
-    for _order, landing in extensions.LANDING_PAGES:
+    for landing in extensions.get("landing_page"):
         url = landing(request.user)
         if url:
             return redirect(url)
@@ -53,7 +53,7 @@ def my_projects(request):
     page = Paginator(projects, settings.PAGINATE_BY).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     selectors.decorate_with_move_in_deadline(page.object_list, today=timezone.localdate())
-    for decorate in extensions.LIST_DECORATORS:
+    for decorate in extensions.get("project_list_decorator"):
         decorate(page.object_list, request.user)
     return render(
         request,
@@ -76,7 +76,7 @@ def project_create(request):
         data = dict(form.cleaned_data)
         units = data.pop("units")
         owner = data.pop("owner", None)
-        options = {name: data.pop(name) for name in extensions.CREATE_FIELDS if name in data}
+        options = {f.name: data.pop(f.name) for f in extensions.get("project_create_field") if f.name in data}
         try:
             project = services.project_create(by=request.user, owner=owner, units=units, options=options, **data)
         except ValidationError as exc:
@@ -101,7 +101,7 @@ def project_detail(request, project_id):
             "people": selectors.members_by_person(members),
             "units": selectors.project_units(project=project),
             "recent": history_page(project, 5).object_list,
-            "panels": [p for p in (panel(request, project) for _, panel in extensions.OVERVIEW_PANELS) if p],
+            "panels": [p for p in (panel(request, project) for panel in extensions.get("project_overview_panel")) if p],
             "tab": "overview",
         },
     )
@@ -309,7 +309,7 @@ def _document_for(request, project_id, document_id):
     """A generated document the user may see (404 otherwise, as for its project)."""
     project = get_project_for(request.user, project_id)
     document = Document.objects.filter(pk=document_id, project=project).select_related("requested_by").first()
-    if document is None or document.kind not in documents.KINDS:
+    if document is None or document.kind not in documents.kinds():
         raise Http404
     if not request.user.has_perm(documents.kind(document.kind).view_perm, project):
         raise Http404
@@ -320,7 +320,7 @@ def _document_for(request, project_id, document_id):
 @require_POST
 def document_request(request, project_id, kind):
     project = get_project_for(request.user, project_id)
-    if kind not in documents.KINDS or not request.user.has_perm(documents.kind(kind).view_perm, project):
+    if kind not in documents.kinds() or not request.user.has_perm(documents.kind(kind).view_perm, project):
         raise Http404
     try:
         document = services.document_request(project=project, kind=kind, by=request.user)
@@ -357,7 +357,7 @@ def _documents_context(request, project, kind):
 def document_list(request, project_id, kind):
     """The versions of one kind of document (the fragment a page includes, and what htmx polls)."""
     project = get_project_for(request.user, project_id)
-    if kind not in documents.KINDS or not request.user.has_perm(documents.kind(kind).view_perm, project):
+    if kind not in documents.kinds() or not request.user.has_perm(documents.kind(kind).view_perm, project):
         raise Http404
     return render(request, "projects/_documents.html", _documents_context(request, project, kind))
 

@@ -16,7 +16,7 @@ CORE_TABS = [
 @register.inclusion_tag("projects/_tabs.html", takes_context=True)
 def project_tabs(context, project, active):
     user = context["request"].user
-    tabs = sorted([*CORE_TABS, *extensions.TABS], key=lambda t: t.order)
+    tabs = sorted([*CORE_TABS, *extensions.get("project_tab")], key=lambda t: t.order)
     shown = []
     for t in tabs:
         if t.perm != "projects.view_project" and not user.has_perm(t.perm, project):

@@ -145,18 +145,15 @@ def test_completion_is_in_the_history(client, project, owner):
 
 
 def test_an_external_blocker_blocks_the_gate(project, owner):
-    from phases import gates
+    from projects import extensions
 
     def blocker(phase):
         return ["Drøftingsmøte ikke signert"] if phase.order == 1 else []
 
-    gates.register_blocker(blocker)
-    try:
+    with extensions.registered("gate_blocker", blocker):
         settle_phase_one(project, owner)
         with pytest.raises(ValidationError, match="Drøftingsmøte ikke signert"):
             services.phase_complete(phase=project.phases.get(order=1), by=owner)
-    finally:
-        gates._BLOCKERS.remove(blocker)
 
 
 # The gate's rules live in the service (break 5 of issue 8) -----------------------------------------------------

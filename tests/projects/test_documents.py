@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import TestCase
 from django.urls import reverse
 
-from projects import documents
+from projects import documents, extensions
 from projects.models import Document
 from projects.services import document_render, document_request
 from tests.factories import MembershipFactory, ProjectFactory
@@ -27,9 +27,9 @@ def _render(document):
 @pytest.fixture(autouse=True)
 def registered_test_kind():
     CALLS.clear()
-    documents.register("test-report", label="the test report", render=_render, filename="testrapport")
-    yield
-    documents.KINDS.pop("test-report")
+    kind = documents.Kind("test-report", label="the test report", render=_render, filename="testrapport")
+    with extensions.registered("document_kind", kind):
+        yield
 
 
 def requested(*, project, by):

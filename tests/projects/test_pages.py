@@ -248,17 +248,20 @@ def test_history_pages_of_two_projects_list_each_change_of_every_kind_once(clien
 def test_a_history_source_that_reads_more_than_the_projects_key_still_lists_its_changes(client, monkeypatch):
     """The keys query is compiled once for every project from each source's rows of a stand-in project key; a
     source that reads more of the project (its name here) is compiled for each page instead."""
-    from projects import history
+    from projects import extensions, history
     from projects.models import Project
 
-    monkeypatch.setattr(history, "_SOURCES", list(history._SOURCES))
     monkeypatch.setattr(history, "_COMPILED", {})
-    history.register_source(lambda p: history.history_of(Project).filter(name=p.name), lambda r: f"Navnet {r.name}")
-    for name in ("Flytting", "Ombygging"):
-        project = ProjectFactory(name=name)
-        client.force_login(member(project, Role.OWNER))
-        html = client.get(reverse("projects:history", args=[project.pk])).content.decode()
-        assert f"Navnet {name}" in html and html.count("Navnet ") == 1
+    source = history.HistorySource(
+        lambda p: history.history_of(Project).filter(name=p.name), lambda r: f"Navnet {r.name}"
+    )
+    with extensions.registered("history_source", source):
+        for name in ("Flytting", "Ombygging"):
+            project = ProjectFactory(name=name)
+            client.force_login(member(project, Role.OWNER))
+            html = client.get(reverse("projects:history", args=[project.pk])).content.decode()
+            assert f"Navnet {name}" in html and html.count("Navnet ") == 1
+    assert source not in history.sources()
 
 
 def test_a_deep_history_page_costs_what_page_1_costs(client, monkeypatch):

@@ -13,7 +13,7 @@ from celery.exceptions import Retry
 from django.core import mail
 from django.db import connection
 
-from projects import reminders
+from projects import extensions, reminders
 from projects.models import Notification, ReminderEmail
 from projects.services import reminder_email_send, reminders_scan
 from tests.factories import ProjectFactory, UserFactory
@@ -39,13 +39,14 @@ def source(db):
                     due_date=day,
                 )
 
-    saved = dict(reminders.KINDS)
-    reminders.KINDS.clear()  # only the test's kinds: the apps' sources have no data here anyway
-    reminders.source("test_kind", "Test")(fn)
-    reminders.source("test_urgent", "Urgent test", urgent=True)(lambda today: [])
-    yield state
-    reminders.KINDS.clear()
-    reminders.KINDS.update(saved)
+    # Only the test's kinds: the apps' sources have no data here anyway.
+    with extensions.registered(
+        "reminder_source",
+        reminders.Kind("test_kind", "Test", fn),
+        reminders.Kind("test_urgent", "Urgent test", lambda today: [], urgent=True),
+        alone=True,
+    ):
+        yield state
 
 
 def run_scan(when, capture):
@@ -61,7 +62,7 @@ def test_urgent_kind_is_emailed_at_once_before_the_digest_hour(source, django_ca
         if today == day:
             yield reminders.Due("window:1", user.pk, "closing", reminders.in_languages(lambda: "Vinduet lukkes"), "/")
 
-    reminders.source("test_urgent", "Urgent test", urgent=True)(urgent)
+    extensions.register("reminder_source", reminders.Kind("test_urgent", "Urgent test", urgent, urgent=True))
     run_scan(datetime.datetime(2027, 2, 1, 1, 0, tzinfo=OSLO), django_capture_on_commit_callbacks)
     assert [m.subject for m in mail.outbox] == ["Prosessguiden: Vinduet lukkes"]
     run_scan(datetime.datetime(2027, 2, 1, 9, 0, tzinfo=OSLO), django_capture_on_commit_callbacks)
@@ -170,9 +171,6 @@ def test_two_scans_in_parallel_send_each_once():
             for user in users:
                 yield reminders.Due(f"par:{n}", user.pk, "x", {"nb": f"Punkt {n}", "en": f"Item {n}"}, "/", project.pk)
 
-    saved = dict(reminders.KINDS)
-    reminders.KINDS.clear()
-    reminders.source("parallel", "Parallel")(fn)
     barrier = threading.Barrier(3)
     errors = []
 
@@ -186,15 +184,12 @@ def test_two_scans_in_parallel_send_each_once():
         finally:
             connection.close()
 
-    try:
+    with extensions.registered("reminder_source", reminders.Kind("parallel", "Parallel", fn), alone=True):
         threads = [threading.Thread(target=worker) for _ in range(3)]
         for t in threads:
             t.start()
         for t in threads:
             t.join(timeout=120)
-    finally:
-        reminders.KINDS.clear()
-        reminders.KINDS.update(saved)
     assert errors == []
     assert Notification.objects.count() == 1000
     assert ReminderEmail.objects.count() == 5

@@ -164,7 +164,7 @@ def seed(*, people=None, scan=True) -> int:
     """Create what is missing of the demo data; the number of objects created. `people` maps demo e-mails to
     existing users who take those places (the benchmarks put their representative of every project there);
     `scan=False` leaves out the reminder scan over every project."""
-    for prepare in extensions.DEMO_PREPARERS:
+    for prepare in extensions.get("demo_preparer"):
         prepare()
     created = 0
     users = dict(people or {})
@@ -222,7 +222,7 @@ def seed(*, people=None, scan=True) -> int:
             services.membership_add(project=project, user=users[email], role=role, by=owner_user)
         new_projects[case] = project
         created += 1
-    for _, seeder in extensions.DEMO_SEEDERS:
+    for seeder in extensions.get("demo_seeder"):
         seeder(new_projects, users)
     if scan:  # what is due now becomes notifications (the bell, My tasks' reminders), as the periodic scan does
         services.reminders_scan()
