@@ -23,7 +23,7 @@ class Risk:
 
 
 @pytest.fixture
-def provider(monkeypatch):
+def provider():
     alfa = ProjectFactory(name="Alfa", status="active")
     beta = ProjectFactory(name="Beta", status="completed")
     risks = [Risk("Støy i åpent landskap", alfa, 4, 5), Risk("Mangel på stillerom", alfa, 4, 5),
@@ -33,15 +33,15 @@ def provider(monkeypatch):
         ids = set(projects.values_list("pk", flat=True))
         return [(r.likelihood, r.consequence, r) for r in risks if r.project.pk in ids]
 
-    monkeypatch.setattr(extensions, "RISK_MATRIX_PROVIDERS", [open_risks])
-    return risks
+    with extensions.registered("dashboard_risk_matrix", open_risks, alone=True):
+        yield risks
 
 
-def test_without_a_provider_there_is_no_matrix(client, monkeypatch):
-    monkeypatch.setattr(extensions, "RISK_MATRIX_PROVIDERS", [])
+def test_without_a_provider_there_is_no_matrix(client):
     client.force_login(coordinator())
-    assert client.get(reverse("projects:dashboard_risks")).status_code == 404
-    assert "Risikomatrise" not in client.get(reverse("projects:dashboard")).content.decode()
+    with extensions.registered("dashboard_risk_matrix", alone=True):
+        assert client.get(reverse("projects:dashboard_risks")).status_code == 404
+        assert "Risikomatrise" not in client.get(reverse("projects:dashboard")).content.decode()
 
 
 def test_matrix_counts_open_risks_per_cell_and_lists_a_cell(client, provider):
