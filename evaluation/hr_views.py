@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,15 +90,8 @@ def hr_export(request, what, fmt):
         title = _("HMS measures")
     name = f"{'evalueringer' if what == 'evaluations' else 'hms-tiltak'}-{today:%Y-%m-%d}.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(exports.to_csv(header, rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            exports.to_xlsx(header, rows, title),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+        return exports.csv_response(header, rows, name)
+    return exports.xlsx_response(header, rows, title, name)
 
 
 def _report_context(request, project):

@@ -5,6 +5,7 @@ and timeline segments through `projects.extensions`. Everything here is computed
 queryset, so the page runs the same number of queries at 20 or 2 000 projects.
 """
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -372,9 +373,15 @@ def overview_page(qs, *, number, total, today: date, summary: Summary | None = N
     return page, attention
 
 
+EXPORT_CHUNK = 1000
+
+
 def export_rows(qs, today: date):
-    """Every filtered row (in the chosen order) with the page decorators applied: what the exports write."""
-    return decorate(list(qs), today)
+    """Every filtered row (in the chosen order) with the page decorators applied: what the exports write, read
+    and decorated EXPORT_CHUNK rows at a time while the file is streamed."""
+    rows = qs.iterator(chunk_size=EXPORT_CHUNK)
+    while chunk := list(itertools.islice(rows, EXPORT_CHUNK)):
+        yield from decorate(chunk, today)
 
 
 # The timeline: projects as rows over months.

@@ -50,7 +50,8 @@ def test_production_passes_check_deploy():
 
 
 def test_production_keeps_database_connections_and_checks_them():
-    code = "from django.conf import settings as s; d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    code = "from django.conf import settings; d = settings.DATABASES['default']; "
+    code += "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
     result = run_manage("shell", "-v", "0", "-c", code, env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["600", "True"]

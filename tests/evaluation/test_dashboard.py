@@ -58,7 +58,7 @@ def test_window_and_freeze_state_columns_filter_and_attention(client, coord, pro
 def test_export_carries_the_window_dates(client, coord, projects):
     client.force_login(coord)
     response = client.get(reverse("projects:dashboard_export", args=["csv"]) + "?evaluation=overdue")
-    rows = [line.split(";") for line in response.content.decode("utf-8-sig").splitlines()]
+    rows = [line.split(";") for line in response.getvalue().decode("utf-8-sig").splitlines()]
     header = rows[0]
     assert rows[1][header.index("Evalueringsvindu")] == "Forfalt"
     assert rows[1][header.index("Evalueringsvinduet åpner")] == "01.08.2026"

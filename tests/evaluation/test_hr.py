@@ -64,13 +64,13 @@ def test_exports_leave_out_sensitive_measures_and_neutralise_formulas(client, hr
     response = client.get(reverse("evaluation:hr_export", args=["measures", fmt]))
     assert response.status_code == 200
     if fmt == "csv":
-        raw = response.content
+        raw = response.getvalue()
         assert raw.startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     else:
         from openpyxl import load_workbook
 
-        ws = load_workbook(io.BytesIO(response.content)).active
+        ws = load_workbook(io.BytesIO(response.getvalue())).active
         rows = [[c if c is not None else "" for c in r] for r in ws.iter_rows(values_only=True)]
     cells = [str(c) for r in rows for c in r]
     assert not any(SECRET in c for c in cells)
@@ -82,7 +82,7 @@ def test_exports_leave_out_sensitive_measures_and_neutralise_formulas(client, hr
 def test_evaluations_export(client, hr, world, today):
     client.force_login(hr)
     response = client.get(reverse("evaluation:hr_export", args=["evaluations", "csv"]))
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     assert world.name in text
     assert "31.08.2026" in text
 

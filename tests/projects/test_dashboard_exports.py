@@ -40,8 +40,9 @@ def csv_rows(client, query):
     response = client.get(reverse("projects:dashboard_export", args=["csv"]) + query)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.streaming  # written while it is sent, never whole in memory
     assert response["Content-Disposition"].startswith('attachment; filename="prosjekter-')
-    raw = response.content
+    raw = response.getvalue()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark for Excel
     return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
 
@@ -50,8 +51,8 @@ def xlsx_rows(client, query):
     response = client.get(reverse("projects:dashboard_export", args=["xlsx"]) + query)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    workbook = load_workbook(io.BytesIO(response.content))
-    return response.content, workbook.active
+    content = response.getvalue()
+    return content, load_workbook(io.BytesIO(content)).active
 
 
 def restore(name):
