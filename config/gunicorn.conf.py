@@ -17,15 +17,19 @@ keepalive = 5
 # Recycle workers now and then, so a slow leak never grows into an outage.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 1000))
 max_requests_jitter = 100
-# The proxy in front (nginx, a load balancer) sets X-Forwarded-Proto; trust it only from these addresses.
+# The proxies in front (nginx, a load balancer) set X-Forwarded-Proto and X-Forwarded-For; trust them only from
+# these addresses or networks (the log-in lockout reads the same variable, see config/client_ip.py).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
-# Logs to stdout/stderr (journald collects them); the access log as one JSON object per line.
+# Logs to stdout/stderr (journald collects them); the access log as one JSON object per line, with calendar
+# tokens hidden in every line (config/gunicorn_logging.py) and `client` the person's address behind the proxies.
+logger_class = "config.gunicorn_logging.RedactingLogger"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 access_log_format = (
-    '{"time": "%(t)s", "logger": "gunicorn.access", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", '
-    '"status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, "user_agent": "%(a)s"}'
+    '{"time": "%(t)s", "logger": "gunicorn.access", "remote": "%(h)s", "client": "%(client)s", '
+    '"method": "%(m)s", "path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, '
+    '"user_agent": "%(a)s"}'
 )
 # Load the application before forking: a broken configuration stops the start at once, with its message.
 preload_app = True

@@ -7,6 +7,8 @@ import json
 import logging
 from datetime import UTC, datetime
 
+from config.redact import redact
+
 # Attributes every LogRecord has; anything else was passed with `extra=` and is kept.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request", "server_time"}
 
@@ -22,12 +24,12 @@ class JsonFormatter(logging.Formatter):
         request = getattr(record, "request", None)
         if request is not None and hasattr(request, "path"):
             entry["method"] = getattr(request, "method", "")
-            entry["path"] = request.path
+            entry["path"] = redact(request.path)
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = redact(self.formatException(record.exc_info))
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = value if isinstance(value, str | int | float | bool | type(None)) else repr(value)
+                entry[key] = redact(value if isinstance(value, str | int | float | bool | type(None)) else repr(value))
         return json.dumps(entry, ensure_ascii=False)
 
 
@@ -39,8 +41,15 @@ def logging_config(*, level: str, fmt: str) -> dict:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"default": formatter},
+        # Calendar tokens are hidden in every line (config/redact.py), whichever logger wrote it.
+        "filters": {"redact": {"()": "config.redact.RedactFilter"}},
         "handlers": {
-            "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "default"}
+            "console": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stdout",
+                "formatter": "default",
+                "filters": ["redact"],
+            }
         },
         "root": {"handlers": ["console"], "level": level},
         # WeasyPrint reports each layout step of every PDF at INFO ("Step 5 - Creating layout - Page 3"), and

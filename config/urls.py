@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from config.health import healthz
 from projects import oidc
 from projects import views as project_views
-from projects.auth_views import LoginView, admin_login, local_login_only
+from projects.auth_views import LoginView, PasswordResetView, admin_login, local_login_only
 
 admin.site.site_header = _("Prosessguiden administration")
 admin.site.site_title = _("Prosessguiden")
@@ -38,7 +38,7 @@ urlpatterns = [
         for route, view, name in [
             ("password_change/", auth_views.PasswordChangeView, "password_change"),
             ("password_change/done/", auth_views.PasswordChangeDoneView, "password_change_done"),
-            ("password_reset/", auth_views.PasswordResetView, "password_reset"),
+            ("password_reset/", PasswordResetView, "password_reset"),
             ("password_reset/done/", auth_views.PasswordResetDoneView, "password_reset_done"),
             ("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView, "password_reset_confirm"),
             ("reset/done/", auth_views.PasswordResetCompleteView, "password_reset_complete"),

@@ -11,3 +11,4 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         # Every installed app's hooks.py, in INSTALLED_APPS order: how the apps plug in (projects.extensions).
         autodiscover_modules("hooks")
+        from . import checks  # noqa: F401  (system checks)

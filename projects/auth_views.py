@@ -42,6 +42,14 @@ class LoginView(auth_views.LoginView):
         return context
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, with the link in the e-mail starting with SITE_URL (not the request's host)."""
+
+    @property
+    def extra_email_context(self):
+        return {"site_url": settings.SITE_URL}
+
+
 def admin_login(request, extra_context=None):
     """The admin has no log-in page of its own when local log-in is off: it uses ours (single sign-on)."""
     if settings.LOCAL_LOGIN_ENABLED:

@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -37,7 +38,15 @@ def parse_role_groups(value: str) -> dict[str, set[str]]:
     return mapping
 
 
+def callback_url() -> str:
+    """The address the provider sends people back to: SITE_URL's, whatever host the log-in started on."""
+    return settings.SITE_URL + reverse("oidc_authentication_callback")
+
+
 class OIDCBackend(OIDCAuthenticationBackend):
+    def get_token(self, payload):
+        return super().get_token({**payload, "redirect_uri": callback_url()})
+
     def authenticate(self, request, **kwargs):
         if not settings.OIDC_ENABLED:
             return None
@@ -122,6 +131,9 @@ class LoginStart(OIDCAuthenticationRequestView):
     def get(self, request):
         _require_enabled()
         return super().get(request)
+
+    def get_extra_params(self, request):
+        return {**super().get_extra_params(request), "redirect_uri": callback_url()}
 
 
 class LoginCallback(OIDCAuthenticationCallbackView):

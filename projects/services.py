@@ -230,8 +230,8 @@ def membership_remove(*, membership: Membership, by: User) -> None:
 
 
 @transaction.atomic
-def user_invite(*, email: str, full_name: str, by: User, request=None, project: Project | None = None) -> User:
-    """Create an account for a new person and e-mail a link for choosing a password."""
+def user_invite(*, email: str, full_name: str, by: User, project: Project | None = None) -> User:
+    """Create an account for a new person and e-mail them how to log in (a link from SITE_URL)."""
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("A person with this e-mail address already exists. Add them instead.")})
@@ -239,16 +239,15 @@ def user_invite(*, email: str, full_name: str, by: User, request=None, project: 
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     with_history_user(user, by).save()
-    base_url = request.build_absolute_uri("/") if request is not None else ""
     project_id = project.pk if project is not None else None
-    transaction.on_commit(lambda: invitation_send.delay(user.pk, by.pk, project_id, base_url))
+    transaction.on_commit(lambda: invitation_send.delay(user.pk, by.pk, project_id))
     return user
 
 
 @transaction.atomic
-def membership_invite(*, project: Project, email: str, full_name: str, role: str, by: User, request=None) -> Membership:
+def membership_invite(*, project: Project, email: str, full_name: str, role: str, by: User) -> Membership:
     """Invite a new person by e-mail and give them a role in the project, or neither."""
-    user = user_invite(email=email, full_name=full_name, by=by, request=request, project=project)
+    user = user_invite(email=email, full_name=full_name, by=by, project=project)
     return membership_add(project=project, user=user, role=role, by=by)
 
 

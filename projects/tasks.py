@@ -12,8 +12,15 @@ from django.utils.translation import gettext as _
 
 
 @shared_task
-def invitation_send(user_id: int, by_id: int, project_id: int | None, base_url: str) -> None:
-    """E-mail an invited person a link for choosing a password. Sends nothing once a password is set."""
+def invitation_send(user_id: int, by_id: int, project_id: int | None, base_url: str = "") -> None:
+    """E-mail an invited person how to log in: a link for choosing a password, or, while local log-in is off,
+    the log-in page where they use their municipality account. Sends nothing once a password is set.
+
+    Links start with SITE_URL, never with the inviter's host (`base_url` is ignored: tasks queued before the
+    change still carry it).
+    """
+    from django.conf import settings
+
     from .models import Project, User
 
     user = User.objects.filter(pk=user_id, is_active=True).first()
@@ -21,14 +28,24 @@ def invitation_send(user_id: int, by_id: int, project_id: int | None, base_url: 
         return
     by = User.objects.get(pk=by_id)
     project = Project.objects.filter(pk=project_id).first() if project_id else None
-    path = reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    context = {"user": user, "by": by, "project": project, "link": base_url.rstrip("/") + path}
+    if settings.LOCAL_LOGIN_ENABLED:
+        path = reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    else:
+        path = reverse("login")
+    context = {
+        "user": user,
+        "by": by,
+        "project": project,
+        "link": settings.SITE_URL + path,
+        "local_login": settings.LOCAL_LOGIN_ENABLED,
+        "sso_provider": settings.OIDC_PROVIDER_NAME,
+    }
     with translation.override(user.preferred_language):
         subject = _("You have been invited to Prosessguiden")
         body = render_to_string("registration/invitation_email.txt", context)

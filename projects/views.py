@@ -184,9 +184,7 @@ def member_invite(request, project_id):
     form = MemberInviteForm(request.POST)
     if form.is_valid():
         try:
-            membership = services.membership_invite(
-                project=project, by=request.user, request=request, **form.cleaned_data
-            )
+            membership = services.membership_invite(project=project, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form_errors_from(exc, form)
         else:
@@ -264,6 +262,21 @@ def history(request, project_id):
     return render(request, "projects/history.html", {"project": project, "page": page, "tab": "history"})
 
 
+def set_language_cookie(response, language):
+    """The language cookie with Django's LANGUAGE_COOKIE_* settings (Secure in production)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
 @login_required
 def user_settings(request):
     form = UserSettingsForm(request.POST or None, instance=request.user)
@@ -272,9 +285,7 @@ def user_settings(request):
         user = services.user_update_settings(user=request.user, **form.cleaned_data)
         services.email_preferences_set(user=user, enabled_kinds=email_form.cleaned_data["kinds"])
         messages.success(request, _("Your settings were saved."))
-        response = redirect("settings")
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax")
-        return response
+        return set_language_cookie(redirect("settings"), user.preferred_language)
     return render(request, "projects/settings.html", {"form": form, "email_form": email_form})
 
 
@@ -288,13 +299,7 @@ def set_language(request):
     response = HttpResponseRedirect(next_url)
     if language in dict(settings.LANGUAGES):
         translation.activate(language)
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite="Lax",
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-        )
+        set_language_cookie(response, language)
         if request.user.is_authenticated and request.user.preferred_language != language:
             services.user_update_settings(
                 user=request.user,
@@ -465,7 +470,7 @@ def my_tasks(request):
 @login_required
 def calendar(request):
     feed = services.calendar_feed_for(user=request.user)
-    base = request.build_absolute_uri("/").rstrip("/")
+    base = settings.SITE_URL  # the public address, whichever host name the page was opened with
     # One address per project (a representative may have 2 000): the route reversed once, each id put in its place.
     stem = base + reverse("calendar_project_feed", args=[feed.token, 0]).removesuffix("0.ics")
     return render(

@@ -137,6 +137,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the page, not the cookie; kept default for clarity.
+# The language switch's cookie: no script reads it; production marks it Secure like the others.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Login throttling (django-axes): lock a user name from an address after repeated failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -195,7 +198,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 # The reminder scan (projects.tasks.reminders_scan) runs every REMINDER_SCAN_MINUTES; daily digests go out at
-# the first scan from REMINDER_DIGEST_HOUR o'clock, Europe/Oslo. Links in e-mail start with SITE_URL.
+# the first scan from REMINDER_DIGEST_HOUR o'clock, Europe/Oslo. Every absolute link (e-mails, invitations, password
+# reset, calendar addresses, the single sign-on redirect) starts with SITE_URL, never with a request's host;
+# production requires it (https).
 REMINDER_SCAN_MINUTES = env.float("REMINDER_SCAN_MINUTES", default=15)
 REMINDER_DIGEST_HOUR = env.int("REMINDER_DIGEST_HOUR", default=7)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

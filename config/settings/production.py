@@ -1,6 +1,9 @@
 """Production: secrets and hosts must come from the environment; nothing insecure is defaulted."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import validate_host
 
 from .base import *  # noqa: F403
 from .base import env, logging_config
@@ -28,6 +31,13 @@ if not (EMAIL_URL or env("EMAIL_BACKEND", default="")) or EMAIL_BACKEND.endswith
     ("console.EmailBackend", "locmem.EmailBackend", "dummy.EmailBackend")
 ):
     _missing.append("EMAIL_URL (or EMAIL_BACKEND with its settings)")
+# Every absolute link (e-mails, invitations, calendar addresses, the provider's redirect) starts with SITE_URL,
+# and every e-mail comes from DEFAULT_FROM_EMAIL: the local defaults would send http://127.0.0.1:8000 links from
+# prosessguiden@localhost.
+if not env("SITE_URL", default=""):
+    _missing.append("SITE_URL (https://<the public host name>)")
+if not env("DEFAULT_FROM_EMAIL", default=""):
+    _missing.append("DEFAULT_FROM_EMAIL (e.g. Prosessguiden <prosessguiden@kommune.no>)")
 if _missing:
     raise ImproperlyConfigured("Production needs these in the environment: " + ", ".join(_missing) + ".")
 
@@ -37,6 +47,35 @@ if _missing:
 # nodes × WEB_CONCURRENCY × GUNICORN_THREADS + the Celery workers' concurrency + beat (docs/deploy.md §4).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+
+_site = urlsplit(SITE_URL)  # noqa: F405
+if _site.scheme != "https" or not _site.hostname or _site.path or _site.query or _site.fragment:
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the https:// address people open, without a path (e.g. https://prosessguiden.kommune.no),"
+        f" not {SITE_URL!r}."  # noqa: F405
+    )
+if not validate_host(_site.hostname, ALLOWED_HOSTS):
+    raise ImproperlyConfigured(f"SITE_URL's host {_site.hostname!r} is not one of ALLOWED_HOSTS.")
+
+# Single sign-on fails safe: without the issuer, any provider's tokens signed by an accepted key would do.
+if OIDC_ENABLED:  # noqa: F405
+    _sso_missing = [
+        name
+        for name in (
+            "OIDC_OP_ISSUER",
+            "OIDC_RP_CLIENT_ID",
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if _sso_missing:
+        raise ImproperlyConfigured(
+            "Single sign-on (OIDC_ENABLED) needs these in the environment: " + ", ".join(_sso_missing) + "."
+            " `manage.py oidc_settings <discovery URL>` prints them."
+        )
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

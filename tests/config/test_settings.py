@@ -14,6 +14,8 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://prosessguiden@db.kommune.no:5432/prosessguiden",
     "CELERY_BROKER_URL": "redis://redis.kommune.no:6379/0",
     "EMAIL_URL": "smtp+tls://prosessguiden:secret@smtp.kommune.no:587",
+    "SITE_URL": "https://prosessguiden.kommune.no",
+    "DEFAULT_FROM_EMAIL": "Prosessguiden <prosessguiden@kommune.no>",
 }
 
 
@@ -31,7 +33,11 @@ def run_manage(*args, env):
             "CELERY_BROKER_URL",
             "EMAIL_URL",
             "EMAIL_BACKEND",
+            "SITE_URL",
+            "DEFAULT_FROM_EMAIL",
+            "FORWARDED_ALLOW_IPS",
         )  # fmt: skip
+        and not k.startswith("OIDC_")
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -73,6 +79,8 @@ def test_production_refuses_to_start_without(missing):
         ("DATABASE_URL", "DATABASE_URL"),
         ("CELERY_BROKER_URL", "CELERY_BROKER_URL"),
         ("EMAIL_URL", "EMAIL_URL"),
+        ("SITE_URL", "SITE_URL (https://"),
+        ("DEFAULT_FROM_EMAIL", "DEFAULT_FROM_EMAIL (e.g."),
     ],
 )
 def test_production_refuses_to_fall_back_silently(missing, named):
@@ -88,6 +96,54 @@ def test_production_refuses_sqlite_and_the_console_backend():
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "DATABASE_URL (a PostgreSQL URL)" in result.stderr and "EMAIL_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    ["http://prosessguiden.kommune.no", "https://prosessguiden.kommune.no/app", "https://", "prosessguiden.kommune.no"],
+)
+def test_production_refuses_a_site_url_that_is_not_the_https_address(site_url):
+    result = run_manage("check", env={**PRODUCTION_ENV, "SITE_URL": site_url})
+    assert result.returncode != 0
+    assert "SITE_URL must be the https:// address people open" in result.stderr
+
+
+def test_production_refuses_a_site_url_on_another_host():
+    result = run_manage("check", env={**PRODUCTION_ENV, "SITE_URL": "https://elsewhere.example.org"})
+    assert result.returncode != 0
+    assert "SITE_URL's host 'elsewhere.example.org' is not one of ALLOWED_HOSTS" in result.stderr
+
+
+SSO_ENV = {
+    "OIDC_ENABLED": "1",
+    "OIDC_OP_ISSUER": "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0",
+    "OIDC_RP_CLIENT_ID": "prosessguiden",
+    "OIDC_RP_CLIENT_SECRET": "secret",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": "https://login.microsoftonline.com/t/oauth2/v2.0/authorize",
+    "OIDC_OP_TOKEN_ENDPOINT": "https://login.microsoftonline.com/t/oauth2/v2.0/token",
+    "OIDC_OP_JWKS_ENDPOINT": "https://login.microsoftonline.com/t/discovery/v2.0/keys",
+}
+
+
+def test_production_with_sso_starts_when_the_issuer_is_set():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION_ENV, **SSO_ENV})
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_production_with_sso_refuses_to_start_without_an_issuer():
+    env = {**PRODUCTION_ENV, **SSO_ENV, "OIDC_OP_ISSUER": ""}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "Single sign-on (OIDC_ENABLED) needs these in the environment: OIDC_OP_ISSUER." in result.stderr
+
+
+def test_system_check_reports_sso_without_an_issuer():
+    """Outside production (local settings) nothing refuses to start, but `manage.py check` fails."""
+    env = {**SSO_ENV, "OIDC_OP_ISSUER": "", "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "prosessguiden.E001" in result.stderr and "tokens from any issuer would be accepted" in result.stderr
+    assert run_manage("check", env={**SSO_ENV, "DJANGO_SETTINGS_MODULE": "config.settings.local"}).returncode == 0
 
 
 def test_celery_and_wsgi_default_to_the_same_settings():

@@ -4,6 +4,7 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
@@ -46,6 +47,7 @@ def sso_login(client, provider, **claims):
     assert location.path == "/authorize"
     query = parse_qs(location.query)
     assert query["client_id"] == [CLIENT_ID]
+    assert query["redirect_uri"] == [settings.SITE_URL + reverse("oidc_authentication_callback")]
     now = int(time.time())
     provider.claims = {
         "iss": provider.url,
@@ -76,6 +78,8 @@ def test_good_login_creates_the_person_by_email(client, sso):
     assert user.full_name == "Kari Nordmann"
     assert not user.has_usable_password()
     assert "code_verifier=" in sso.token_requests[-1]  # PKCE
+    token_request = parse_qs(sso.token_requests[-1])
+    assert token_request["redirect_uri"] == [settings.SITE_URL + reverse("oidc_authentication_callback")]
 
 
 def test_existing_person_is_matched_by_email_and_name_refreshed(client, sso):

@@ -1,0 +1,91 @@
+"""Every absolute link starts with SITE_URL, never with the host a request came in on; the language cookie
+follows the LANGUAGE_COOKIE_* settings (Secure in production)."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from projects.models import Role
+from projects.services import calendar_feed_for
+from tests.factories import ProjectFactory, UserFactory, member
+
+pytestmark = pytest.mark.django_db
+SITE = "https://prosessguiden.kommune.no"
+
+
+@pytest.fixture
+def site(settings):
+    settings.SITE_URL = SITE
+    settings.ALLOWED_HOSTS = ["testserver", "other-host.example.org"]
+    return SITE
+
+
+def invite(client, project, owner):
+    client.force_login(owner)
+    return client.post(
+        reverse("projects:member_invite", args=[project.pk]),
+        {"invite-full_name": "Vera Verneombud", "invite-email": "vera@example.no", "invite-role": Role.SAFETY_REP},
+        HTTP_HOST="other-host.example.org",
+    )
+
+
+def test_invitation_link_starts_with_site_url_not_the_inviters_host(client, site, django_capture_on_commit_callbacks):
+    project = ProjectFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invite(client, project, member(project, Role.OWNER)).status_code == 302
+    body = mail.outbox[0].body
+    assert f"{SITE}/account/reset/" in body
+    assert "other-host" not in body and "testserver" not in body
+
+
+def test_invitation_without_local_login_says_log_in_with_the_municipality_account(
+    client, site, settings, django_capture_on_commit_callbacks
+):
+    settings.LOCAL_LOGIN_ENABLED = False
+    settings.OIDC_PROVIDER_NAME = "Bergen kommune"
+    project = ProjectFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invite(client, project, member(project, Role.OWNER)).status_code == 302
+    body = mail.outbox[0].body
+    assert "/account/reset/" not in body and "Velg passord" not in body
+    assert "Logg inn med kommunekontoen din (Bergen kommune) her:" in body
+    assert f"{SITE}/account/login/" in body
+    client.logout()
+    assert client.get("/account/login/").status_code == 200  # the link answers
+
+
+def test_password_reset_link_starts_with_site_url(client, site):
+    UserFactory(email="kari@example.no")
+    response = client.post(reverse("password_reset"), {"email": "kari@example.no"}, HTTP_HOST="other-host.example.org")
+    assert response.status_code == 302
+    body = mail.outbox[0].body
+    assert f"{SITE}/account/reset/" in body and "other-host" not in body
+
+
+def test_calendar_addresses_start_with_site_url(client, site):
+    project = ProjectFactory()
+    owner = member(project, Role.OWNER)
+    client.force_login(owner)
+    html = client.get(reverse("calendar"), HTTP_HOST="other-host.example.org").content.decode()
+    token = calendar_feed_for(user=owner).token
+    assert f"{SITE}/calendar/{token}.ics" in html and f"{SITE}/calendar/{token}/{project.pk}.ics" in html
+    assert "other-host" not in html
+
+
+@pytest.mark.parametrize("how", ["switch", "settings"])
+def test_language_cookie_is_secure_when_the_settings_say_so(client, settings, how):
+    settings.LANGUAGE_COOKIE_SECURE = True
+    user = UserFactory()
+    client.force_login(user)
+    if how == "switch":
+        response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    else:
+        response = client.post(
+            reverse("settings"),
+            {"full_name": user.full_name, "phone": "", "preferred_language": "nn"},
+        )
+    assert response.status_code == 302, response.content.decode()[:500]
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
