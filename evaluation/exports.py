@@ -1,14 +1,11 @@
 """HR's exports of evaluations and HMS measures as CSV (UTF-8 with BOM, semicolons) and XLSX, streamed through the
-overview's writer (projects/exports.py) while the rows are read.
-
-Every text cell that a spreadsheet would read as a formula (starting with = + - @, or a tab or carriage
-return) gets a leading apostrophe, so that an exported measure can never run as a formula.
+overview's writer (projects/exports.py) while the rows are read, with its one formula guard: CSV text that begins
+like a formula (= + - @, tab, carriage return) gets an apostrophe, XLSX text is typed as text and shows none.
 """
 
 from django.utils.translation import gettext as _
 
 from projects import exports as project_exports
-from projects.exports import neutralise
 
 
 def measure_rows(measures, today):
@@ -74,20 +71,13 @@ def evaluation_rows(projects):
     return header, rows
 
 
-def _cells(rows):
-    for row in rows:
-        yield [neutralise(v) if isinstance(v, str) else v for v in row]
-
-
 def csv_response(header, rows, filename):
     """CSV streamed through the overview's writer (dates dd.mm.yyyy, decimal commas)."""
-    chunks = project_exports.csv_chunks([neutralise(h) for h in header], _cells(rows))
+    chunks = project_exports.csv_chunks(header, rows)
     return project_exports.streamed(chunks, "text/csv; charset=utf-8", filename)
 
 
 def xlsx_response(header, rows, title, filename):
     """XLSX streamed through the overview's writer (openpyxl's whole workbook took 0.5–2.2 s for the measures)."""
-    chunks = project_exports.xlsx_chunks(
-        [neutralise(h) for h in header], _cells(rows), sheet_name=title, widths=[28, 12] + [18] * (len(header) - 2)
-    )
+    chunks = project_exports.xlsx_chunks(header, rows, sheet_name=title, widths=[28, 12] + [18] * (len(header) - 2))
     return project_exports.streamed(chunks, project_exports.XLSX_TYPE, filename)

@@ -1,6 +1,11 @@
 """Spreadsheets: XLSX (written directly, see below) and CSV as Norwegian Excel reads it (UTF-8 with a byte-order
 mark, semicolons), streamed while they are written, so a download of 20 000 rows never sits whole in memory. The
-overview's exports and HR's use them. Text that a spreadsheet would read as a formula is neutralised."""
+overview's exports and HR's use them.
+
+The one formula guard of every export and generated template: in CSV, where a cell has no type, text that a
+spreadsheet would read as a formula gets a leading apostrophe (`neutralise`, applied by `csv_chunks`); in XLSX a
+text cell is written as text (an inline string here, openpyxl's data type "s" through `xlsx_text` elsewhere),
+which no spreadsheet evaluates, so it needs no apostrophe and shows none."""
 
 import csv
 import io
@@ -19,10 +24,17 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def neutralise(value):
-    """A text cell that begins like a formula gets a leading apostrophe, so it stays text (OWASP's advice)."""
+    """A CSV cell: text that begins like a formula gets a leading apostrophe, so it stays text (OWASP's advice)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def xlsx_text(cell):
+    """An openpyxl cell whose value is text: typed as text, so that "=…" is shown, never evaluated. Returns it."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    return cell
 
 
 def cell_values(rows, columns):
@@ -44,7 +56,7 @@ def _cell_rows(rows, columns):
                 value = known[1]
             elif value is not None and not isinstance(value, (int, float, date)):
                 value = str(value)
-            values.append(neutralise(value))
+            values.append(value)
         yield values
 
 
@@ -64,7 +76,7 @@ def _csv_cell(value):
         return value.strftime("%d.%m.%Y")
     if isinstance(value, Decimal):
         return str(value).replace(".", ",")
-    return value
+    return neutralise(value)
 
 
 def csv_chunks(header, body):
@@ -73,7 +85,7 @@ def csv_chunks(header, body):
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     out.write("\ufeff")
-    writer.writerow(header)
+    writer.writerow([neutralise(h) for h in header])
     for n, values in enumerate(body, 1):
         writer.writerow([_csv_cell(v) for v in values])
         if n % ROWS_PER_CHUNK == 0:

@@ -80,8 +80,9 @@ def test_cells_that_begin_like_formulas_are_neutralised(coord):
     _content, sheet = xlsx_rows(coord, "?sort=name")
     cells = [c for row in sheet.iter_rows() for c in row]
     hyperlink = next(c for c in cells if isinstance(c.value, str) and "HYPERLINK" in c.value)
-    assert hyperlink.value == "'" + HYPERLINK
+    assert hyperlink.value == HYPERLINK  # typed as text: shown as written, with no apostrophe
     assert hyperlink.data_type == "s"  # text, not a formula
+    assert "=1+1" in [c.value for c in cells] and not any(str(c.value).startswith("'") for c in cells)
     assert not any(c.data_type == "f" for c in cells)
 
 
@@ -126,7 +127,8 @@ def test_the_xlsx_opens_in_libreoffice_with_the_same_rows(coord, tmp_path):
     expected = page_names(coord, "?status=active")
     assert [restore(r[0]) for r in rows[1:]] == expected
     assert rows[0][0] == "Prosjekt"
-    assert not any(cell.startswith("=") or cell == "2" for r in rows for cell in r)  # nothing evaluated
+    cells = [cell for r in rows for cell in r]
+    assert "=1+1" in cells and "2" not in cells  # text typed as text: LibreOffice shows it, evaluates nothing
     column = rows[0].index("Planlagt innflytting")
     alfa = next(r for r in rows if r[0] == "Alfa flytter")
     assert alfa[column] == "01.03.2027"  # still a date, shown with its format
