@@ -6,8 +6,10 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.client_ip import trusted_networks
 from config.logging import logging_config
 from config.sentry import init_sentry
 
@@ -141,13 +143,27 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the page, not the cook
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
-# Login throttling (django-axes): lock a user name from an address after repeated failures.
+# Login throttling (django-axes, in the database: projects/throttling.py). A person is locked out from an address
+# after AXES_FAILURE_LIMIT wrong passwords; an address after LOGIN_ADDRESS_FAILURE_LIMIT wrong passwords across
+# e-mail addresses; both for AXES_COOLOFF_TIME hours. Single sign-on attempts are not counted.
+AXES_HANDLER = "projects.throttling.LoginThrottle"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "projects.auth_forms.axes_username"  # the e-mail, normalised as log-in matches it
 AXES_USERNAME_FORM_FIELD = "username"  # the login form field; the user model's USERNAME_FIELD is email
+AXES_CLIENT_IP_CALLABLE = "projects.throttling.axes_client_ip"
+AXES_WHITELIST_CALLABLE = "projects.throttling.not_a_password_attempt"
+# The proxies in front (a load balancer, nginx), by address or network: X-Forwarded-For is believed only from
+# them, and the client is the right-most address in it that is not one of them (config/client_ip.py). gunicorn
+# reads the same variable for X-Forwarded-Proto.
+FORWARDED_ALLOW_IPS = env("FORWARDED_ALLOW_IPS", default="127.0.0.1,::1")
+try:
+    trusted_networks(FORWARDED_ALLOW_IPS)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"FORWARDED_ALLOW_IPS: {exc}") from exc
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "nb"

@@ -182,3 +182,31 @@ def test_oidc_settings_command_reads_discovery(provider, capsys):
     assert f"OIDC_OP_ISSUER={provider.url}\n" in out
     assert f"OIDC_OP_TOKEN_ENDPOINT={provider.url}/token\n" in out
     assert f"OIDC_OP_JWKS_ENDPOINT={provider.url}/jwks\n" in out
+
+
+def test_failed_sso_callbacks_lock_no_one_out(client, sso, settings):
+    """Behind a municipal NAT everyone shares an address: failed callbacks are not wrong passwords."""
+    from axes.models import AccessAttempt
+
+    for _ in range(settings.AXES_FAILURE_LIMIT * 2):
+        response = sso_login(client, sso, aud="another-application")
+        assert response.status_code == 302 and response["Location"] == reverse("login")
+    stale = client.get(reverse("oidc_authentication_callback"), {"code": "x", "state": "unknown"})
+    assert stale.status_code == 302
+    assert not AccessAttempt.objects.exists()
+    page = client.get(reverse("login")).content.decode()
+    assert "Innloggingen lyktes ikke." in page and "feil passord" not in page
+    response = sso_login(client, sso)
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert logged_in_user(client).email == "kari.nordmann@kommune.no"
+
+
+def test_a_password_lockout_does_not_block_single_sign_on(client, sso, settings):
+    UserFactory(email="kari.nordmann@kommune.no")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "kari.nordmann@kommune.no", "password": "feil"})
+    locked = client.post(reverse("login"), {"username": "kari.nordmann@kommune.no", "password": PASSWORD})
+    assert locked.status_code == 429
+    response = sso_login(client, sso)
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert logged_in_user(client).is_authenticated
