@@ -3,12 +3,18 @@
 `upload_check` refuses a file by type (suffix, checked against the first bytes), size and emptiness;
 `attachment_store` checks an upload and stores it on an `projects.models.Attachment` of any app;
 `AttachmentField` is the form field whose hint names exactly those types; `file_download` sends a stored
-file after the caller has checked access; `attachment_remove_page` is the confirmation page for removing an
-attachment; `form_errors_from` puts a service's ValidationError on a form.
+file after the caller has checked access, once its SHA-256 matches the one recorded when it was stored;
+`attachment_remove_page` is the confirmation page for removing an attachment; `form_errors_from` puts a
+service's ValidationError on a form.
+
+Files are stored and read through Django's storage API only (never a path on disk), so the same code works
+with the local folder and with object storage (config/storage.py).
 """
 
 import hashlib
+import logging
 import mimetypes
+import tempfile
 from pathlib import Path
 
 from django import forms
@@ -21,7 +27,12 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+logger = logging.getLogger(__name__)
+
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# A download is read whole and checked before its first byte is sent: up to this size in memory, beyond it
+# in a temporary file of this process (never shared, gone when the response closes).
+DOWNLOAD_SPOOL_BYTES = 4 * 1024 * 1024
 ALLOWED_ATTACHMENT_TYPES = {
     ".pdf": b"%PDF",
     ".png": b"\x89PNG",
@@ -126,9 +137,50 @@ def attachment_remove_page(request, *, project, attachment, back, tab, remove):
     )
 
 
+class StoredFileError(Exception):
+    """A stored file that cannot be served as it was stored: missing, unreadable, or not matching its SHA-256.
+    `projects.middleware.StoredFileErrorMiddleware` shows it as an error page; nothing of the file is sent."""
+
+
+def verified_copy(file):
+    """The stored `file`'s bytes in a temporary file positioned at 0, once their SHA-256 matches the one on its
+    record (`file.instance.sha256`, kept when it was stored); StoredFileError when not."""
+    expected = getattr(file.instance, "sha256", "")
+    record = f"{type(file.instance).__name__} {file.instance.pk} ({file.name})"
+    if not expected or not file.name:
+        logger.error("Download refused: %s has no stored file or no SHA-256", record)
+        raise StoredFileError(record)
+    copy = tempfile.SpooledTemporaryFile(max_size=DOWNLOAD_SPOOL_BYTES)  # noqa: SIM115 (FileResponse closes it)
+    digest = hashlib.sha256()
+    try:
+        with file.open("rb") as stored:
+            for chunk in stored.chunks():
+                digest.update(chunk)
+                copy.write(chunk)
+    except Exception as exc:
+        copy.close()
+        logger.exception("Download refused: %s could not be read from the storage", record)
+        raise StoredFileError(record) from exc
+    if digest.hexdigest() != expected:
+        copy.close()
+        logger.error(
+            "Download refused: %s has SHA-256 %s, but %s was recorded when it was stored",
+            record,
+            digest.hexdigest(),
+            expected,
+        )
+        raise StoredFileError(record)
+    copy.seek(0)
+    return copy
+
+
 def file_download(file, filename, content_type, inline=False):
-    """Send a stored file (after the caller has checked access): a download unless `inline`, never sniffed."""
-    response = FileResponse(file.open("rb"), as_attachment=not inline, filename=filename, content_type=content_type)
+    """Send a stored file after the caller has checked access: a download unless `inline`, never sniffed.
+
+    The file is read from the storage (local or object storage) and its SHA-256 checked against its record
+    before anything is sent; a missing or changed file raises StoredFileError (an error page, not the file).
+    """
+    response = FileResponse(verified_copy(file), as_attachment=not inline, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

