@@ -4,6 +4,7 @@ Add a URL with one line in ROWS. `project_page` reads: anonymous users go to log
 the project get 404, people who see it get `ok` when they may do the action and 403 otherwise.
 """
 
+import hashlib
 from datetime import date
 
 import pytest
@@ -400,7 +401,7 @@ def _build_world(steps_template):
 
     doc = Document(project=project, kind="participation-protocol", version=1, requested_by=w["owner"])
     doc.file.save("protocol.pdf", ContentFile(b"%PDF-1.7"), save=False)
-    doc.status, doc.sha256, doc.size = Document.Status.DONE, "0" * 64, 8
+    doc.status, doc.sha256, doc.size = Document.Status.DONE, hashlib.sha256(b"%PDF-1.7").hexdigest(), 8
     doc.save()
     w["document"] = doc
     _evaluation_world(w)
@@ -503,7 +504,7 @@ def _evaluation_world(w):
 
     report = Document(project=project, kind="evaluation-report", version=1, requested_by=owner)
     report.file.save("report.pdf", ContentFile(b"%PDF-1.7"), save=False)
-    report.status, report.sha256, report.size = Document.Status.DONE, "1" * 64, 8
+    report.status, report.sha256, report.size = Document.Status.DONE, hashlib.sha256(b"%PDF-1.7").hexdigest(), 8
     report.save()
     w["report"] = report
 
