@@ -5,13 +5,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from phases.workproducts.views import hazard_action
-from projects import documents, extensions
+from projects import calendars, documents, extensions
 from projects.history import HistorySource, history_of
 from projects.permissions import is_coordinator
 
 # dashboard: the overview's columns; final_sections: goals and mandate; prioritisation: the step's content
 from . import dashboard, dates, final_sections, prioritisation, reminders, selectors  # noqa: F401
 from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure
+
+calendars.watch(Evaluation)  # the window and freeze dates
+calendars.watch(Measure)  # a deadline, its state, its sensitive flag
 
 extensions.register(
     "project_tab",

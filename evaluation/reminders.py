@@ -126,7 +126,7 @@ def measures_overdue(today):
 
 
 @extensions.register("calendar_events", order=30)
-def _calendar_dates(projects, user):
+def _calendar_dates(projects, user, window):
     events = []
     for e in Evaluation.objects.filter(project__in=projects).select_related("project"):
         url = reverse("evaluation:overview", args=[e.project_id])
@@ -138,7 +138,11 @@ def _calendar_dates(projects, user):
             extensions.CalendarEvent(f"evaluation-{e.pk}-freeze", e.freeze_ends, str(_("Freeze period ends")),
                                      e.project, url),
         ]  # fmt: skip
+    if window is not None:
+        events = [e for e in events if e.day in window]
     measures = Measure.objects.filter(project__in=projects, due_date__isnull=False, status__in=OPEN_MEASURES)
+    if window is not None:
+        measures = measures.filter(due_date__range=(window.start, window.end))
     for m in measures.select_related("project"):
         if m.sensitive and not user.has_perm("evaluation.view_sensitive_measures", m.project):
             continue

@@ -6,12 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects import extensions
+from projects import calendars, extensions
 from projects.history import HistorySource, history_of, tr
 from projects.permissions import project_roles
 
 from . import planning, reminders, selectors, services  # noqa: F401  (reminders registers its sources)
 from .models import (
+    Activity,
     ChecklistItem,
     CriterionAssessment,
     ItemAttachment,
@@ -230,17 +231,24 @@ extensions.register(
 )
 
 
+# A saved or deleted item, activity or phase (completing one closes its activities) changes the project's feeds;
+# process_start creates the items in bulk and saves the Process.
+for _model in (ChecklistItem, Activity, Phase, Process):
+    calendars.watch(_model)
+
+
 @extensions.register("calendar_events", order=10)
-def _calendar_items(projects, user):
-    """Item and activity deadlines, read lean: a representative in 2 000 projects has some 90 000 of them.
-    The projects come from the caller and each link from one reversed pattern."""
+def _calendar_items(projects, user, window):
+    """Item and activity deadlines, read lean: a representative in 2 000 projects has some 90 000 of them in
+    all (the default window leaves the done and the distant out). The projects come from the caller and each
+    link from one reversed pattern."""
     by_id = {p.pk: p for p in projects}
     names = selectors.activity_names(projects=projects)
     item_url = reverse("phases:item", args=[0, 0]).replace("/0/", "/{}/")
     activity_url = reverse("phases:activity", args=[0, 0]).replace("/0/", "/{}/")
     deadline = str(_("Deadline: %(item)s"))
     events = []
-    for pk, project_id, activity_id, due_date, text in selectors.dated_items(projects=projects):
+    for pk, project_id, activity_id, due_date, text in selectors.dated_items(projects=projects, window=window):
         events.append(
             extensions.CalendarEvent(
                 uid=f"item-{pk}",
@@ -252,7 +260,7 @@ def _calendar_items(projects, user):
             )
         )
     activity_deadline = str(_("Activity deadline: %(activity)s"))
-    for pk, project_id, due_date, name in selectors.dated_activities(projects=projects):
+    for pk, project_id, due_date, name in selectors.dated_activities(projects=projects, window=window):
         events.append(
             extensions.CalendarEvent(
                 uid=f"activity-{pk}",

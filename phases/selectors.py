@@ -253,27 +253,31 @@ def items_by_id(ids) -> dict[int, ChecklistItem]:
     return {i.pk: i for i in ChecklistItem.objects.filter(pk__in=ids).select_related("project", "activity")}
 
 
-def dated_items(*, projects) -> list[tuple]:
+def dated_items(*, projects, window=None) -> list[tuple]:
     """(id, project id, activity id, deadline, text in the active language) of the items with a deadline in
-    these projects (done ones too: the calendar keeps the record). Rows, not models: a representative's feed
-    reads some 90 000 of them, and a model each cost more than a second."""
+    these projects: the open ones due within `window` (a CalendarWindow), or with no window all of them (done
+    ones too: the calendar keeps the record). Rows, not models: a representative's feed of everything reads
+    some 90 000 of them, and a model each cost more than a second."""
     english = is_english()
-    rows = (
-        ChecklistItem.objects.filter(project__in=projects, due_date__isnull=False)
-        .exclude(status=ChecklistItem.Status.NOT_APPLICABLE)
-        .order_by("due_date", "id")
-        .values_list("id", "project_id", "activity_id", "due_date", "text_nb", "text_en")
+    rows = ChecklistItem.objects.filter(project__in=projects, due_date__isnull=False)
+    if window is None:
+        rows = rows.exclude(status=ChecklistItem.Status.NOT_APPLICABLE)
+    else:
+        rows = rows.filter(status=ChecklistItem.Status.OPEN, due_date__range=(window.start, window.end))
+    rows = rows.order_by("due_date", "id").values_list(
+        "id", "project_id", "activity_id", "due_date", "text_nb", "text_en"
     )
     return [(pk, project, activity, due, (en or nb) if english else nb) for pk, project, activity, due, nb, en in rows]
 
 
-def dated_activities(*, projects) -> list[tuple]:
+def dated_activities(*, projects, window=None) -> list[tuple]:
     """(id, project id, deadline, name in the active language) of the activities with a deadline (rows, as
-    `dated_items`)."""
+    `dated_items`): within `window` those of phases not completed, else all."""
     english = is_english()
-    rows = Activity.objects.filter(project__in=projects, due_date__isnull=False).values_list(
-        "id", "project_id", "due_date", "name_nb", "name_en"
-    )
+    rows = Activity.objects.filter(project__in=projects, due_date__isnull=False)
+    if window is not None:
+        rows = rows.filter(phase__completed_at__isnull=True, due_date__range=(window.start, window.end))
+    rows = rows.values_list("id", "project_id", "due_date", "name_nb", "name_en")
     return [(pk, project, due, (en or nb) if english else nb) for pk, project, due, nb, en in rows]
 
 

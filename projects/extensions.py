@@ -256,6 +256,18 @@ class TaskSource:
     rows: Any
 
 
+@dataclass(frozen=True)
+class CalendarWindow:
+    """The days a default calendar feed covers (from `start` to `end`, both included); sources leave out what is
+    done (ticked items, activities of completed phases). A feed for "everything" passes no window (None)."""
+
+    start: date
+    end: date
+
+    def __contains__(self, day) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+
 @dataclass
 class CalendarEvent:
     """A dated thing of a project in the calendar feeds. `uid` must stay the same for the same thing."""

@@ -4,8 +4,11 @@ of the project's own rows."""
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import extensions
+from . import calendars, extensions
 from .history import HistorySource, document_label, document_rows, membership_rows, project_rows, unit_rows
+from .models import Project
+
+calendars.watch(Project, lambda project: project.pk)  # its name and move-in dates
 
 
 @extensions.register("nav_item", order=10)

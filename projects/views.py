@@ -1,9 +1,11 @@
+import gzip
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotModified, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -12,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from . import documents, extensions, selectors, services
-from .calendars import calendar_ical
+from . import calendars, documents, extensions, selectors, services
 from .forms import (
     EmailPreferencesForm,
     MemberAddForm,
@@ -482,6 +483,8 @@ def calendar(request):
                 (str(pk), name, f"{stem}{pk}.ics") for pk, name in selectors.project_names_for_member(user=request.user)
             ],
             "feed": feed,
+            "window_before": calendars.WINDOW_BEFORE.days,
+            "window_after": calendars.WINDOW_AFTER.days,
         },
     )
 
@@ -503,9 +506,23 @@ def _feed_user(token):
     return feed.user
 
 
-def _ical_response(projects, user, name):
-    body = calendar_ical(projects=projects, user=user, name=name)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+def _ical_response(request, projects, user, name):
+    """The feed, compressed, from the cache when nothing it shows has changed; 304 to a calendar that already
+    has this version (ETag). `?all=1` gives every dated thing instead of what is open around today."""
+    everything = request.GET.get("all") == "1"
+    version, body = calendars.feed_gzip(
+        user=user, projects=projects, name=name, everything=everything, today=timezone.localdate()
+    )
+    etag = f'"{version}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(body), content_type="text/calendar; charset=utf-8")
+    response["ETag"] = etag
+    response["Vary"] = "Accept-Encoding"
     response["Content-Disposition"] = 'inline; filename="prosessguiden.ics"'
     response["Cache-Control"] = "private, max-age=900"
     return response
@@ -516,7 +533,9 @@ def calendar_feed(request, token):
     secret address is the key, and a wrong or revoked one gets 404."""
     user = _feed_user(token)
     projects = list(selectors.projects_for_member(user=user).prefetch_related(None).order_by("name"))
-    return _ical_response(projects, user, _("Prosessguiden: %(name)s") % {"name": user.full_name or user.email})
+    return _ical_response(
+        request, projects, user, _("Prosessguiden: %(name)s") % {"name": user.full_name or user.email}
+    )
 
 
 def calendar_project_feed(request, token, project_id):
@@ -524,4 +543,4 @@ def calendar_project_feed(request, token, project_id):
     project = Project.objects.filter(pk=project_id).first()
     if project is None or not user.has_perm("projects.view_project", project):
         raise Http404
-    return _ical_response([project], user, _("Prosessguiden: %(name)s") % {"name": project.name})
+    return _ical_response(request, [project], user, _("Prosessguiden: %(name)s") % {"name": project.name})

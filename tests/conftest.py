@@ -52,6 +52,14 @@ def s3_storage(settings, seaweed, request, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the calendar feeds are kept there under their projects' ids)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _norwegian(settings):
     settings.LANGUAGE_CODE = "nb"
 

@@ -77,6 +77,16 @@ if OIDC_ENABLED:  # noqa: F405
             " `manage.py oidc_settings <discovery URL>` prints them."
         )
 
+# One cache for every web process and node (docs/decisions.md: calendar feeds cached under a version).
+if not env("CACHE_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CELERY_BROKER_URL,  # noqa: F405
+            "KEY_PREFIX": "prosessguiden-cache",
+        }
+    }
+
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -3,11 +3,15 @@ or revoked token."""
 
 import datetime
 
+import gzip
+
 import icalendar
 import pytest
+import time_machine
 from django.urls import reverse
 
 from phases import services as phase_services
+from phases.models import ChecklistItem
 from projects.models import Role
 from projects.services import calendar_feed_for, calendar_feed_regenerate
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory, member
@@ -170,9 +174,74 @@ def test_the_feed_reads_every_project_in_the_same_queries(client, mini_template,
             source="evaluation", sensitive=True, due_date=datetime.date(2027, 3, 1),
         )  # fmt: skip
     feeds = {person: calendar_feed_for(user=person).token for person in (safety, worker)}
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):  # + the feed's version: the person's roles and groups
         seen = events(client.get(reverse("calendar_feed", args=[feeds[safety]])))
     assert len([uid for uid in seen if uid.startswith("measure-")]) == n
     hidden = events(client.get(reverse("calendar_feed", args=[feeds[worker]])))
     assert not [uid for uid in hidden if uid.startswith("measure-")]
     assert len([uid for uid in hidden if uid.startswith("item-")]) == len([u for u in seen if u.startswith("item-")])
+
+
+def test_the_default_feed_holds_open_deadlines_around_today_and_everything_is_still_there(client, project):
+    """By default: open items due from 30 days back to a year ahead. With ?all=1: done ones and the distant
+    past and future too. The calendar page names both addresses."""
+    items = list(ChecklistItem.objects.filter(project=project).order_by("id")[:5])
+    assert len(items) == 5
+    with time_machine.travel(datetime.datetime(2027, 3, 1, 9, tzinfo=datetime.UTC), tick=False):
+        today = datetime.date(2027, 3, 1)
+        days = {0: 10, 1: 5, 2: 400, 3: -40, 4: -20}  # item index -> days from today
+        for i, offset in days.items():
+            phase_services.item_plan(
+                item=items[i], by=project.owner, assignee=None, due_date=today + datetime.timedelta(days=offset)
+            )
+        phase_services.item_set_done(item=items[1], by=project.owner, done=True)
+        feed = calendar_feed_for(user=project.owner)
+        url = reverse("calendar_feed", args=[feed.token])
+        default = events(client.get(url))
+        everything = events(client.get(url + "?all=1"))
+    uid = [f"item-{item.pk}@prosessguiden" for item in items]
+    assert uid[0] in default and uid[4] in default  # open, within the window
+    assert uid[1] not in default  # done
+    assert uid[2] not in default and uid[3] not in default  # open, but a year ahead / more than 30 days ago
+    assert f"project-{project.pk}-planned-move-in@prosessguiden" in default  # 1 October 2027
+    assert set(uid) <= set(everything)
+    assert set(default) < set(everything)
+    client.force_login(project.owner)
+    html = client.get(reverse("calendar")).content.decode()
+    assert f"/calendar/{feed.token}.ics?all=1" in html
+    assert "30 dager tilbake" in html
+
+
+def test_the_feed_is_kept_until_something_in_it_changes(client, project, django_assert_max_num_queries):
+    """A second fetch is read from the cache (compressed, with an ETag a calendar can send back for a 304);
+    a moved deadline, a measure made sensitive and a new role of the person each give a new feed."""
+    from evaluation import services as evaluation_services
+
+    worker = member(project, Role.MEMBER)
+    measure = evaluation_services.measure_create(
+        project=project, by=project.owner, focus_area="Konflikt", goal="Ro", activity="Samtaler",
+        responsible="Kari", source="evaluation", sensitive=False, due_date=datetime.date(2027, 3, 1),
+    )  # fmt: skip
+    url = reverse("calendar_feed", args=[calendar_feed_for(user=worker).token])
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert first["Content-Encoding"] == "gzip" and "Accept-Encoding" in first["Vary"]
+    assert f"measure-{measure.pk}@prosessguiden" in events_of(gzip.decompress(first.content))
+    with django_assert_max_num_queries(6):  # the token, the projects, the roles and groups: no events read
+        again = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    vision = project.phases.get(order=1).items.get(key="vision")
+    phase_services.item_plan(item=vision, by=project.owner, assignee=None, due_date=datetime.date(2027, 2, 2))
+    moved = events(client.get(url))
+    assert moved[f"item-{vision.pk}@prosessguiden"].decoded("dtstart") == datetime.date(2027, 2, 2)
+
+    evaluation_services.measure_update(measure=measure, by=project.owner, status=measure.status, sensitive=True)
+    assert f"measure-{measure.pk}@prosessguiden" not in events(client.get(url))
+
+    MembershipFactory(project=project, user=worker, role=Role.SAFETY_REP)
+    assert f"measure-{measure.pk}@prosessguiden" in events(client.get(url))
+
+
+def events_of(content):
+    return {str(e["uid"]): e for e in icalendar.Calendar.from_ical(content).walk("VEVENT")}
