@@ -1,0 +1,84 @@
+"""Sign-in keeps working with Redis down (issue 27): sessions, the log-in lockout and its limits live in the
+database, never in the cache, a process or a disk. The cache is pointed at a Redis port nobody listens on."""
+
+import socket
+
+import pytest
+from axes.handlers.database import AxesDatabaseHandler
+from axes.models import AccessAttempt
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.urls import reverse
+
+from projects.throttling import LoginThrottle
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def dead_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # closed again: nothing listens there
+
+
+@pytest.fixture
+def redis_down(settings):
+    url = f"redis://127.0.0.1:{dead_port()}/6"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    settings.CELERY_BROKER_URL = url
+    with pytest.raises(Exception, match="(?i)connect"):
+        cache.get("anything")  # the cache really is down
+    return url
+
+
+def test_sessions_and_the_lockout_are_kept_in_the_database():
+    assert django_settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert django_settings.AXES_HANDLER == "projects.throttling.LoginThrottle"
+    assert issubclass(LoginThrottle, AxesDatabaseHandler)
+
+
+def test_password_log_in_works_with_redis_down(client, redis_down):
+    user = UserFactory(email="kari@example.no")
+    response = client.post(reverse("login"), {"username": "kari@example.no", "password": PASSWORD})
+    assert response.status_code == 302
+    page = client.get(reverse("projects:mine"))
+    assert page.status_code == 200 and page.wsgi_request.user == user
+    assert client.post(reverse("logout")).status_code == 302
+    assert not client.get(reverse("projects:mine")).wsgi_request.user.is_authenticated
+
+
+def test_the_lockout_works_with_redis_down(client, redis_down, settings):
+    UserFactory(email="kari@example.no")
+    statuses = [
+        client.post(reverse("login"), {"username": "kari@example.no", "password": "feil"}).status_code
+        for _ in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]  # the last wrong one locks
+    assert AccessAttempt.objects.get().failures_since_start == settings.AXES_FAILURE_LIMIT
+    response = client.post(reverse("login"), {"username": "kari@example.no", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_single_sign_on_works_with_redis_down(client, redis_down, settings):
+    from tests.projects.test_oidc import CLIENT_ID, logged_in_user, sso_login
+    from tests.support.oidc_provider import StubProvider
+
+    with StubProvider() as provider:
+        settings.OIDC_ENABLED = True
+        settings.OIDC_CREATE_USER = True
+        settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+        settings.OIDC_RP_CLIENT_SECRET = "secret"
+        settings.OIDC_OP_ISSUER = provider.url
+        settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{provider.url}/authorize"
+        settings.OIDC_OP_TOKEN_ENDPOINT = f"{provider.url}/token"
+        settings.OIDC_OP_JWKS_ENDPOINT = f"{provider.url}/jwks"
+        response = sso_login(client, provider)
+        assert response["Location"] == reverse("home")
+        assert logged_in_user(client).email == "kari.nordmann@kommune.no"
