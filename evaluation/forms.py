@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from phases.models import Criterion
-from projects.forms import DateInput
+from projects.forms import DateField, DateInput, DecimalField
 from projects.models import OrgUnit
 
 from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure, WindowState
@@ -33,9 +33,8 @@ def _text(label, rows=3, required=True, help_text=""):
 
 
 class MoveInForm(_Form):
-    move_in = forms.DateField(
+    move_in = DateField(
         label=_("Actual move-in"),
-        widget=DateInput(),
         help_text=_(
             "The day the unit moved in. It starts the freeze period and sets the evaluation window 9 to 15 months "
             "later. Not before the project start and not in the future."
@@ -48,9 +47,8 @@ class MoveInCorrectForm(MoveInForm):
 
 
 class FreezeForm(_Form):
-    ends = forms.DateField(
+    ends = DateField(
         label=_("Last day of the freeze period"),
-        widget=DateInput(),
         help_text=_("At least six months after move-in; nine months is the default."),
     )
     reason = _text(_("Why shorten it?"), required=False)
@@ -69,7 +67,7 @@ class ChangeRequestForm(_Form):
         ),
     )
     requested_by = forms.CharField(label=_("Requested by"), max_length=200)
-    requested_on = forms.DateField(label=_("Date"), widget=DateInput())
+    requested_on = DateField(label=_("Date"))
 
 
 class ApproveForm(_Form):
@@ -191,6 +189,7 @@ class FigureForm(forms.ModelForm):
     class Meta:
         model = Figure
         fields = ["kind", "label", "before", "after", "unit"]
+        field_classes = {"before": DecimalField, "after": DecimalField}  # 51,5 as typed in Norway
 
     def __init__(self, *args, sick_leave_only=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -243,9 +242,8 @@ class MeasureForm(forms.ModelForm):
 
 
 class PrioritiseForm(_Form):
-    agreed_on = forms.DateField(
+    agreed_on = DateField(
         label=_("Agreed by the parties on"),
-        widget=DateInput(),
         help_text=_("The day the owner, the safety representative and the union representatives agreed the order."),
     )
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import extensions, selectors
 from .models import Project, Role, User
+from .validators import sensible_date
 
 
 class DateInput(forms.DateInput):
@@ -12,6 +13,55 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateField(forms.DateField):
+    """A date field of a plain form: the date picker (or 03.03.2027 typed where there is none), inside the date
+    rule (2000–2100) that every model's date field has too."""
+
+    widget = DateInput
+    default_validators = [sensible_date]
+
+
+class DecimalInput(forms.TextInput):
+    """A decimal as text with the phone's decimal keyboard: `type=number` is never used for decimals (it refuses
+    or silently reinterprets "51,5" depending on the browser's language; GOV.UK, Aksel and Designsystemet)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+
+class DecimalField(forms.DecimalField):
+    """A decimal as Norwegians write it: "51,5" and "51.5" are both 51.5 in every language of the interface,
+    spaces may group thousands, and U+2212 is a minus. Shown with the language's separator and without trailing
+    zeros (51,5, not 51,50)."""
+
+    widget = DecimalInput
+
+    def to_python(self, value):
+        from .imports import parse_decimal
+
+        if isinstance(value, str) and value.strip():
+            try:
+                value = parse_decimal(value)
+            except ValueError:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        from decimal import Decimal
+
+        from django.utils.formats import get_format
+
+        if isinstance(value, Decimal | float | int) and not isinstance(value, bool):
+            text = format(Decimal(str(value)).normalize(), "f")
+            return text.replace(".", get_format("DECIMAL_SEPARATOR")).replace("-", "\u2212")
+        return value
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)  # a number input's attribute
+        return attrs
 
 
 class UnitChoiceField(forms.ModelMultipleChoiceField):

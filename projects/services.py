@@ -505,6 +505,7 @@ def reminder_email_message(*, email: ReminderEmail, user: User, items, now) -> E
                 "Prosessguiden: %(count)d reminders for %(day)s",
                 len(entries),
             ) % {"count": len(entries), "day": formats_date(today)}
+        subject = " ".join(subject.split())  # one line, even for a name stored before single_line
         context = {
             "user": user,
             "entries": entries,
@@ -518,7 +519,8 @@ def reminder_email_message(*, email: ReminderEmail, user: User, items, now) -> E
         }
         text = render_to_string("projects/email/reminders.txt", context)
         html = render_to_string("projects/email/reminders.html", context)
-    message = EmailMultiAlternatives(subject, text, None, [user.email])
+    # RFC 3834: a machine wrote it, so out-of-office replies and auto-responders stay away
+    message = EmailMultiAlternatives(subject, text, None, [user.email], headers={"Auto-Submitted": "auto-generated"})
     message.attach_alternative(html, "text/html")
     return message
 

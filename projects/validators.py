@@ -1,5 +1,6 @@
 """Validators shared by the apps' models and forms."""
 
+import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -32,3 +33,22 @@ class SensibleDate:
 
 
 sensible_date = SensibleDate()
+
+
+LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # every break str.splitlines() knows
+
+
+@deconstructible
+class SingleLine:
+    """A one-line text (a name, a title, a person responsible) holds no line break: it becomes an e-mail's
+    subject, a calendar's summary, a file name, a cell; a break there raises or splits what it is part of."""
+
+    def __call__(self, value):
+        if isinstance(value, str) and LINE_BREAKS.search(value):
+            raise ValidationError(_("Write this on one line, without line breaks."), code="single_line")
+
+    def __eq__(self, other):
+        return isinstance(other, SingleLine)
+
+
+single_line = SingleLine()

@@ -62,3 +62,41 @@ def hash_groups(value):
     """A SHA-256 in groups of eight characters, so a printed hash wraps between groups and reads aloud."""
     value = str(value or "")
     return " ".join(value[i : i + 8] for i in range(0, len(value), 8))
+
+
+PERCENT_UNITS = {"%", "prosent", "percent", "pst", "pst."}
+
+
+@register.filter
+def number(value):
+    """A number as Norwegians read it: the language's decimal separator, at most two decimals, no trailing zeros,
+    and a real minus sign (U+2212), not a hyphen: −0,8."""
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+    from django.utils.formats import number_format
+
+    if value is None or value == "":
+        return ""
+    try:
+        rounded = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+    except InvalidOperation:
+        return str(value)
+    if rounded == rounded.to_integral_value():
+        rounded = rounded.quantize(Decimal(1))  # 1E+2 → 100
+    return number_format(rounded).replace("-", "\u2212")
+
+
+@register.filter
+def difference(change, unit=""):
+    """A change from before to after, signed (+13, −0,8, 0). A change of a percentage is in percentage points:
+    from 58 % to 71 % is +13 percentage points, not +13 %."""
+    from django.utils.translation import gettext
+
+    if change is None:
+        return ""
+    shown = number(change)
+    sign = "+" if change > 0 else ""
+    unit = (unit or "").strip()
+    if unit.lower() in PERCENT_UNITS:
+        unit = gettext("percentage points")
+    return f"{sign}{shown} {unit}".strip()
