@@ -435,11 +435,11 @@ def _demo(world):
     from participation.services import meeting_attachment_add
     from phases.models import ChecklistItem
     from phases.services import attachment_add, item_comment
-    from phases.workproducts.space.models import PlanFile
-    from phases.workproducts.space.services import plan_add
     from projects.management.commands import seed_demo
     from projects.models import Document, Project, Role, User
     from projects.services import membership_add
+    from space.models import PlanFile
+    from space.services import plan_add
 
     cases = _demo_cases()
     if not Project.objects.filter(case_number__in=cases).exists():

@@ -16,8 +16,8 @@ def _mandate_document(project_id=None):
     import datetime
 
     from participation import services as participation
-    from phases.workproducts import services
     from projects.models import Document, Project, Role
+    from workproducts import services
 
     project = _demo_project() if project_id is None else Project.objects.get(pk=project_id)
     owner = project.memberships.filter(role=Role.OWNER).first().user
@@ -76,7 +76,7 @@ def _one_page():
 
 
 def _mandate(document):
-    from phases.workproducts.pdf import render_workproduct
+    from workproducts.pdf import render_workproduct
 
     return lambda: render_workproduct(document)
 

@@ -16,8 +16,8 @@ class _Rollback(Exception):
 
 def _study(n):
     from phases.models import Activity, Phase
-    from phases.workproducts.space import services as space
     from projects.models import Membership, Project, Role, User
+    from space import services as space
 
     owner = User.objects.create_user(f"bench-occupancy-{n}@example.no", full_name="Bench Owner")
     project = Project.objects.create(name=f"Belegg {n}", created_by=owner)
@@ -60,7 +60,7 @@ def occupancy_import(ctx, runs=2):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import transaction
 
-    from phases.workproducts.space import imports, selectors
+    from space import imports, selectors
 
     imported, results, rows = [], [], 0
     for _ in range(runs):

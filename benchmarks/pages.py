@@ -150,9 +150,9 @@ SKIPPED = {
     "phases:item_attachment": "POST only",
     "phases:attachment": "download of an uploaded file",
     "phases:override": "POST only",
-    "phases:order_send": "POST only",
-    "phases:plan": "download of an uploaded plan",
-    "phases:study_template": "download of an import template (a generated spreadsheet of the study's zones)",
+    "workproducts:order_send": "POST only",
+    "space:plan": "download of an uploaded plan",
+    "space:study_template": "download of an import template (a generated spreadsheet of the study's zones)",
     "participation:sign": "POST only",
     "participation:meeting_attachment": "POST only",
     "participation:meeting_file": "download of an uploaded file",
@@ -167,11 +167,11 @@ def pages(world):
     """(URL name, label, url, expected status, budget) of every page, on the demo projects' content."""
     from evaluation.models import ChangeRequest, EvaluationResult, Measure
     from participation.models import Meeting, MeetingAttachment, Step
-    from phases.models import Activity, ItemAttachment, OrderService, Phase, ProcessTemplate
-    from phases.workproducts.models import Hazard, WorkProduct
-    from phases.workproducts.registry import KINDS
-    from phases.workproducts.space.models import AreaNorm, OccupancyStudy, PlanFile, RoomType, StudyZone
+    from phases.models import Activity, ItemAttachment, Phase, ProcessTemplate
     from projects.models import Membership
+    from space.models import AreaNorm, OccupancyStudy, PlanFile, RoomType, StudyZone
+    from workproducts.models import Hazard, OrderService, WorkProduct
+    from workproducts.registry import KINDS
 
     first, evaluated, recent = world.demo["2026/1001"], world.demo["2024/0900"], world.demo["2025/2040"]
     p, e = first.pk, evaluated.pk
@@ -202,42 +202,51 @@ def pages(world):
     page("phases:complete", "phase gate (complete phase)", p, open_phase.pk)
     done_phase = Phase.objects.filter(project=evaluated, completed_at__isnull=False).order_by("-order").first()
     page("phases:reopen", "reopen phase (2024/0900)", e, done_phase.pk)
-    page("phases:documents", "work products", p)
+    page("workproducts:documents", "work products", p)
     kinds = list(WorkProduct.objects.filter(project=first).order_by("kind").values_list("kind", flat=True))
     for kind in kinds:
-        page("phases:document", f"work product {kind}", p, kind)
-        page("phases:document_edit", f"work product {kind}: edit", p, kind)
-    page("phases:document_state", "work product: change state (confirm)", p, "mandate", query="?state=consultation")
-    page("phases:order_accept", "order form: accept", p)
+        page("workproducts:document", f"work product {kind}", p, kind)
+        page("workproducts:document_edit", f"work product {kind}: edit", p, kind)
+    page(
+        "workproducts:document_state", "work product: change state (confirm)", p, "mandate", query="?state=consultation"
+    )
+    page("workproducts:order_accept", "order form: accept", p)
     for kind in kinds:
         for section in KINDS[kind].sections:
             row = section.model.objects.filter(work_product__project=first, work_product__kind=kind).first()
             if row is not None:
-                page("phases:row_edit", f"work product {kind}: edit {section.key} row", p, kind, section.key, row.pk)
+                page(
+                    "workproducts:row_edit",
+                    f"work product {kind}: edit {section.key} row",
+                    p,
+                    kind,
+                    section.key,
+                    row.pk,
+                )
     hazard = Hazard.objects.filter(work_product__project=first).first()
-    page("phases:row_add", "work product risk_assessment: new hazard", p, "risk_assessment", "hazards")
-    page("phases:row_delete", "work product risk_assessment: delete hazard (confirm)", p, "risk_assessment",
+    page("workproducts:row_add", "work product risk_assessment: new hazard", p, "risk_assessment", "hazards")
+    page("workproducts:row_delete", "work product risk_assessment: delete hazard (confirm)", p, "risk_assessment",
          "hazards", hazard.pk)  # fmt: skip
-    page("phases:proximity", "mapping: proximity matrix", p)
+    page("space:proximity", "mapping: proximity matrix", p)
     study = OccupancyStudy.objects.filter(project=first).first()
     zone = StudyZone.objects.filter(study=study).first()
-    page("phases:study", "occupancy study with observations", p, study.pk)
-    page("phases:study_add", "occupancy study: new", p)
-    page("phases:study_edit", "occupancy study: edit", p, study.pk)
-    page("phases:study_delete", "occupancy study: delete (confirm)", p, study.pk)
-    page("phases:zone_add", "occupancy study: new zone", p, study.pk)
-    page("phases:zone_edit", "occupancy study: edit zone", p, study.pk, zone.pk)
-    page("phases:zone_delete", "occupancy study: delete zone (confirm)", p, study.pk, zone.pk)
-    page("phases:study_round", "occupancy study: record a round", p, study.pk)
-    page("phases:study_import", "occupancy study: import", p, study.pk)
+    page("space:study", "occupancy study with observations", p, study.pk)
+    page("space:study_add", "occupancy study: new", p)
+    page("space:study_edit", "occupancy study: edit", p, study.pk)
+    page("space:study_delete", "occupancy study: delete (confirm)", p, study.pk)
+    page("space:zone_add", "occupancy study: new zone", p, study.pk)
+    page("space:zone_edit", "occupancy study: edit zone", p, study.pk, zone.pk)
+    page("space:zone_delete", "occupancy study: delete zone (confirm)", p, study.pk, zone.pk)
+    page("space:study_round", "occupancy study: record a round", p, study.pk)
+    page("space:study_import", "occupancy study: import", p, study.pk)
     plan = PlanFile.objects.filter(project=first).first()
-    page("phases:plan_add", "area programme: upload a plan", p)
-    page("phases:plan_remove", "area programme: remove a plan (confirm)", p, plan.pk)
-    page("phases:order_services", "EBE services")
-    page("phases:order_service", "EBE service: edit", OrderService.objects.order_by("pk").first().pk)
-    page("phases:room_catalogue", "room catalogue")
-    page("phases:room_type", "room catalogue: edit room type", RoomType.objects.order_by("pk").first().pk)
-    page("phases:area_norm", "area norm: edit", AreaNorm.objects.order_by("pk").first().project_kind)
+    page("space:plan_add", "area programme: upload a plan", p)
+    page("space:plan_remove", "area programme: remove a plan (confirm)", p, plan.pk)
+    page("workproducts:order_services", "EBE services")
+    page("workproducts:order_service", "EBE service: edit", OrderService.objects.order_by("pk").first().pk)
+    page("space:room_catalogue", "room catalogue")
+    page("space:room_type", "room catalogue: edit room type", RoomType.objects.order_by("pk").first().pk)
+    page("space:area_norm", "area norm: edit", AreaNorm.objects.order_by("pk").first().project_kind)
     template = ProcessTemplate.objects.order_by("pk").first()
     page("phases:templates", "process templates")
     page("phases:template", "process template", template.pk)

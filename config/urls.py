@@ -15,6 +15,8 @@ urlpatterns = [
     path("", project_views.home, name="home"),
     path("projects/", include("projects.urls")),
     path("", include("phases.urls")),
+    path("", include("space.urls")),  # before workproducts: its generic patterns would take the mapping's pages
+    path("", include("workproducts.urls")),
     path("", include("participation.urls")),
     path("", include("evaluation.urls")),
     path("settings/", project_views.user_settings, name="settings"),

@@ -5,10 +5,11 @@ phases and the participation summary, as the case file was built."""
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from phases.models import Activity, WorkProduct
-from phases.workproducts import selectors
-from phases.workproducts.registry import KINDS
+from phases.models import Activity
 from projects import extensions
+from workproducts import selectors
+from workproducts.models import WorkProduct
+from workproducts.registry import KINDS
 
 
 def _work_product_section(project, kind_key, order):
@@ -49,7 +50,7 @@ def mandate_section(project):
 @extensions.register("final_section")
 def area_programme_section(project):
     """The area programme with its totals and its check against the norm (after the phases)."""
-    from phases.workproducts.space.selectors import area_report
+    from space.selectors import area_report
 
     section = _work_product_section(project, "area_programme", 40)
     if section is not None:

@@ -4,10 +4,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from phases.workproducts.views import hazard_action
 from projects import calendars, documents, extensions
 from projects.history import HistorySource, history_of
 from projects.permissions import is_coordinator
+from workproducts.views import hazard_action
 
 # dashboard: the overview's columns; final_sections: goals and mandate; prioritisation: the step's content
 from . import dashboard, dates, final_sections, prioritisation, reminders, selectors  # noqa: F401

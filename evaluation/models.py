@@ -256,7 +256,7 @@ class Measure(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     source_ref = models.CharField(_("source reference"), max_length=100, blank=True)
     hazard = models.ForeignKey(
-        "phases.Hazard",
+        "workproducts.Hazard",
         verbose_name=_("hazard in the risk assessment"),
         on_delete=models.SET_NULL,
         null=True,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from phases.signals import step_content_changed
-from phases.workproducts.registry import StepContent, relabel, step_content
+from workproducts.registry import StepContent, relabel, step_content
 
 from .models import Measure
 

@@ -14,10 +14,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from phases import summary as process_summary
-from phases.models import Activity, ChecklistItem, Hazard, Process
+from phases.models import Activity, ChecklistItem, Process
 from phases.planning import add_months
 from projects.models import Project, User
 from projects.services import with_history_user
+from workproducts.models import Hazard
 
 from . import dates
 from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure

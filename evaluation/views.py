@@ -424,7 +424,7 @@ def measures_prioritise(request, project_id):
 @login_required
 def measure_from_hazard(request, project_id, hazard_id):
     """Make a hazard of the risk assessment an HMS measure: the form starts from the hazard."""
-    from phases.models import Hazard
+    from workproducts.models import Hazard
 
     project, hazard = get_object_for(
         request.user, project_id, Hazard.objects.select_related("responsible", "project"), hazard_id

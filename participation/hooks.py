@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from phases.signals import process_started, step_content_changed, work_product_changed
-from phases.workproducts import registry as workproduct_registry
 from projects import documents, extensions
 from projects.history import HistorySource, history_of, tr
 from projects.models import Role
 from projects.personal_data import PersonalText
 from projects.selectors import project_members
+from workproducts import registry as workproduct_registry
 
 from . import reminders, roles, selectors, services  # noqa: F401  (reminders registers its sources)
 from .models import Meeting, MeetingAttachment, SignOff, Step

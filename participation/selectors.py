@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from phases.gates import Blocker
 from phases.models import Phase
-from phases.workproducts.selectors import Change, field_changes, field_label, kind_label
 from projects.models import EMPLOYER_ROLES, Membership, Project, Role, User
 from projects.selectors import page_memo, project_members
+from workproducts.selectors import Change, field_changes, field_label, kind_label
 
 from .models import LatestSignOff, Meeting, OpenSignOff, SignOff, Step, StepVersion
 

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phases.models import Activity
-from phases.workproducts import selectors as workproducts
 from projects.models import EMPLOYER_ROLES, Project, User
 from projects.permissions import project_roles
 from projects.services import with_history_user
 from projects.uploads import attachment_store
+from workproducts import selectors as workproducts
 
 from . import summary
 from .models import Meeting, MeetingAttachment, SignOff, Step, StepVersion
@@ -72,8 +72,8 @@ def step_document(step: Step) -> dict | None:
 
 def prime_step_documents(steps) -> None:
     """Spare a list page a query per step: mark in one query the steps whose activity has no work product."""
-    from phases.models import WorkProduct
-    from phases.workproducts.registry import STEP_CONTENTS
+    from workproducts.models import WorkProduct
+    from workproducts.registry import STEP_CONTENTS
 
     with_document = set(
         WorkProduct.objects.filter(activity_id__in={s.activity_id for s in steps}).values_list("activity_id", flat=True)

@@ -99,7 +99,7 @@ def _lock_summary_rows(ids) -> None:
 
 def rows_replace(model, fields, project_ids, rows) -> None:
     """Delete the projects' rows of `model` and insert `rows` (tuples of `fields`): how the refreshers below
-    and the migrations that fill these tables store them (a migration passes its own historical model)."""
+    and a data migration that fills these tables would store them (passing its own historical model)."""
     model.objects.filter(project_id__in=project_ids).delete()
     model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in sorted(rows)], batch_size=1000)
 

@@ -286,6 +286,3 @@ def _seed_demo_member_tasks(projects, users):
     items = ChecklistItem.objects.filter(project=project, status=ChecklistItem.Status.OPEN, assignee__isnull=True)
     for item, days in zip(items.order_by("phase__order", "activity__order", "order")[:3], (-4, 2, 12), strict=False):
         services.item_plan(item=item, by=owner, assignee=worker, due_date=today + timedelta(days=days))
-
-
-from .workproducts import hooks as _workproduct_hooks  # noqa: E402,F401  (the Dokumenter tab and its parts)

@@ -287,37 +287,6 @@ class CriterionAssessment(models.Model):
         return f"{self.get_criterion_display()}: {self.get_status_display()}"
 
 
-from .workproducts.models import (  # noqa: E402,F401  (work products belong to the phases app)
-    Goals,
-    Hazard,
-    IctPlan,
-    IctTask,
-    InformationMeasure,
-    InformationPlan,
-    Mandate,
-    Milestone,
-    OrderService,
-    RiskAssessment,
-    Stakeholder,
-    SuccessCriterion,
-    UnitGoal,
-    WorkProduct,
-)
-from .workproducts.space.models import (  # noqa: E402,F401  (the mapping and the area programme)
-    AreaLine,
-    AreaNorm,
-    AreaProgramme,
-    Mapping,
-    MappingUnit,
-    Observation,
-    OccupancyStudy,
-    PlanFile,
-    Proximity,
-    RoomType,
-    StudyZone,
-)
-
-
 class ProjectProgress(models.Model):
     """What the coordinators' overview shows about a project's process, stored per project so the overview reads
     one row instead of counting 90 items for each of 2 000 projects. Written only by `summary.progress_refresh`,

@@ -41,9 +41,3 @@ rules.add_perm("phases.complete_phase", is_owner_or_manager)
 rules.add_perm("phases.override_gate", is_coordinator)
 rules.add_perm("phases.reopen_phase", is_coordinator)
 rules.add_perm("phases.manage_templates", is_coordinator)
-rules.add_perm("phases.manage_room_catalogue", is_coordinator)
-# Work products: owner and manager write; everybody who sees the project reads; coordinators accept the order
-# form to EBE and keep the list of services it offers.
-rules.add_perm("phases.edit_work_product", is_owner_or_manager)
-rules.add_perm("phases.accept_order", is_coordinator)
-rules.add_perm("phases.manage_order_services", is_coordinator)

@@ -27,7 +27,7 @@ def _count(queryset):
 
 def computed(models=None) -> dict:
     """The summary's fields as annotations on Project, computed from the process's rows. `models` maps model
-    names to classes (a data migration passes its historical ones)."""
+    names to classes (a data migration would pass its historical ones)."""
     if not models:
         from .models import Activity, ChecklistItem, Phase
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from projects import extensions
 from projects.permissions import get_object_for, get_project_for
 from projects.uploads import attachment_remove_page, file_download, form_errors_from
 
@@ -23,8 +24,7 @@ from .forms import (
     ReopenForm,
     TemplateUploadForm,
 )
-from .models import Activity, ChecklistItem, ItemAttachment, Phase, ProcessTemplate, WorkProduct
-from .workproducts.registry import KINDS
+from .models import Activity, ChecklistItem, ItemAttachment, Phase, ProcessTemplate
 
 
 @login_required
@@ -52,10 +52,8 @@ def phases_overview(request, project_id):
 
 def _activity_context(request, project, activity):
     items = selectors.activity_items(activity=activity)
-    kind = KINDS.get(activity.work_product)
     return {
-        "document_kind": kind,
-        "document": WorkProduct.objects.filter(project=project, kind=kind.key).first() if kind else None,
+        "activity_panels": [p for p in (panel(project, activity) for panel in extensions.get("activity_panel")) if p],
         "project": project,
         "activity": activity,
         "phase": activity.phase,

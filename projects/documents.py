@@ -29,13 +29,6 @@ class Kind:
     view_perm: str = "projects.view_project"
 
 
-def register(
-    key, *, label, render, filename, request_perm="projects.change_project", view_perm="projects.view_project"
-):
-    """Until phases/workproducts registers its `Kind`s under the hook itself; remove with its last caller."""
-    extensions.register("document_kind", Kind(key, label, render, filename, request_perm, view_perm))
-
-
 def kinds() -> dict[str, Kind]:
     """Every registered kind of generated document, by key."""
     return extensions.by_key("document_kind")

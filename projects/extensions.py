@@ -278,23 +278,3 @@ class CalendarEvent:
     project: Any
     url: str = ""
     description: str = ""
-
-
-# Until phases/workproducts (moving to the top-level app workproducts/) registers under the hooks itself: the old
-# helpers it still calls, each now one `register`. Remove with its last caller.
-
-
-def tab(key, label, url_name, order, perm="projects.view_project"):
-    register("project_tab", Tab(key, label, url_name, order, perm))
-
-
-def nav_item(order):
-    return register("nav_item", order=order)
-
-
-def demo_seeder(order):
-    return register("demo_seeder", order=order)
-
-
-def risk_matrix_provider(fn):
-    return register("dashboard_risk_matrix", fn)

@@ -448,8 +448,3 @@ def document_label(record):
 
 
 # The core's own sources are registered in projects/hooks.py.
-
-
-def register_source(rows, label, show_created=True):
-    """Until phases/workproducts registers its `HistorySource`s under the hook itself; remove with its last caller."""
-    extensions.register("history_source", HistorySource(rows, label, show_created))

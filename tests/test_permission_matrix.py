@@ -206,39 +206,47 @@ ROWS = [
     ),
     ("hr sick leave", U("evaluation:hr_sick_leave", "project"), "get", logged_in(404, hr=200, coordinator=403)),
     # Work products (Dokumenter). The world has a mandate with a milestone and goals with an order form.
-    ("documents", P("phases:documents"), "get", project_page()),
+    ("documents", P("workproducts:documents"), "get", project_page()),
     (
         "document",
-        _named("phases:document", lambda w: reverse("phases:document", args=[w["project"].pk, "mandate"])),
+        _named("workproducts:document", lambda w: reverse("workproducts:document", args=[w["project"].pk, "mandate"])),
         "get",
         project_page(),
     ),
     (
         "document edit",
-        _named("phases:document_edit", lambda w: reverse("phases:document_edit", args=[w["project"].pk, "mandate"])),
+        _named(
+            "workproducts:document_edit",
+            lambda w: reverse("workproducts:document_edit", args=[w["project"].pk, "mandate"]),
+        ),
         "get",
         OM(200),
     ),
     (
         "document state",
         _named(
-            "phases:document_state",
-            lambda w: reverse("phases:document_state", args=[w["project"].pk, "mandate"]) + "?state=adopted",
+            "workproducts:document_state",
+            lambda w: reverse("workproducts:document_state", args=[w["project"].pk, "mandate"]) + "?state=adopted",
         ),
         "get",
         OM(200),
     ),
     (
         "row add",
-        _named("phases:row_add", lambda w: reverse("phases:row_add", args=[w["project"].pk, "mandate", "milestones"])),
+        _named(
+            "workproducts:row_add",
+            lambda w: reverse("workproducts:row_add", args=[w["project"].pk, "mandate", "milestones"]),
+        ),
         "get",
         OM(200),
     ),
     (
         "row edit",
         _named(
-            "phases:row_edit",
-            lambda w: reverse("phases:row_edit", args=[w["project"].pk, "mandate", "milestones", w["milestone"].pk]),
+            "workproducts:row_edit",
+            lambda w: reverse(
+                "workproducts:row_edit", args=[w["project"].pk, "mandate", "milestones", w["milestone"].pk]
+            ),
         ),
         "get",
         OM(200),
@@ -246,63 +254,68 @@ ROWS = [
     (
         "row delete",
         _named(
-            "phases:row_delete",
-            lambda w: reverse("phases:row_delete", args=[w["project"].pk, "mandate", "milestones", w["milestone"].pk]),
+            "workproducts:row_delete",
+            lambda w: reverse(
+                "workproducts:row_delete", args=[w["project"].pk, "mandate", "milestones", w["milestone"].pk]
+            ),
         ),
         "get",
         OM(200),
     ),
-    ("order send", P("phases:order_send"), "post", OM(302)),
-    ("order accept", P("phases:order_accept"), "get", project_page(allowed=("coordinator",))),
+    ("order send", P("workproducts:order_send"), "post", OM(302)),
+    ("order accept", P("workproducts:order_accept"), "get", project_page(allowed=("coordinator",))),
     # The mapping and the area programme: everybody who sees the project reads; owner and manager edit.
     (
         "mapping",
-        _named("phases:document", lambda w: reverse("phases:document", args=[w["project"].pk, "mapping"])),
+        _named("workproducts:document", lambda w: reverse("workproducts:document", args=[w["project"].pk, "mapping"])),
         "get",
         project_page(),
     ),
     (
         "area programme",
-        _named("phases:document", lambda w: reverse("phases:document", args=[w["project"].pk, "area_programme"])),
-        "get",
-        project_page(),
-    ),
-    ("proximity", P("phases:proximity"), "get", OM(200)),
-    ("proximity save", P("phases:proximity"), "post", OM(302)),
-    ("study add", P("phases:study_add"), "get", OM(200)),
-    ("study", P("phases:study", "study"), "get", project_page()),
-    ("study edit", P("phases:study_edit", "study"), "get", OM(200)),
-    ("study delete", P("phases:study_delete", "study"), "get", OM(200)),
-    ("zone add", P("phases:zone_add", "study"), "get", OM(200)),
-    ("zone edit", P("phases:zone_edit", "study", "zone"), "get", OM(200)),
-    ("zone delete", P("phases:zone_delete", "study", "zone"), "get", OM(200)),
-    ("study round", P("phases:study_round", "study"), "get", OM(200)),
-    ("study round save", P("phases:study_round", "study"), "post", OM(302)),
-    ("study import", P("phases:study_import", "study"), "get", OM(200)),
-    ("study import post", P("phases:study_import", "study"), "post", OM(200)),
-    (
-        "study template",
         _named(
-            "phases:study_template",
-            lambda w: reverse("phases:study_template", args=[w["project"].pk, w["study"].pk, "xlsx"]),
+            "workproducts:document",
+            lambda w: reverse("workproducts:document", args=[w["project"].pk, "area_programme"]),
         ),
         "get",
         project_page(),
     ),
-    ("plan add", P("phases:plan_add"), "get", OM(200)),
-    ("plan download", P("phases:plan", "plan"), "get", project_page()),
-    ("plan remove", P("phases:plan_remove", "plan"), "get", OM(200)),
-    ("room catalogue", U("phases:room_catalogue"), "get", logged_in(403, coordinator=200)),
-    ("room catalogue add", U("phases:room_catalogue"), "post", logged_in(403, coordinator=200)),
-    ("room type", U("phases:room_type", "room_type"), "get", logged_in(403, coordinator=200)),
+    ("proximity", P("space:proximity"), "get", OM(200)),
+    ("proximity save", P("space:proximity"), "post", OM(302)),
+    ("study add", P("space:study_add"), "get", OM(200)),
+    ("study", P("space:study", "study"), "get", project_page()),
+    ("study edit", P("space:study_edit", "study"), "get", OM(200)),
+    ("study delete", P("space:study_delete", "study"), "get", OM(200)),
+    ("zone add", P("space:zone_add", "study"), "get", OM(200)),
+    ("zone edit", P("space:zone_edit", "study", "zone"), "get", OM(200)),
+    ("zone delete", P("space:zone_delete", "study", "zone"), "get", OM(200)),
+    ("study round", P("space:study_round", "study"), "get", OM(200)),
+    ("study round save", P("space:study_round", "study"), "post", OM(302)),
+    ("study import", P("space:study_import", "study"), "get", OM(200)),
+    ("study import post", P("space:study_import", "study"), "post", OM(200)),
+    (
+        "study template",
+        _named(
+            "space:study_template",
+            lambda w: reverse("space:study_template", args=[w["project"].pk, w["study"].pk, "xlsx"]),
+        ),
+        "get",
+        project_page(),
+    ),
+    ("plan add", P("space:plan_add"), "get", OM(200)),
+    ("plan download", P("space:plan", "plan"), "get", project_page()),
+    ("plan remove", P("space:plan_remove", "plan"), "get", OM(200)),
+    ("room catalogue", U("space:room_catalogue"), "get", logged_in(403, coordinator=200)),
+    ("room catalogue add", U("space:room_catalogue"), "post", logged_in(403, coordinator=200)),
+    ("room type", U("space:room_type", "room_type"), "get", logged_in(403, coordinator=200)),
     (
         "area norm",
-        _named("phases:area_norm", lambda w: reverse("phases:area_norm", args=["new_premises"])),
+        _named("space:area_norm", lambda w: reverse("space:area_norm", args=["new_premises"])),
         "get",
         logged_in(403, coordinator=200),
     ),
-    ("EBE services", U("phases:order_services"), "get", logged_in(403, coordinator=200)),
-    ("EBE service", U("phases:order_service", "service"), "get", logged_in(403, coordinator=200)),
+    ("EBE services", U("workproducts:order_services"), "get", logged_in(403, coordinator=200)),
+    ("EBE service", U("workproducts:order_service", "service"), "get", logged_in(403, coordinator=200)),
     ("settings", U("settings"), "get", logged_in(200)),
     # Reminders, notifications and calendars. The notification and the calendar feed are the member's.
     ("my tasks", U("tasks"), "get", logged_in(200)),
@@ -383,7 +396,7 @@ def _build_world(steps_template):
     w["meeting_file"] = participation_services.meeting_attachment_add(
         meeting=w["meeting"], by=w["owner"], upload=upload
     )
-    from phases.workproducts import services as work_products
+    from workproducts import services as work_products
 
     mandate = work_products.workproduct_start(project=project, kind="mandate", by=w["owner"])
     w["milestone"] = work_products.workproduct_row_save(
@@ -448,9 +461,10 @@ def _space_world(w):
     """The mapping (two units, a study with a zone) and the area programme (a plan), on activities of their own."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from phases.models import Activity, RoomType
-    from phases.workproducts.services import workproduct_row_save
-    from phases.workproducts.space import services as space
+    from phases.models import Activity
+    from space import services as space
+    from space.models import RoomType
+    from workproducts.services import workproduct_row_save
 
     project, owner = w["project"], w["owner"]
     for order, key in ((90, "mapping"), (91, "area_programme")):
@@ -487,7 +501,8 @@ def _evaluation_world(w):
     w["measure"] = evaluation_services.measure_create(project=project, by=owner, **measure)
     w["sensitive_measure"] = evaluation_services.measure_create(project=project, by=owner, sensitive=True, **measure)
     # A hazard (the mini process has no risk-assessment activity: the rows are made directly; access only).
-    from phases.models import Activity, Hazard, WorkProduct
+    from phases.models import Activity
+    from workproducts.models import Hazard, WorkProduct
 
     risk = WorkProduct.objects.create(
         project=project,

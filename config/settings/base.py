@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "csp",
     "projects",
     "phases",
+    "workproducts",
+    "space",
     "participation",
     "evaluation",
 ]

@@ -9,10 +9,10 @@ from playwright.sync_api import expect
 
 from participation.models import SignOff
 from phases import services
-from phases.workproducts.services import workproduct_row_save, workproduct_start
 from projects.models import Role
 from tests.browser.conftest import check_accessibility, log_in, log_out
 from tests.factories import PASSWORD, ProjectFactory, member
+from workproducts.services import workproduct_row_save, workproduct_start
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

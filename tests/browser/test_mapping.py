@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from phases import services
-from phases.models import Observation, Proximity
 from projects.models import Role
+from space.models import Observation, Proximity
 from tests.browser.conftest import check_accessibility, log_in, log_out
 from tests.factories import PASSWORD, ProjectFactory, coordinator, member
 
@@ -17,9 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_mapping_and_area_programme_in_the_browser(page, live_server, bergen_template, tmp_path):
-    from phases.models import AreaNorm, RoomType
-    from phases.workproducts.space.defaults import install
-    from tests.phases.test_mapping import area_programme, small_study
+    from space.defaults import install
+    from space.models import AreaNorm, RoomType
+    from tests.space.test_mapping import area_programme, small_study
 
     # The catalogue comes from a data migration; an earlier transactional test's flush removed it.
     install(RoomType, AreaNorm)

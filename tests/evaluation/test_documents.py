@@ -58,7 +58,7 @@ def test_final_documentation_holds_the_goals_and_the_mandate_of_the_case_file(
     import datetime
 
     from phases.services import process_start
-    from phases.workproducts import services as documents
+    from workproducts import services as documents
 
     process_start(project=project, template=bergen_template, by=owner)
     goals = documents.workproduct_start(project=project, kind="goals", by=owner)

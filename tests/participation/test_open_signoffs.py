@@ -4,16 +4,14 @@ again in its own transaction: after each one, the stored rows equal the rules ev
 sign-offs and memberships, each representative waits for exactly the steps the rule gives, and something changed
 (so a service that forgot to refresh would fail here)."""
 
-import importlib
 import io
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
 from participation import selectors, summary
 from participation import services as participation_services
-from participation.models import LatestSignOff, OpenSignOff, ParticipationSummary
+from participation.models import LatestSignOff, OpenSignOff
 from projects import services as project_services
 from projects.models import Membership, Role
 
@@ -101,33 +99,6 @@ def test_every_service_that_changes_what_waits_stores_the_open_signoffs(project)
     }
 
 
-def test_the_migration_stores_the_open_signoffs_and_latest_signoffs_of_existing_projects(project):
-    step = send(project, "mandate-consultation", "Mandatet legges fram.")
-    send(project, "risk", "Risikovurderingen legges fram.")
-    participation_services.signoff_record(step=step, by=project.union_rep, decision="approved")
-    expected = summary.open_signoffs_stored([project.pk])
-    latest = summary.latest_signoffs_stored([project.pk])
-    assert len(expected) == 3 and len(latest) == 1
-    OpenSignOff.objects.all().delete()
-    LatestSignOff.objects.all().delete()
-    assert list(selectors.waiting_for(user=project.safety_rep)) == []
-    assert not selectors.signed_by(user=project.union_rep).exists()
-    importlib.import_module("participation.migrations.0004_signoff_lists").backfill(apps, None)
-    assert summary.open_signoffs_stored([project.pk]) == expected
-    assert summary.latest_signoffs_stored([project.pk]) == latest
-    assert {s.key for s in selectors.waiting_for(user=project.safety_rep)} == {"mandate-consultation", "risk"}
-    assert [s.step.key for s in selectors.signed_by(user=project.union_rep)] == ["mandate-consultation"]
-
-
-def test_the_summary_migration_writes_through_its_own_model(project):
-    send(project, "mandate-consultation", "Mandatet legges fram.")
-    expected = summary.stored([project.pk])
-    assert expected[project.pk]["signoffs_waiting"] == 1
-    ParticipationSummary.objects.all().delete()
-    importlib.import_module("participation.migrations.0002_participationsummary").backfill(apps, None)
-    assert summary.stored([project.pk]) == expected
-
-
 def test_the_command_stores_the_open_signoffs_and_latest_signoffs_again(project):
     step = send(project, "mandate-consultation", "Mandatet legges fram.")
     participation_services.signoff_record(step=step, by=project.union_rep, decision="approved")
@@ -193,8 +164,8 @@ def _membership_change(project):
 
 
 def _document_change(project):
-    from phases.models import WorkProduct
-    from phases.workproducts.services import workproduct_save
+    from workproducts.models import WorkProduct
+    from workproducts.services import workproduct_save
 
     mandate = WorkProduct.objects.get(project=project, kind="mandate")
     workproduct_save(work_product=mandate, by=project.owner, data={"frame_amount": 3_000_000})
@@ -217,7 +188,7 @@ def test_a_signoff_and_another_change_to_the_project_at_the_same_time_both_succe
 
     from django.db import connection
 
-    from phases.workproducts.services import workproduct_start
+    from workproducts.services import workproduct_start
 
     workproduct_start(project=project, kind="mandate", by=project.owner)
     send(project, "mandate-consultation", "Mandatet legges fram.")

@@ -2,7 +2,6 @@
 or revoked token."""
 
 import datetime
-
 import gzip
 
 import icalendar

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts():
-    ours = ("projects", "phases", "participation", "evaluation")
+    ours = ("projects", "phases", "workproducts", "space", "participation", "evaluation")
     return {m._meta.label: m._default_manager.count() for m in apps.get_models() if m._meta.app_label in ours}
 
 

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+D = "projects/<int:project_id>/work-products/"
+
+app_name = "workproducts"
+
+urlpatterns = [
+    path(D, views.documents, name="documents"),
+    path(D + "order/send/", views.order_send, name="order_send"),
+    path(D + "order/accept/", views.order_accept, name="order_accept"),
+    path(D + "<slug:kind>/", views.document_detail, name="document"),
+    path(D + "<slug:kind>/edit/", views.document_edit, name="document_edit"),
+    path(D + "<slug:kind>/state/", views.document_state, name="document_state"),
+    path(D + "<slug:kind>/<slug:section>/new/", views.row_edit, name="row_add"),
+    path(D + "<slug:kind>/<slug:section>/<int:row_id>/", views.row_edit, name="row_edit"),
+    path(D + "<slug:kind>/<slug:section>/<int:row_id>/delete/", views.row_delete, name="row_delete"),
+    path("ebe-services/", views.order_services, name="order_services"),
+    path("ebe-services/<int:service_id>/", views.order_service_edit, name="order_service"),
+]

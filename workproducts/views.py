@@ -1,0 +1,362 @@
+"""The Dokumenter tab and the pages of each work product, generic over the kinds in the registry."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from projects.models import Document
+from projects.permissions import get_project_for
+from projects.uploads import form_errors_from
+
+from . import selectors, services
+from .forms import OrderAcceptForm, OrderServiceForm, document_form
+from .models import Goals, OrderService, WorkProduct
+from .registry import KINDS, STEP_CONTENTS
+
+HAZARD_ACTIONS: list = []  # fn(request, hazard) -> {"label", "url"} or None; see docs/decisions.md
+
+
+def hazard_action(fn):
+    """Another app offers an action on a hazard (issue 12: make it an HMS measure)."""
+    if fn not in HAZARD_ACTIONS:
+        HAZARD_ACTIONS.append(fn)
+    return fn
+
+
+def _kind(kind):
+    if kind not in KINDS:
+        raise Http404
+    return KINDS[kind]
+
+
+def _document(project, kind):
+    return (
+        WorkProduct.objects.filter(project=project, kind=kind).select_related("activity__phase", "updated_by").first()
+    )
+
+
+def _activity(project, kind):
+    """The activity that produces `kind` in this project (404 if its process has none)."""
+    from phases.models import Activity
+
+    activity = (
+        Activity.objects.filter(project=project, work_product=kind)
+        .select_related("phase")
+        .order_by("phase__order", "order")
+        .first()
+    )
+    if activity is None:
+        raise Http404
+    return activity
+
+
+@login_required
+def documents(request, project_id):
+    project = get_project_for(request.user, project_id)
+    entries = selectors.project_documents(project=project)
+    pdfs = {}
+    for d in Document.objects.filter(project=project, kind__in=list(KINDS), status=Document.Status.DONE):
+        pdfs.setdefault(d.kind, []).append(
+            {"version": d.version, "url": reverse("projects:document", args=[project.pk, d.pk])}
+        )
+    for e in entries:
+        e.pdfs = pdfs.get(e.kind.key, [])
+    return render(
+        request,
+        "workproducts/documents.html",
+        {"project": project, "entries": entries, "tab": "documents",
+         "can_edit": request.user.has_perm("workproducts.edit_work_product", project)},
+    )  # fmt: skip
+
+
+@login_required
+def document_detail(request, project_id, kind):
+    project = get_project_for(request.user, project_id)
+    provided = next((e for e in STEP_CONTENTS.values() if e.key == kind), None)
+    if kind not in KINDS and provided is not None:  # a step's content another app keeps (the HMS measures)
+        url = provided.url(project, request.user)
+        if url is None:
+            raise Http404
+        return redirect(url)
+    spec = _kind(kind)
+    activity = _activity(project, kind)
+    wp = _document(project, kind)
+    sections = selectors.page_sections(wp, spec)
+    context = {
+        "project": project, "spec": spec, "wp": wp, "activity": activity,
+        "fields": selectors.main_fields(wp, spec), "sections": sections, "tab": "documents",
+        "can_edit": request.user.has_perm("workproducts.edit_work_product", project),
+    }  # fmt: skip
+    if spec.page_context is not None:
+        context.update(spec.page_context(wp, project))
+    if kind == "goals" and wp:
+        context["goals"] = (
+            Goals.objects.prefetch_related("order_services").select_related("order_accepted_by").get(work_product=wp)
+        )
+        context["can_accept"] = request.user.has_perm("workproducts.accept_order", project)
+    if kind == "risk_assessment":
+        hazards = sections[0][2]
+        context["matrix"] = selectors.matrix_rows(selectors.hazard_counts(hazards))
+        cell = _cell(request)
+        if cell:
+            context["cell"] = cell
+            hazards[:] = [h for h in hazards if (h.likelihood, h.consequence) == cell]
+        for h in hazards:
+            h.actions = [a for a in (fn(request, h) for fn in HAZARD_ACTIONS) if a]
+    return render(request, "workproducts/document.html", context)
+
+
+def _cell(request):
+    try:
+        lk, c = int(request.GET["l"]), int(request.GET["c"])
+    except (KeyError, ValueError):
+        return None
+    return (lk, c) if 1 <= lk <= 5 and 1 <= c <= 5 else None
+
+
+def _detail_url(project, kind, anchor=""):
+    return reverse("workproducts:document", args=[project.pk, kind]) + (f"#{anchor}" if anchor else "")
+
+
+def _edit_page(request, project, spec, *, form, title, status=200, back=None):
+    return render(
+        request,
+        "workproducts/form.html",
+        {"project": project, "spec": spec, "form": form, "title": title, "tab": "documents",
+         "back": back or _detail_url(project, spec.key)},
+        status=status,
+    )  # fmt: skip
+
+
+@login_required
+def document_edit(request, project_id, kind):
+    project = get_project_for(request.user, project_id, "workproducts.edit_work_product")
+    spec = _kind(kind)
+    _activity(project, kind)
+    wp = _document(project, kind)
+    main = selectors.content_object(wp) if wp else None
+    Form = document_form(spec.content_model, spec.fields)
+    form = Form(request.POST or None, instance=main, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            wp = wp or services.workproduct_start(project=project, kind=kind, by=request.user)
+            before = wp.version
+            wp = services.workproduct_save(work_product=wp, by=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+        else:
+            _saved_message(request, wp, before)
+            return redirect(_detail_url(project, kind))
+    return _edit_page(
+        request, project, spec, form=form, title=_("Edit: %(doc)s") % {"doc": spec.label},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+def _saved_message(request, wp, before):
+    if wp.version != before:
+        messages.success(
+            request,
+            _(
+                "Saved as version %(v)s. Participation steps that include the document show the change as a draft "
+                "until it is sent for sign-off."
+            )
+            % {"v": wp.version},
+        )
+    else:
+        messages.success(request, _("Saved. Nothing in the content changed."))
+
+
+def _row(wp, section, row_id):
+    if wp is None:
+        raise Http404
+    try:
+        return section.model.objects.get(pk=row_id, work_product=wp)
+    except (section.model.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+@login_required
+def row_edit(request, project_id, kind, section, row_id=None):
+    project = get_project_for(request.user, project_id, "workproducts.edit_work_product")
+    spec = _kind(kind)
+    sec = spec.section(section)
+    if sec is None:
+        raise Http404
+    _activity(project, kind)
+    wp = _document(project, kind)
+    row = _row(wp, sec, row_id) if row_id is not None else None
+    Form = document_form(sec.model, sec.fields)
+    form = Form(request.POST or None, instance=row, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            wp = wp or services.workproduct_start(project=project, kind=kind, by=request.user)
+            before = wp.version
+            row = services.workproduct_row_save(
+                work_product=wp, section=section, by=request.user, data=form.cleaned_data, row=row
+            )
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+        else:
+            wp.refresh_from_db()
+            _saved_message(request, wp, before)
+            return redirect(_detail_url(project, kind, section))
+    title = (_("Change: %(row)s") % {"row": row}) if row else sec.add_label
+    return _edit_page(request, project, spec, form=form, title=title, status=400 if form.errors else 200)
+
+
+@login_required
+def row_delete(request, project_id, kind, section, row_id):
+    project = get_project_for(request.user, project_id, "workproducts.edit_work_product")
+    spec = _kind(kind)
+    sec = spec.section(section)
+    if sec is None:
+        raise Http404
+    row = _row(_document(project, kind), sec, row_id)
+    if request.method == "POST":
+        services.workproduct_row_delete(row=row, by=request.user)
+        messages.success(request, _("“%(row)s” was removed.") % {"row": row})
+        return redirect(_detail_url(project, kind, section))
+    return render(
+        request,
+        "workproducts/confirm.html",
+        {"project": project, "spec": spec, "tab": "documents", "title": _("Remove “%(row)s”?") % {"row": row},
+         "text": _("The row is removed from the document. The document gets a new version, and sign-offs of steps "
+                   "that include it become outdated. The removed row stays in the project history."),
+         "button": _("Remove"), "danger": True, "back": _detail_url(project, kind, section)},
+    )  # fmt: skip
+
+
+STATE_TEXTS = {
+    WorkProduct.State.CONSULTATION: (
+        _("Send for consultation"),
+        _("The document is marked as sent for consultation. The participation steps of its activity become ready "
+          "for sign-off, and the representatives find them under For approval."),
+    ),
+    WorkProduct.State.ADOPTED: (
+        _("Adopt"),
+        _("The document is marked as adopted in this version. If it is changed later, it goes back to draft."),
+    ),
+    WorkProduct.State.DRAFT: (
+        _("Back to draft"),
+        _("The document is marked as a draft again. Sign-offs already given stay on record."),
+    ),
+}  # fmt: skip
+
+
+@login_required
+def document_state(request, project_id, kind):
+    project = get_project_for(request.user, project_id, "workproducts.edit_work_product")
+    spec = _kind(kind)
+    wp = _document(project, kind)
+    if wp is None:
+        raise Http404
+    state = request.POST.get("state") or request.GET.get("state")
+    if state not in STATE_TEXTS:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.workproduct_set_state(work_product=wp, by=request.user, state=state)
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+        else:
+            messages.success(request, _("The document is now “%(state)s”.") % {"state": WorkProduct.State(state).label})
+        return redirect(_detail_url(project, kind))
+    button, text = STATE_TEXTS[state]
+    return render(
+        request,
+        "workproducts/confirm.html",
+        {"project": project, "spec": spec, "tab": "documents", "title": f"{spec.label}: {button}?", "text": text,
+         "button": button, "state": state, "back": _detail_url(project, kind)},
+    )  # fmt: skip
+
+
+# Order form to EBE ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def order_send(request, project_id):
+    project = get_project_for(request.user, project_id, "workproducts.edit_work_product")
+    wp = _document(project, "goals")
+    if wp is None:
+        raise Http404
+    try:
+        services.order_send(work_product=wp, by=request.user)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, _("The order form was sent to EBE."))
+    return redirect(_detail_url(project, "goals", "order"))
+
+
+@login_required
+def order_accept(request, project_id):
+    project = get_project_for(request.user, project_id, "workproducts.accept_order")
+    wp = _document(project, "goals")
+    if wp is None:
+        raise Http404
+    form = OrderAcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_accept(work_product=wp, by=request.user, accepted_on=form.cleaned_data["accepted_on"])
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+        else:
+            messages.success(request, _("The order is accepted."))
+            return redirect(_detail_url(project, "goals", "order"))
+    return _edit_page(
+        request, project, KINDS["goals"], form=form, title=_("Accept the order form"),
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+@login_required
+def order_services(request):
+    if not request.user.has_perm("workproducts.manage_order_services"):
+        raise PermissionDenied
+    form = OrderServiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_service_save(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+        else:
+            messages.success(request, _("The service was added."))
+            return redirect("workproducts:order_services")
+    page = Paginator(OrderService.objects.all(), 50).get_page(request.GET.get("page"))
+    return render(
+        request, "workproducts/order_services.html", {"form": form, "page_obj": page},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+@login_required
+def order_service_edit(request, service_id):
+    if not request.user.has_perm("workproducts.manage_order_services"):
+        raise PermissionDenied
+    try:
+        service = OrderService.objects.get(pk=service_id)
+    except OrderService.DoesNotExist:
+        raise Http404 from None
+    form = OrderServiceForm(request.POST or None, instance=service)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_service_save(by=request.user, service=service, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+        else:
+            messages.success(request, _("The service was saved."))
+            return redirect("workproducts:order_services")
+    return render(
+        request, "workproducts/order_service_form.html", {"form": form, "service": service},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
