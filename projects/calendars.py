@@ -11,6 +11,7 @@ that changes a dated thing of the project (the apps name their models with `watc
 
 import gzip
 import hashlib
+import logging
 import uuid
 from datetime import UTC, timedelta
 
@@ -25,9 +26,13 @@ from . import extensions
 from .extensions import CalendarEvent, CalendarWindow
 from .permissions import prime_roles_in_projects
 
+logger = logging.getLogger(__name__)
+
 UID_DOMAIN = "prosessguiden"
 WINDOW_BEFORE = timedelta(days=30)
 WINDOW_AFTER = timedelta(days=365)
+# A kept feed is built again after six hours at the latest: a change made while the cache was down (its stamp
+# could not be renewed) shows by then.
 FEED_CACHE_SECONDS = 6 * 60 * 60
 _STAMP = "calendar:project:{}"
 
@@ -47,7 +52,10 @@ def projects_changed(project_ids) -> None:
 
 
 def _stamp(ids):
-    cache.set_many({_STAMP.format(pk): uuid.uuid4().hex for pk in ids}, None)
+    try:
+        cache.set_many({_STAMP.format(pk): uuid.uuid4().hex for pk in ids}, None)
+    except Exception:  # the cache (Redis) is down: the change itself must not fail; see FEED_CACHE_SECONDS
+        logger.warning("calendar stamps not renewed: the cache did not answer", exc_info=True)
 
 
 def watch(model, project_id=lambda obj: obj.project_id) -> None:
@@ -65,14 +73,18 @@ def feed_version(*, user, project_ids, name, everything: bool, today) -> str:
     """What a feed depends on, as a short hash: the person's roles in their projects and global groups (who
     sees a sensitive measure), language, the day (the window moves), and each project's stamp. A stamp missing
     from the cache (never set, or evicted) is made new, so a feed is never taken from before a change."""
-    from .models import Membership
-
     keys = [_STAMP.format(pk) for pk in project_ids]
     stamps = cache.get_many(keys)
     missing = {key: uuid.uuid4().hex for key in keys if key not in stamps}
     if missing:
         cache.set_many(missing, None)
         stamps.update(missing)
+    return _version(user, keys, stamps, name, everything, today)
+
+
+def _version(user, keys, stamps, name, everything, today):
+    from .models import Membership
+
     roles = sorted(Membership.objects.filter(user=user).values_list("project_id", "role"))
     groups = sorted(user.groups.values_list("name", flat=True))
     digest = hashlib.sha256()
@@ -86,13 +98,21 @@ def feed_version(*, user, project_ids, name, everything: bool, today) -> str:
 def feed_gzip(*, user, projects, name, everything: bool, today) -> tuple[str, bytes]:
     """(version, the feed compressed with gzip), from the cache when this version was built before."""
     ids = [p.pk for p in projects]
-    version = feed_version(user=user, project_ids=ids, name=name, everything=everything, today=today)
-    key = f"calendar:feed:{user.pk}:{version}"
-    body = cache.get(key)
-    if body is None:
-        window = None if everything else default_window(today)
+    window = None if everything else default_window(today)
+    try:
+        version = feed_version(user=user, project_ids=ids, name=name, everything=everything, today=today)
+        key = f"calendar:feed:{user.pk}:{version}"
+        body = cache.get(key)
+    except Exception:  # the cache (Redis) is down: build the feed, keep nothing
+        logger.warning("calendar feed built without the cache", exc_info=True)
         body = gzip.compress(calendar_ical(projects=projects, user=user, name=name, window=window), compresslevel=6)
-        cache.set(key, body, FEED_CACHE_SECONDS)
+        return uuid.uuid4().hex, body
+    if body is None:
+        body = gzip.compress(calendar_ical(projects=projects, user=user, name=name, window=window), compresslevel=6)
+        try:
+            cache.set(key, body, FEED_CACHE_SECONDS)
+        except Exception:
+            logger.warning("calendar feed not kept: the cache did not answer", exc_info=True)
     return version, body
 
 

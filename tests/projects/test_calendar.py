@@ -244,3 +244,22 @@ def test_the_feed_is_kept_until_something_in_it_changes(client, project, django_
 
 def events_of(content):
     return {str(e["uid"]): e for e in icalendar.Calendar.from_ical(content).walk("VEVENT")}
+
+
+def test_the_feed_and_the_changes_work_with_the_cache_down(client, project, settings):
+    """With the cache's Redis not answering, a deadline still moves and the feed is built without the cache."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nobody answers Redis there
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    with pytest.raises(Exception, match="(?i)connect"):
+        cache.get("anything")
+    vision = project.phases.get(order=1).items.get(key="vision")
+    phase_services.item_plan(item=vision, by=project.owner, assignee=None, due_date=datetime.date(2027, 2, 3))
+    got = events(client.get(reverse("calendar_feed", args=[calendar_feed_for(user=project.owner).token])))
+    assert got[f"item-{vision.pk}@prosessguiden"].decoded("dtstart") == datetime.date(2027, 2, 3)
