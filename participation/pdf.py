@@ -16,6 +16,7 @@ def render_protocol(document) -> bytes:
         steps, later = selectors.protocol_steps(project=project)
         context = {
             "project": project,
+            "document": document,
             "version": document.version,
             "generated_at": timezone.now(),
             "by": document.requested_by,

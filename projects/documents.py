@@ -41,6 +41,22 @@ def kind(key) -> Kind:
         raise LookupError(f"No document kind {key!r} is registered") from None
 
 
+def author(document) -> str:
+    """Who a generated PDF names as its author (metadata): the project's owners, else the person who asked for
+    it; never the product's name, which says nothing to an archive."""
+    from .models import Membership, Role
+
+    owners = (
+        Membership.objects.filter(project_id=document.project_id, role=Role.OWNER)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+    names = [m.user.full_name for m in owners if m.user.full_name]
+    if not names and document.requested_by_id:
+        names = [document.requested_by.full_name]
+    return ", ".join(names)
+
+
 class PDF(bytes):
     """The bytes of a rendered PDF, with its number of pages."""
 
@@ -58,6 +74,8 @@ def render_pdf(template, context, *, lang="nb") -> PDF:
     """
     from weasyprint import HTML
 
+    if "pdf_author" not in context and context.get("document") is not None:
+        context = {**context, "pdf_author": author(context["document"])}
     with translation.override(lang):
         html = render_to_string(template, {"lang": lang, **context})
     document = HTML(string=html, base_url=str(settings.BASE_DIR))

@@ -41,6 +41,7 @@ def test_owner_generates_the_final_documentation_from_the_evaluation_tab(client,
     assert "Oppfølging i AMU" in text
     assert "Hemmelig konflikt" not in text
     assert doc.sha256 == hashlib.sha256(doc.file.open("rb").read()).hexdigest()
+    assert PdfReader(doc.file.open("rb")).metadata.author == owner.full_name  # not "Prosessguiden"
 
 
 def test_a_viewer_reads_but_cannot_generate(client, moved_in, project, owner, today):

@@ -123,6 +123,8 @@ def test_the_report_pdf_has_the_results_and_no_sensitive_measure(client, hr, wor
     assert "Sykefravær" in text
     assert "Konflikt" not in text
     assert reader.metadata.title.startswith("Evalueringsrapport")
+    assert reader.metadata.author == owner.full_name  # not "Prosessguiden"
+    assert world.case_number in reader.metadata["/Keywords"]
 
 
 def test_hr_without_a_project_role_sees_no_case_file(client, hr, world, today):

@@ -64,6 +64,16 @@ def test_protocol_is_pdf_a_with_norwegian_language(project):
     assert b"pdfaid:part" in data or b"pdfaid:part" in root["/Metadata"].get_object().get_data()
 
 
+def test_protocol_names_the_owner_as_author_and_carries_the_case_number(project):
+    """Issue 24: the archive reads author and case number from the metadata; "Prosessguiden" said nothing."""
+    doc = protocol_generate(project=project, by=project.owner)
+    _data, reader, text = pdf_text(doc)
+    assert reader.metadata.author == project.owner.full_name
+    assert project.case_number in reader.metadata["/Keywords"]
+    assert project.case_number in reader.metadata.subject
+    assert f"(sak {project.case_number})" in " ".join(text.split())  # the running header of every page
+
+
 def test_a_new_generation_is_a_new_version_and_old_ones_stay(client, project):
     first = protocol_generate(project=project, by=project.owner)
     second = protocol_generate(project=project, by=project.owner)
