@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from config.health import healthz
 from projects import oidc
 from projects import views as project_views
-from projects.auth_views import LoginView, PasswordResetView, admin_login, local_login_only
+from projects.auth_views import LoginView, LogoutView, PasswordResetView, admin_login, local_login_only
 
 admin.site.site_header = _("Prosessguiden administration")
 admin.site.site_title = _("Prosessguiden")
@@ -34,7 +34,7 @@ urlpatterns = [
     path("notifications/<int:notification_id>/read/", project_views.notification_read, name="notification_read"),
     path("language/", project_views.set_language, name="set_language"),
     path("account/login/", LoginView.as_view(), name="login"),
-    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/logout/", LogoutView.as_view(), name="logout"),
     *[
         path(f"account/{route}", local_login_only(view.as_view()), name=name)
         for route, view, name in [

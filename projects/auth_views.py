@@ -42,6 +42,19 @@ class LoginView(auth_views.LoginView):
         return context
 
 
+class LogoutView(auth_views.LogoutView):
+    """Log out here, and at the single sign-on provider too when it offers an end-session endpoint."""
+
+    def post(self, request, *args, **kwargs):
+        id_token = request.session.get("oidc_id_token")
+        response = super().post(request, *args, **kwargs)
+        if id_token and settings.OIDC_ENABLED and settings.OIDC_OP_END_SESSION_ENDPOINT:
+            from .oidc import end_session_url
+
+            return redirect(end_session_url(id_token))
+        return response
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, with the link in the e-mail starting with SITE_URL (not the request's host)."""
 

@@ -450,6 +450,27 @@ class CalendarFeed(models.Model):
         return str(self.user)
 
 
+class SsoIdentity(models.Model):
+    """A person's account at a single sign-on provider: once linked, log-in matches the token's issuer and
+    subject, never its e-mail claim (projects.services.user_sso_sync)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identities")
+    issuer = models.CharField(_("issuer"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+    linked_at = models.DateTimeField(_("linked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("single sign-on account")
+        verbose_name_plural = _("single sign-on accounts")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="sso_identity_unique"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="sso_identity_one_per_issuer"),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.issuer}"
+
+
 def attachment_upload_to(instance, filename):
     """A stored attachment's path: the owner's folder (`upload_dir`) and a random name with the suffix."""
     return f"{instance.upload_dir()}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"

@@ -34,6 +34,7 @@ from .models import (
     ProjectUnit,
     ReminderEmail,
     Role,
+    SsoIdentity,
     User,
 )
 from .permissions import forget_project_roles, is_coordinator
@@ -312,37 +313,103 @@ def document_render(*, document_id: int) -> Document | None:
 SSO_ROLES = ("coordinator", "hr", "admin")
 
 
-@transaction.atomic
-def user_sso_sync(*, email: str, full_name: str, roles: set[str] | None = None) -> User:
-    """Match (or create) the person who logged in with single sign-on by e-mail, refresh name and e-mail.
+@dataclass(frozen=True)
+class SsoLogin:
+    """What a verified single sign-on token says about the person (projects.oidc builds it)."""
 
-    `roles` is the set of global roles the provider's group claim gives (see SSO_ROLES), or None when the
-    provider sent no group claim or no mapping is configured: then global roles are left as they are.
-    A person created here has no usable password; they log in through the provider only.
+    issuer: str
+    subject: str
+    email: str = ""  # normalised, "" when the token has none
+    email_vouched: bool = False  # the provider vouches for the address (a verified-e-mail claim or an own domain)
+    full_name: str = ""  # "" when the provider sent no name
+    roles: set[str] | None = None  # global roles from the group claim (SSO_ROLES), None: leave them as they are
+    admin_group_configured: bool = False  # superuser status follows `roles` only when an admin group is named
+
+
+def _sso_refused(message):
+    return ValidationError(message, code="sso_refused")
+
+
+@transaction.atomic
+def user_sso_sync(*, login: SsoLogin, create: bool) -> User:
+    """The person who logged in with single sign-on: found by the token's issuer and subject once linked; linked
+    the first time to an existing account by e-mail only when the provider vouches for the address and the
+    account is not an administrator's; created only when `create` (OIDC_CREATE_USER) is on. Name and e-mail
+    change only when the provider sends them (the e-mail only when vouched for and free); global roles follow
+    the group claim when one is configured, and superuser status only through an explicitly named admin group.
+    A person created here has no usable password. Refusals are ValidationErrors with a message for the person.
     """
     from django.contrib.auth.models import Group
 
-    email = User.objects.normalize_email(email).strip().lower()
-    if not email or "@" not in email:
-        raise ValidationError(_("The log-in service sent no e-mail address."))
-    full_name = (full_name or "").strip()[:150] or email.split("@")[0]
-    user = User.objects.select_for_update().filter(email__iexact=email).first()
-    if user is None:
-        user = User(email=email, full_name=full_name)
-        user.set_unusable_password()
-    elif not user.is_active:
-        raise ValidationError(_("This account is not active. Ask the project owner or an administrator."))
-    user.email = email
-    user.full_name = full_name
-    if roles is not None:
-        user.is_staff = "admin" in roles
-        user.is_superuser = "admin" in roles
+    if not login.issuer or not login.subject:
+        raise _sso_refused(
+            _("Single sign-on did not succeed. Try again, or contact the service desk if it keeps failing.")
+        )
+    email = User.objects.normalize_email(login.email or "").strip().lower()
+    if email and "@" not in email:
+        email = ""
+    identity = (
+        SsoIdentity.objects.select_for_update()
+        .select_related("user")
+        .filter(issuer=login.issuer, subject=login.subject)
+        .first()
+    )
+    if identity is not None:
+        user = User.objects.select_for_update().get(pk=identity.user_id)
+        if not user.is_active:
+            raise _sso_refused(_("This account is not active. Ask the project owner or an administrator."))
+        taken = User.objects.filter(email__iexact=email).exclude(pk=user.pk)
+        if email and login.email_vouched and email != user.email and not taken.exists():
+            user.email = email
+    else:
+        user = User.objects.select_for_update().filter(email__iexact=email).first() if email else None
+        if user is not None:
+            if not user.is_active:
+                raise _sso_refused(_("This account is not active. Ask the project owner or an administrator."))
+            if not login.email_vouched:
+                raise _sso_refused(
+                    _(
+                        "Your account could not be linked to the log-in service, because the service did not confirm "
+                        "your e-mail address. Contact the service desk."
+                    )
+                )
+            if user.is_superuser or user.is_staff or user.sso_identities.filter(issuer=login.issuer).exists():
+                raise _sso_refused(
+                    _(
+                        "This account cannot be linked to single sign-on by its e-mail address. Contact the service desk."  # noqa: E501
+                    )
+                )
+        else:
+            if not create:
+                raise _sso_refused(
+                    _(
+                        "You have no account in Prosessguiden yet. Ask a project owner or an administrator to invite you."  # noqa: E501
+                    )
+                )
+            if not email:
+                raise _sso_refused(_("The log-in service sent no e-mail address."))
+            if not login.email_vouched:
+                raise _sso_refused(
+                    _(
+                        "An account cannot be made for you, because the log-in service did not confirm your e-mail "
+                        "address. Contact the service desk."
+                    )
+                )
+            user = User(email=email, full_name=email.split("@")[0])
+            user.set_unusable_password()
+    name = (login.full_name or "").strip()[:150]
+    if name:
+        user.full_name = name
+    if login.roles is not None and login.admin_group_configured:
+        user.is_staff = user.is_superuser = "admin" in login.roles
     user.full_clean(exclude=["password"])
     with_history_user(user, user if user.pk else None).save()
-    if roles is not None:
-        for name in (COORDINATOR_GROUP, HR_GROUP):
-            group, _created = Group.objects.get_or_create(name=name)
-            if name in roles:
+    if identity is None:
+        SsoIdentity.objects.create(user=user, issuer=login.issuer, subject=login.subject)
+    if login.roles is not None:
+        for group_name in (COORDINATOR_GROUP, HR_GROUP):
+            group, _created = Group.objects.get_or_create(name=group_name)
+            if group_name in login.roles:
                 user.groups.add(group)
             else:
                 user.groups.remove(group)

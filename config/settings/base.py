@@ -132,14 +132,25 @@ OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", default="")
 OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
 OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
 OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
-OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")  # optional: claims come from the ID token
+# Optional: the userinfo endpoint, for providers whose ID token lacks the e-mail address, name or groups.
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+# Optional: the provider's end-session endpoint; log-out then ends the provider's session too.
+OIDC_OP_END_SESSION_ENDPOINT = env("OIDC_OP_END_SESSION_ENDPOINT", default="")
+# Tokens must carry this tenant (`tid`); for an Entra ID issuer it is read from the issuer's address.
+OIDC_OP_TENANT_ID = env("OIDC_OP_TENANT_ID", default="")
+# The first log-in links an existing account by e-mail only when the provider vouches for the address: this
+# claim is true, or the address is in one of these domains (the municipality's own; Entra ID sends no claim).
+OIDC_EMAIL_VERIFIED_CLAIM = env("OIDC_EMAIL_VERIFIED_CLAIM", default="email_verified")
+OIDC_TRUSTED_EMAIL_DOMAINS = env.list("OIDC_TRUSTED_EMAIL_DOMAINS", default=[])
 OIDC_EMAIL_CLAIMS = env.list("OIDC_EMAIL_CLAIMS", default=["email", "preferred_username", "upn"])
 OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", default="groups")
-OIDC_ROLE_GROUPS = env("OIDC_ROLE_GROUPS", default="")  # coordinator=<group id>,hr=<group id>,admin=<group id>
+# coordinator=<group id>,hr=<group id>,admin=<group id>: superuser status comes from single sign-on only
+# through an admin group named here; without one, single sign-on never changes it.
+OIDC_ROLE_GROUPS = env("OIDC_ROLE_GROUPS", default="")
 OIDC_LEEWAY_SECONDS = env.int("OIDC_LEEWAY_SECONDS", default=60)
 OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
 OIDC_USE_PKCE = True
-OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=True)
+OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=False)  # off: only invited people may log in
 
 # Sessions end after a period without activity (default 8 hours) and when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=8 * 60 * 60)

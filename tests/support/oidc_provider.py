@@ -1,4 +1,4 @@
-"""A tiny OpenID Connect provider on 127.0.0.1 for tests: discovery, JWKS and token endpoints.
+"""A tiny OpenID Connect provider on 127.0.0.1 for tests: discovery, JWKS, token and userinfo endpoints.
 
 The test decides what the next ID token says (`claims`) and which key signs it (`signing_key`); the JWKS
 always publishes `key`'s public half under `kid`.
@@ -23,6 +23,7 @@ class StubProvider:
         self.key = new_key()
         self.signing_key = self.key
         self.claims = {}
+        self.userinfo = {}  # what the userinfo endpoint answers (a strict provider keeps the e-mail and name there)
         self.token_requests = []
         provider = self
 
@@ -41,6 +42,11 @@ class StubProvider:
             def do_GET(self):
                 if self.path == "/.well-known/openid-configuration":
                     self._json(provider.discovery())
+                elif self.path == "/userinfo":
+                    if self.headers.get("Authorization") != "Bearer access":
+                        self._json({"error": "invalid_token"}, 401)
+                    else:
+                        self._json(provider.userinfo)
                 elif self.path == "/jwks":
                     jwk = jwt.algorithms.RSAAlgorithm.to_jwk(provider.key.public_key(), as_dict=True)
                     self._json({"keys": [{**jwk, "kid": provider.kid, "alg": "RS256", "use": "sig"}]})
@@ -68,6 +74,8 @@ class StubProvider:
             "authorization_endpoint": f"{self.url}/authorize",
             "token_endpoint": f"{self.url}/token",
             "jwks_uri": f"{self.url}/jwks",
+            "userinfo_endpoint": f"{self.url}/userinfo",
+            "end_session_endpoint": f"{self.url}/logout",
             "id_token_signing_alg_values_supported": ["RS256"],
         }
 

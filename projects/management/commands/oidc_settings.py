@@ -3,7 +3,9 @@
     python manage.py oidc_settings https://login.microsoftonline.com/<tenant id>/v2.0/.well-known/openid-configuration
 
 Run it once when setting up; paste the lines into the environment file. The application itself never
-fetches the discovery document, so a provider outage cannot stop it from starting.
+fetches the discovery document, so a provider outage cannot stop it from starting. Besides the four endpoints
+every provider has, it prints the userinfo endpoint (needed when the ID token lacks the e-mail address or name)
+and the end-session endpoint (log-out ends the provider's session) when the provider has them.
 """
 
 import requests
@@ -14,6 +16,10 @@ FIELDS = {
     "OIDC_OP_AUTHORIZATION_ENDPOINT": "authorization_endpoint",
     "OIDC_OP_TOKEN_ENDPOINT": "token_endpoint",
     "OIDC_OP_JWKS_ENDPOINT": "jwks_uri",
+}
+OPTIONAL = {
+    "OIDC_OP_USER_ENDPOINT": "userinfo_endpoint",
+    "OIDC_OP_END_SESSION_ENDPOINT": "end_session_endpoint",
 }
 
 
@@ -37,3 +43,8 @@ class Command(BaseCommand):
             raise CommandError("The provider does not sign ID tokens with RS256.")
         for name, key in FIELDS.items():
             self.stdout.write(f"{name}={document[key]}")
+        for name, key in OPTIONAL.items():
+            if document.get(key):
+                self.stdout.write(f"{name}={document[key]}")
+            else:
+                self.stdout.write(f"# {name}: the provider has none ({key} is not in its discovery document)")
