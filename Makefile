@@ -5,12 +5,13 @@ UV := python3 -m uv
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: help install run test lint bench messages translations seed chromium libreoffice vnu vendor clean
+.PHONY: help install run test lint bench load haproxy messages translations seed chromium libreoffice vnu vendor clean
 
 help:
 	@echo "make run    install, migrate, load demo data and start web, worker and beat on http://127.0.0.1:8000"
 	@echo "make test   install, lint and run the whole test suite (browser tests included)"
 	@echo "make bench  run the benchmarks"
+	@echo "make load   load test through a balancer in front of two nodes (20 and 50 users, 60 s each)"
 
 .venv/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -64,6 +65,14 @@ test: install chromium libreoffice vnu lint
 
 bench: install
 	.venv/bin/python -m benchmarks
+
+# The load test starts HAProxy in front of two gunicorn nodes (benchmarks/cluster_load.py); needs PostgreSQL
+# (CLUSTER_PG, default postgres://postgres@127.0.0.1:5432), builds the 2 000 projects into cluster_load once.
+haproxy:
+	@command -v haproxy >/dev/null || (apt-get update -qq && apt-get install -y -qq haproxy)
+
+load: install haproxy
+	.venv/bin/python -m benchmarks.cluster_load
 
 # Re-vendor the front-end files (run once by a developer; the result is committed).
 vendor:

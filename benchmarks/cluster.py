@@ -100,7 +100,9 @@ def copy_code(dest: Path):
 
 
 class Cluster:
-    def __init__(self, name, *, base, redis_port, database, nodes=2, web_concurrency=2, pg=None, bucket=None):
+    def __init__(
+        self, name, *, base, redis_port, database, nodes=2, web_concurrency=2, pg=None, bucket=None, keep_database=False
+    ):
         self.name = name
         self.folder = ROOT / "var" / "cluster" / name
         self.ports = Ports(base, redis_port)
@@ -108,6 +110,7 @@ class Cluster:
         self.web_concurrency = web_concurrency
         self.pg = pg or os.environ.get("CLUSTER_PG", "postgres://postgres@127.0.0.1:5432")
         self.database = database
+        self.keep_database = keep_database  # an existing database (the load test's data): neither made nor dropped
         self.database_url = f"{self.pg}/{database}"
         self.bucket = bucket or f"prosessguiden-{name}"
         self.secret_key = secrets.token_urlsafe(60)
@@ -182,8 +185,9 @@ class Cluster:
         (self.folder / "logs").mkdir(parents=True)
         for role in ["worker", *[f"node{i}" for i in range(1, self.nodes + 1)]]:
             copy_code(self.copy(role))
-        self.psql("postgres", f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
-        self.psql("postgres", f"CREATE DATABASE {self.database}")
+        if not self.keep_database:
+            self.psql("postgres", f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
+            self.psql("postgres", f"CREATE DATABASE {self.database}")
         (self.folder / "redis").mkdir()
         self.spawn(
             "redis", ["redis-server", "--port", str(self.ports.redis), "--bind", "127.0.0.1", "--save", "",
@@ -331,8 +335,9 @@ backend nodes
         for name in list(self.processes):
             self.stop_process(name, timeout=max(0.1, deadline - time.monotonic()))
         self.seaweed.stop()
-        with contextlib.suppress(Exception):
-            self.psql("postgres", f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
+        if not self.keep_database:
+            with contextlib.suppress(Exception):
+                self.psql("postgres", f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
 
     def tail(self, lines=25) -> str:
         out = []
