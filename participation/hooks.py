@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from phases.signals import process_started, step_content_changed, work_product_changed
 from projects import documents, extensions
 from projects.history import HistorySource, history_of, tr
-from projects.models import Role
+from projects.models import EMPLOYER_ROLES, PARTY_ROLES, Role
 from projects.personal_data import PersonalText
 from projects.selectors import project_members
 from workproducts import registry as workproduct_registry
@@ -73,7 +73,7 @@ def _representatives_land_on_approvals(user):
     """Representatives (safety rep, union rep, OH service, AMU) start on *Til godkjenning*, unless they also
     run a project as owner or manager, whose work starts from *Mine prosjekter*."""
     roles = set(user.memberships.values_list("role", flat=True).distinct())
-    if roles & set(selectors.SIGNING_ROLES) and not roles & {Role.OWNER, Role.MANAGER}:
+    if roles & PARTY_ROLES and not roles & EMPLOYER_ROLES:
         return reverse("participation:inbox")
     return None
 

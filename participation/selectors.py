@@ -11,13 +11,11 @@ from django.utils.translation import gettext as _
 
 from phases.gates import Blocker
 from phases.models import Phase
-from projects.models import EMPLOYER_ROLES, Membership, Project, Role, User
+from projects.models import EMPLOYER_ROLES, PARTY_ROLES, Membership, Project, Role, User
 from projects.selectors import page_memo, project_members
 from workproducts.selectors import Change, field_changes, field_label, kind_label
 
 from .models import LatestSignOff, Meeting, OpenSignOff, SignOff, Step, StepVersion
-
-SIGNING_ROLES = (Role.SAFETY_REP, Role.UNION_REP, Role.OH_SERVICE, Role.AMU)
 
 
 @dataclass
@@ -234,7 +232,7 @@ def phase_objections(phase) -> list[str]:
 
 def signing_roles_held(*, user: User) -> list[str]:
     """The signing roles (safety rep, union rep, OH service, AMU) this person holds in any project (one query)."""
-    roles = Membership.objects.filter(user=user, role__in=SIGNING_ROLES).order_by().values_list("role", flat=True)
+    roles = Membership.objects.filter(user=user, role__in=PARTY_ROLES).order_by().values_list("role", flat=True)
     return sorted(set(roles.distinct()))
 
 
@@ -345,7 +343,7 @@ def waiting_entries(steps, *, user: User) -> list[WaitingEntry]:
         project_id__in={s.project_id for s in steps}
     ).values_list("project_id", "user_id", "role"):
         holders.setdefault(project_id, set()).add((user_id, role))
-        if user_id == user.pk and role in SIGNING_ROLES:
+        if user_id == user.pk and role in PARTY_ROLES:
             held.setdefault(project_id, set()).add(role)
     signoffs = {}
     for s in (
@@ -371,7 +369,7 @@ def signed_by(*, user: User, roles=None, project: str = "", decision: str = "") 
     the sign-off's version and decision beside them), so a page costs the same however much I signed, and the
     count reads that table alone. The signed content is not read."""
     waiting_again = open_signoffs_for(user=user, roles=roles).filter(step_id=OuterRef("step_id"))
-    signing = Membership.objects.filter(user=user, role__in=SIGNING_ROLES, project=OuterRef("project_id"))
+    signing = Membership.objects.filter(user=user, role__in=PARTY_ROLES, project=OuterRef("project_id"))
     qs = (
         LatestSignOff.objects.filter(signer=user)
         .filter(Exists(signing))

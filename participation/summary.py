@@ -18,6 +18,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from projects import extensions
+from projects.models import PARTY_ROLES
 
 FIELDS = ("signoffs_waiting", "objections")
 
@@ -63,9 +64,9 @@ def open_signoff_rows(project_ids) -> set[tuple]:
     from django.db.models import Exists
 
     from .models import Step
-    from .selectors import SIGNING_ROLES, counting_signoffs
+    from .selectors import counting_signoffs
 
-    signed = {f"signed_{role}": Exists(counting_signoffs(role)) for role in SIGNING_ROLES}
+    signed = {f"signed_{role}": Exists(counting_signoffs(role)) for role in sorted(PARTY_ROLES)}
     rows = (
         Step.objects.filter(project_id__in=list(project_ids), is_prepared=True)
         .annotate(**signed)
@@ -75,7 +76,7 @@ def open_signoff_rows(project_ids) -> set[tuple]:
         (row["pk"], row["project_id"], role, row["version_at"])
         for row in rows
         for role in row["required_roles"]
-        if role in SIGNING_ROLES and not row[f"signed_{role}"]
+        if role in PARTY_ROLES and not row[f"signed_{role}"]
     }
 
 

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-ROLES = ("owner", "manager", "safety_rep", "union_rep", "oh_service", "amu", "member")
-SIGNING_ROLES = ("safety_rep", "union_rep", "oh_service", "amu")
+from projects.models import PARTY_ROLES, Role
+
+# The roles a template may name, in the order of `Role`: any but the observer owns an activity; the parties sign.
+ROLES = tuple(r.value for r in Role if r is not Role.VIEWER)
+PARTY_ROLE_KEYS = tuple(r.value for r in Role if r in PARTY_ROLES)
 TRACKS = ("", "building", "internal")
 WORK_PRODUCTS = (
     "", "goals", "mandate", "risk_assessment", "information_plan", "ict_plan", "mapping", "area_programme",
@@ -221,7 +224,7 @@ def parse_template(text: str, source: str = "<template>") -> dict:
                     c.fail(f"{sp}.required_roles", _("must list at least one role"))
                     roles = []
                 for ri, role in enumerate(roles):
-                    c.choice(f"{sp}.required_roles[{ri}]", role, SIGNING_ROLES)
+                    c.choice(f"{sp}.required_roles[{ri}]", role, PARTY_ROLE_KEYS)
                 a_out["participation_steps"].append(
                     {
                         "key": c.key(f"{sp}.key", step.get("key"), step_keys),

@@ -2,7 +2,7 @@
 
 import rules
 
-from projects.models import Role
+from projects.models import PARTY_ROLES
 from projects.permissions import (
     WORKING_ROLES,
     is_coordinator,
@@ -16,10 +16,6 @@ from projects.permissions import (
 def is_working_assignee(user, item):
     """The person an item is assigned to, if they work in the project (representatives and observers read)."""
     return item.assignee_id == user.pk and bool(project_roles(user, item.project_id) & WORKING_ROLES)
-
-
-# The parties the Working Environment Act gives a say: they read every item and may comment on it.
-PARTY_ROLES = frozenset({Role.SAFETY_REP, Role.UNION_REP, Role.OH_SERVICE, Role.AMU})
 
 
 @rules.predicate

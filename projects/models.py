@@ -249,7 +249,8 @@ class Role(models.TextChoices):
 
 
 # The employer's side of a project, and the parties the Working Environment Act gives a say (representatives,
-# the occupational health service, AMU). Nobody holds roles on both sides of one project.
+# the occupational health service, AMU): they sign participation steps and comment on items. Nobody holds roles on
+# both sides of one project. The one definition of each set (docs/architecture.md, "Adding a role").
 EMPLOYER_ROLES = frozenset({Role.OWNER, Role.MANAGER})
 PARTY_ROLES = frozenset({Role.SAFETY_REP, Role.UNION_REP, Role.OH_SERVICE, Role.AMU})
 

@@ -8,7 +8,7 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import COORDINATOR_GROUP, HR_GROUP, Membership, Project, Role
+from .models import COORDINATOR_GROUP, EMPLOYER_ROLES, HR_GROUP, Membership, Project, Role
 
 
 def project_roles(user, project) -> frozenset[str]:
@@ -93,7 +93,7 @@ WORKING_ROLES = frozenset({Role.OWNER, Role.MANAGER, Role.MEMBER})
 @rules.predicate
 def manages_object_project(user, obj):
     """Owner or manager of the project an object (a checklist item, say) belongs to."""
-    return bool(project_roles(user, obj.project_id) & {Role.OWNER, Role.MANAGER})
+    return bool(project_roles(user, obj.project_id) & EMPLOYER_ROLES)
 
 
 # Projects and their members.

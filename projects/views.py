@@ -25,12 +25,12 @@ from .forms import (
     UserSettingsForm,
 )
 from .history import history_page
-from .models import CalendarFeed, Document, Membership, Notification, Project, Role
+from .models import EMPLOYER_ROLES, PARTY_ROLES, CalendarFeed, Document, Membership, Notification, Project, Role
 from .permissions import get_project_for, is_coordinator, is_hr, prime_project_roles
 from .uploads import file_download, form_errors_from
 
 # People holding one of these roles land on their projects or approvals, not on My tasks.
-LEADING_ROLES = {Role.OWNER, Role.MANAGER, Role.SAFETY_REP, Role.UNION_REP, Role.OH_SERVICE, Role.AMU}
+LEADING_ROLES = EMPLOYER_ROLES | PARTY_ROLES
 
 
 @login_required
