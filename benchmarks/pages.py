@@ -20,7 +20,7 @@ def bare(ctx):
 @register("coordinators' overview", order=10)
 def overview(ctx):
     coordinator = ctx.world.coordinator
-    url = reverse("projects:dashboard")
+    url = reverse("dashboard:overview")
     return [
         ctx.time_get("overview", coordinator, url, budget_ms=OVERVIEW_BUDGET_MS),
         ctx.time_get("overview, sorted by next deadline", coordinator, url + "?sort=next_deadline",
@@ -28,7 +28,7 @@ def overview(ctx):
         ctx.time_get("overview, filtered (phase, text, attention)", coordinator,
                      url + "?phase=develop-solution&q=Flytting&attention=any", budget_ms=OVERVIEW_BUDGET_MS),
         ctx.time_get("overview, page 20", coordinator, url + "?page=20", budget_ms=OVERVIEW_BUDGET_MS),
-        ctx.time_get("timeline", coordinator, reverse("projects:dashboard_timeline")),
+        ctx.time_get("timeline", coordinator, reverse("dashboard:timeline")),
     ]  # fmt: skip
 
 
@@ -43,9 +43,9 @@ def exports(ctx):
     n = max(5, ctx.requests // 3)
     return [
         ctx.time_get(f"export CSV ({len(ctx.world.projects)} rows)", coordinator,
-                     reverse("projects:dashboard_export", args=["csv"]), n=n, budget_ms=EXPORT_BUDGET_MS),
+                     reverse("dashboard:export", args=["csv"]), n=n, budget_ms=EXPORT_BUDGET_MS),
         ctx.time_get(f"export XLSX ({len(ctx.world.projects)} rows)", coordinator,
-                     reverse("projects:dashboard_export", args=["xlsx"]), n=n, budget_ms=EXPORT_BUDGET_MS),
+                     reverse("dashboard:export", args=["xlsx"]), n=n, budget_ms=EXPORT_BUDGET_MS),
     ]  # fmt: skip
 
 
@@ -119,7 +119,7 @@ ROLES = ("owner", "manager", "member", "safety rep", "rep", "OH", "coordinator",
 
 # Timed by the benchmarks above (budgeted exports, the overview with its budget, the 10 000-row history …).
 TIMED_ABOVE = {
-    "bench_bare", "projects:dashboard", "projects:dashboard_timeline", "projects:dashboard_export",
+    "bench_bare", "dashboard:overview", "dashboard:timeline", "dashboard:export",
     "evaluation:hr",
 }  # fmt: skip
 
@@ -183,7 +183,7 @@ def pages(world):
     page("home", "home (redirect to the landing page)", expect=302)
     page("projects:mine", "my projects")
     page("projects:create", "new project")
-    page("projects:dashboard_risks", "risk matrix of all projects")
+    page("dashboard:risks", "risk matrix of all projects")
     page("projects:detail", "project overview (2026/1001)", p)
     page("projects:edit", "edit project", p)
     page("projects:members", "members", p)

@@ -13,6 +13,7 @@ admin.site.site_title = _("Prosessguiden")
 
 urlpatterns = [
     path("", project_views.home, name="home"),
+    path("projects/overview/", include("dashboard.urls")),  # before projects.urls: the paths stay where they were
     path("projects/", include("projects.urls")),
     path("", include("phases.urls")),
     path("", include("space.urls")),  # before workproducts: its generic patterns would take the mapping's pages

@@ -9,8 +9,8 @@ from projects.history import HistorySource, history_of
 from projects.permissions import is_coordinator
 from workproducts.views import hazard_action
 
-# dashboard: the overview's columns; final_sections: goals and mandate; prioritisation: the step's content
-from . import dashboard, dates, final_sections, prioritisation, reminders, selectors  # noqa: F401
+# final_sections: goals and mandate; prioritisation: the step's content; reminders: its reminder sources
+from . import dates, final_sections, prioritisation, reminders, selectors  # noqa: F401
 from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure
 
 calendars.watch(Evaluation)  # the window and freeze dates

@@ -238,8 +238,6 @@ def _seed_demo_prioritisation(projects, users):
     services.step_send(step=step, by=owner)
 
 
-from . import dashboard as _dashboard  # noqa: E402, F401  (registers the overview's participation columns)
-
 # Retention: the free text of sign-offs and the names of participants without an account are personal;
 # the sign-off itself (step, role, signer, decision, time, content hash) is kept.
 extensions.register(

@@ -202,9 +202,6 @@ def _seed_demo_progress(projects, users):
                     services.item_plan(item=item, by=owner, assignee=member, due_date=item.due_date)
 
 
-from . import dashboard as _dashboard  # noqa: E402, F401  (registers the overview's phase columns)
-
-
 def _my_item_rows(user, today, ids):
     return {
         item.pk: extensions.TaskRow(

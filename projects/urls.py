@@ -1,16 +1,12 @@
 from django.urls import path
 
-from . import dashboard_views, views
+from . import views
 
 app_name = "projects"
 
 urlpatterns = [
     path("", views.my_projects, name="mine"),
     path("new/", views.project_create, name="create"),
-    path("overview/", dashboard_views.overview, name="dashboard"),
-    path("overview/timeline/", dashboard_views.timeline, name="dashboard_timeline"),
-    path("overview/risks/", dashboard_views.risk_matrix, name="dashboard_risks"),
-    path("overview/export.<str:fmt>", dashboard_views.export, name="dashboard_export"),
     path("<int:project_id>/", views.project_detail, name="detail"),
     path("<int:project_id>/edit/", views.project_edit, name="edit"),
     path("<int:project_id>/members/", views.members, name="members"),

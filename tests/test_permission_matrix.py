@@ -75,15 +75,15 @@ ROWS = [
     # Adding a project is also a Django model permission, which superuser status gives (they become its owner).
     ("project create", U("projects:create"), "get", logged_in(403, leader=200, coordinator=200, superuser=200)),
     # The coordinators' overview, with the portfolio risk matrix (phases registers the open hazards).
-    ("overview", U("projects:dashboard"), "get", logged_in(403, coordinator=200)),
-    ("overview timeline", U("projects:dashboard_timeline"), "get", logged_in(403, coordinator=200)),
+    ("overview", U("dashboard:overview"), "get", logged_in(403, coordinator=200)),
+    ("overview timeline", U("dashboard:timeline"), "get", logged_in(403, coordinator=200)),
     (
         "overview export",
-        _named("projects:dashboard_export", lambda w: reverse("projects:dashboard_export", args=["xlsx"])),
+        _named("dashboard:export", lambda w: reverse("dashboard:export", args=["xlsx"])),
         "get",
         logged_in(403, coordinator=200),
     ),
-    ("overview risk matrix", U("projects:dashboard_risks"), "get", logged_in(403, coordinator=200)),
+    ("overview risk matrix", U("dashboard:risks"), "get", logged_in(403, coordinator=200)),
     ("project overview", P("projects:detail"), "get", project_page()),
     ("project edit", P("projects:edit"), "get", project_page(allowed=OWNER_MANAGER)),
     ("members", P("projects:members"), "get", project_page()),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "space",
     "participation",
     "evaluation",
+    "dashboard",  # above the domain apps: the coordinators' overview reads them all
 ]
 
 MIDDLEWARE = [

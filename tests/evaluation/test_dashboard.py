@@ -34,7 +34,7 @@ def projects(today):
 
 
 def _names(client, query):
-    response = client.get(reverse("projects:dashboard") + query)
+    response = client.get(reverse("dashboard:overview") + query)
     return sorted(row.name for row in response.context["page"].object_list), response
 
 
@@ -57,7 +57,7 @@ def test_window_and_freeze_state_columns_filter_and_attention(client, coord, pro
 
 def test_export_carries_the_window_dates(client, coord, projects):
     client.force_login(coord)
-    response = client.get(reverse("projects:dashboard_export", args=["csv"]) + "?evaluation=overdue")
+    response = client.get(reverse("dashboard:export", args=["csv"]) + "?evaluation=overdue")
     rows = [line.split(";") for line in response.getvalue().decode("utf-8-sig").splitlines()]
     header = rows[0]
     assert rows[1][header.index("Evalueringsvindu")] == "Forfalt"
@@ -67,7 +67,7 @@ def test_export_carries_the_window_dates(client, coord, projects):
 
 def test_timeline_draws_freeze_and_window(client, coord, projects):
     client.force_login(coord)
-    response = client.get(reverse("projects:dashboard_timeline") + "?q=Fersk")
+    response = client.get(reverse("dashboard:timeline") + "?q=Fersk")
     row = response.context["chart"]["rows"][0]
     kinds = {segment.kind: (segment.start, segment.end) for segment, _x, _w in row.segments}
     assert kinds["freeze"] == (datetime.date(2027, 1, 10), datetime.date(2027, 10, 10))

@@ -179,7 +179,7 @@ def _green_post():
 def test_the_coordinators_overview_counts_a_lapsed_signoff_as_waiting(project, step):
     from django.utils import timezone
 
-    from projects.dashboard import overview_queryset
+    from dashboard.selectors import overview_queryset
 
     def waiting():  # what the overview reads (the stored summary, which the membership services refresh)
         return overview_queryset(today=timezone.localdate()).get(pk=project.pk).signoffs_waiting

@@ -1,5 +1,6 @@
 """Each app imports and names only the apps below it; the core (projects) none of them. Each app brings its own
-rules. The layers, bottom up: projects < phases < workproducts < space, participation < evaluation."""
+rules. The layers, bottom up: projects < phases < workproducts < space, participation < evaluation < dashboard
+(the coordinators' overview, which reads them all, as django-oscar's dashboard does)."""
 
 import re
 from pathlib import Path
@@ -8,7 +9,7 @@ import rules
 from django.apps import apps
 
 ROOT = Path(__file__).resolve().parents[2]
-UPPER_APPS = ("phases", "workproducts", "space", "participation", "evaluation")
+UPPER_APPS = ("phases", "workproducts", "space", "participation", "evaluation", "dashboard")
 
 # What each app may import or name (its own name aside). A new app gets a line here, in its layer.
 BELOW = {
@@ -18,6 +19,7 @@ BELOW = {
     "space": ("projects", "phases", "workproducts"),
     "participation": ("projects", "phases", "workproducts"),
     "evaluation": ("projects", "phases", "workproducts", "space", "participation"),
+    "dashboard": ("projects", "phases", "workproducts", "space", "participation", "evaluation"),
 }
 # Template folders that belong to no app in particular are part of the core.
 CORE_TEMPLATE_DIRS = ("includes", "pages", "pdf", "registration")
@@ -73,6 +75,8 @@ def test_the_check_finds_an_import_or_a_name_from_above():
     assert offenders("participation", ["import evaluation.services"])
     assert not offenders("evaluation", ["from participation.models import Step", "from space import selectors"])
     assert not offenders("phases", ["# the parties sign in participation."])
+    assert offenders("evaluation", ["from dashboard.parts import Column", '{% url "dashboard:overview" %}'])
+    assert not offenders("dashboard", ["from evaluation.models import Evaluation"])
 
 
 def test_projects_neither_imports_nor_names_an_app_above_it():

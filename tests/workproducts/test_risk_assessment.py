@@ -154,20 +154,20 @@ def test_coordinators_portfolio_matrix_counts_hazards_of_two_projects_and_links_
     process_start(project=other, template=bergen_template, by=other.owner)
     add_hazards(other, [(4, 5, "open"), (2, 2, "open"), (2, 2, "closed")])
     client.force_login(coordinator())
-    overview = client.get(reverse("projects:dashboard")).content.decode()
-    assert reverse("projects:dashboard_risks") in overview
+    overview = client.get(reverse("dashboard:overview")).content.decode()
+    assert reverse("dashboard:risks") in overview
 
     def cells(query=""):
-        matrix = client.get(reverse("projects:dashboard_risks") + query).context["matrix"]
+        matrix = client.get(reverse("dashboard:risks") + query).context["matrix"]
         counts = {(c["likelihood"], c["consequence"]): c["count"] for _lk, row in matrix["rows"] for c in row}
         return {cell: n for cell, n in counts.items() if n}
 
     assert cells() == {(4, 5): 3, (1, 1): 1, (3, 2): 1, (5, 2): 1, (2, 2): 1}
     assert cells("?status=completed") == {(4, 5): 1, (2, 2): 1}
-    page = client.get(reverse("projects:dashboard_risks") + "?status=completed")
+    page = client.get(reverse("dashboard:risks") + "?status=completed")
     html = page.content.decode()
     assert "?status=completed&amp;cell=4-5#risks" in html  # the filters stay on the cell's link
-    listed = client.get(reverse("projects:dashboard_risks") + "?status=completed&cell=4-5").content.decode()
+    listed = client.get(reverse("dashboard:risks") + "?status=completed&cell=4-5").content.decode()
     hazard = Hazard.objects.get(project=other, likelihood=4, consequence=5)
     assert hazard.get_absolute_url().replace("&", "&amp;") in listed and "Innkjøp flytter" in listed
     assert "Økonomi flytter" not in listed.split('id="risks"')[1]

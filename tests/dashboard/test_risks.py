@@ -40,14 +40,14 @@ def provider():
 def test_without_a_provider_there_is_no_matrix(client):
     client.force_login(coordinator())
     with extensions.registered("dashboard_risk_matrix", alone=True):
-        assert client.get(reverse("projects:dashboard_risks")).status_code == 404
-        assert "Risikomatrise" not in client.get(reverse("projects:dashboard")).content.decode()
+        assert client.get(reverse("dashboard:risks")).status_code == 404
+        assert "Risikomatrise" not in client.get(reverse("dashboard:overview")).content.decode()
 
 
 def test_matrix_counts_open_risks_per_cell_and_lists_a_cell(client, provider):
     client.force_login(coordinator())
-    assert "Risikomatrise" in client.get(reverse("projects:dashboard")).content.decode()
-    response = client.get(reverse("projects:dashboard_risks"))
+    assert "Risikomatrise" in client.get(reverse("dashboard:overview")).content.decode()
+    response = client.get(reverse("dashboard:risks"))
     matrix = response.context["matrix"]
     cells = {(c["likelihood"], c["consequence"]): c["count"] for _lk, row in matrix["rows"] for c in row}
     assert cells[(4, 5)] == 2 and cells[(2, 3)] == 1 and sum(cells.values()) == 3
@@ -59,13 +59,13 @@ def test_matrix_counts_open_risks_per_cell_and_lists_a_cell(client, provider):
         "Middels",
         "Høy",
     ]  # 2 × 1 … 2 × 5: the same levels as a project's own matrix
-    listed = client.get(reverse("projects:dashboard_risks") + "?cell=4-5").content.decode()
+    listed = client.get(reverse("dashboard:risks") + "?cell=4-5").content.decode()
     assert "Støy i åpent landskap" in listed and "Mangel på stillerom" in listed
     assert "Flytting forsinkes" not in listed
 
 
 def test_filters_apply_to_the_matrix(client, provider):
     client.force_login(coordinator())
-    matrix = client.get(reverse("projects:dashboard_risks") + "?status=completed").context["matrix"]
+    matrix = client.get(reverse("dashboard:risks") + "?status=completed").context["matrix"]
     assert matrix["total"] == 1
-    assert client.get(reverse("projects:dashboard_risks") + "?cell=9-9").context["matrix"]["chosen"] is None
+    assert client.get(reverse("dashboard:risks") + "?cell=9-9").context["matrix"]["chosen"] is None

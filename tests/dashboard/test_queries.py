@@ -10,13 +10,13 @@ from projects import dashboard
 
 MINI = Path(__file__).resolve().parents[1] / "participation" / "mini_steps.toml"
 URLS = [
-    reverse("projects:dashboard"),
-    reverse("projects:dashboard") + "?sort=-next_deadline&page=2",
-    reverse("projects:dashboard") + "?q=Flytting&phase=first&status=active&attention=any&objections=no"
+    reverse("dashboard:overview"),
+    reverse("dashboard:overview") + "?sort=-next_deadline&page=2",
+    reverse("dashboard:overview") + "?q=Flytting&phase=first&status=active&attention=any&objections=no"
     "&move_in_from=2020-01-01&move_in_to=2040-12-31",
-    reverse("projects:dashboard_timeline"),
-    reverse("projects:dashboard_export", args=["csv"]),
-    reverse("projects:dashboard_export", args=["xlsx"]),
+    reverse("dashboard:timeline"),
+    reverse("dashboard:export", args=["csv"]),
+    reverse("dashboard:export", args=["xlsx"]),
 ]
 
 

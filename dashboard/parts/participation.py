@@ -1,23 +1,19 @@
 """What participation contributes to the coordinators' overview: steps waiting for sign-off, objections on
-record, and projects without a safety representative. The counts are stored per project (`summary.py`), so the
-overview reads one joined row for them."""
+record, and projects without a safety representative. The counts are stored per project
+(`participation/summary.py`), so the overview reads one joined row for them."""
 
 import django_filters
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from projects import extensions
-from projects.extensions import Attention, Column, FilterField
+from participation.models import SignOff
 from projects.models import Membership, Role
 
-from .models import SignOff
+from . import Attention, Column, FilterField
 
 
-@extensions.register("dashboard_annotations", order=20)
-def _annotations(today):
+def annotations(today):
     """The stored summary (`ParticipationSummary`, one joined row per project) and whether a safety
     representative is a member (one indexed lookup)."""
     return {
@@ -27,23 +23,12 @@ def _annotations(today):
     }
 
 
-def objections_html(row):
-    if not row.objections:
-        return mark_safe('<span class="text-body-secondary">0</span>')
-    return format_html(
-        '<span class="badge text-bg-danger"><i class="bi bi-exclamation-octagon" aria-hidden="true"></i> {}'
-        '<span class="visually-hidden"> {}</span></span>',
-        row.objections, _("objections"),
-    )  # fmt: skip
-
-
-for column in (
+COLUMNS = (
     Column("signoffs_waiting", _("Steps waiting for sign-off"), 25, lambda r: r.signoffs_waiting,
            sort="signoffs_waiting", width=14),
-    Column("objections", _("Objections"), 26, lambda r: r.objections, sort="objections", html=objections_html,
-           width=12),
-):  # fmt: skip
-    extensions.register("dashboard_column", column)
+    Column("objections", _("Objections"), 26, lambda r: r.objections, sort="objections",
+           template="dashboard/cells/objections.html", width=12),
+)  # fmt: skip
 
 
 def _has_objections():
@@ -59,8 +44,7 @@ def _filter_objections(queryset, value, today):
     return queryset
 
 
-extensions.register(
-    "dashboard_filter",
+FILTERS = (
     FilterField(
         "objections",
         60,
@@ -73,8 +57,7 @@ extensions.register(
     ),
 )
 
-extensions.register(
-    "dashboard_attention",
+ATTENTION = (
     Attention(
         "objections",
         _("Objections on record"),
@@ -82,9 +65,6 @@ extensions.register(
         lambda today: _has_objections(),
         lambda row: _("%(n)s objections (protokolltilførsel) on record") % {"n": row.objections},
     ),
-)
-extensions.register(
-    "dashboard_attention",
     Attention(
         "no_safety_rep",
         _("No safety representative"),

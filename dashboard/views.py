@@ -7,7 +7,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from . import dashboard, exports, extensions
+from projects import exports, extensions
+
+from . import selectors as dashboard
 
 
 def _require(user, perm):
@@ -51,18 +53,18 @@ def overview(request):
         qs, number=request.GET.get("page"), total=numbers["total"], today=today, summary=summary
     )
     columns = dashboard.page_columns()
-    for row in page.object_list:
-        row.cells = [dashboard.cell_html(column, row) for column in columns]
+    for row in page.object_list:  # what each cell's template is given as `cell`
+        row.cells = [(column, (column.cell or column.value)(row)) for column in columns]
     return render(
         request,
-        "projects/dashboard/overview.html",
+        "dashboard/overview.html",
         {
-            **_context(request, filterset, "projects:dashboard"),
+            **_context(request, filterset, "dashboard:overview"),
             "page": page,
             "columns": columns,
             "sort": sort,
             "numbers": numbers,
-            "attention_counts": [(a, numbers[f"att_{a.key}"]) for a in extensions.get("dashboard_attention")],
+            "attention_counts": [(a, numbers[f"att_{a.key}"]) for a in dashboard.attention_conditions()],
             "breakdowns": breakdowns,
             "attention": attention,
             "page_query": _query_without(request, "page"),
@@ -81,9 +83,9 @@ def timeline(request):
     page, _attention = dashboard.overview_page(qs, number=request.GET.get("page"), total=total, today=today)
     return render(
         request,
-        "projects/dashboard/timeline.html",
+        "dashboard/timeline.html",
         {
-            **_context(request, filterset, "projects:dashboard_timeline"),
+            **_context(request, filterset, "dashboard:timeline"),
             "page": page,
             "chart": dashboard.timeline(page.object_list, today),
             "page_query": _query_without(request, "page"),
@@ -116,9 +118,9 @@ def risk_matrix(request):
     matrix = dashboard.risk_matrix(qs, cell=request.GET.get("cell", ""))
     return render(
         request,
-        "projects/dashboard/risk_matrix.html",
+        "dashboard/risk_matrix.html",
         {
-            **_context(request, filterset, "projects:dashboard_risks"),
+            **_context(request, filterset, "dashboard:risks"),
             "matrix": matrix,
             "filter_query": _query_without(request, "page", "sort", "cell"),
         },  # fmt: skip

@@ -6,14 +6,11 @@ that one row and a CASE over it: no query of its own."""
 import django_filters
 from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from projects import extensions
-from projects.dashboard import date_html, empty_html
-from projects.extensions import Attention, Breakdown, Column, FilterField, Segment
+from evaluation.models import Evaluation, FreezeState, WindowState
 
-from .models import Evaluation, FreezeState, WindowState
+from . import Attention, Breakdown, Column, FilterField, Segment
 
 NO_MOVE_IN = "none"
 STATE_LABELS = {NO_MOVE_IN: _("No move-in recorded"), **dict(WindowState.choices)}
@@ -26,8 +23,7 @@ STATE_BADGES = {
 }
 
 
-@extensions.register("dashboard_annotations", order=30)
-def _annotations(today):
+def annotations(today):
     out = {  # the project's one evaluation row, joined
         f"eval_{name}": F(f"evaluation__{name}")
         for name in ("window_opens", "window_closing", "window_closes", "freeze_ends", "completed_at", "move_in")
@@ -57,47 +53,46 @@ def freeze_value(row):
     return FreezeState(state).label if state else ""
 
 
-def freeze_html(row):
+def freeze_cell(row):
     state = freeze_state(row)
-    if state is None:
-        return empty_html()
-    if state == FreezeState.ACTIVE:
-        return format_html(
-            '<span class="badge text-bg-secondary"><i class="bi bi-snow" aria-hidden="true"></i> {}</span>'
-            '<div class="small text-body-secondary">{} {}</div>',
-            FreezeState.ACTIVE.label, _("until"), date_html(row.eval_freeze_ends),
-        )  # fmt: skip
-    return format_html('<span class="text-body-secondary">{}</span>', FreezeState.ENDED.label)
+    return {"state": state, "label": FreezeState(state).label} if state else None
 
 
-def window_html(row):
+def window_cell(row):
     state = row.evaluation_state
     if state == NO_MOVE_IN:
-        return empty_html()
-    badge = format_html('<span class="badge {}">{}</span>', STATE_BADGES.get(state, ""), STATE_LABELS[state])
-    if state == WindowState.DONE:
-        return badge
-    return format_html(
-        '{}<div class="small text-body-secondary text-nowrap">{} – {}</div>',
-        badge, date_html(row.eval_window_opens), date_html(row.eval_window_closes),
-    )  # fmt: skip
+        return None
+    return {"css": STATE_BADGES.get(state, ""), "label": STATE_LABELS[state], "done": state == WindowState.DONE}
 
 
-for column in (
-    Column("freeze", _("Freeze period"), 42, freeze_value, html=freeze_html, width=18),
+COLUMNS = (
+    Column("freeze", _("Freeze period"), 42, freeze_value, template="dashboard/cells/freeze.html", cell=freeze_cell,
+           width=18),
     Column("freeze_ends", _("Freeze period ends"), 43, lambda r: r.eval_freeze_ends, on_page=False, width=14),
     Column("evaluation", _("Evaluation window"), 44, lambda r: STATE_LABELS[r.evaluation_state],
-           sort="eval_window_opens", html=window_html, width=18),
+           sort="eval_window_opens",
+           template="dashboard/cells/evaluation_window.html", cell=window_cell, width=18),
     Column("window_opens", _("Evaluation window opens"), 44.1, lambda r: r.eval_window_opens, on_page=False,
            width=14),
     Column("window_closes", _("Evaluation window closes"), 44.2, lambda r: r.eval_window_closes, on_page=False,
            width=14),
-):  # fmt: skip
-    extensions.register("dashboard_column", column)
+)  # fmt: skip
 
 
-extensions.register(
-    "dashboard_filter",
+def timeline(rows, today):
+    """The freeze period and the evaluation window, from the rows' annotations (no query)."""
+    out = {}
+    for row in rows:
+        if row.eval_move_in is None:
+            continue
+        out[row.pk] = [
+            Segment(row.eval_move_in, row.eval_freeze_ends, _("Freeze period"), "freeze"),
+            Segment(row.eval_window_opens, row.eval_window_closes, _("Evaluation window"), "evaluation"),
+        ]
+    return out
+
+
+FILTERS = (
     FilterField(
         "evaluation",
         45,
@@ -108,21 +103,22 @@ extensions.register(
     ),
 )
 
-extensions.register(
-    "dashboard_breakdown",
+BREAKDOWNS = (
     Breakdown(
         "evaluation",
         _("Projects per evaluation window"),
         20,
         "evaluation",
         ("evaluation_state",),
-        lambda values: (list(STATE_LABELS).index(values["evaluation_state"]), values["evaluation_state"],
-                        str(STATE_LABELS[values["evaluation_state"]])),
-    )
-)  # fmt: skip
+        lambda values: (
+            list(STATE_LABELS).index(values["evaluation_state"]),
+            values["evaluation_state"],
+            str(STATE_LABELS[values["evaluation_state"]]),
+        ),
+    ),
+)
 
-extensions.register(
-    "dashboard_attention",
+ATTENTION = (
     Attention(
         "evaluation_overdue",
         _("Evaluation overdue"),
@@ -138,17 +134,3 @@ extensions.register(
         ),
     ),
 )
-
-
-@extensions.register("dashboard_timeline", order=30)
-def _timeline(rows, today):
-    """The freeze period and the evaluation window, from the rows' annotations (no query)."""
-    out = {}
-    for row in rows:
-        if row.eval_move_in is None:
-            continue
-        out[row.pk] = [
-            Segment(row.eval_move_in, row.eval_freeze_ends, _("Freeze period"), "freeze"),
-            Segment(row.eval_window_opens, row.eval_window_closes, _("Evaluation window"), "evaluation"),
-        ]
-    return out

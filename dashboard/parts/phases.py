@@ -1,7 +1,7 @@
 """What the process contributes to the coordinators' overview: current phase and progress, open and overdue
 mandatory items, the next deadline by name, how long a gate has been blocked, and the phases on the timeline.
 
-What depends on many rows is read from the stored summary (`summary.py`, one joined row per project), so the
+What depends on many rows is read from the stored summary (`phases/summary.py`, one joined row per project), so the
 overview neither runs more queries nor reads more rows per project as the portfolio grows.
 """
 
@@ -10,24 +10,19 @@ from datetime import timedelta
 import django_filters
 from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from projects import extensions
-from projects.dashboard import date_html, tr_row
-from projects.extensions import Attention, Breakdown, Column, FilterField, Segment
+from phases import summary
+from phases.models import ChecklistItem, Phase, ProcessTemplate, is_english
 
-from . import summary
-from .models import ChecklistItem, Phase, ProcessTemplate, is_english
+from . import Attention, Breakdown, Column, FilterField, Segment, tr_row
 
 OPEN = ChecklistItem.Status.OPEN
 GATE_BLOCKED_DAYS = 30  # a gate whose phase should have ended this long ago needs a coordinator
 COUNTS = ("phase_count", "items_total", "items_done", "mandatory_open", "phase_open_mandatory")  # 0, not None
 
 
-@extensions.register("dashboard_annotations", order=10)
-def _annotations(today):
+def annotations(today):
     """The stored summary (`ProjectProgress`, one joined row per project) and, only where the earliest open
     mandatory deadline has passed, the count of overdue mandatory items (that count depends on today)."""
     out = {
@@ -84,68 +79,35 @@ def next_deadline(row):
     return min(candidates, key=lambda c: c[0]) if candidates else None
 
 
-def phase_html(row):
+def phase_cell(row):
+    """The phase column on the page: its label and the share of items done, or None without a process."""
     label = phase_label(row)
-    if not label:
-        return format_html('<span class="text-body-secondary">{}</span>', _("No process"))
-    percent = progress(row)
-    return format_html(
-        '<div class="text-nowrap">{}</div><div class="d-flex align-items-center gap-2"><progress '
-        'class="pg-progress flex-grow-1" value="{}" max="{}" aria-label="{}">{} %</progress>'
-        '<span class="small text-body-secondary text-nowrap">{} %</span></div>',
-        label, row.items_done, row.items_total or 1, _("Items done: %(name)s") % {"name": row.name}, percent, percent,
-    )  # fmt: skip
+    return {"label": label, "percent": progress(row)} if label else None
 
 
-def overdue_html(row):
-    if not row.mandatory_overdue:
-        return mark_safe('<span class="text-body-secondary">0</span>')
-    return format_html(
-        '<span class="badge text-bg-danger"><i class="bi bi-exclamation-circle" aria-hidden="true"></i> {}'
-        '<span class="visually-hidden"> {}</span></span>',
-        row.mandatory_overdue, _("overdue"),
-    )  # fmt: skip
-
-
-def deadline_html(row):
+def deadline_cell(row):
     deadline = next_deadline(row)
     if not deadline:
-        return format_html('<span class="text-body-secondary">{}</span>', _("None"))
+        return None
     day, what = deadline
-    overdue = day < row.dashboard_today
-    badge = format_html(
-        ' <span class="badge text-bg-danger"><i class="bi bi-exclamation-circle" aria-hidden="true"></i> {}</span>',
-        _("Overdue"),
-    )
-    return format_html(
-        '{}{}<div class="small text-body-secondary dashboard-what">{}</div>',
-        date_html(day, "text-danger fw-semibold" if overdue else ""), badge if overdue else "", what,
-    )  # fmt: skip
+    return {"day": day, "what": what, "overdue": day < row.dashboard_today}
 
 
-def blocked_html(row):
-    since = gate_blocked_since(row)
-    if not since:
-        return mark_safe('<span class="text-body-secondary">–</span>')
-    return format_html('<span class="text-danger"><i class="bi bi-sign-stop" aria-hidden="true"></i> {}</span>',
-                       date_html(since))  # fmt: skip
-
-
-for column in (
-    Column("phase", _("Phase"), 10, phase_label, sort="current_phase_order", html=phase_html, width=34),
+COLUMNS = (
+    Column("phase", _("Phase"), 10, phase_label, sort="current_phase_order",
+           template="dashboard/cells/phase.html", cell=phase_cell, width=34),
     Column("progress", _("Progress (%)"), 11, progress, on_page=False, width=12),
     Column("mandatory_open", _("Open mandatory items"), 20, lambda r: r.mandatory_open, sort="mandatory_open",
            width=14),
     Column("mandatory_overdue", _("Overdue mandatory items"), 21, lambda r: r.mandatory_overdue,
-           sort="mandatory_overdue", html=overdue_html, width=14),
+           sort="mandatory_overdue", template="dashboard/cells/mandatory_overdue.html", width=14),
     Column("next_deadline", _("Next deadline"), 45, lambda r: (next_deadline(r) or (None,))[0], sort="next_item_due",
-           html=deadline_html, width=14),
+           template="dashboard/cells/next_deadline.html", cell=deadline_cell, width=14),
     Column("next_deadline_what", _("Next deadline: what"), 46,
            lambda r: (next_deadline(r) or (None, ""))[1], on_page=False, width=40),
     Column("gate_blocked_since", _("Gate overdue since"), 47, gate_blocked_since, sort="phase_planned_end",
-           html=blocked_html, width=14),
-):  # fmt: skip
-    extensions.register("dashboard_column", column)
+           template="dashboard/cells/gate_blocked.html", width=14),
+)  # fmt: skip
 
 
 def _phase_choices():
@@ -165,35 +127,11 @@ def _filter_phase(queryset, value, today):
     return queryset.filter(current_phase_key=value)
 
 
-extensions.register(
-    "dashboard_filter",
-    FilterField(
-        "phase",
-        20,
-        lambda: django_filters.ChoiceFilter(label=_("Phase"), choices=_phase_choices(), empty_label=_("All")),
-        _filter_phase,
-    ),
-)
-
-
 def _phase_group(values):
     if not values["current_phase_key"]:
         return (99, "completed", str(_("All phases completed or no process")))
     name = (values["current_phase_name_en"] if is_english() else None) or values["current_phase_name_nb"]
     return (values["current_phase_order"], values["current_phase_key"], f"{values['current_phase_order']}. {name}")
-
-
-extensions.register(
-    "dashboard_breakdown",
-    Breakdown(
-        "phase",
-        _("Projects per current phase"),
-        10,
-        "phase",
-        ("current_phase_order", "current_phase_key", "current_phase_name_nb", "current_phase_name_en"),
-        _phase_group,
-    ),
-)
 
 
 def _gate_blocked(today):
@@ -205,39 +143,13 @@ def _gate_blocked(today):
     )
 
 
-extensions.register(
-    "dashboard_attention",
-    Attention(
-        "gate_blocked",
-        _("Gate blocked for long"),
-        10,
-        _gate_blocked,
-        lambda row: (
-            _("The gate of “%(phase)s” has been blocked since %(date)s (planned end of the phase)")
-            % {"phase": tr_row(row, "current_phase_name"), "date": _short(row.phase_planned_end)}
-        ),
-    ),
-)
-extensions.register(
-    "dashboard_attention",
-    Attention(
-        "overdue",
-        _("Deadlines overdue"),
-        50,
-        lambda today: Q(progress__mandatory_first_due__lt=today),
-        lambda row: _("%(n)s mandatory items past their deadline") % {"n": row.mandatory_overdue},
-    ),
-)
-
-
 def _short(d):
     from django.utils.formats import date_format
 
     return date_format(d, "SHORT_DATE_FORMAT") if d else ""
 
 
-@extensions.register("dashboard_timeline", order=10)
-def _timeline(rows, today):
+def timeline(rows, today):
     """Each phase as a bar over its planned dates; a completed phase ends on its completion, an open one whose
     planned end has passed is drawn to today as late. One query for the page."""
     ids = [r.pk for r in rows]
@@ -262,3 +174,44 @@ def _timeline(rows, today):
         out.setdefault(ph.project_id, []).append(Segment(start, end, label, kind))
         starts[ph.project_id] = end
     return out
+
+
+FILTERS = (
+    FilterField(
+        "phase",
+        20,
+        lambda: django_filters.ChoiceFilter(label=_("Phase"), choices=_phase_choices(), empty_label=_("All")),
+        _filter_phase,
+    ),
+)
+
+BREAKDOWNS = (
+    Breakdown(
+        "phase",
+        _("Projects per current phase"),
+        10,
+        "phase",
+        ("current_phase_order", "current_phase_key", "current_phase_name_nb", "current_phase_name_en"),
+        _phase_group,
+    ),
+)
+
+ATTENTION = (
+    Attention(
+        "gate_blocked",
+        _("Gate blocked for long"),
+        10,
+        _gate_blocked,
+        lambda row: (
+            _("The gate of “%(phase)s” has been blocked since %(date)s (planned end of the phase)")
+            % {"phase": tr_row(row, "current_phase_name"), "date": _short(row.phase_planned_end)}
+        ),
+    ),
+    Attention(
+        "overdue",
+        _("Deadlines overdue"),
+        50,
+        lambda today: Q(progress__mandatory_first_due__lt=today),
+        lambda row: _("%(n)s mandatory items past their deadline") % {"n": row.mandatory_overdue},
+    ),
+)

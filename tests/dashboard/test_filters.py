@@ -91,7 +91,7 @@ def world(steps_template):
 
 
 def names(client, query=""):
-    response = client.get(reverse("projects:dashboard") + query)
+    response = client.get(reverse("dashboard:overview") + query)
     assert response.status_code == 200
     return sorted(row.name.split()[0] for row in response.context["page"].object_list)
 
@@ -144,7 +144,7 @@ def test_organisation_filter_takes_a_unit_or_a_whole_department(coord, world):
 
 
 def test_invalid_filter_shows_the_error_and_no_rows(coord):
-    response = coord.get(reverse("projects:dashboard") + "?move_in_from=not-a-date&phase=nonsense")
+    response = coord.get(reverse("dashboard:overview") + "?move_in_from=not-a-date&phase=nonsense")
     assert response.status_code == 200
     assert response.context["page"].object_list == []
     assert "move_in_from" in response.context["filterset"].form.errors
@@ -152,18 +152,18 @@ def test_invalid_filter_shows_the_error_and_no_rows(coord):
 
 
 def test_counts_follow_the_filters(coord):
-    response = coord.get(reverse("projects:dashboard"))
+    response = coord.get(reverse("dashboard:overview"))
     numbers = response.context["numbers"]
     assert (numbers["total"], numbers["att_any"], numbers["att_objections"]) == (5, 3, 1)
     assert (numbers["att_no_safety_rep"], numbers["att_overdue"], numbers["att_gate_blocked"]) == (1, 1, 0)
     phases = {label: n for _value, label, n in response.context["breakdowns"][0]["rows"]}
     assert phases == {"1. Første fase": 2, "2. Andre fase": 1, "Alle faser fullført eller ingen prosess": 2}
-    numbers = coord.get(reverse("projects:dashboard") + "?phase=first").context["numbers"]
+    numbers = coord.get(reverse("dashboard:overview") + "?phase=first").context["numbers"]
     assert (numbers["total"], numbers["att_any"]) == (2, 2)
 
 
 def test_attention_list_names_the_reasons(coord):
-    response = coord.get(reverse("projects:dashboard"))
+    response = coord.get(reverse("dashboard:overview"))
     reasons = {e.project.name: [text for _a, text in e.reasons] for e in response.context["attention"]}
     assert reasons == {
         "Alfa flytter": ["1 protokolltilførsler er registrert"],
@@ -183,7 +183,7 @@ def test_gate_blocked_for_long_after_thirty_days_past_the_phase_end(coord, world
 
 def test_rows_sort_by_a_column_both_ways(coord):
     def order(sort):
-        response = coord.get(reverse("projects:dashboard") + f"?sort={sort}")
+        response = coord.get(reverse("dashboard:overview") + f"?sort={sort}")
         return [row.name.split()[0] for row in response.context["page"].object_list]
 
     assert order("planned_move_in") == ["Delta", "Alfa", "Gamma", "Beta", "Eps"]  # no date last
@@ -193,7 +193,7 @@ def test_rows_sort_by_a_column_both_ways(coord):
 
 
 def test_next_deadline_is_named(coord, world):
-    response = coord.get(reverse("projects:dashboard") + "?q=gamma")
+    response = coord.get(reverse("dashboard:overview") + "?q=gamma")
     html = response.content.decode()
     item = ChecklistItem.objects.filter(project=world["gamma"], due_date__lt=TODAY).get()
     assert item.text_nb in html
@@ -203,8 +203,8 @@ def test_next_deadline_is_named(coord, world):
 def test_pagination_keeps_the_filters(coord, world, steps_template):
     for n in range(55):
         ProjectFactory(name=f"Zeta {n:02d}", status="active")
-    response = coord.get(reverse("projects:dashboard") + "?status=active")
+    response = coord.get(reverse("dashboard:overview") + "?status=active")
     assert len(response.context["page"].object_list) == 50
     assert "?status=active&amp;page=2" in response.content.decode()
-    second = coord.get(reverse("projects:dashboard") + "?status=active&page=2")
+    second = coord.get(reverse("dashboard:overview") + "?status=active&page=2")
     assert len(second.context["page"].object_list) == 8

@@ -32,12 +32,12 @@ def coord(client):
 
 
 def page_names(client, query):
-    response = client.get(reverse("projects:dashboard") + query)
+    response = client.get(reverse("dashboard:overview") + query)
     return [row.name for row in response.context["page"].object_list]
 
 
 def csv_rows(client, query):
-    response = client.get(reverse("projects:dashboard_export", args=["csv"]) + query)
+    response = client.get(reverse("dashboard:export", args=["csv"]) + query)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response.streaming  # written while it is sent, never whole in memory
@@ -48,7 +48,7 @@ def csv_rows(client, query):
 
 
 def xlsx_rows(client, query):
-    response = client.get(reverse("projects:dashboard_export", args=["xlsx"]) + query)
+    response = client.get(reverse("dashboard:export", args=["xlsx"]) + query)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     content = response.getvalue()

@@ -1,8 +1,9 @@
 """The coordinators' overview of every project: rows, filters, sorting, counts, attention list, timeline data.
 
-Projects knows only its own fields; the apps above it add annotations, columns, filters, attention conditions
-and timeline segments through `projects.extensions`. Everything here is computed from one annotated
-queryset, so the page runs the same number of queries at 20 or 2 000 projects.
+The dashboard app sits above the apps it shows: each part in `dashboard/parts/` brings what one app knows about a
+project (annotations, columns, filters, attention conditions, breakdowns, timeline segments), and `PARTS` lists
+them. Everything here is computed from one annotated queryset, so the page runs the same number of queries at 20
+or 2 000 projects.
 """
 
 import itertools
@@ -16,23 +17,28 @@ from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import extensions
-from .extensions import Column, FilterField
-from .models import Membership, OrgUnit, Project, ProjectUnit, Role
+from projects import extensions
+from projects.models import Membership, OrgUnit, Project, ProjectUnit, Role
+
+from .parts import Column, FilterField, Segment
+from .parts import evaluation as evaluation_part
+from .parts import participation as participation_part
+from .parts import phases as phases_part
 
 ATTENTION_LIST_LIMIT = 20
+PARTS = (phases_part, participation_part, evaluation_part)  # in this order: annotations, timeline segments
 
 
-def tr_row(row, name):
-    """An annotation stored in both languages (`name_nb`, `name_en`), in the active one."""
-    if (get_language() or "nb").startswith("en"):
-        return getattr(row, f"{name}_en", None) or getattr(row, f"{name}_nb", None)
-    return getattr(row, f"{name}_nb", None)
+def _from_parts(name, core=()):
+    return tuple(
+        sorted([*core, *(entry for part in PARTS for entry in getattr(part, name, ()))], key=lambda e: e.order)
+    )
+
+
+def attention_conditions():
+    return ATTENTION
 
 
 def _core_annotations(today):
@@ -50,39 +56,12 @@ def _core_annotations(today):
 def overview_queryset(*, today: date):
     """Every project with what the overview shows about it, as annotations (no query runs yet)."""
     annotations = _core_annotations(today)
-    for fn in extensions.get("dashboard_annotations"):
-        annotations.update(fn(today))
+    for part in PARTS:
+        annotations.update(part.annotations(today))
     return Project.objects.annotate(**annotations)
 
 
-# Core columns, filters. The apps add theirs in their hooks.
-
-
-def empty_html():
-    return mark_safe('<span class="text-body-secondary">–</span>')
-
-
-def date_html(value, css=""):
-    if not value:
-        return empty_html()
-    return format_html(
-        '<time datetime="{}"{}>{}</time>',
-        value.isoformat(),
-        format_html(' class="{}"', css) if css else "",
-        date_format(value, "SHORT_DATE_FORMAT"),
-    )
-
-
-def cell_html(column, row):
-    """A cell on the page: the column's own HTML, else its value (dates as <time>, nothing as a dash)."""
-    if column.html is not None:
-        return column.html(row)
-    value = column.value(row)
-    if value is None or value == "":
-        return empty_html()
-    if isinstance(value, date):
-        return date_html(value)
-    return conditional_escape(value)
+# Core columns and filters; the parts add theirs.
 
 
 def _organisation(row):
@@ -93,13 +72,6 @@ def _organisation(row):
     return row.organisation
 
 
-def project_html(row):
-    case = format_html('<div class="small text-body-secondary">{} {}</div>', _("Case"), row.case_number)
-    return format_html(
-        '<a href="{}" class="fw-semibold">{}</a>{}', row.get_absolute_url(), row.name, case if row.case_number else ""
-    )
-
-
 STATUS_LABELS = dict(Project.Status.choices)  # lazy labels, the same objects on every row
 STATUS_BADGES = {
     Project.Status.ACTIVE: ("text-bg-primary", "bi-play-circle"),
@@ -108,27 +80,28 @@ STATUS_BADGES = {
 }
 
 
-def status_html(row):
+def status_cell(row):
     css, icon = STATUS_BADGES.get(row.status, STATUS_BADGES[Project.Status.CANCELLED])
-    return format_html(
-        '<span class="badge {}"><i class="bi {}" aria-hidden="true"></i> {}</span>', css, icon, row.get_status_display()
-    )
+    return {"css": css, "icon": icon}
 
 
 CORE_COLUMNS = [
-    Column("project", _("Project"), 0, lambda r: r.name, sort="name", html=project_html, width=40),
+    Column("project", _("Project"), 0, lambda r: r.name, sort="name", template="dashboard/cells/project.html",
+           width=40),
     Column("case_number", _("Case number"), 1, lambda r: r.case_number, sort="case_number", on_page=False, width=14),
     Column("organisation", _("Organisation"), 5, _organisation, sort="organisation", width=28),
     Column("owner", _("Owner"), 6, lambda r: r.owner_name or "", sort="owner_name", width=24),
-    Column("status", _("Status"), 7, lambda r: STATUS_LABELS.get(r.status, r.status), sort="status", html=status_html,
-           width=12),
-    Column("planned_move_in", _("Planned move-in"), 40, lambda r: r.planned_move_in, sort="planned_move_in", width=14),
-    Column("actual_move_in", _("Actual move-in"), 41, lambda r: r.actual_move_in, sort="actual_move_in", width=14),
+    Column("status", _("Status"), 7, lambda r: STATUS_LABELS.get(r.status, r.status), sort="status",
+           template="dashboard/cells/status.html", cell=status_cell, width=12),
+    Column("planned_move_in", _("Planned move-in"), 40, lambda r: r.planned_move_in, sort="planned_move_in",
+           template="dashboard/cells/date.html", width=14),
+    Column("actual_move_in", _("Actual move-in"), 41, lambda r: r.actual_move_in, sort="actual_move_in",
+           template="dashboard/cells/date.html", width=14),
 ]  # fmt: skip
 
 
 def columns():
-    return sorted([*CORE_COLUMNS, *extensions.get("dashboard_column")], key=lambda c: c.order)
+    return COLUMNS
 
 
 def page_columns():
@@ -160,7 +133,7 @@ def _filter_text(queryset, value, today):
 
 
 def _filter_attention(queryset, value, today):
-    conditions = {a.key: a for a in extensions.get("dashboard_attention")}
+    conditions = {a.key: a for a in attention_conditions()}
     if value == "any":
         return queryset.filter(needs_attention_q(today))
     if value in conditions:
@@ -184,7 +157,7 @@ class OrganisationFilter(django_filters.ModelChoiceFilter):
 
 
 def _attention_choices():
-    return [("any", _("Any reason")), *[(a.key, a.label) for a in extensions.get("dashboard_attention")]]
+    return [("any", _("Any reason")), *[(a.key, a.label) for a in attention_conditions()]]
 
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -220,9 +193,14 @@ CORE_FILTERS = [
     ),
 ]  # fmt: skip
 
+COLUMNS = _from_parts("COLUMNS", CORE_COLUMNS)
+FILTERS = _from_parts("FILTERS", CORE_FILTERS)
+ATTENTION = _from_parts("ATTENTION")
+BREAKDOWNS = _from_parts("BREAKDOWNS")
+
 
 def filter_fields():
-    return sorted([*CORE_FILTERS, *extensions.get("dashboard_filter")], key=lambda f: f.order)
+    return FILTERS
 
 
 def filterset_class(today: date):
@@ -276,7 +254,7 @@ def _desc(field):
 
 def needs_attention_q(today):
     q = Q(pk__in=[])
-    for a in extensions.get("dashboard_attention"):
+    for a in attention_conditions():
         q |= a.q(today)
     return Q(status=Project.Status.ACTIVE) & q
 
@@ -294,11 +272,8 @@ def summarise(qs, today: date, *, attention_limit=ATTENTION_LIST_LIMIT) -> Summa
     that reads a few values of each filtered project. Each attention condition is a set of project ids
     (`pk IN (…)`, not correlated), so the database computes it once, not once per project; grouping in the
     database would compute every annotation again for each aggregate."""
-    flags = {
-        f"att_{a.key}": ExpressionWrapper(a.q(today), output_field=BooleanField())
-        for a in extensions.get("dashboard_attention")
-    }
-    fields = list(dict.fromkeys(f for b in extensions.get("dashboard_breakdown") for f in b.fields))
+    flags = {f"att_{a.key}": ExpressionWrapper(a.q(today), output_field=BooleanField()) for a in attention_conditions()}
+    fields = list(dict.fromkeys(f for b in BREAKDOWNS for f in b.fields))
     rows = list(qs.order_by().annotate(**flags).values("pk", "status", "move_in", "name", *fields, *flags))
     numbers = {"total": len(rows)}
     active = [r for r in rows if r["status"] == Project.Status.ACTIVE]
@@ -307,7 +282,7 @@ def summarise(qs, today: date, *, attention_limit=ATTENTION_LIST_LIMIT) -> Summa
     needing = [r for r in active if any(r[name] for name in flags)]
     numbers["att_any"] = len(needing)
     breakdowns = []
-    for b in extensions.get("dashboard_breakdown"):
+    for b in BREAKDOWNS:
         tally = {}
         groups = Counter(tuple(r[f] for f in b.fields) for r in rows)  # a label per group, not per project
         for values, n in groups.items():
@@ -330,8 +305,6 @@ def summarise(qs, today: date, *, attention_limit=ATTENTION_LIST_LIMIT) -> Summa
 def decorate(rows, today: date):
     for row in rows:
         row.dashboard_today = today
-    for fn in extensions.get("dashboard_page_decorator"):
-        fn(rows)
     return rows
 
 
@@ -364,7 +337,7 @@ def overview_page(qs, *, number, total, today: date, summary: Summary | None = N
             rows[pk].__dict__.update(summary.flags[pk])
     decorate(list(rows.values()), today)
     page.object_list = [rows[pk] for pk in page_ids if pk in rows]
-    conditions = list(extensions.get("dashboard_attention"))
+    conditions = list(attention_conditions())
     attention = [
         AttentionRow(rows[pk], [(a, a.describe(rows[pk])) for a in conditions if getattr(rows[pk], f"att_{a.key}")])
         for pk in attention_ids
@@ -406,9 +379,9 @@ def _core_segments(rows, today):
     for row in rows:
         segments = []
         if row.planned_move_in:
-            segments.append(extensions.Segment(row.planned_move_in, None, _("Planned move-in"), "planned-move-in"))
+            segments.append(Segment(row.planned_move_in, None, _("Planned move-in"), "planned-move-in"))
         if row.actual_move_in:
-            segments.append(extensions.Segment(row.actual_move_in, None, _("Actual move-in"), "move-in"))
+            segments.append(Segment(row.actual_move_in, None, _("Actual move-in"), "move-in"))
         out[row.pk] = segments
     return out
 
@@ -437,7 +410,7 @@ def _date_texts():
 def timeline(rows, today: date) -> dict:
     """Bars and markers of each project, placed on a shared month axis (one query per registered source)."""
     by_project = {row.pk: [] for row in rows}
-    for source in [_core_segments, *extensions.get("dashboard_timeline")]:
+    for source in [_core_segments, *(part.timeline for part in PARTS if hasattr(part, "timeline"))]:
         for project_id, segments in source(rows, today).items():
             by_project.setdefault(project_id, []).extend(segments)
     dates = [today]

@@ -193,7 +193,7 @@ def test_the_overview_shows_what_the_services_stored(client, project, template):
     owner = project.owner
     phase_services.process_start(project=project, template=template, by=owner)
     client.force_login(project.coordinator)
-    url = reverse("projects:dashboard") + "?attention=overdue"
+    url = reverse("dashboard:overview") + "?attention=overdue"
     assert [r.name for r in client.get(url).context["page"].object_list] == []
     frame = ChecklistItem.objects.get(project=project, key="frame")
     phase_services.item_plan(item=frame, by=owner, assignee=None, due_date=datetime.date(2027, 1, 4))
@@ -209,7 +209,7 @@ def test_overdue_is_read_against_today_not_stored(client, project, template):
         phase_services.process_start(project=project, template=template, by=project.owner)
         stored = phase_summary.stored([project.pk])
     first_due = ProjectProgress.objects.get(project=project).mandatory_first_due
-    url = reverse("projects:dashboard") + "?attention=overdue"
+    url = reverse("dashboard:overview") + "?attention=overdue"
     day_of = datetime.datetime.combine(first_due, datetime.time(10), tzinfo=datetime.UTC)
     with time_machine.travel(day_of, tick=False):
         client.force_login(project.coordinator)

@@ -1,0 +1,24 @@
+"""The overview in the top bar, and where coordinators land."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from projects import extensions
+
+
+@extensions.register("nav_item", order=10)
+def _overview_link(request):
+    if not request.user.has_perm("projects.view_dashboard"):
+        return None
+    match = request.resolver_match
+    return {
+        "label": _("Overview"),
+        "url": reverse("dashboard:overview"),
+        "active": match is not None and match.view_name.startswith("dashboard:"),
+    }
+
+
+@extensions.register("landing_page", order=10)
+def _coordinators_land_on_the_overview(user):
+    """Coordinators start on *Oversikt*, the overview of every project."""
+    return reverse("dashboard:overview") if user.has_perm("projects.view_dashboard") else None

@@ -1,0 +1,94 @@
+"""What the coordinators' overview is made of. Each module here brings what one app knows about a project:
+
+- `annotations(today)` -> {name: expression} on the project queryset (a join to the app's stored summary, or
+  a Subquery over OuterRef("pk")), so that the overview runs a fixed number of queries at any size;
+- `COLUMNS`, `FILTERS`, `ATTENTION`, `BREAKDOWNS` over those annotations;
+- `timeline(rows, today)` -> {project id: [Segment, …]}, optional.
+
+`dashboard.selectors` lists the parts (`PARTS`); the dashboard sits above the apps it reads, so none of them
+knows it exists (see docs/architecture.md).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import get_language
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the overview and of its exports.
+
+    `value(row)` gives the cell: a str, int, date or None (exports keep dates as dates). On the page the cell is
+    the template `template`, given the row as `row` and `cell(row)` (default: the value) as `cell`; the default
+    template writes the value (a date as <time>, nothing as a dash). `sort` is the annotation or field the column
+    sorts by (None: not sortable); `on_page=False` keeps a column in the exports only. `order` places it among
+    the others; `width` is its XLSX width in characters.
+    """
+
+    key: str
+    label: Any
+    order: int
+    value: Any
+    sort: Any = None
+    template: str = "dashboard/cells/value.html"
+    cell: Any = None
+    on_page: bool = True
+    width: int = 16
+
+
+@dataclass(frozen=True)
+class FilterField:
+    """A filter on the overview: `field()` builds a django-filter Filter whose `method` is `apply`.
+
+    apply(queryset, value, today) -> queryset, on the annotated project queryset.
+    """
+
+    name: str
+    order: int
+    field: Any
+    apply: Any
+
+
+@dataclass(frozen=True)
+class Attention:
+    """Something that makes a project need a coordinator now: `q(today)` is a Q on the annotated queryset,
+    `describe(row)` the text shown on the attention list for a project that meets it."""
+
+    key: str
+    label: Any
+    order: int
+    q: Any
+    describe: Any
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A bar (start to end) or, without `end`, a marker on the timeline of one project."""
+
+    start: Any
+    end: Any
+    label: Any
+    kind: str  # css class suffix: phase, phase-done, move-in, freeze, evaluation, …
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Counts of the filtered projects by something an app knows (the current phase, say), shown at the top of
+    the overview. `fields` are annotations to group by; `choice(values)` maps one group's values (a dict) to
+    (sort key, filter value, label), or None to leave the group out. Every breakdown and the attention counts
+    come from one grouped query, so a new breakdown costs no query."""
+
+    key: str
+    label: Any
+    order: int
+    param: str  # the filter a count links to
+    fields: tuple
+    choice: Any
+
+
+def tr_row(row, name):
+    """An annotation stored in both languages (`name_nb`, `name_en`), in the active one."""
+    if (get_language() or "nb").startswith("en"):
+        return getattr(row, f"{name}_en", None) or getattr(row, f"{name}_nb", None)
+    return getattr(row, f"{name}_nb", None)
