@@ -20,8 +20,8 @@ class Column:
     """A column of the overview and of its exports.
 
     `value(row)` gives the cell: a str, int, date or None (exports keep dates as dates). On the page the cell is
-    the template `template`, given the row as `row` and `cell(row)` (default: the value) as `cell`; the default
-    template writes the value (a date as <time>, nothing as a dash). `sort` is the annotation or field the column
+    the template `template`, given the row as `row` and `cell(row)` (default: the value) as `cell`; without a
+    template the page writes the value as text (nothing as a dash). `sort` is the annotation or field the column
     sorts by (None: not sortable); `on_page=False` keeps a column in the exports only. `order` places it among
     the others; `width` is its XLSX width in characters.
     """
@@ -31,7 +31,7 @@ class Column:
     order: int
     value: Any
     sort: Any = None
-    template: str = "dashboard/cells/value.html"
+    template: str | None = None
     cell: Any = None
     on_page: bool = True
     width: int = 16
