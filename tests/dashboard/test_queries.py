@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from benchmarks import data
-from projects import dashboard
+from dashboard import selectors as dashboard
 
 MINI = Path(__file__).resolve().parents[1] / "participation" / "mini_steps.toml"
 URLS = [
