@@ -206,7 +206,7 @@ def build(*, projects=2000, template_path=TEMPLATE) -> World:
                     content_hash=s.sent_hash if order <= completed + 1 else "",
                     content=s.sent if order <= completed + 1 else "",
                     draft_hash=s.sent_hash if order <= completed + 1 else s.draft_hash,
-                    is_prepared=order <= completed + 1,
+                    is_sent=order <= completed + 1,
                 )
             )  # fmt: skip
     steps = Step.objects.bulk_create(steps, batch_size=BATCH)

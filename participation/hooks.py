@@ -51,7 +51,7 @@ def _refresh_kind_steps(sender, project, step_kind, by, **kwargs):
         services.step_refresh(step=step, by=by)
 
 
-extensions.register("history_hidden_fields", ("content_hash", "sha256", "version_at", "is_prepared", "content"))
+extensions.register("history_hidden_fields", ("content_hash", "sha256", "version_at", "is_sent", "content"))
 
 
 @extensions.register("nav_item", order=20)
@@ -83,8 +83,8 @@ def _overview_panel(request, project):
     steps = selectors.project_steps(project=project)
     plan = roles.participation_plan(project_members(project=project))
     objections = [(v, s) for v in steps for s in v.objections]
-    waiting = [v for v in steps if v.step.is_prepared and not v.complete]  # sent and not fully signed
-    not_ready = sum(1 for v in steps if not v.step.is_prepared)
+    waiting = [v for v in steps if v.step.is_sent and not v.complete]  # sent and not fully signed
+    not_ready = sum(1 for v in steps if not v.step.is_sent)
     if not steps and not roles.gaps(plan):
         return None
     return {
@@ -222,7 +222,7 @@ def _send_demo_consultation(projects, users):
     mandate is filled in (the work products' seeder runs at 30), so what they see is the whole document."""
     project = projects.get("2026/1001")
     step = Step.objects.filter(project=project, key="mandate-consultation").first() if project else None
-    if step is not None and not step.is_prepared:
+    if step is not None and not step.is_sent:
         services.step_send(step=step, by=users["eier@demo.kommune.no"])
 
 

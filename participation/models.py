@@ -51,7 +51,7 @@ class Step(Bilingual, models.Model):
     content = models.TextField(_("sent content"), blank=True)
     draft_hash = models.CharField(_("SHA-256 of the draft"), max_length=64, blank=True)
     version_at = models.DateTimeField(_("sent"), default=timezone.now)
-    is_prepared = models.BooleanField(
+    is_sent = models.BooleanField(
         _("sent for sign-off"), default=False, help_text=_("A version has been sent to the representatives.")
     )
 

@@ -178,7 +178,7 @@ def protocol_steps(*, project: Project) -> tuple[list[StepView], list[StepView]]
     )
     full, later = [], []
     for view in project_steps(project=project):
-        untouched = not view.step.is_prepared and not view.step.signoffs.all()
+        untouched = not view.step.is_sent and not view.step.signoffs.all()
         if current is not None and view.step.activity.phase.order > current and untouched:
             later.append(view)
         else:
@@ -205,7 +205,7 @@ def phase_blockers(phase) -> list[str]:
                 text = _("Sign-off from %(role)s missing: “%(step)s”")
             url = reverse("participation:step", args=[view.step.project_id, view.step.pk])
             out.append(Blocker(text % {"role": r.label.lower(), "step": view.step.name}, url))
-        if view.step.is_prepared and view.step.has_unsent_changes:
+        if view.step.is_sent and view.step.has_unsent_changes:
             # What was signed must be what the project goes on with: a changed draft is sent and signed again.
             text = _("“%(step)s” has changes that have not been sent for sign-off") % {"step": view.step.name}
             out.append(Blocker(text, reverse("participation:step", args=[view.step.project_id, view.step.pk])))
@@ -298,7 +298,7 @@ def waiting_for_computed(*, user: User, roles=None) -> QuerySet[Step]:
         )
     # The projects first (an index on the person's memberships), so the database looks only at their steps.
     projects = Membership.objects.filter(user=user, role__in=roles).values("project_id")
-    return Step.objects.filter(project_id__in=projects).filter(Q(is_prepared=True) & mine)
+    return Step.objects.filter(project_id__in=projects).filter(Q(is_sent=True) & mine)
 
 
 def waiting_count_of_viewer(user: User) -> int | None:

@@ -121,12 +121,12 @@ def step_send(*, step: Step, by: User, draft_hash: str | None = None) -> Step:
         raise ValidationError(_("The draft changed since you opened it. Check it again before you send it."))
     if not _has_something_to_sign(step, content):
         raise ValidationError(_("There is nothing to sign yet: write a summary or link a meeting first."))
-    if step.is_prepared and digest == step.content_hash:
+    if step.is_sent and digest == step.content_hash:
         raise ValidationError(_("Nothing has changed since version %(v)s was sent for sign-off.") % {"v": step.version})
     step.version += 1
     step.content, step.content_hash, step.draft_hash = content, digest, digest
     step.version_at = timezone.now()
-    step.is_prepared = True
+    step.is_sent = True
     with_history_user(step, by).save()
     StepVersion.objects.create(
         step=step, number=step.version, content=content, content_hash=digest, sent_at=step.version_at, sent_by=by
@@ -241,7 +241,7 @@ def signoff_record(
         raise PermissionDenied(_("Only a holder of a role whose sign-off the step requires can sign it."))
     if roles_held & EMPLOYER_ROLES:
         raise PermissionDenied(_("The project's owner or manager cannot sign for the representatives."))
-    if not step.is_prepared:
+    if not step.is_sent:
         raise ValidationError(_("The step has not been sent for sign-off yet."))
     if content_hash is not None and content_hash != step.content_hash:
         raise StaleVersion(

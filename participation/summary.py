@@ -68,7 +68,7 @@ def open_signoff_rows(project_ids) -> set[tuple]:
 
     signed = {f"signed_{role}": Exists(counting_signoffs(role)) for role in sorted(PARTY_ROLES)}
     rows = (
-        Step.objects.filter(project_id__in=list(project_ids), is_prepared=True)
+        Step.objects.filter(project_id__in=list(project_ids), is_sent=True)
         .annotate(**signed)
         .values("pk", "project_id", "required_roles", "version_at", *signed)
     )

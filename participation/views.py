@@ -75,14 +75,14 @@ def _step_page(request, project, step_id, *, form=None, status=200, stale=None):
         "view": view,
         "step": step,
         "open_roles": open_roles,
-        "can_sign": bool(open_roles) and step.is_prepared,
-        "not_sent": bool(sign_roles) and not step.is_prepared,
+        "can_sign": bool(open_roles) and step.is_sent,
+        "not_sent": bool(sign_roles) and not step.is_sent,
         "my_decisions": [(s, DECIDED[s.decision] % {"v": s.step_version}) for s in mine_now],
         "can_manage": can_manage,
         "roles": _role_list(step.required_role_labels()),
         "sent": selectors.content_display(step.content),
         "previous": previous,
-        "changes": selectors.changes_since(previous, step) if previous and step.is_prepared else [],
+        "changes": selectors.changes_since(previous, step) if previous and step.is_sent else [],
         "tab": "participation",
     }
     if stale is not None:
@@ -98,7 +98,7 @@ def _step_page(request, project, step_id, *, form=None, status=200, stale=None):
         draft_hash = services.content_hash_of(draft)
         context["draft_hash"] = draft_hash
         context["unsent"] = draft_hash != step.content_hash
-        if step.is_prepared:
+        if step.is_sent:
             context["draft_changes"] = selectors.content_changes(step.content, draft) if context["unsent"] else []
         else:
             context["draft"] = selectors.content_display(draft)
@@ -159,7 +159,7 @@ def step_send(request, project_id, step_id):
         raise PermissionDenied
     view = selectors.step_for_page(project=project, step_id=step.pk)
     step = view.step
-    current = [s for s in step.signoffs.all() if s.step_version == step.version] if step.is_prepared else []
+    current = [s for s in step.signoffs.all() if s.step_version == step.version] if step.is_sent else []
     roles = _role_list(step.required_role_labels())
     form = StepSendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -186,9 +186,9 @@ def step_send(request, project_id, step_id):
             "roles": roles,
             "next_version": step.version + 1,
             "outdated": current,
-            "unchanged": step.is_prepared and draft_hash == step.content_hash,
-            "changes": selectors.content_changes(step.content, draft) if step.is_prepared else [],
-            "draft": None if step.is_prepared else selectors.content_display(draft),
+            "unchanged": step.is_sent and draft_hash == step.content_hash,
+            "changes": selectors.content_changes(step.content, draft) if step.is_sent else [],
+            "draft": None if step.is_sent else selectors.content_display(draft),
             "tab": "participation",
         },
         status=400 if form.errors else 200,
@@ -211,7 +211,7 @@ def step_edit(request, project_id, step_id):
         except ValidationError as exc:
             form_errors_from(exc, form)
         else:
-            if not step.is_prepared:
+            if not step.is_sent:
                 text = _("The draft is saved. Nobody is asked to sign until you send it for sign-off.")
             elif step.has_unsent_changes:
                 text = _(

@@ -35,12 +35,12 @@ def test_recorded_priorities_are_the_steps_content_and_the_owner_sends_them_for_
     noise = measure(project, owner)
     light = measure(project, owner, focus_area="Dagslys", goal="Mer lys", activity="Flytte pulter")
     step.refresh_from_db()
-    assert not step.is_prepared  # measures, but no priorities agreed yet
+    assert not step.is_sent  # measures, but no priorities agreed yet
     services.measures_prioritise(project=project, by=owner, priorities={noise.pk: 1, light.pk: 3}, agreed_on=today)
     step.refresh_from_db()
-    assert not step.is_prepared and step.has_unsent_changes  # a draft until the owner sends it (issue 8)
+    assert not step.is_sent and step.has_unsent_changes  # a draft until the owner sends it (issue 8)
     step = step_send(step=step, by=owner)
-    assert step.is_prepared
+    assert step.is_sent
     page = _page(client, project.safety_rep, step).content.decode()
     assert "Tiltak 1 «Støy i landskapet» · Prioritet" in page and "Høy" in page and "Flytte pulter" in page
     assert "15. mars 2027" in page  # the day the parties agreed

@@ -165,7 +165,7 @@ def test_saving_a_draft_or_linking_a_meeting_neither_raises_the_version_nor_reac
     for summary in ("Utkast 1", "Utkast 2", "Utkast 3"):
         services.step_update(step=step, by=fresh.owner, summary=summary, meetings=list(step.meetings.all()))
     step.refresh_from_db()
-    assert (step.version, step.is_prepared) == (0, False)
+    assert (step.version, step.is_sent) == (0, False)
     client.force_login(fresh.safety_rep)
     assert list(client.get(reverse("participation:inbox")).context["waiting"]) == []
     with pytest.raises(ValidationError, match="ikke sendt til godkjenning"):

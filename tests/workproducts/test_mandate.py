@@ -139,7 +139,7 @@ def test_changing_the_mandate_outdates_the_consultation_and_leaves_other_steps_c
     workproduct_set_state(work_product=wp, by=doc_project.owner, state="consultation")
     steps = {s.key: s for s in doc_project.participation_steps.all()}
     consultation, risk = steps["mandate-consultation"], steps["risk-assessment-signoff"]
-    assert not consultation.is_prepared  # the document's state is its own; the owner sends the step
+    assert not consultation.is_sent  # the document's state is its own; the owner sends the step
     consultation = participation.step_send(step=consultation, by=doc_project.owner)
     participation.step_update(step=risk, by=doc_project.owner, summary="Risikoen er vurdert.", meetings=[])
     risk = participation.step_send(step=risk, by=doc_project.owner)
