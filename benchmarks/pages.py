@@ -171,7 +171,7 @@ def pages(world):
     from projects.models import Membership
     from space.models import AreaNorm, OccupancyStudy, PlanFile, RoomType, StudyZone
     from workproducts.models import Hazard, OrderService, WorkProduct
-    from workproducts.registry import KINDS
+    from workproducts.registry import kinds
 
     first, evaluated, recent = world.demo["2026/1001"], world.demo["2024/0900"], world.demo["2025/2040"]
     p, e = first.pk, evaluated.pk
@@ -203,8 +203,8 @@ def pages(world):
     done_phase = Phase.objects.filter(project=evaluated, completed_at__isnull=False).order_by("-order").first()
     page("phases:reopen", "reopen phase (2024/0900)", e, done_phase.pk)
     page("workproducts:documents", "work products", p)
-    kinds = list(WorkProduct.objects.filter(project=first).order_by("kind").values_list("kind", flat=True))
-    for kind in kinds:
+    started = list(WorkProduct.objects.filter(project=first).order_by("kind").values_list("kind", flat=True))
+    for kind in started:
         page("workproducts:document", f"work product {kind}", p, kind)
         page("workproducts:document_edit", f"work product {kind}: edit", p, kind)
     page(
@@ -212,7 +212,7 @@ def pages(world):
     )
     page("workproducts:order_accept", "order form: accept", p)
     for kind in kinds:
-        for section in KINDS[kind].sections:
+        for section in kinds()[kind].sections:
             row = section.model.objects.filter(work_product__project=first, work_product__kind=kind).first()
             if row is not None:
                 page(

@@ -9,11 +9,11 @@ from phases.models import Activity
 from projects import extensions
 from workproducts import selectors
 from workproducts.models import WorkProduct
-from workproducts.registry import KINDS
+from workproducts.registry import kinds
 
 
 def _work_product_section(project, kind_key, order):
-    kind = KINDS.get(kind_key)
+    kind = kinds().get(kind_key)
     if kind is None:
         return None
     wp = WorkProduct.objects.filter(project=project, kind=kind_key).select_related("updated_by").first()

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from projects import calendars, documents, extensions
 from projects.history import HistorySource, history_of
 from projects.permissions import is_coordinator
-from workproducts.views import hazard_action
 
 # final_sections: goals and mandate; prioritisation: the step's content; reminders: its reminder sources
 from . import dates, final_sections, prioritisation, reminders, selectors  # noqa: F401
@@ -97,7 +96,7 @@ def _key_dates_panel(request, project):
     }
 
 
-@hazard_action
+@extensions.register("hazard_action")
 def _hazard_to_measure(request, hazard):
     """On a hazard's row of the risk assessment: "Make HMS measure", or the measure it already became. The
     permission and the project's measures are read once per page, not once per row."""

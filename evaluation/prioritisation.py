@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from phases.signals import step_content_changed
-from workproducts.registry import StepContent, relabel, step_content
+from projects import extensions
+from workproducts.registry import StepContent, relabel
 
 from .models import Measure
 
@@ -117,8 +118,9 @@ def measures_changed(*, project, by) -> None:
     step_content_changed.send(sender=Measure, project=project, step_kind=STEP_KIND, by=by)
 
 
-step_content(
+extensions.register(
+    "step_content",
     StepContent(
         STEP_KIND, CONTENT_KEY, prioritisation_content, prioritisation_url, title=TITLE, label=prioritisation_label
-    )
+    ),
 )

@@ -13,7 +13,6 @@ from projects.history import HistorySource, history_of, tr
 from projects.models import EMPLOYER_ROLES, PARTY_ROLES, Role
 from projects.personal_data import PersonalText
 from projects.selectors import project_members
-from workproducts import registry as workproduct_registry
 
 from . import reminders, roles, selectors, services  # noqa: F401  (reminders registers its sources)
 from .models import Meeting, MeetingAttachment, SignOff, Step
@@ -29,7 +28,7 @@ def _create_steps(sender, process, by, **kwargs):
     services.steps_create(project=process.project, by=by)
 
 
-@workproduct_registry.signoff_source
+@extensions.register("workproduct_signoff_source")
 def _document_steps(work_product):
     """The steps whose signed content includes the document, with their sign-offs (for its PDF)."""
     return selectors.activity_steps(activity_id=work_product.activity_id, exclude_kinds=(Step.Kind.INFORMATION,))

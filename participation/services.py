@@ -73,13 +73,13 @@ def step_document(step: Step) -> dict | None:
 def prime_step_documents(steps) -> None:
     """Spare a list page a query per step: mark in one query the steps whose activity has no work product."""
     from workproducts.models import WorkProduct
-    from workproducts.registry import STEP_CONTENTS
+    from workproducts.registry import step_contents
 
     with_document = set(
         WorkProduct.objects.filter(activity_id__in={s.activity_id for s in steps}).values_list("activity_id", flat=True)
     )
     for s in steps:
-        if s.activity_id not in with_document and s.kind not in STEP_CONTENTS:
+        if s.activity_id not in with_document and s.kind not in step_contents():
             s.__dict__["_document"] = None
 
 

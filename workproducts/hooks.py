@@ -8,7 +8,7 @@ from projects import extensions
 from projects.history import HistorySource, history_of
 
 from . import models as m
-from .registry import KINDS
+from .registry import kinds
 
 extensions.register("project_tab", extensions.Tab("documents", _("Documents"), "workproducts:documents", 25))
 
@@ -34,7 +34,7 @@ def _open_hazards(projects):
 
 
 def _kind_label(record):
-    kind = KINDS.get(record.kind)
+    kind = kinds().get(record.kind)
     return str(kind.label) if kind else record.kind
 
 
@@ -191,7 +191,7 @@ def _seed_demo_documents(projects, users):
 @extensions.register("activity_panel", order=10)
 def _activity_document(project, activity):
     """The activity page's card for the document the activity produces, if it produces one."""
-    kind = KINDS.get(activity.work_product)
+    kind = kinds().get(activity.work_product)
     if kind is None:
         return None
     document = m.WorkProduct.objects.filter(project=project, kind=kind.key).first()

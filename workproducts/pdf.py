@@ -2,13 +2,14 @@
 
 from django.utils import timezone, translation
 
+from projects import extensions
 from projects.documents import render_pdf
 from projects.models import OrgUnit, Role
 from projects.selectors import project_members
 
 from . import selectors
 from .models import Hazard, Milestone, WorkProduct
-from .registry import KINDS, SIGNOFF_SOURCES, format_nok
+from .registry import format_nok, kinds
 
 
 def _municipality(project) -> str:
@@ -50,7 +51,7 @@ def _with_missing(steps):
 def workproduct_pdf_context(*, work_product: WorkProduct, document, generated_at) -> dict:
     wp = work_product
     project = wp.project
-    kind = KINDS[wp.kind]
+    kind = kinds()[wp.kind]
     by = document.requested_by
     with translation.override("nb"):
         label = str(kind.label)
@@ -68,7 +69,7 @@ def workproduct_pdf_context(*, work_product: WorkProduct, document, generated_at
             "subject": f"{label} for {project.name}, versjon {wp.version}" + (f", saksnummer {case}" if case else ""),
             "keywords": ", ".join(x for x in (f"saksnummer {case}" if case else "", label, project.name) if x),
             "kind_label": label, "roles": roles, "owners": owners,
-            "steps": _with_missing([v for fn in SIGNOFF_SOURCES for v in fn(wp)]),
+            "steps": _with_missing([v for fn in extensions.get("workproduct_signoff_source") for v in fn(wp)]),
             "risk_hazards": hazards, "risk_matrix": matrix, "risk_high": high, "risk_open": n_open,
         }  # fmt: skip
         if kind.page_context is not None:
@@ -89,4 +90,4 @@ def render_workproduct(document) -> bytes:
     worker calls this. The document's content is read as it stands when the version is rendered."""
     wp = WorkProduct.objects.select_related("project").get(project=document.project_id, kind=document.kind)
     context = workproduct_pdf_context(work_product=wp, document=document, generated_at=timezone.localtime())
-    return render_pdf(KINDS[wp.kind].pdf_template, context, lang="nb")
+    return render_pdf(kinds()[wp.kind].pdf_template, context, lang="nb")

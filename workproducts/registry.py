@@ -67,14 +67,16 @@ class Kind:
         return next((s for s in self.sections if s.key == key), None)
 
 
-KINDS: dict[str, Kind] = {}
+def kinds() -> dict[str, Kind]:
+    """Every kind of work product by key (the hook `workproduct_kind`)."""
+    return extensions.by_key("workproduct_kind")
 
 
 def register(kind: Kind) -> Kind:
-    """Describe a kind of work product: its page and the Dokumenter tab read `KINDS`; its content, its tables'
-    rows and its `history_models` become sources of the project's history; with a `pdf_label` it also becomes a
-    kind of generated PDF."""
-    KINDS[kind.key] = kind
+    """Describe a kind of work product: registered under the hook `workproduct_kind` (its page and the Dokumenter
+    tab read it); its content, its tables' rows and its `history_models` become sources of the project's
+    history; with a `pdf_label` it also becomes a kind of generated PDF."""
+    extensions.register("workproduct_kind", kind)
     _history_source(kind.content_model, content=True)
     for model in (*(s.model for s in kind.sections), *kind.history_models):
         _history_source(model)
@@ -250,18 +252,13 @@ register(
 
 
 # Who has signed a document: participation registers fn(work_product) -> [step views] (the steps that include the
-# document, with their sign-offs), so the PDF prints the sign-off status without workproducts importing participation.
-SIGNOFF_SOURCES: list = []
+# document, with their sign-offs) under the hook `workproduct_signoff_source`, so the PDF prints the sign-off
+# status without workproducts importing participation.
 
 
-def signoff_source(fn):
-    if fn not in SIGNOFF_SOURCES:
-        SIGNOFF_SOURCES.append(fn)
-    return fn
-
-
-# Signed content that is not a work product: another app describes it for the participation steps of a
-# kind (evaluation: the HMS measures the parties prioritise, for "prioritisation" steps). `content(project_id)`
+# Signed content that is not a work product: another app describes it (hook `step_content`) for the
+# participation steps of a kind (evaluation: the HMS measures the parties prioritise, for "prioritisation" steps).
+# `content(project_id)`
 # returns {"kind": key, "title": …, "fields": [[key, label, value], …]} like a work product's content (so the step
 # page shows it and a representative sees the fields changed since signing), or None when there is nothing to
 # sign. The owner sends the step for sign-off as any other. `url(project, user)` is where the step page's "Open the
@@ -280,17 +277,14 @@ class StepContent:
     label: Callable | None = None
 
 
-STEP_CONTENTS: dict[str, StepContent] = {}
-
-
-def step_content(entry: StepContent) -> StepContent:
-    STEP_CONTENTS[entry.step_kind] = entry
-    return entry
+def step_contents() -> dict[str, StepContent]:
+    """The content another app provides for steps, by step kind (the hook `step_content`)."""
+    return extensions.by_key("step_content", "step_kind")
 
 
 def step_content_by_key(key: str) -> StepContent | None:
     """The entry whose content carries `key` as its kind ("hms_measures")."""
-    return next((e for e in STEP_CONTENTS.values() if e.key == key), None)
+    return next((e for e in step_contents().values() if e.key == key), None)
 
 
 def relabel(stored: str, msgid: str) -> str | None:

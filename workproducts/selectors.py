@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import Hazard, RiskLevel, WorkProduct, risk_level
-from .registry import KINDS, STEP_CONTENTS, step_content_by_key
+from .registry import kinds, step_content_by_key, step_contents
 
 SCALE = range(1, 6)
 
@@ -40,7 +40,7 @@ def display(obj, name, kind=None) -> str:
 
 
 def content_object(wp: WorkProduct):
-    kind = KINDS[wp.kind]
+    kind = kinds()[wp.kind]
     return kind.content_model.objects.filter(work_product=wp).first()
 
 
@@ -54,7 +54,7 @@ def section_rows(wp: WorkProduct, section):
 def workproduct_fields(wp: WorkProduct) -> list[list[str]]:
     """Every field of the document as [key, label, value], in reading order. Row fields are keyed by the row's
     id, so that a changed milestone is one changed field, not a removed and an added one."""
-    kind = KINDS[wp.kind]
+    kind = kinds()[wp.kind]
     main = content_object(wp)
     out = []
     if main is not None:
@@ -76,7 +76,7 @@ def workproduct_content(wp: WorkProduct) -> dict:
     """What is signed of a document: its kind, title and every field, in bokmål whatever the reader's language
     (the SHA-256 must not depend on who looks)."""
     with translation.override("nb"):
-        return {"kind": wp.kind, "title": str(KINDS[wp.kind].label), "fields": workproduct_fields(wp)}
+        return {"kind": wp.kind, "title": str(kinds()[wp.kind].label), "fields": workproduct_fields(wp)}
 
 
 def content_hash_text(wp: WorkProduct) -> str:
@@ -86,14 +86,14 @@ def content_hash_text(wp: WorkProduct) -> str:
 def content_for_activity(activity_id) -> dict | None:
     """The signed content of the work product of an activity, if it has been started."""
     wp = WorkProduct.objects.filter(activity_id=activity_id).first()
-    if wp is None or wp.kind not in KINDS:
+    if wp is None or wp.kind not in kinds():
         return None
     return workproduct_content(wp)
 
 
 def content_for_step_kind(step_kind, project_id) -> dict | None:
     """The signed content another app provides for steps of `step_kind` (the HMS measures for prioritisation)."""
-    entry = STEP_CONTENTS.get(step_kind)
+    entry = step_contents().get(step_kind)
     return entry.content(project_id) if entry is not None else None
 
 
@@ -112,7 +112,7 @@ def field_label(kind_key: str, key: str, stored: str) -> str:
     """A stored field label (bokmål, as signed) in the reader's language: "frame_amount" or
     "milestones.12.date" named from the models, the row's name taken from the stored label; the labels of a
     kind's extra content and of content another app provides named by their `extra_label` and `label`."""
-    kind = KINDS.get(kind_key)
+    kind = kinds().get(kind_key)
     try:
         if kind is None:
             entry = step_content_by_key(kind_key)  # content another app provides (the HMS measures)
@@ -132,7 +132,7 @@ def field_label(kind_key: str, key: str, stored: str) -> str:
 
 
 def kind_label(kind_key: str, stored: str) -> str:
-    kind = KINDS.get(kind_key)
+    kind = kinds().get(kind_key)
     if kind is not None:
         return str(kind.label)
     entry = step_content_by_key(kind_key)
@@ -174,14 +174,14 @@ def project_documents(*, project, pdfs_by_kind=None) -> list[DocumentEntry]:
     from phases.models import Activity
 
     activities = list(
-        Activity.objects.filter(project=project, work_product__in=list(KINDS))
+        Activity.objects.filter(project=project, work_product__in=list(kinds()))
         .select_related("phase")
         .order_by("phase__order", "order")
     )
     started = {wp.kind: wp for wp in WorkProduct.objects.filter(project=project).select_related("updated_by")}
     pdfs_by_kind = pdfs_by_kind or {}
     return [
-        DocumentEntry(KINDS[a.work_product], a, started.get(a.work_product), pdfs_by_kind.get(a.work_product, []))
+        DocumentEntry(kinds()[a.work_product], a, started.get(a.work_product), pdfs_by_kind.get(a.work_product, []))
         for a in activities
     ]
 

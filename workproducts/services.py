@@ -16,7 +16,7 @@ from projects.services import with_history_user
 
 from . import selectors
 from .models import Goals, OrderService, WorkProduct
-from .registry import KINDS
+from .registry import kinds
 
 State = WorkProduct.State
 
@@ -27,9 +27,9 @@ def _require(by, perm, obj):
 
 
 def _kind(key):
-    if key not in KINDS:
+    if key not in kinds():
         raise ValidationError(_("Unknown kind of document."))
-    return KINDS[key]
+    return kinds()[key]
 
 
 def _check_people(obj, fields, project_id):

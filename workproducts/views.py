@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from projects import extensions
 from projects.models import Document
 from projects.permissions import get_project_for
 from projects.uploads import form_errors_from
@@ -17,22 +18,16 @@ from projects.uploads import form_errors_from
 from . import selectors, services
 from .forms import OrderAcceptForm, OrderServiceForm, document_form
 from .models import Goals, OrderService, WorkProduct
-from .registry import KINDS, STEP_CONTENTS
+from .registry import kinds, step_contents
 
-HAZARD_ACTIONS: list = []  # fn(request, hazard) -> {"label", "url"} or None; see docs/decisions.md
-
-
-def hazard_action(fn):
-    """Another app offers an action on a hazard (issue 12: make it an HMS measure)."""
-    if fn not in HAZARD_ACTIONS:
-        HAZARD_ACTIONS.append(fn)
-    return fn
+# Another app offers an action on a hazard under the hook `hazard_action` (issue 12: make it an HMS measure):
+# fn(request, hazard) -> {"label", "url"} or None; see docs/decisions.md.
 
 
 def _kind(kind):
-    if kind not in KINDS:
+    if kind not in kinds():
         raise Http404
-    return KINDS[kind]
+    return kinds()[kind]
 
 
 def _document(project, kind):
@@ -61,7 +56,7 @@ def documents(request, project_id):
     project = get_project_for(request.user, project_id)
     entries = selectors.project_documents(project=project)
     pdfs = {}
-    for d in Document.objects.filter(project=project, kind__in=list(KINDS), status=Document.Status.DONE):
+    for d in Document.objects.filter(project=project, kind__in=list(kinds()), status=Document.Status.DONE):
         pdfs.setdefault(d.kind, []).append(
             {"version": d.version, "url": reverse("projects:document", args=[project.pk, d.pk])}
         )
@@ -78,8 +73,8 @@ def documents(request, project_id):
 @login_required
 def document_detail(request, project_id, kind):
     project = get_project_for(request.user, project_id)
-    provided = next((e for e in STEP_CONTENTS.values() if e.key == kind), None)
-    if kind not in KINDS and provided is not None:  # a step's content another app keeps (the HMS measures)
+    provided = next((e for e in step_contents().values() if e.key == kind), None)
+    if kind not in kinds() and provided is not None:  # a step's content another app keeps (the HMS measures)
         url = provided.url(project, request.user)
         if url is None:
             raise Http404
@@ -108,7 +103,7 @@ def document_detail(request, project_id, kind):
             context["cell"] = cell
             hazards[:] = [h for h in hazards if (h.likelihood, h.consequence) == cell]
         for h in hazards:
-            h.actions = [a for a in (fn(request, h) for fn in HAZARD_ACTIONS) if a]
+            h.actions = [a for a in (fn(request, h) for fn in extensions.get("hazard_action")) if a]
     return render(request, "workproducts/document.html", context)
 
 
@@ -314,7 +309,7 @@ def order_accept(request, project_id):
             messages.success(request, _("The order is accepted."))
             return redirect(_detail_url(project, "goals", "order"))
     return _edit_page(
-        request, project, KINDS["goals"], form=form, title=_("Accept the order form"),
+        request, project, kinds()["goals"], form=form, title=_("Accept the order form"),
         status=400 if form.errors else 200,
     )  # fmt: skip
 

@@ -9,8 +9,6 @@ import pytest
 from projects import extensions, history
 from workproducts import registry
 
-ORIGINAL_KINDS = dict(registry.KINDS)
-
 
 def _history_models():
     """The historical models the project's history reads, one per source."""
@@ -25,16 +23,16 @@ def _missing(kind, sources):
 
 def test_every_kind_of_work_product_is_a_source_of_the_history():
     sources = _history_models()
-    assert len(registry.KINDS) == 7
-    assert {key: _missing(kind, sources) for key, kind in registry.KINDS.items()} == {key: [] for key in registry.KINDS}
+    kinds = registry.kinds()
+    assert len(kinds) == 7
+    assert {key: _missing(kind, sources) for key, kind in kinds.items()} == {key: [] for key in kinds}
 
 
-def test_register_makes_the_sources_and_a_kind_put_straight_into_kinds_misses_them(monkeypatch):
+def test_register_makes_the_sources_and_a_kind_registered_around_it_misses_them(monkeypatch):
     monkeypatch.setattr(registry, "HISTORY_MODELS", set())
-    monkeypatch.setattr(registry, "KINDS", {})
-    mandate = replace(ORIGINAL_KINDS["mandate"], pdf_label=None)
-    with extensions.registered("history_source", alone=True):
-        registry.KINDS["mandate"] = mandate
+    mandate = replace(registry.kinds()["mandate"], pdf_label=None)
+    with extensions.registered("history_source", alone=True), extensions.registered("workproduct_kind", alone=True):
+        extensions.register("workproduct_kind", mandate)
         assert _missing(mandate, _history_models()) == ["Mandate", "Milestone"]
         registry.register(mandate)
         assert _missing(mandate, _history_models()) == []
@@ -42,6 +40,6 @@ def test_register_makes_the_sources_and_a_kind_put_straight_into_kinds_misses_th
 
 @pytest.mark.parametrize("key", ["goals", "mandate", "risk_assessment", "mapping", "area_programme"])
 def test_each_kind_has_its_page_and_its_history_in_one_description(key):
-    kind = registry.KINDS[key]
+    kind = registry.kinds()[key]
     assert kind.content_model in registry.HISTORY_MODELS
     assert all(s.model in registry.HISTORY_MODELS for s in kind.sections)
