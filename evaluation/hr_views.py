@@ -11,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from projects import documents
 from projects import services as project_services
 from projects.models import Document, Project
 from projects.uploads import file_download
@@ -96,10 +97,12 @@ def hr_export(request, what, fmt):
 
 def _report_context(request, project):
     docs = list(Document.objects.filter(project=project, kind=REPORT_KIND).select_related("requested_by"))
+    documents.mark_late(docs)
     return {
         "project": project,
         "documents": docs,
         "polling": any(d.in_progress for d in docs),
+        "late": any(d.late for d in docs),
         "can_request": request.user.has_perm("evaluation.request_report", project),
     }
 
@@ -138,6 +141,23 @@ def hr_report_request(request, project_id):
                 _("Version %(v)s of the evaluation report is being generated. It appears below when it is ready.")
                 % {"v": document.version},
             )
+    if request.htmx:
+        return render(request, "evaluation/_hr_documents.html", _report_context(request, project))
+    return redirect("evaluation:hr_project", project_id=project.pk)
+
+
+@login_required
+@require_POST
+def hr_report_retry(request, project_id, document_id):
+    project, _evaluation = _hr_project(request, project_id)
+    document = get_object_or_404(Document, pk=document_id, project=project, kind=REPORT_KIND)
+    try:
+        project_services.document_retry(document=document, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if not request.htmx:
+            messages.info(request, _("Version %(v)s is being generated again.") % {"v": document.version})
     if request.htmx:
         return render(request, "evaluation/_hr_documents.html", _report_context(request, project))
     return redirect("evaluation:hr_project", project_id=project.pk)

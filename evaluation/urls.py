@@ -31,6 +31,11 @@ urlpatterns = [
     path("hr/projects/<int:project_id>/report/", hr_views.hr_report_request, name="hr_report_request"),
     path("hr/projects/<int:project_id>/report/status/", hr_views.hr_report_status, name="hr_report_status"),
     path(
+        "hr/projects/<int:project_id>/report/<int:document_id>/retry/",
+        hr_views.hr_report_retry,
+        name="hr_report_retry",
+    ),
+    path(
         "hr/projects/<int:project_id>/report/<int:document_id>/", hr_views.hr_report_download, name="hr_report_download"
     ),
     path("hr/projects/<int:project_id>/sick-leave/", hr_views.hr_sick_leave, name="hr_sick_leave"),

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Document, Membership, OrgUnit, Project, ProjectUnit, User
+from .models import Document, Job, Membership, OrgUnit, Project, ProjectUnit, User
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -143,3 +143,13 @@ class DocumentAdmin(ReadOnlyAdmin):
     list_display = ("project", "kind", "version", "status", "generated_at", "requested_by")
     list_select_related = ("project", "requested_by")
     list_filter = ("kind", "status")
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyAdmin):
+    """The outbox of deferred work (projects.outbox), to see what waits or failed and why; the worker and the
+    pages' "try again" change it, never the admin."""
+
+    list_display = ("key", "kind", "state", "attempts", "created_at", "finished_at")
+    list_filter = ("kind", "state")
+    search_fields = ("key",)

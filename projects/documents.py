@@ -2,9 +2,12 @@
 
 An app registers a `Kind` under the hook `document_kind` (`extensions.register("document_kind", Kind(key,
 label=…, render=…, filename=…))`); `render(document) -> bytes` builds the PDF
-(usually with `render_pdf`). `projects.services.document_request` stores a pending version and queues
-`projects.tasks.document_render` after commit; the worker renders it outside any row lock and stores the
-file with its SHA-256. Pages include `projects/_documents.html`, which polls while a version is being made.
+(usually with `render_pdf`). `projects.services.document_request` stores a pending version and its job in
+the outbox (`projects.outbox`, kind "documents.render") in one transaction; a worker claims the job with a
+lease, renders outside any row lock and stores the file with its SHA-256. A worker that dies mid-render
+leaves a job that is claimed again when its lease runs out. Pages include `projects/_documents.html`, which
+polls while a version is being made, says when it is late (`mark_late`) and offers to try again
+(`projects.services.document_retry`).
 """
 
 import threading
@@ -55,6 +58,20 @@ def author(document) -> str:
     if not names and document.requested_by_id:
         names = [document.requested_by.full_name]
     return ", ".join(names)
+
+
+def mark_late(docs) -> None:
+    """Set `late` on each version still being made OUTBOX_LATE_SECONDS after it was asked for (or tried again:
+    its job's `run_after`): the list says so and offers to try again. One query, only while one is made."""
+    from . import outbox
+    from .models import Job
+
+    waiting = {f"document:{d.pk}": d for d in docs if d.in_progress}
+    since = dict(Job.objects.filter(key__in=waiting).values_list("key", "run_after")) if waiting else {}
+    for d in docs:
+        d.late = False
+    for key, d in waiting.items():
+        d.late = outbox.is_late(max(d.requested_at, since.get(key, d.requested_at)))
 
 
 class PDF(bytes):

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from . import calendars, extensions
+from . import calendars, extensions, jobs  # noqa: F401  (jobs: the core's kinds of deferred work, outbox_handler entries)
 from .history import HistorySource, document_label, document_rows, membership_rows, project_rows, unit_rows
 from .models import Project
 

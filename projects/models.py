@@ -499,3 +499,45 @@ class Attachment(models.Model):
 
     def upload_dir(self) -> str:
         raise NotImplementedError
+
+
+class Job(models.Model):
+    """A piece of deferred work (a PDF to render, an e-mail to send, an import to run): the outbox.
+
+    Written in the same transaction as the change that asks for it, so the work is never lost and never
+    done for a change that was rolled back. The broker carries only a wake-up; `projects.outbox` claims the
+    row with a lease before running it, so a worker that dies mid-run leaves a job that is claimed again.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=50)
+    key = models.CharField(_("key"), max_length=255, unique=True)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    run_after = models.DateTimeField(_("run after"), default=timezone.now)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    woken_at = models.DateTimeField(_("wake-up sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["state", "run_after"],
+                name="job_open",
+                condition=models.Q(state__in=["pending", "running"]),
+            )
+        ]
+
+    def __str__(self):
+        return self.key

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import documents, extensions, reminders
+from . import documents, extensions, outbox, reminders
 from .extensions import project_created, project_updated
 from .models import (
     COORDINATOR_GROUP,
@@ -38,8 +38,6 @@ from .models import (
     User,
 )
 from .permissions import forget_project_roles, is_coordinator
-from .tasks import document_render as document_render_task
-from .tasks import invitation_send, reminder_email_send_task
 
 # The actual move-in is not among them: it is recorded by the evaluation app's service, which checks it and
 # sets the dates that follow from it.
@@ -241,7 +239,11 @@ def user_invite(*, email: str, full_name: str, by: User, project: Project | None
     user.full_clean(exclude=["password"])
     with_history_user(user, by).save()
     project_id = project.pk if project is not None else None
-    transaction.on_commit(lambda: invitation_send.delay(user.pk, by.pk, project_id))
+    outbox.enqueue(
+        "invitations.email",
+        key=f"invitation:{user.pk}",
+        payload={"user_id": user.pk, "by_id": by.pk, "project_id": project_id},
+    )
     return user
 
 
@@ -263,7 +265,8 @@ def user_update_settings(*, user: User, full_name: str, phone: str, preferred_la
 
 
 def document_request(*, project: Project, kind: str, by: User) -> Document:
-    """Store a new pending version of a generated document and have the worker render it after commit.
+    """Store a new pending version of a generated document and its job in the outbox, in one transaction; the
+    worker renders it (woken after commit, or by the outbox's sweep when the broker was away).
 
     The version number comes from the unique (project, kind, version) constraint: of two requests at the same
     moment, the second takes the next number. Nothing here locks the project row, and nothing renders here.
@@ -277,26 +280,27 @@ def document_request(*, project: Project, kind: str, by: User) -> Document:
             with transaction.atomic():
                 doc = with_history_user(Document(project=project, kind=kind, version=version, requested_by=by), by)
                 doc.save()
+                outbox.enqueue("documents.render", key=f"document:{doc.pk}", payload={"document_id": doc.pk})
         except IntegrityError:
             continue
-        transaction.on_commit(lambda pk=doc.pk: document_render_task.delay(pk))
         return doc
     raise ValidationError(_("Too many documents are being generated at once. Try again."))
 
 
 def document_render(*, document_id: int) -> Document | None:
-    """Render a pending document (the worker calls this). Running it again for a done document does nothing."""
-    claimed = Document.objects.filter(
-        pk=document_id, status__in=[Document.Status.PENDING, Document.Status.FAILED]
-    ).update(status=Document.Status.RUNNING, error="")
+    """Render a requested document (the outbox's job calls this, holding the job's lease, so one worker at a
+    time). Running it again for a done document does nothing; a render that failed, or whose worker died,
+    is rendered again."""
     doc = Document.objects.select_related("project", "requested_by").filter(pk=document_id).first()
-    if doc is None or not claimed:
+    if doc is None or doc.status == Document.Status.DONE:
         return doc
+    Document.objects.filter(pk=doc.pk).update(status=Document.Status.RUNNING, error="")
     try:
         pdf = documents.kind(doc.kind).render(doc)
     except Exception as exc:
+        # A template or data error: trying again gives the same error, so the job gives up at once.
         Document.objects.filter(pk=doc.pk).update(status=Document.Status.FAILED, error=str(exc)[:2000])
-        raise
+        raise outbox.GiveUp(str(exc)) from exc
     with transaction.atomic():
         doc.sha256 = hashlib.sha256(pdf).hexdigest()
         doc.size = len(pdf)
@@ -307,6 +311,23 @@ def document_render(*, document_id: int) -> Document | None:
         doc.status = Document.Status.DONE
         with_history_user(doc, doc.requested_by).save()
     return doc
+
+
+@transaction.atomic
+def document_retry(*, document: Document, by: User) -> Document:
+    """Try a late or failed version again (the same version: its number stays, nothing is rendered twice)."""
+    document = Document.objects.select_for_update(no_key=True).select_related("project").get(pk=document.pk)
+    if not by.has_perm(documents.kind(document.kind).request_perm, document.project):
+        raise PermissionDenied
+    if document.status == Document.Status.DONE:
+        raise ValidationError(_("This version is ready; there is nothing to try again."))
+    if document.status == Document.Status.FAILED:
+        document.status = Document.Status.PENDING
+        document.error = ""
+        with_history_user(document, by).save(update_fields=["status", "error"])
+    if outbox.retry(f"document:{document.pk}") is None:  # asked for before the outbox existed
+        outbox.enqueue("documents.render", key=f"document:{document.pk}", payload={"document_id": document.pk})
+    return document
 
 
 # Global roles a single sign-on group claim can give: coordinator and HR are groups, admin is staff.
@@ -432,8 +453,9 @@ def reminders_scan(*, now: datetime | None = None) -> ScanResult:
     """Record what every registered source reports as due, once per key, and queue the e-mails.
 
     Idempotent and safe on two workers at once: a reminder's key is unique in the database, inserts ignore
-    conflicts, an e-mail is a row with a unique key (one digest per person and day), and the sending task
-    locks that row and sends only while it is unsent. E-mails are queued after commit.
+    conflicts, an e-mail is a row with a unique key (one digest per person and day), and the sending job
+    locks that row and sends only while it is unsent. Each new e-mail is a job of the outbox written in this
+    transaction: a broker that is down when it commits delays the e-mail, never loses it.
     """
     now = now or timezone.now()
     local = timezone.localtime(now)
@@ -471,12 +493,14 @@ def reminders_scan(*, now: datetime | None = None) -> ScanResult:
         _reminder_emails_urgent(today=today, now=now)
         if local.hour >= settings.REMINDER_DIGEST_HOUR:
             _reminder_emails_digest(today=today, now=now)
+        # Each new e-mail becomes a job of the outbox in this same transaction (`queued_at` says it has one):
+        # the broker only wakes the worker, and a wake-up it did not take is sent again by the sweep.
         to_queue = list(
             ReminderEmail.objects.filter(sent_at__isnull=True, queued_at__isnull=True).values_list("pk", flat=True)
         )
         if to_queue:
             ReminderEmail.objects.filter(pk__in=to_queue).update(queued_at=now)
-            transaction.on_commit(lambda: [reminder_email_send_task.delay(pk) for pk in to_queue])
+            outbox.enqueue_many("reminders.email", ((f"reminder-email:{pk}", {"email_id": pk}) for pk in to_queue))
     return ScanResult(due=len(dues), new=len(new), emails=to_queue)
 
 

@@ -1,4 +1,5 @@
-"""Background work for projects. Tasks take primary keys and call into the project's code."""
+"""Background work for projects. The broker carries only wake-ups: the work itself is a row of the outbox
+(`projects.outbox`, `projects.models.Job`), claimed with a lease and run by its registered handler."""
 
 from celery import shared_task
 from django.contrib.auth.tokens import default_token_generator
@@ -11,7 +12,6 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 
-@shared_task
 def invitation_send(user_id: int, by_id: int, project_id: int | None, base_url: str = "") -> None:
     """E-mail an invited person how to log in: a link for choosing a password, or, while local log-in is off,
     the log-in page where they use their municipality account. Sends nothing once a password is set.
@@ -52,32 +52,25 @@ def invitation_send(user_id: int, by_id: int, project_id: int | None, base_url: 
     send_mail(subject, body, None, [user.email])
 
 
-@shared_task(acks_late=True)
-def document_render(document_id: int) -> None:
-    """Render a requested PDF and store it (idempotent: a done document is left as it is)."""
-    from .services import document_render as render
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def job_run(job_id: int) -> str:
+    """Run one job of the outbox (idempotent: a job that is done, or running elsewhere, is left alone)."""
+    from . import outbox
 
-    render(document_id=document_id)
+    return outbox.run(job_id)
 
 
-@shared_task
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def jobs_sweep() -> int:
+    """The periodic sweep (CELERY_BEAT_SCHEDULE): wake what waits and what a dead worker left."""
+    from . import outbox
+
+    return outbox.sweep()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def reminders_scan() -> int:
-    """The periodic scan (CELERY_BEAT_SCHEDULE): record what is due and queue the e-mails."""
+    """The periodic scan (CELERY_BEAT_SCHEDULE): record what is due and put the e-mails in the outbox."""
     from .services import reminders_scan as scan
 
     return scan().new
-
-
-@shared_task(
-    bind=True,
-    autoretry_for=(Exception,),
-    retry_backoff=60,
-    retry_backoff_max=60 * 60,
-    retry_jitter=True,
-    max_retries=8,
-)
-def reminder_email_send_task(self, email_id: int) -> bool:
-    """Send one reminder e-mail; a failure is retried with growing pauses, and a sent one is never resent."""
-    from .services import reminder_email_send
-
-    return reminder_email_send(email_id=email_id)

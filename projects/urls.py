@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:project_id>/documents/<slug:kind>/", views.document_list, name="documents"),
     path("<int:project_id>/documents/<slug:kind>/new/", views.document_request, name="document_request"),
     path("<int:project_id>/documents/file/<int:document_id>/", views.document_download, name="document"),
+    path("<int:project_id>/documents/file/<int:document_id>/retry/", views.document_retry, name="document_retry"),
 ]

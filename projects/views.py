@@ -191,7 +191,10 @@ def member_invite(request, project_id):
         else:
             messages.success(
                 request,
-                _("An invitation was sent to %(email)s, who now has the role %(role)s.")
+                _(
+                    "%(email)s now has the role %(role)s. The invitation is on its way by e-mail; "
+                    "it may take a few minutes."
+                )
                 % {"email": membership.user.email, "role": membership.get_role_display().lower()},
             )
             return redirect("projects:members", project_id=project.pk)
@@ -347,13 +350,33 @@ def document_request(request, project_id, kind):
     return redirect("projects:detail", project_id=project.pk)
 
 
+@login_required
+@require_POST
+def document_retry(request, project_id, document_id):
+    """Try a late or failed version again (the button on the polling list)."""
+    project, document = _document_for(request, project_id, document_id)
+    try:
+        services.document_retry(document=document, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    if request.htmx:
+        return render(request, "projects/_documents.html", _documents_context(request, project, document.kind))
+    messages.info(request, _("Version %(v)s is being generated again.") % {"v": document.version})
+    nxt = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return HttpResponseRedirect(nxt)
+    return redirect("projects:detail", project_id=project.pk)
+
+
 def _documents_context(request, project, kind):
     docs = list(Document.objects.filter(project=project, kind=kind).select_related("requested_by"))
+    documents.mark_late(docs)
     return {
         "project": project,
         "kind": documents.kind(kind),
         "documents": docs,
         "polling": any(d.in_progress for d in docs),
+        "late": any(d.late for d in docs),
         "can_request": request.user.has_perm(documents.kind(kind).request_perm, project),
         "next": request.POST.get("next") or request.GET.get("next") or request.get_full_path(),
     }

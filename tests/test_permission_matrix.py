@@ -157,6 +157,8 @@ ROWS = [
         project_page(),
     ),
     ("document download", P("projects:document", "document"), "get", project_page()),
+    # Trying again a version that is ready changes nothing: the owner and manager are sent back with a message.
+    ("document retry", P("projects:document_retry", "document"), "post", OM(302)),
     # Evaluation. The project moved in today; an adjustment waits for a coordinator's approval.
     ("move-in", P("evaluation:move_in"), "get", OM(302)),
     ("evaluation", P("evaluation:overview"), "get", project_page()),
@@ -198,6 +200,12 @@ ROWS = [
         logged_in(404, hr=302, coordinator=302),
     ),
     ("hr report status", U("evaluation:hr_report_status", "project"), "get", logged_in(404, hr=200, coordinator=200)),
+    (
+        "hr report retry",
+        U("evaluation:hr_report_retry", "project", "report"),
+        "post",
+        logged_in(404, hr=302, coordinator=302),
+    ),
     (
         "hr report",
         U("evaluation:hr_report_download", "project", "report"),

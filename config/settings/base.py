@@ -234,7 +234,24 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 CELERY_TIMEZONE = "Europe/Oslo"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A task's message is acknowledged when the task has finished, and given back to the broker when its worker
+# process dies (the Celery documentation's advice for idempotent tasks); one message at a time per process.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A web request sends at most a wake-up; when Redis does not answer it must give up within seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 0}
+    CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# The outbox (projects.outbox): a running job's lease (extended while it runs, so a dead worker's job is
+# claimed again after at most this long), the pause before the first retry (doubling up to an hour), how
+# long a woken job may wait before it is woken again, how often the sweep runs, and when a page calls a
+# piece of work late.
+OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", default=60)
+OUTBOX_RETRY_SECONDS = env.float("OUTBOX_RETRY_SECONDS", default=30)
+OUTBOX_REWAKE_SECONDS = env.float("OUTBOX_REWAKE_SECONDS", default=120)
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=30)
+OUTBOX_LATE_SECONDS = env.float("OUTBOX_LATE_SECONDS", default=60)
 # The reminder scan (projects.tasks.reminders_scan) runs every REMINDER_SCAN_MINUTES; daily digests go out at
 # the first scan from REMINDER_DIGEST_HOUR o'clock, Europe/Oslo. Every absolute link (e-mails, invitations, password
 # reset, calendar addresses, the single sign-on redirect) starts with SITE_URL, never with a request's host;
@@ -246,6 +263,10 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-scan": {
         "task": "projects.tasks.reminders_scan",
         "schedule": timedelta(minutes=REMINDER_SCAN_MINUTES),
+    },
+    "outbox-sweep": {
+        "task": "projects.tasks.jobs_sweep",
+        "schedule": timedelta(seconds=OUTBOX_SWEEP_SECONDS),
     },
 }
 

@@ -126,7 +126,7 @@ def test_worker_and_beat_send_the_digest_once(tmp_path):
             _stop(beat)
             _stop(worker)
     worker_text = logs[0].read_text()
-    assert "projects.tasks.reminders_scan" in worker_text and "reminder_email_send_task" in worker_text
+    assert "projects.tasks.reminders_scan" in worker_text and "projects.tasks.job_run" in worker_text
     assert "Sending due task reminders-scan" in logs[1].read_text()
     messages = _messages(tmp_path / "mail")
     assert len(messages) == 1, messages

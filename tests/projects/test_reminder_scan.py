@@ -9,12 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from celery.exceptions import Retry
 from django.core import mail
 from django.db import connection
 
-from projects import extensions, reminders
-from projects.models import Notification, ReminderEmail
+from projects import extensions, outbox, reminders
+from projects.models import Job, Notification, ReminderEmail
 from projects.services import reminder_email_send, reminders_scan
 from tests.factories import ProjectFactory, UserFactory
 
@@ -106,13 +105,18 @@ def test_a_failed_email_is_retried_and_never_duplicated(source, settings, django
     source["due"] = [(user, datetime.date(2027, 2, 2), "x")]
     settings.EMAIL_BACKEND = "tests.projects.test_reminder_scan.FailingOnceBackend"
     FailingOnceBackend.failures = 1
-    with pytest.raises(Retry):  # the task asks Celery to try again later
-        run_scan(datetime.datetime(2027, 2, 2, 8, 0, tzinfo=OSLO), django_capture_on_commit_callbacks)
+    run_scan(datetime.datetime(2027, 2, 2, 8, 0, tzinfo=OSLO), django_capture_on_commit_callbacks)
     email = ReminderEmail.objects.get()
+    job = Job.objects.get(key=f"reminder-email:{email.pk}")
     assert email.sent_at is None and mail.outbox == []
-    assert reminder_email_send(email_id=email.pk) is True  # the retry
-    assert reminder_email_send(email_id=email.pk) is False  # a late duplicate of the retry sends nothing
+    assert job.state == Job.State.PENDING and "connection dropped" in job.last_error  # to be tried again
+    with time_machine.travel(datetime.datetime(2027, 2, 2, 8, 1, tzinfo=OSLO), tick=False):
+        outbox.sweep()  # the pause has passed: the retry
+    assert len(mail.outbox) == 1
+    assert reminder_email_send(email_id=email.pk) is False  # a late duplicate sends nothing
     run_scan(datetime.datetime(2027, 2, 2, 8, 15, tzinfo=OSLO), django_capture_on_commit_callbacks)
+    with time_machine.travel(datetime.datetime(2027, 2, 2, 9, 0, tzinfo=OSLO), tick=False):
+        outbox.sweep()
     assert len(mail.outbox) == 1
 
 
@@ -133,12 +137,9 @@ class FailingOnceBackend:
         return self.inner.send_messages(messages)
 
 
-def test_the_task_retries_with_backoff():
-    from projects.tasks import reminder_email_send_task
-
-    assert reminder_email_send_task.autoretry_for == (Exception,)
-    assert reminder_email_send_task.retry_backoff == 60
-    assert reminder_email_send_task.max_retries == 8
+def test_an_email_is_tried_eight_times_with_growing_pauses(settings):
+    assert outbox.kinds()["reminders.email"].max_attempts == 8
+    assert [outbox._backoff(n).total_seconds() for n in (1, 2, 3, 8)] == [30, 60, 120, 3600]
 
 
 def test_the_beat_schedule_runs_the_scan_every_fifteen_minutes(settings):

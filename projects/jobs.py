@@ -1,0 +1,34 @@
+"""The core's kinds of deferred work in the outbox (`projects.outbox`): generated documents, invitations and
+reminder e-mails, as `outbox_handler` hook entries. Imported by `projects/hooks.py`, so that web processes
+and workers know them alike."""
+
+from . import outbox
+
+
+def _document_failed(job):
+    from .models import Document
+
+    Document.objects.filter(pk=job.payload["document_id"]).exclude(status=Document.Status.DONE).update(
+        status=Document.Status.FAILED, error=job.last_error
+    )
+
+
+@outbox.handler("documents.render", max_attempts=3, on_failure=_document_failed)
+def document_render(job):
+    from .services import document_render as render
+
+    render(document_id=job.payload["document_id"])
+
+
+@outbox.handler("invitations.email", max_attempts=8)
+def invitation_email(job):
+    from .tasks import invitation_send
+
+    invitation_send(**job.payload)
+
+
+@outbox.handler("reminders.email", max_attempts=8)
+def reminder_email(job):
+    from .services import reminder_email_send
+
+    reminder_email_send(email_id=job.payload["email_id"])
