@@ -232,12 +232,12 @@ def build(*, projects=2000, template_path=TEMPLATE) -> World:
     SignOff.objects.bulk_create(signoffs, batch_size=BATCH)
     n_evaluations, n_measures = _after_move_in(created, plans, holders, rng, today)
     n_notifications = _notifications(representative, created, now)
-    # bulk_create bypasses the services, so store the overview's summaries as a backfill would.
-    from projects.extensions import summaries_refresh
+    # bulk_create bypasses the services, so store the overview's rollups as a backfill would.
+    from projects.extensions import rollups_refresh
 
     ids = [p.pk for p in created]
     for start in range(0, len(ids), 500):
-        summaries_refresh(ids[start : start + 500])
+        rollups_refresh(ids[start : start + 500])
 
     active = [p for p, plan in zip(created, plans, strict=True) if plan[4] == Project.Status.ACTIVE] or created
     in_phase_two = (p for p, plan in zip(created, plans, strict=True) if plan[1] == 1 and plan[4] == "active")

@@ -51,7 +51,7 @@ def render_final_documentation(document) -> bytes:
         )
         context["phases"] = list(project.phases.order_by("order"))
         context["change_requests"] = selectors.change_requests_of(project=project)
-        context["participation"] = _participation_summary(project)
+        context["participation"] = _participation_rollup(project)
         sections = sorted(
             (s for s in (source(project) for source in extensions.get("final_section")) if s),
             key=lambda s: s.get("order", 50),
@@ -62,7 +62,7 @@ def render_final_documentation(document) -> bytes:
     return render_pdf("evaluation/final_pdf.html", context, lang="nb")
 
 
-def _participation_summary(project):
+def _participation_rollup(project):
     """Each participation step with the roles whose sign-off counts, the sign-offs that no longer count (the
     signer no longer holds the role) and its objections in full (DESIGN §4: an objection is printed in every
     PDF where its step appears). Participation's own reading decides what counts; without the app the section

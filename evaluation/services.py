@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from phases import summary as process_summary
+from phases import rollups as process_rollups
 from phases.models import Activity, ChecklistItem, Process
 from phases.planning import add_months
 from projects.models import Project, User
@@ -130,7 +130,7 @@ def movein_record(*, project: Project, by: User, move_in: date) -> Evaluation:
     project.actual_move_in = move_in
     _reanchor_deadlines(project, move_in, by)
     _tick_move_in_item(project, by)
-    process_summary.refresh(project.pk)
+    process_rollups.refresh(project.pk)
     return evaluation
 
 
@@ -151,7 +151,7 @@ def movein_correct(*, evaluation: Evaluation, by: User, move_in: date, reason: s
     with_history_user(evaluation, by).save()
     _set_project_move_in(evaluation.project, move_in, by)
     _reanchor_deadlines(evaluation.project, move_in, by)
-    process_summary.refresh(evaluation.project_id)
+    process_rollups.refresh(evaluation.project_id)
     return evaluation
 
 

@@ -203,14 +203,14 @@ class SignOff(models.Model):
         return self.decision == self.Decision.OBJECTION
 
 
-class ParticipationSummary(models.Model):
+class ParticipationRollup(models.Model):
     """What the coordinators' overview shows about a project's participation, stored per project (see
-    `summary.py`): the steps waiting for sign-off and the objections on record. Written only by
-    `summary.participation_refresh`, called by the services that send steps, record sign-offs and change
+    `rollups.py`): the steps waiting for sign-off and the objections on record. Written only by
+    `rollups.participation_refresh`, called by the services that send steps, record sign-offs and change
     memberships (a sign-off counts only while its signer holds the role)."""
 
     project = models.OneToOneField(
-        Project, on_delete=models.CASCADE, primary_key=True, related_name="participation_summary"
+        Project, on_delete=models.CASCADE, primary_key=True, related_name="participation_rollup"
     )
     signoffs_waiting = models.PositiveIntegerField(default=0)
     objections = models.PositiveIntegerField(default=0)
@@ -222,7 +222,7 @@ class ParticipationSummary(models.Model):
 class OpenSignOff(models.Model):
     """A sign-off a step waits for: one row for each (step, role) where the step has been sent for sign-off,
     requires the role, and has no sign-off of its current version for the role that counts
-    (`selectors.counting_signoffs`). Written only by `summary.open_signoffs_refresh`, in the transaction of
+    (`selectors.counting_signoffs`). Written only by `rollups.open_signoffs_refresh`, in the transaction of
     the services that send steps, record sign-offs and change memberships; read by `selectors.open_signoffs_for`
     through the person's memberships (project, role)."""
 
@@ -244,7 +244,7 @@ class OpenSignOff(models.Model):
 class LatestSignOff(models.Model):
     """The newest sign-off each person gave on each step: what *Dine avgjørelser* in the inbox lists, newest
     first, without finding the newest of every step among all the person's sign-offs on each request. Written
-    only by `summary.latest_signoffs_refresh`, in the transaction of the service that records a sign-off."""
+    only by `rollups.latest_signoffs_refresh`, in the transaction of the service that records a sign-off."""
 
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="+")
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -246,7 +246,7 @@ def signing_roles_of_viewer(user: User) -> list[str]:
 
 def open_signoffs_for(*, user: User, roles=None) -> QuerySet[OpenSignOff]:
     """THE definition of "waiting for my sign-off", used by the top bar's count, the inbox and *Mine oppgaver*:
-    the stored open sign-offs (`OpenSignOff`, kept by the services through `summary.open_signoffs_refresh`: a
+    the stored open sign-offs (`OpenSignOff`, kept by the services through `rollups.open_signoffs_refresh`: a
     step sent for sign-off that requires the role and has no sign-off of its current version for it that counts,
     by me or another holder) whose project and role match one of my memberships. A step waits once even where I
     hold two of its roles: count and page its `step_id`s distinct. `roles` spares the query for the roles held

@@ -15,7 +15,7 @@ from projects.services import with_history_user
 from projects.uploads import attachment_store
 from workproducts import selectors as workproducts
 
-from . import summary
+from . import rollups
 from .models import Meeting, MeetingAttachment, SignOff, Step, StepVersion
 
 
@@ -131,7 +131,7 @@ def step_send(*, step: Step, by: User, draft_hash: str | None = None) -> Step:
     StepVersion.objects.create(
         step=step, number=step.version, content=content, content_hash=digest, sent_at=step.version_at, sent_by=by
     )
-    summary.refresh(step.project_id)
+    rollups.refresh(step.project_id)
     return step
 
 
@@ -272,5 +272,5 @@ def signoff_record(
         content=content, content_hash=step.content_hash,
     )  # fmt: skip
     with_history_user(signoff, by).save()
-    summary.refresh(step.project_id)
+    rollups.refresh(step.project_id)
     return signoff

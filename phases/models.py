@@ -289,7 +289,7 @@ class CriterionAssessment(models.Model):
 
 class ProjectProgress(models.Model):
     """What the coordinators' overview shows about a project's process, stored per project so the overview reads
-    one row instead of counting 90 items for each of 2 000 projects. Written only by `summary.progress_refresh`,
+    one row instead of counting 90 items for each of 2 000 projects. Written only by `rollups.progress_refresh`,
     which the services that change phases, activities and items call inside their transaction; nothing here
     depends on today (the overview compares the stored dates with today when it reads them)."""
 

@@ -15,7 +15,7 @@ from projects.services import with_history_user
 from projects.uploads import attachment_store
 from projects.validators import sensible_date
 
-from . import planning, selectors, summary
+from . import planning, rollups, selectors
 from .definition import parse_template
 from .models import (
     Activity,
@@ -144,7 +144,7 @@ def process_start(*, project: Project, template: ProcessTemplate, by: User) -> P
     # bulk_create skips simple-history; record the creation once per item so the history is complete.
     ChecklistItem.history.bulk_history_create(items, default_user=by, default_date=timezone.now())
     process_started.send(sender=Process, process=process, by=by)
-    summary.refresh(project.pk)
+    rollups.refresh(project.pk)
     return process
 
 
@@ -189,7 +189,7 @@ def process_replan(*, project: Project, before: planning.Dates, by: User) -> Non
         if old_span != span:
             phase.planned_start, phase.planned_end = span
             with_history_user(phase, by).save()
-    summary.refresh(project.pk)
+    rollups.refresh(project.pk)
 
 
 # Checklist items --------------------------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def item_set_done(*, item: ChecklistItem, by: User, done: bool) -> ChecklistItem
         item.completed_at, item.completed_by = None, None
     item.not_applicable_reason = ""
     with_history_user(item, by).save()
-    summary.refresh(item.project_id)
+    rollups.refresh(item.project_id)
     return item
 
 
@@ -241,7 +241,7 @@ def item_set_not_applicable(*, item: ChecklistItem, by: User, reason: str) -> Ch
     item.not_applicable_reason = reason
     item.completed_at, item.completed_by = timezone.now(), by
     with_history_user(item, by).save()
-    summary.refresh(item.project_id)
+    rollups.refresh(item.project_id)
     return item
 
 
@@ -274,7 +274,7 @@ def item_plan(*, item: ChecklistItem, by: User, assignee: User | None, due_date:
     item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
     item.assignee, item.due_date = assignee, due_date
     with_history_user(item, by).save()
-    summary.refresh(item.project_id)
+    rollups.refresh(item.project_id)
     return item
 
 
@@ -376,7 +376,7 @@ def phase_complete(*, phase: Phase, by: User, override_reason: str = "", assessm
     phase.completed_at, phase.completed_by = timezone.now(), by
     phase.reopen_reason = ""
     with_history_user(phase, by).save()
-    summary.refresh(phase.project_id)
+    rollups.refresh(phase.project_id)
     return phase
 
 
@@ -406,5 +406,5 @@ def phase_reopen(*, phase: Phase, by: User, reason: str) -> Phase:
     phase.override_reason = ""
     phase.reopen_reason = reason
     with_history_user(phase, by).save()
-    summary.refresh(phase.project_id)
+    rollups.refresh(phase.project_id)
     return phase

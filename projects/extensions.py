@@ -119,11 +119,11 @@ class CreateField:
     factory: Any
 
 
-def summary_rows_store(model, project_ids, compute, fields):
+def rollup_rows_store(model, project_ids, compute, fields):
     """Store `model`'s one row per project for these projects, in one transaction: create the missing rows, lock
     them all in project order, and only then call `compute(ids)` ({project id: {field: value}}), so a second
     transaction on the same project waits for the first and reads what it committed; then write the fields
-    back. Each app's refresher says what to compute; this is how every summary is stored."""
+    back. Each app's refresher says what to compute; this is how every rollup is stored."""
     from django.db import transaction
 
     ids = sorted(set(project_ids))
@@ -139,12 +139,12 @@ def summary_rows_store(model, project_ids, compute, fields):
         model.objects.bulk_update(locked.values(), fields, batch_size=500)
 
 
-def summaries_refresh(project_ids):
-    """Recompute every app's stored overview summary (hook `summary_refresher`: fn(project_ids) recomputes the
+def rollups_refresh(project_ids):
+    """Recompute every app's rollup (hook `rollup_refresher`: fn(project_ids) recomputes the
     one row per project an app stores for the overview) of these projects (after a membership change, a backfill,
     or test data written without the services)."""
     ids = list(project_ids)
-    for fn in get("summary_refresher"):
+    for fn in get("rollup_refresher"):
         fn(ids)
 
 

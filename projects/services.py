@@ -185,7 +185,7 @@ def membership_add(*, project: Project, user: User, role: str, by: User, _check_
     membership.full_clean(validate_unique=False)
     with_history_user(membership, by).save()
     forget_project_roles(user, by)
-    extensions.summaries_refresh([project.pk])  # a sign-off counts only while its signer holds the role
+    extensions.rollups_refresh([project.pk])  # a sign-off counts only while its signer holds the role
     return membership
 
 
@@ -212,7 +212,7 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
     membership.role = role
     with_history_user(membership, by).save()
     forget_project_roles(membership.user, by)
-    extensions.summaries_refresh([project.pk])
+    extensions.rollups_refresh([project.pk])
     return membership
 
 
@@ -225,7 +225,7 @@ def membership_remove(*, membership: Membership, by: User) -> None:
         raise ValidationError(_("The last project owner cannot be removed. Give someone else the owner role first."))
     with_history_user(membership, by).delete()
     forget_project_roles(membership.user, by)
-    extensions.summaries_refresh([project.pk])
+    extensions.rollups_refresh([project.pk])
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """What the coordinators' overview is made of. Each module here brings what one app knows about a project:
 
-- `annotations(today)` -> {name: expression} on the project queryset (a join to the app's stored summary, or
+- `annotations(today)` -> {name: expression} on the project queryset (a join to the app's rollup, or
   a Subquery over OuterRef("pk")), so that the overview runs a fixed number of queries at any size;
 - `COLUMNS`, `FILTERS`, `ATTENTION`, `BREAKDOWNS` over those annotations;
 - `timeline(rows, today)` -> {project id: [Segment, …]}, optional.

@@ -1,6 +1,6 @@
 """What participation contributes to the coordinators' overview: steps waiting for sign-off, objections on
 record, and projects without a safety representative. The counts are stored per project
-(`participation/summary.py`), so the overview reads one joined row for them."""
+(`participation/rollups.py`), so the overview reads one joined row for them."""
 
 import django_filters
 from django.db.models import Exists, F, OuterRef, Q
@@ -14,11 +14,11 @@ from . import Attention, Column, FilterField
 
 
 def annotations(today):
-    """The stored summary (`ParticipationSummary`, one joined row per project) and whether a safety
+    """The rollup (`ParticipationRollup`, one joined row per project) and whether a safety
     representative is a member (one indexed lookup)."""
     return {
-        "signoffs_waiting": Coalesce(F("participation_summary__signoffs_waiting"), 0),
-        "objections": Coalesce(F("participation_summary__objections"), 0),
+        "signoffs_waiting": Coalesce(F("participation_rollup__signoffs_waiting"), 0),
+        "objections": Coalesce(F("participation_rollup__objections"), 0),
         "has_safety_rep": Exists(Membership.objects.filter(project=OuterRef("pk"), role=Role.SAFETY_REP)),
     }
 

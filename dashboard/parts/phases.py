@@ -1,7 +1,7 @@
 """What the process contributes to the coordinators' overview: current phase and progress, open and overdue
 mandatory items, the next deadline by name, how long a gate has been blocked, and the phases on the timeline.
 
-What depends on many rows is read from the stored summary (`phases/summary.py`, one joined row per project), so the
+What depends on many rows is read from the rollup (`phases/rollups.py`, one joined row per project), so the
 overview neither runs more queries nor reads more rows per project as the portfolio grows.
 """
 
@@ -12,7 +12,7 @@ from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Sub
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from phases import summary
+from phases import rollups
 from phases.models import ChecklistItem, Phase, ProcessTemplate, is_english
 
 from . import Attention, Breakdown, Column, FilterField, Segment, tr_row
@@ -23,11 +23,11 @@ COUNTS = ("phase_count", "items_total", "items_done", "mandatory_open", "phase_o
 
 
 def annotations(today):
-    """The stored summary (`ProjectProgress`, one joined row per project) and, only where the earliest open
+    """The rollup (`ProjectProgress`, one joined row per project) and, only where the earliest open
     mandatory deadline has passed, the count of overdue mandatory items (that count depends on today)."""
     out = {
         name: Coalesce(F(f"progress__{name}"), 0) if name in COUNTS else F(f"progress__{name}")
-        for name in summary.FIELDS
+        for name in rollups.FIELDS
         if name != "mandatory_first_due"
     }
     overdue = (
@@ -136,7 +136,7 @@ def _phase_group(values):
 
 def _gate_blocked(today):
     """Projects whose current phase (the first not completed) has open mandatory items and a planned end (its
-    own, else its activities' last deadline) more than GATE_BLOCKED_DAYS ago, from the stored summary."""
+    own, else its activities' last deadline) more than GATE_BLOCKED_DAYS ago, from the rollup."""
     return Q(
         progress__phase_open_mandatory__gt=0,
         progress__phase_planned_end__lt=today - timedelta(days=GATE_BLOCKED_DAYS),

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from phases.models import Phase
 from phases.services import process_start
-from projects.extensions import summaries_refresh
+from projects.extensions import rollups_refresh
 from projects.models import Role
 from tests.browser.conftest import check_accessibility, log_in
 from tests.factories import PASSWORD, ProjectFactory, coordinator, member
@@ -33,7 +33,7 @@ def projects(steps_template):
         out.append(project)
     out[0].phases.filter(order=1).update(completed_at=timezone.now() - timedelta(days=20))
     Phase.objects.filter(project=out[2], order=1).update(planned_end=today - timedelta(days=45))
-    summaries_refresh([p.pk for p in out])  # the phases were changed behind the services
+    rollups_refresh([p.pk for p in out])  # the phases were changed behind the services
     return out
 
 

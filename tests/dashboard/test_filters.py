@@ -11,7 +11,7 @@ from django.utils import timezone
 from participation.models import SignOff
 from phases.models import Activity, ChecklistItem, Phase
 from phases.services import process_start
-from projects.extensions import summaries_refresh
+from projects.extensions import rollups_refresh
 from projects.models import OrgUnit, Project, ProjectUnit, Role
 from tests.factories import OrgUnitFactory, ProjectFactory, coordinator, member
 
@@ -86,7 +86,7 @@ def world(steps_template):
         text="Skjerming er ikke ivaretatt.", content_hash=step.content_hash or "0" * 64, content="{}",
     )  # fmt: skip
     # The rows above were written behind the services' back: store the overview's summaries as a backfill does.
-    summaries_refresh(Project.objects.values_list("pk", flat=True))
+    rollups_refresh(Project.objects.values_list("pk", flat=True))
     return w
 
 
@@ -174,10 +174,10 @@ def test_attention_list_names_the_reasons(coord):
 
 def test_gate_blocked_for_long_after_thirty_days_past_the_phase_end(coord, world):
     Phase.objects.filter(project=world["gamma"], order=1).update(planned_end=TODAY - timedelta(days=31))
-    summaries_refresh([world["gamma"].pk])
+    rollups_refresh([world["gamma"].pk])
     assert names(coord, "?attention=gate_blocked") == ["Gamma"]
     Phase.objects.filter(project=world["gamma"], order=1).update(planned_end=TODAY - timedelta(days=29))
-    summaries_refresh([world["gamma"].pk])
+    rollups_refresh([world["gamma"].pk])
     assert names(coord, "?attention=gate_blocked") == []
 
 

@@ -9,7 +9,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from participation import selectors, summary
+from participation import rollups, selectors
 from participation import services as participation_services
 from participation.models import LatestSignOff, OpenSignOff
 from projects import services as project_services
@@ -27,7 +27,7 @@ def project(unsent_project):
 def waiting(project):
     """(stored open sign-offs of the project, {representative: names of the steps waiting for them})."""
     reps = (project.safety_rep, project.union_rep, project.oh)
-    return summary.open_signoffs_stored([project.pk]), {
+    return rollups.open_signoffs_stored([project.pk]), {
         rep.full_name: sorted(s.name_nb for s in selectors.waiting_for(user=rep)) for rep in reps
     }
 
@@ -42,11 +42,11 @@ class Changes:
     def __call__(self, label, fn):
         fn()
         stored, by_rep = after = waiting(self.project)
-        assert stored == summary.open_signoffs_computed([self.project.pk]), f"{label}: the stored rows are stale"
-        overview = summary.stored([self.project.pk])[self.project.pk]["signoffs_waiting"]
+        assert stored == rollups.open_signoffs_computed([self.project.pk]), f"{label}: the stored rows are stale"
+        overview = rollups.stored([self.project.pk])[self.project.pk]["signoffs_waiting"]
         assert overview == len({step for step, _role, _at in stored}), f"{label}: the overview counts otherwise"
-        latest = summary.latest_signoffs_stored([self.project.pk])
-        assert latest == summary.latest_signoffs_computed([self.project.pk]), f"{label}: stale latest sign-offs"
+        latest = rollups.latest_signoffs_stored([self.project.pk])
+        assert latest == rollups.latest_signoffs_computed([self.project.pk]), f"{label}: stale latest sign-offs"
         for rep in (self.project.safety_rep, self.project.union_rep, self.project.oh):
             fresh = sorted(s.name_nb for s in selectors.waiting_for_computed(user=rep))
             assert by_rep[rep.full_name] == fresh, f"{label}: what waits for {rep.full_name} is stale"
@@ -102,13 +102,13 @@ def test_every_service_that_changes_what_waits_stores_the_open_signoffs(project)
 def test_the_command_stores_the_open_signoffs_and_latest_signoffs_again(project):
     step = send(project, "mandate-consultation", "Mandatet legges fram.")
     participation_services.signoff_record(step=step, by=project.union_rep, decision="approved")
-    expected = summary.open_signoffs_stored([project.pk])
-    latest = summary.latest_signoffs_stored([project.pk])
+    expected = rollups.open_signoffs_stored([project.pk])
+    latest = rollups.latest_signoffs_stored([project.pk])
     OpenSignOff.objects.all().delete()  # a repair behind the services
     LatestSignOff.objects.all().delete()
-    call_command("refresh_overview_summaries", stdout=io.StringIO())
-    assert summary.open_signoffs_stored([project.pk]) == expected == summary.open_signoffs_computed([project.pk])
-    assert summary.latest_signoffs_stored([project.pk]) == latest == summary.latest_signoffs_computed([project.pk])
+    call_command("refresh_rollups", stdout=io.StringIO())
+    assert rollups.open_signoffs_stored([project.pk]) == expected == rollups.open_signoffs_computed([project.pk])
+    assert rollups.latest_signoffs_stored([project.pk]) == latest == rollups.latest_signoffs_computed([project.pk])
     assert len(latest) == 1
 
 
@@ -129,7 +129,7 @@ def test_a_refresher_run_on_its_own_waits_for_a_signoff_in_progress_and_is_waite
     from django.db import connection
 
     step = send(project, "mandate-consultation", "Mandatet legges fram.")
-    computed = getattr(summary, rule)
+    computed = getattr(rollups, rule)
     signing = threading.Thread(
         target=lambda: (
             participation_services.signoff_record(step=step, by=project.union_rep, decision="approved"),
@@ -144,12 +144,12 @@ def test_a_refresher_run_on_its_own_waits_for_a_signoff_in_progress_and_is_waite
             signing.join(timeout=2)  # it finishes here only if nothing makes it wait
         return rows
 
-    monkeypatch.setattr(summary, rule, rows_then_a_signoff)
-    getattr(summary, refresher)([project.pk])
+    monkeypatch.setattr(rollups, rule, rows_then_a_signoff)
+    getattr(rollups, refresher)([project.pk])
     signing.join(timeout=20)
     assert not signing.is_alive()
-    assert summary.open_signoffs_stored([project.pk]) == summary.open_signoffs_computed([project.pk])
-    assert summary.latest_signoffs_stored([project.pk]) == summary.latest_signoffs_computed([project.pk])
+    assert rollups.open_signoffs_stored([project.pk]) == rollups.open_signoffs_computed([project.pk])
+    assert rollups.latest_signoffs_stored([project.pk]) == rollups.latest_signoffs_computed([project.pk])
     assert [s.step.key for s in selectors.signed_by(user=project.union_rep)] == ["mandate-consultation"]
 
 
@@ -205,7 +205,7 @@ def test_a_signoff_and_another_change_to_the_project_at_the_same_time_both_succe
             connection.close()
 
     second = threading.Thread(target=run_other)
-    computed = summary.open_signoff_rows
+    computed = rollups.open_signoff_rows
 
     def rows_while_the_other_waits(project_ids):
         if second.ident is None:  # the sign-off's first call, with the summary locked
@@ -222,12 +222,12 @@ def test_a_signoff_and_another_change_to_the_project_at_the_same_time_both_succe
         return computed(project_ids)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(summary, "open_signoff_rows", rows_while_the_other_waits)
+        patch.setattr(rollups, "open_signoff_rows", rows_while_the_other_waits)
         try:
             participation_services.signoff_record(step=step, by=project.union_rep, decision="approved")
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
         second.join(timeout=20)
     assert errors == []
-    assert summary.open_signoffs_stored([project.pk]) == summary.open_signoffs_computed([project.pk])
-    assert summary.latest_signoffs_stored([project.pk]) == summary.latest_signoffs_computed([project.pk])
+    assert rollups.open_signoffs_stored([project.pk]) == rollups.open_signoffs_computed([project.pk])
+    assert rollups.latest_signoffs_stored([project.pk]) == rollups.latest_signoffs_computed([project.pk])

@@ -181,7 +181,7 @@ def test_the_coordinators_overview_counts_a_lapsed_signoff_as_waiting(project, s
 
     from dashboard.selectors import overview_queryset
 
-    def waiting():  # what the overview reads (the stored summary, which the membership services refresh)
+    def waiting():  # what the overview reads (the rollup, which the membership services refresh)
         return overview_queryset(today=timezone.localdate()).get(pk=project.pk).signoffs_waiting
 
     services.signoff_record(step=step, by=project.safety_rep, decision="approved")

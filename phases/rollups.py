@@ -1,9 +1,9 @@
-"""Each project's stored process summary for the coordinators' overview (`ProjectProgress`).
+"""Each project's process rollup for the coordinators' overview (`ProjectProgress`).
 
 `progress_refresh(project_ids)` computes it from the phases, activities and items and stores it. Every service
-that changes one of them calls it inside its own transaction, after the change, so the summary commits (or rolls
-back) with what it summarises. It locks the summary rows first: a second transaction changing the same project
-waits, and then reads what the first committed, so the last to commit writes a summary that holds both changes.
+that changes one of them calls it inside its own transaction, after the change, so the rollup commits (or rolls
+back) with what it summarises. It locks the rollup rows first: a second transaction changing the same project
+waits, and then reads what the first committed, so the last to commit writes a rollup that holds both changes.
 Nothing stored depends on today; the overview compares the stored dates with today when it reads them.
 """
 
@@ -26,7 +26,7 @@ def _count(queryset):
 
 
 def computed(models=None) -> dict:
-    """The summary's fields as annotations on Project, computed from the process's rows. `models` maps model
+    """The rollup's fields as annotations on Project, computed from the process's rows. `models` maps model
     names to classes (a data migration would pass its historical ones)."""
     if not models:
         from .models import Activity, ChecklistItem, Phase
@@ -72,7 +72,7 @@ def computed(models=None) -> dict:
 
 
 def fresh(project_ids, models=None) -> dict:
-    """{project id: {field: value}}: the summary as the rows stand now (one query)."""
+    """{project id: {field: value}}: the rollup as the rows stand now (one query)."""
     Project = (models or {}).get("Project")
     if Project is None:
         from projects.models import Project
@@ -87,14 +87,14 @@ def stored(project_ids) -> dict:
     return {row.pop("project_id"): row for row in rows}
 
 
-@extensions.register("summary_refresher")
+@extensions.register("rollup_refresher")
 def progress_refresh(project_ids, models=None) -> None:
-    """Store the summary of these projects as their rows stand now (see the module's docstring)."""
+    """Store the rollup of these projects as their rows stand now (see the module's docstring)."""
     models = models or {}
     ProjectProgress = models.get("ProjectProgress")
     if ProjectProgress is None:
         from .models import ProjectProgress
-    extensions.summary_rows_store(ProjectProgress, project_ids, lambda ids: fresh(ids, models), FIELDS)
+    extensions.rollup_rows_store(ProjectProgress, project_ids, lambda ids: fresh(ids, models), FIELDS)
 
 
 def refresh(project_id) -> None:

@@ -1,5 +1,5 @@
-"""The overview reads each project's stored summaries (`phases.summary`, `participation.summary`). Every service
-that changes what they summarise stores them again in its own transaction: after each one, the stored summary
+"""The overview reads each project's rollups (`phases.rollups`, `participation.rollups`). Every service
+that changes what they summarise stores them again in its own transaction: after each one, the rollup
 equals one computed afresh from the rows, and it changed (so a service that forgot to refresh would fail here)."""
 
 import datetime
@@ -12,14 +12,14 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from evaluation import services as evaluation_services
+from participation import rollups as participation_rollups
 from participation import services as participation_services
-from participation import summary as participation_summary
-from participation.models import ParticipationSummary
+from participation.models import ParticipationRollup
+from phases import rollups as phase_rollups
 from phases import services as phase_services
-from phases import summary as phase_summary
 from phases.models import ChecklistItem, Phase, ProjectProgress
 from projects import services as project_services
-from projects.extensions import summaries_refresh
+from projects.extensions import rollups_refresh
 from projects.models import Membership, Role
 from tests.factories import ProjectFactory, coordinator, member
 
@@ -76,7 +76,7 @@ def project(today):
 
 
 def _stored(module, model, pk):
-    """The stored summary of the project; none stored reads as the model's defaults (as the overview reads it)."""
+    """The rollup of the project; none stored reads as the model's defaults (as the overview reads it)."""
     empty = {name: model._meta.get_field(name).get_default() for name in module.FIELDS}
     return module.stored([pk]).get(pk, empty)
 
@@ -87,13 +87,13 @@ def _fresh(module, pk):
 
 def summaries(project):
     return (
-        _stored(phase_summary, ProjectProgress, project.pk),
-        _stored(participation_summary, ParticipationSummary, project.pk),
+        _stored(phase_rollups, ProjectProgress, project.pk),
+        _stored(participation_rollups, ParticipationRollup, project.pk),
     )
 
 
 class Changes:
-    """Runs a service and checks the project's stored summaries afterwards."""
+    """Runs a service and checks the project's rollups afterwards."""
 
     def __init__(self, project):
         self.project = project
@@ -103,8 +103,8 @@ class Changes:
         fn()
         pk = self.project.pk
         after = summaries(self.project)
-        assert after[0] == _fresh(phase_summary, pk), f"{label}: the stored process summary is stale"
-        assert after[1] == _fresh(participation_summary, pk), f"{label}: the stored participation summary is stale"
+        assert after[0] == _fresh(phase_rollups, pk), f"{label}: the process rollup is stale"
+        assert after[1] == _fresh(participation_rollups, pk), f"{label}: the participation rollup is stale"
         assert after != self.before, f"{label}: changed nothing the overview summarises (a useless check)"
         self.before = after
 
@@ -173,7 +173,7 @@ def test_every_service_that_changes_the_overview_stores_its_summary(project, tem
     )
     # Only the move-in item and the one after the move-in left open, so moving their deadlines shows.
     ChecklistItem.objects.filter(project=project).exclude(key__in=["move-in-date", "settled"]).update(status="done")
-    summaries_refresh([project.pk])
+    rollups_refresh([project.pk])
     change.before = summaries(project)
     change(
         "move-in recorded",
@@ -207,7 +207,7 @@ def test_overdue_is_read_against_today_not_stored(client, project, template):
     """The summary stores deadlines, not "overdue": the same stored row is overdue the day after the deadline."""
     with time_machine.travel(datetime.datetime(2027, 1, 10, 10, 0, tzinfo=datetime.UTC), tick=False):
         phase_services.process_start(project=project, template=template, by=project.owner)
-        stored = phase_summary.stored([project.pk])
+        stored = phase_rollups.stored([project.pk])
     first_due = ProjectProgress.objects.get(project=project).mandatory_first_due
     url = reverse("dashboard:overview") + "?attention=overdue"
     day_of = datetime.datetime.combine(first_due, datetime.time(10), tzinfo=datetime.UTC)
@@ -217,15 +217,15 @@ def test_overdue_is_read_against_today_not_stored(client, project, template):
     with time_machine.travel(day_of + datetime.timedelta(days=1), tick=False):
         client.force_login(project.coordinator)
         assert [r.name for r in client.get(url).context["page"].object_list] == ["Økonomi flytter"]
-    assert phase_summary.stored([project.pk]) == stored
+    assert phase_rollups.stored([project.pk]) == stored
 
 
 def test_backfill_stores_the_summary_of_rows_written_behind_the_services(project, template):
     phase_services.process_start(project=project, template=template, by=project.owner)
     ChecklistItem.objects.filter(project=project).update(status="done")
-    assert phase_summary.stored([project.pk]) != phase_summary.fresh([project.pk])
-    summaries_refresh([project.pk])
-    assert phase_summary.stored([project.pk]) == phase_summary.fresh([project.pk])
+    assert phase_rollups.stored([project.pk]) != phase_rollups.fresh([project.pk])
+    rollups_refresh([project.pk])
+    assert phase_rollups.stored([project.pk]) == phase_rollups.fresh([project.pk])
     assert ProjectProgress.objects.get(project=project).mandatory_open == 0
 
 
@@ -233,7 +233,7 @@ def test_the_command_stores_the_summaries_again(project, template):
     phase_services.process_start(project=project, template=template, by=project.owner)
     ChecklistItem.objects.filter(project=project).update(status="done")  # a repair behind the services
     out = io.StringIO()
-    call_command("refresh_overview_summaries", stdout=out)
+    call_command("refresh_rollups", stdout=out)
     assert "1 projects" in out.getvalue()
     assert ProjectProgress.objects.get(project=project).mandatory_open == 0
-    assert phase_summary.stored([project.pk]) == phase_summary.fresh([project.pk])
+    assert phase_rollups.stored([project.pk]) == phase_rollups.fresh([project.pk])

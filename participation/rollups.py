@@ -1,14 +1,14 @@
-"""Each project's stored participation summary for the coordinators' overview (`ParticipationSummary`).
+"""Each project's participation rollup for the coordinators' overview (`ParticipationRollup`).
 
 `participation_refresh(project_ids)` computes it from the steps, sign-offs and memberships and stores it, inside
-the calling service's transaction, with the summary rows locked first (as `phases.summary` explains): the
+the calling service's transaction, with the rollup rows locked first (as `phases.rollups` explains): the
 services that send a step or record a sign-off call it, and projects' membership services call every app's
-refresher (`projects.extensions.summaries_refresh`), since a sign-off counts only while its signer holds the role.
+refresher (`projects.extensions.rollups_refresh`), since a sign-off counts only while its signer holds the role.
 
 `open_signoffs_refresh(project_ids)` likewise stores the projects' open sign-off obligations (`OpenSignOff`, one
 row per step and role still to sign), which "waiting for my sign-off" reads, and `latest_signoffs_refresh` each
 person's newest sign-off of each step (`LatestSignOff`), which the inbox's *Dine avgjørelser* reads; `refresh`
-runs all three, the summary first, so the others are written under its row locks.
+runs all three, the rollup first, so the others are written under its row locks.
 """
 
 from collections import Counter
@@ -24,7 +24,7 @@ FIELDS = ("signoffs_waiting", "objections")
 
 
 def fresh(project_ids) -> dict:
-    """{project id: {field: value}}: the summary as the rows stand now (two queries). The steps waiting for a
+    """{project id: {field: value}}: the rollup as the rows stand now (two queries). The steps waiting for a
     sign-off are the distinct steps of the open sign-offs (`open_signoff_rows`): the same rule as "waiting for my
     sign-off", computed rather than read from `OpenSignOff`, which is stored after this row is locked."""
     from projects.models import Project
@@ -40,17 +40,17 @@ def fresh(project_ids) -> dict:
 
 
 def stored(project_ids) -> dict:
-    from .models import ParticipationSummary
+    from .models import ParticipationRollup
 
-    rows = ParticipationSummary.objects.filter(project_id__in=project_ids).values("project_id", *FIELDS)
+    rows = ParticipationRollup.objects.filter(project_id__in=project_ids).values("project_id", *FIELDS)
     return {row.pop("project_id"): row for row in rows}
 
 
-@extensions.register("summary_refresher")
+@extensions.register("rollup_refresher")
 def participation_refresh(project_ids) -> None:
-    from .models import ParticipationSummary
+    from .models import ParticipationRollup
 
-    extensions.summary_rows_store(ParticipationSummary, project_ids, fresh, FIELDS)
+    extensions.rollup_rows_store(ParticipationRollup, project_ids, fresh, FIELDS)
 
 
 def open_signoffs_computed(project_ids) -> set[tuple]:
@@ -87,14 +87,14 @@ def open_signoffs_stored(project_ids) -> set[tuple]:
     return set(rows)
 
 
-def _lock_summary_rows(ids) -> None:
-    """Lock the projects' summary rows in project order, as `participation_refresh` does. In a service's
+def _lock_rollup_rows(ids) -> None:
+    """Lock the projects' rollup rows in project order, as `participation_refresh` does. In a service's
     transaction they are held already; a refresher run on its own (the repair command runs each in turn, outside
     any service) takes them before it computes, so a service on the same project waits for what it writes, and
     it waits for a service in progress, instead of writing rows computed before that service over its rows."""
-    from .models import ParticipationSummary
+    from .models import ParticipationRollup
 
-    rows = ParticipationSummary.objects.select_for_update().filter(project_id__in=ids).order_by("project_id")
+    rows = ParticipationRollup.objects.select_for_update().filter(project_id__in=ids).order_by("project_id")
     list(rows.values_list("project_id", flat=True))
 
 
@@ -106,20 +106,20 @@ def rows_replace(model, fields, project_ids, rows) -> None:
 
 
 def _store(model, fields, project_ids, compute) -> None:
-    """Compute the projects' rows with `compute(ids)` and store them again, under the projects' summary rows'
-    locks (`_lock_summary_rows`), so a second transaction on the same project waits for this one."""
+    """Compute the projects' rows with `compute(ids)` and store them again, under the projects' rollup rows'
+    locks (`_lock_rollup_rows`), so a second transaction on the same project waits for this one."""
     ids = sorted(set(project_ids))
     if not ids:
         return
     with transaction.atomic():
-        _lock_summary_rows(ids)
+        _lock_rollup_rows(ids)
         rows_replace(model, fields, ids, compute(ids))
 
 
 OPEN_FIELDS = ("step_id", "project_id", "role", "version_at")  # the order of `open_signoff_rows`' tuples
 
 
-@extensions.register("summary_refresher")
+@extensions.register("rollup_refresher")
 def open_signoffs_refresh(project_ids) -> None:
     """Store the projects' open sign-offs again (delete and insert)."""
     from .models import OpenSignOff
@@ -156,7 +156,7 @@ def latest_signoffs_stored(project_ids) -> set[tuple]:
     return set(LatestSignOff.objects.filter(project_id__in=list(project_ids)).values_list(*LATEST_FIELDS))
 
 
-@extensions.register("summary_refresher")
+@extensions.register("rollup_refresher")
 def latest_signoffs_refresh(project_ids) -> None:
     """Store each person's newest sign-off of each step of the projects again (delete and insert). Sign-offs are
     never changed or deleted, so only recording one changes what is stored; the repair command runs it too."""
