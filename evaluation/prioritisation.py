@@ -1,15 +1,12 @@
 """The parties' prioritisation of the HMS measures as signed content of the "prioritisation" participation steps.
 
 The step's content is the action plan the parties agreed: every measure that is not dropped, with its priority,
-focus area, goal, activity, deadline, responsible and reporting. Sensitive measures are signed too, but only as
-their number and a checksum of their content: the step page is open to everybody who sees the project (employees
-and observers among them), and what is signed is stored with the sign-off. The representatives, who may see the
-sensitive measures, read them in the HMS action plan; a change to one changes the checksum and asks them to sign
-again. Status changes (in progress, done) are follow-up, not prioritisation, and are not part of what is signed.
+focus area, goal, activity, deadline, responsible and reporting, sensitive measures too. Whether a measure is
+sensitive is not part of what is signed: it decides who may read the measure's words, and that is decided when
+the content is shown (`prioritisation_hidden`, asked by participation/snapshot.py), so marking a measure
+sensitive after the step was sent hides its words at once and outdates nothing. Status changes (in progress,
+done) are follow-up, not prioritisation, and are not part of what is signed either.
 """
-
-import hashlib
-import json
 
 from django.urls import reverse
 from django.utils import translation
@@ -75,32 +72,34 @@ def prioritisation_content(project_id) -> dict | None:
         fields = []
         agreed = max((m.prioritised_on for m in measures if m.prioritised_on), default=None)
         fields.append(["prioritised_on", str(LABELS["prioritised_on"]), date_format(agreed) if agreed else ""])
-        sensitive = [m for m in measures if m.sensitive]
-        for m in (m for m in measures if not m.sensitive):
+        for m in measures:
             head = _(MEASURE_HEAD) % {"number": m.number, "area": m.focus_area}
             priority = m.get_priority_display() if m.priority else _("Not prioritised")
             fields.append([f"measures.{m.pk}.priority", f"{head} · {_field_label('priority')}", str(priority)])
             for name in SIGNED_FIELDS:
                 fields.append([f"measures.{m.pk}.{name}", f"{head} · {_field_label(name)}", _value(m, name)])
-        if sensitive:
-            signed = [[m.pk, m.number, m.priority, *[_value(m, n) for n in SIGNED_FIELDS]] for m in sensitive]
-            digest = hashlib.sha256(json.dumps(signed, ensure_ascii=False).encode()).hexdigest()[:16]
-            fields.append(
-                [
-                    "sensitive",
-                    str(LABELS["sensitive"]),
-                    _(
-                        "%(count)s measures, shown in the HMS action plan only to the owner, the manager, the safety "
-                        "and union representatives and the coordinators (checksum %(digest)s)"
-                    )
-                    % {"count": len(sensitive), "digest": digest},
-                ]
-            )
         return {
             "kind": CONTENT_KEY,
             "title": str(TITLE),
             "fields": fields,
         }
+
+
+def prioritisation_hidden(project, reader, rows) -> dict[str, str]:
+    """The measures of signed content whose words `reader` may not read, as they stand now: every sensitive one
+    for a reader who may not see sensitive measures (None: a reader without any such right), and one that no
+    longer exists, since nothing then says it may be shown. {row: the neutral text shown in its place}."""
+    if reader is not None and reader.has_perm("evaluation.view_sensitive_measures", project):
+        return {}
+    ids = {int(row.split(".")[1]): row for row in rows if row.startswith("measures.") and row[9:].isdigit()}
+    if not ids:
+        return {}
+    found = Measure.objects.filter(project=project, pk__in=ids).values_list("pk", "number", "sensitive")
+    numbers = {pk: number for pk, number, sensitive in found if sensitive}
+    missing = set(ids) - {pk for pk, _number, _sensitive in found}
+    hidden = {ids[pk]: _("Sensitive HMS measure no. %(number)s") % {"number": n} for pk, n in numbers.items()}
+    hidden.update({ids[pk]: _("Sensitive HMS measure") for pk in missing})
+    return hidden
 
 
 def prioritisation_url(project, user):
@@ -121,6 +120,12 @@ def measures_changed(*, project, by) -> None:
 extensions.register(
     "step_content",
     StepContent(
-        STEP_KIND, CONTENT_KEY, prioritisation_content, prioritisation_url, title=TITLE, label=prioritisation_label
+        STEP_KIND,
+        CONTENT_KEY,
+        prioritisation_content,
+        prioritisation_url,
+        title=TITLE,
+        label=prioritisation_label,
+        hidden=prioritisation_hidden,
     ),
 )

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from projects import extensions, reminders
-from projects.models import Membership, Project, Role
+from projects.models import Membership, Notification, Project, Role
 
 from .models import Evaluation, Measure
 
@@ -90,15 +90,45 @@ def freeze_ending(today):
     )  # fmt: skip
 
 
-def _measure_reminders(measures, kind_message):
+MEASURE_MESSAGES = {
+    "measure_due": (
+        _("HMS measure “%(measure)s” in %(project)s is due %(date)s."),
+        _("Sensitive HMS measure no. %(number)s in %(project)s is due %(date)s."),
+    ),
+    "measure_overdue": (
+        _("HMS measure “%(measure)s” in %(project)s was due %(date)s."),
+        _("Sensitive HMS measure no. %(number)s in %(project)s was due %(date)s."),
+    ),
+}
+
+
+def _measure_text(kind, measure, project_name, day):
+    """A measure's reminder in every language; a sensitive measure by its number only, since the text goes out
+    by e-mail too (docs/decisions.md, "Sensitive stays sensitive")."""
+    plain, sensitive = MEASURE_MESSAGES[kind]
+    values = {"measure": measure, "number": measure.number, "project": project_name}
+    return reminders.texts(
+        lambda: (sensitive if measure.sensitive else plain) % {**values, "date": date_format(day, "DATE_FORMAT")}
+    )
+
+
+def measure_notifications_neutralise(*, measure) -> int:
+    """Say the reminders already recorded for `measure` (read or not, e-mailed or waiting for the digest) again
+    without its words, now that it is sensitive; the e-mail is written from these texts when it goes."""
+    changed = 0
+    rows = Notification.objects.filter(project_id=measure.project_id, key__contains=f":measure:{measure.pk}:")
+    for n in rows.select_related("project").filter(kind__in=MEASURE_MESSAGES):
+        n.text = reminders.resolved(_measure_text(n.kind, measure, n.project.name, n.due_date or measure.due_date))
+        n.save(update_fields=["text"])
+        changed += 1
+    return changed
+
+
+def _measure_reminders(measures, kind):
     measures = list(measures)
     leaders = _leaders(m.project_id for m in measures)
     for m in measures:
-        text = reminders.texts(
-            lambda m=m: (
-                kind_message % {"measure": m, "project": m.project.name, "date": date_format(m.due_date, "DATE_FORMAT")}
-            )
-        )
+        text = _measure_text(kind, m, m.project.name, m.due_date)
         url = reverse("evaluation:measure_edit", args=[m.project_id, m.pk])
         for user_id in sorted(leaders.get(m.project_id, ())):
             yield reminders.Due(
@@ -116,13 +146,13 @@ def _open_measures(**conditions):
 @reminders.source("measure_due", _("HMS measures due within three days"), order=34)
 def measures_due(today):
     measures = _open_measures(due_date__gte=today, due_date__lte=today + timedelta(days=MEASURE_DUE_DAYS))
-    return _measure_reminders(measures, _("HMS measure “%(measure)s” in %(project)s is due %(date)s."))
+    return _measure_reminders(measures, "measure_due")
 
 
 @reminders.source("measure_overdue", _("Overdue HMS measures"), order=35)
 def measures_overdue(today):
     measures = _open_measures(due_date__lt=today)
-    return _measure_reminders(measures, _("HMS measure “%(measure)s” in %(project)s was due %(date)s."))
+    return _measure_reminders(measures, "measure_overdue")
 
 
 @extensions.register("calendar_events", order=30)
@@ -148,8 +178,17 @@ def _calendar_dates(projects, user, window):
             continue
         events.append(
             extensions.CalendarEvent(
-                f"measure-{m.pk}", m.due_date, str(_("HMS measure: %(measure)s") % {"measure": m}), m.project,
+                f"measure-{m.pk}", m.due_date, measure_neutral_title(m), m.project,
                 reverse("evaluation:measure_edit", args=[m.project_id, m.pk]),
             )
         )  # fmt: skip
     return events
+
+
+def measure_neutral_title(measure) -> str:
+    """How a measure is named where its words must not go (docs/decisions.md, "Sensitive stays sensitive"): a
+    sensitive measure by its number only, for everybody, since a calendar feed or an e-mail leaves the product
+    whoever receives it; any other measure by its number and focus area."""
+    if measure.sensitive:
+        return str(_("HMS measure no. %(number)s (sensitive)") % {"number": measure.number})
+    return str(_("HMS measure: %(measure)s") % {"measure": measure})

@@ -23,6 +23,7 @@ from workproducts.models import Hazard
 from . import dates
 from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure
 from .prioritisation import measures_changed
+from .reminders import measure_notifications_neutralise
 
 MOVE_IN_ITEM_KEY = "move-in-date"
 
@@ -468,11 +469,16 @@ def measure_update(*, measure: Measure, by: User, status: str, dropped_reason: s
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    was_sensitive = measure.sensitive
     for name, value in fields.items():
         setattr(measure, name, value.strip() if isinstance(value, str) else value)
     measure.status, measure.dropped_reason = status, (dropped_reason or "").strip()
     _clean_measure(measure)
     with_history_user(measure, by).save()
+    if measure.sensitive and not was_sensitive:
+        # Content already sent hides it when shown (participation/snapshot.py); recorded reminders say it again
+        # without its words, before their e-mail goes.
+        measure_notifications_neutralise(measure=measure)
     measures_changed(project=measure.project, by=by)
     return measure
 

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from projects.permissions import get_object_for, get_project_for
 from projects.uploads import form_errors_from as _form_errors_from
@@ -339,6 +340,7 @@ def measure_edit(request, project_id, measure_id=None):
         measure = selectors.visible_measures(user=request.user, project=project).filter(pk=measure_id).first()
         if measure is None:
             raise Http404
+    was_sensitive = measure is not None and measure.sensitive  # before the form sets the instance's fields
     source = request.GET.get("source", Measure.Source.EVALUATION)
     initial = {"source": source if source in Measure.Source.values else Measure.Source.EVALUATION}
     form = MeasureForm(request.POST or None, instance=measure, initial=initial)
@@ -346,8 +348,10 @@ def measure_edit(request, project_id, measure_id=None):
     def save(d):
         if measure is None:
             services.measure_create(project=project, by=request.user, **d)
-        else:
-            services.measure_update(measure=measure, by=request.user, **d)
+            return
+        services.measure_update(measure=measure, by=request.user, **d)
+        if d.get("sensitive") and not was_sensitive:
+            messages.info(request, SENSITIVE_NOW % {"number": measure.number})
 
     return _form_page(
         request,
@@ -359,6 +363,14 @@ def measure_edit(request, project_id, measure_id=None):
         back=_measures_back(project),
         section=_measures_section(project),
     )
+
+
+SENSITIVE_NOW = gettext_lazy(
+    "Measure %(number)s is now sensitive. Its words are hidden at once wherever they were shown to people who may "
+    "not see sensitive measures: in content already sent for sign-off (the parties' prioritisation), in "
+    "notifications and e-mails, calendar feeds, the history, exports and reports. What was signed and the "
+    "sign-offs on it stay valid: nobody is asked to sign again."
+)
 
 
 def _measures_back(project):

@@ -8,21 +8,38 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.admin import ReadOnlyAdmin
 
+from . import snapshot
 from .models import Meeting, SignOff, Step, StepVersion
+
+
+class ShownContentMixin:
+    """The signed content as a reader without any right to sensitive words reads it (participation/snapshot.py):
+    an administrator administers the system, not projects, so the admin shows a sensitive measure's neutral text
+    only, on the row's page and on its history's pages."""
+
+    exclude = ("content",)
+
+    @admin.display(description=_("sent content"))
+    def shown_content(self, obj):
+        step = obj if isinstance(obj, Step) else getattr(obj, "step", obj)
+        text = snapshot.shown_text(obj.content, project=step.project, reader=None)
+        return format_html('<pre class="text-break" style="white-space: pre-wrap">{}</pre>', text)
+
 
 # Steps and meetings are what sign-offs approve: they change only through the services, which keep the
 # content hash and version right, so the admin shows them (and their history) without editing or reverting.
 
 
 @admin.register(Step)
-class StepAdmin(ReadOnlyAdmin):
+class StepAdmin(ShownContentMixin, ReadOnlyAdmin):
     list_display = ("name_nb", "project", "version", "kind")
     list_select_related = ("project",)
+    readonly_fields = ("shown_content",)
     search_fields = ("name_nb", "project__name")
 
 
 @admin.register(StepVersion)
-class StepVersionAdmin(ReadOnlyAdmin):
+class StepVersionAdmin(ShownContentMixin, ReadOnlyAdmin):
     """The versions of a step as they were sent for sign-off (`step_send` writes each once): the text the
     representatives were shown, its SHA-256 and who signed that version. Search by project, case number, step
     or the start of a hash (a sign-off's or a protocol's)."""
@@ -32,8 +49,9 @@ class StepVersionAdmin(ReadOnlyAdmin):
     search_fields = ("step__project__name", "step__project__case_number", "step__name_nb", "^content_hash")
     list_select_related = ("step__project", "sent_by")
     date_hierarchy = "sent_at"
-    fields = ("step", "project", "number", "sent_at", "sent_by", "content_hash", "signoffs", "content")
-    readonly_fields = ("project", "signoffs")
+    fields = ("step", "project", "number", "sent_at", "sent_by", "content_hash", "signoffs", "shown_content")
+    readonly_fields = ("project", "signoffs", "shown_content")
+    exclude = None
 
     def get_queryset(self, request):
         signed = (
@@ -92,8 +110,10 @@ class MeetingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SignOff)
-class SignOffAdmin(ReadOnlyAdmin):
+class SignOffAdmin(ShownContentMixin, ReadOnlyAdmin):
     """Sign-offs can be read here, never added, changed or deleted."""
+
+    readonly_fields = ("shown_content",)
 
     list_display = ("step", "signer", "role", "decision", "step_version", "signed_at")
     list_select_related = ("step", "signer")

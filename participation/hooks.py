@@ -11,11 +11,11 @@ from phases.signals import process_started, step_content_changed, work_product_c
 from projects import documents, extensions
 from projects.history import HistorySource, history_of, tr
 from projects.models import EMPLOYER_ROLES, PARTY_ROLES, Role
-from projects.personal_data import PersonalText
+from projects.personal_data import ExportValue, PersonalText
 from projects.selectors import project_members
 
-from . import reminders, roles, selectors, services  # noqa: F401  (reminders registers its sources)
-from .models import Meeting, MeetingAttachment, SignOff, Step
+from . import reminders, roles, selectors, services, snapshot  # noqa: F401  (reminders registers its sources)
+from .models import Meeting, MeetingAttachment, SignOff, Step, StepVersion
 from .pdf import render_protocol
 
 extensions.register("project_tab", extensions.Tab("participation", _("Participation"), "participation:plan", 20))
@@ -51,6 +51,16 @@ def _refresh_kind_steps(sender, project, step_kind, by, **kwargs):
 
 
 extensions.register("history_hidden_fields", ("content_hash", "sha256", "version_at", "is_sent", "content"))
+
+
+def _content_as_read_by(obj, user):
+    """A person's data export shows signed content as that person may read it now (participation/snapshot.py)."""
+    step = obj if isinstance(obj, Step | Step.history.model) else obj.step
+    return snapshot.shown_text(obj.content, project=step.project, reader=user)
+
+
+for _model in (Step, Step.history.model, StepVersion, SignOff, SignOff.history.model):
+    extensions.register("export_value", ExportValue(_model, "content", _content_as_read_by))
 
 
 @extensions.register("nav_item", order=20)

@@ -6,14 +6,12 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from phases.gates import Blocker
 from phases.models import Phase
 from projects.models import EMPLOYER_ROLES, PARTY_ROLES, Membership, Project, Role, User
 from projects.selectors import page_memo, project_members
-from workproducts.selectors import Change, field_changes, field_label, kind_label
 
 from .models import LatestSignOff, Meeting, OpenSignOff, SignOff, Step, StepVersion
 
@@ -386,110 +384,6 @@ def signed_by(*, user: User, roles=None, project: str = "", decision: str = "") 
     return qs
 
 
-def changes_since(signoff: SignOff, step: Step) -> list[Change]:
-    """Field by field, what differs between the content `signoff` approved and the version sent now."""
-    return content_changes(signoff.content, step.content)
-
-
 def seen_version(*, step: Step, content_hash: str) -> StepVersion | None:
     """The sent version of `step` whose content has this SHA-256 (what a person's page showed)."""
     return StepVersion.objects.filter(step=step, content_hash=content_hash).order_by("-number").first()
-
-
-MEETING_FIELDS = ("title", "type", "date", "participants", "other_participants", "agenda", "minutes", "decisions",
-                  "attachments")  # fmt: skip
-
-
-def _meeting_labels():
-    return {
-        "title": _("Title"),
-        "type": _("Type of meeting"),
-        "date": _("Date"),
-        "participants": _("Participants"),
-        "other_participants": _("Other participants"),
-        "agenda": _("Agenda"),
-        "minutes": _("Minutes"),
-        "decisions": _("Decisions"),
-        "attachments": _("Files"),
-    }
-
-
-def _meeting_value(m: dict, name: str) -> str:
-    """One field of a stored meeting as a reader sees it (a field that older contents lack reads as empty)."""
-    value = m.get(name)
-    if name == "type":
-        return str(Meeting.Type(value).label) if value in Meeting.Type.values else (value or "")
-    if name == "date":
-        return date_format(date.fromisoformat(value), "DATE_FORMAT") if value else ""
-    if name == "participants":
-        return ", ".join(value or [])
-    if name == "attachments":
-        return "\n".join(f"{a['name']} (SHA-256 {a['sha256'][:12]}…)" for a in value or [])
-    return value or ""
-
-
-def _pair_meetings(before: list, after: list):
-    """Match the meetings of two contents: by id, else (older contents have none) by date and title."""
-    left = list(before)
-    pairs = []
-    for m in after:
-        match = next((o for o in left if o.get("id") is not None and o.get("id") == m.get("id")), None)
-        match = match or next((o for o in left if (o["date"], o["title"]) == (m["date"], m["title"])), None)
-        if match is not None:
-            left.remove(match)
-        pairs.append((match, m))
-    return pairs + [(o, None) for o in left]
-
-
-def content_changes(before: str, after: str) -> list[Change]:
-    """Field by field, in the reader's language, what differs between two contents of a step: the summary,
-    each field of each meeting (participants and agenda included) and each field of the document."""
-    old = json.loads(before) if before else {}
-    new = json.loads(after) if after else {}
-    out = []
-    if (old.get("summary") or "") != (new.get("summary") or ""):
-        out.append(Change(_("Summary"), old.get("summary") or "", new.get("summary") or ""))
-    labels = _meeting_labels()
-    for was, now in _pair_meetings(old.get("meetings", []), new.get("meetings", [])):
-        head = _("Meeting “%(title)s”") % {"title": (now or was)["title"]}
-        for name in MEETING_FIELDS:
-            a = _meeting_value(was, name) if was is not None else None
-            b = _meeting_value(now, name) if now is not None else None
-            if a == b or (a is None and not b) or (b is None and not a):
-                continue
-            out.append(Change(f"{head} · {labels[name]}", a, b))
-    out += field_changes(old.get("work_product"), new.get("work_product"))
-    return out
-
-
-def content_display(content: str) -> dict | None:
-    """A step's content (sent or draft) as the page shows it: every field that is hashed and signed, with
-    labels in the reader's language. The page renders this, so it shows exactly what is signed."""
-    if not content:
-        return None
-    data = json.loads(content)
-    meetings = []
-    for m in data.get("meetings", []):
-        meetings.append(
-            {
-                "id": m.get("id"),
-                "title": m["title"],
-                "type": _meeting_value(m, "type"),
-                "date": date.fromisoformat(m["date"]),
-                "participants": m.get("participants") or [],
-                "other_participants": m.get("other_participants") or "",
-                "agenda": m.get("agenda") or "",
-                "minutes": m.get("minutes") or "",
-                "decisions": m.get("decisions") or "",
-                "attachments": m.get("attachments") or [],
-            }
-        )
-    document = data.get("work_product")
-    if document:
-        kind = document.get("kind", "")
-        document = {
-            "kind": kind,
-            "title": kind_label(kind, document.get("title", "")),
-            "fields": [(field_label(kind, k, label), value) for k, label, value in document.get("fields", []) if value],
-        }
-    return {"summary": data.get("summary") or "", "meetings": meetings, "document": document}

@@ -15,7 +15,7 @@ from projects.permissions import get_object_for, get_project_for, project_roles
 from projects.selectors import project_members
 from projects.uploads import attachment_remove_page, file_download, form_errors_from
 
-from . import roles, selectors, services
+from . import roles, selectors, services, snapshot
 from .forms import MeetingFileForm, MeetingForm, SignedFilterForm, SignOffForm, StepForm, StepSendForm
 from .models import Meeting, MeetingAttachment, SignOff, Step
 
@@ -80,18 +80,28 @@ def _step_page(request, project, step_id, *, form=None, status=200, stale=None):
         "my_decisions": [(s, DECIDED[s.decision] % {"v": s.step_version}) for s in mine_now],
         "can_manage": can_manage,
         "roles": _role_list(step.required_role_labels()),
-        "sent": selectors.content_display(step.content),
+        "sent": snapshot.display(step.content, project=project, reader=request.user),
         "previous": previous,
-        "changes": selectors.changes_since(previous, step) if previous and step.is_sent else [],
+        "changes": (
+            snapshot.changes(previous.content, step.content, project=project, reader=request.user)
+            if previous and step.is_sent
+            else []
+        ),
         "tab": "participation",
     }
+    sent = context["sent"]
+    if sent and sent["document"] and not sent["document"]["hidden"]:
+        # Who reads every row is told what the others do not see (a sensitive HMS measure, say).
+        context["hidden_for_others"] = snapshot.hidden_for_others(step.content, project=project)
     if stale is not None:
         # The person read another version than the one sent now: show what changed since what they read.
         seen = selectors.seen_version(step=step, content_hash=stale.seen_hash)
         context["stale"] = {
             "message": stale.messages[0],
             "seen": seen,
-            "changes": selectors.content_changes(seen.content, step.content) if seen else [],
+            "changes": (
+                snapshot.changes(seen.content, step.content, project=project, reader=request.user) if seen else []
+            ),
         }
     if can_manage:
         draft = services.step_content(step)
@@ -99,9 +109,11 @@ def _step_page(request, project, step_id, *, form=None, status=200, stale=None):
         context["draft_hash"] = draft_hash
         context["unsent"] = draft_hash != step.content_hash
         if step.is_sent:
-            context["draft_changes"] = selectors.content_changes(step.content, draft) if context["unsent"] else []
+            context["draft_changes"] = (
+                snapshot.changes(step.content, draft, project=project, reader=request.user) if context["unsent"] else []
+            )
         else:
-            context["draft"] = selectors.content_display(draft)
+            context["draft"] = snapshot.display(draft, project=project, reader=request.user)
     context["form"] = form or SignOffForm(
         roles=open_roles, initial={"content_hash": step.content_hash, "version": step.version}
     )
@@ -187,8 +199,10 @@ def step_send(request, project_id, step_id):
             "next_version": step.version + 1,
             "outdated": current,
             "unchanged": step.is_sent and draft_hash == step.content_hash,
-            "changes": selectors.content_changes(step.content, draft) if step.is_sent else [],
-            "draft": None if step.is_sent else selectors.content_display(draft),
+            "changes": (
+                snapshot.changes(step.content, draft, project=project, reader=request.user) if step.is_sent else []
+            ),
+            "draft": None if step.is_sent else snapshot.display(draft, project=project, reader=request.user),
             "tab": "participation",
         },
         status=400 if form.errors else 200,

@@ -2,7 +2,8 @@
 
 Generic over the apps: the export follows every foreign key to the user model, and retention works on the
 project's history sources (hook `history_source`) plus the free-text fields each app declares as a
-`PersonalText` under the hook `personal_text`, so this module names no app above `projects`.
+`PersonalText` under the hook `personal_text`, so this module names no app above `projects`. An app changes how
+a field is exported with an `ExportValue` under the hook `export_value`.
 """
 
 import datetime
@@ -42,8 +43,26 @@ def _value(value):
     return value
 
 
-def _row(obj):
-    return {f.attname: _value(getattr(obj, f.attname)) for f in obj._meta.concrete_fields}
+@dataclass(frozen=True)
+class ExportValue:
+    """Under the hook `export_value`: what a person's export shows for `field` of `model` instead of the stored
+    value, as fn(obj, user) (signed content, whose rows some readers may not see, as that person may read it)."""
+
+    model: type[models.Model]
+    field: str
+    fn: Callable
+
+    @property
+    def key(self):
+        return (self.model, self.field)
+
+
+def _row(obj, user=None):
+    out = {}
+    for f in obj._meta.concrete_fields:
+        shown = extensions.by_key("export_value").get((type(obj), f.attname))
+        out[f.attname] = _value(shown.fn(obj, user) if shown is not None else getattr(obj, f.attname))
+    return out
 
 
 def person_data(*, user: User) -> dict:
@@ -82,11 +101,11 @@ def person_data(*, user: User) -> dict:
                             "when": _value(obj.history_date),
                             "what": {"+": "created", "~": "changed", "-": "deleted"}[obj.history_type],
                             "object": str(getattr(obj, meta.pk.attname if meta.pk else "id", "")),
-                            "values": {k: v for k, v in _row(obj).items() if not k.startswith("history_")},
+                            "values": {k: v for k, v in _row(obj, user).items() if not k.startswith("history_")},
                         }
                     )
                 else:
-                    data["records"].setdefault(f"{meta.label}.{field.name}", []).append(_row(obj))
+                    data["records"].setdefault(f"{meta.label}.{field.name}", []).append(_row(obj, user))
     return data
 
 

@@ -266,7 +266,9 @@ register(
 # the transaction of every write that changes the content.
 # The content is stored in bokmål (the SHA-256 must not depend on who looks); `title` and `label(key, stored)`
 # name it in the reader's language on the step page and in the differences (`label` returns None to show the
-# stored label).
+# stored label). `hidden(project, reader, rows)` names the rows ("measures.12") whose words this reader may not
+# see, each with the neutral text shown instead ({row: text}); participation/snapshot.py hides them wherever the
+# content is shown (see docs/decisions.md, "Sensitive stays sensitive").
 @dataclass(frozen=True)
 class StepContent:
     step_kind: str
@@ -275,6 +277,7 @@ class StepContent:
     url: Callable
     title: Any = None
     label: Callable | None = None
+    hidden: Callable | None = None
 
 
 def step_contents() -> dict[str, StepContent]:
