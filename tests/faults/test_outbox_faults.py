@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import Document, Job, Membership, ReminderEmail, Role, User
+from projects.services import calendar_feed_for
 from tests.factories import PASSWORD, ProjectFactory, UserFactory
 
 from .worker_app import SLOW_KIND
@@ -90,6 +91,8 @@ class Stack:
             DEBUG="1",  # static files without a collected manifest; errors still answer 500
             DATABASE_URL=f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}",
             CELERY_BROKER_URL=f"redis://127.0.0.1:{self.redis_port}/0",
+            # The cache on the same Redis, as production has it (it goes down with the broker).
+            CACHE_URL=f"rediscache://127.0.0.1:{self.redis_port}/1",
             EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
             EMAIL_FILE_PATH=str(self.mail),
             MEDIA_ROOT=str(settings.MEDIA_ROOT),
@@ -299,6 +302,8 @@ def test_redis_stopped_while_working_and_everything_follows_exactly_once_when_it
         detail,
         reverse("projects:documents", args=[project.pk, "participation-protocol"]),
         reverse("notifications"),
+        reverse("calendar"),
+        reverse("calendar_feed", args=[calendar_feed_for(user=owner).token]),  # read through the cache
     ):
         assert browser.request(path)[0] == 200, path
     print("requests with Redis down (path, status, seconds):", browser.timings)
