@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -161,6 +162,36 @@ def steps(cluster: Cluster):
     again = browser.get(f"/projects/{project_id}/documents/file/{document_id}/")
     check(again.status_code == 200 and again.content == pdf.content, "the PDF through the balancer differs")
     say(f"   ok: {len(answers)} pages and the PDF through the balancer, all 200, still logged in")
+
+    say("6. stop the worker in the middle of a render and start it again: the document still completes")
+    with psycopg.connect(cluster.database_url, autocommit=True) as db:
+
+        def status(document_id):
+            row = db.execute("SELECT status FROM projects_document WHERE id = %s", [document_id]).fetchone()
+            return row[0] if row else None
+
+        for attempt in range(1, 4):  # a render may finish before the kill lands: then ask again
+            before = latest_document(cluster, project_id, kind)
+            asked = browser.post(f"/projects/{project_id}/documents/{kind}/new/")
+            check(asked.status_code in (200, 302), f"the request answered {asked.status_code}")
+            document_id = latest_document(cluster, project_id, kind)
+            check(document_id > before, "no document was recorded")
+            wait_until("the render to start", lambda d=document_id: status(d) == "running", 60, interval=0.01)
+            cluster.stop_process("worker", sig=signal.SIGKILL)
+            killed_while = status(document_id)
+            say(f"   worker killed (SIGKILL) while document {document_id} was {killed_while} (try {attempt})")
+            cluster.start_worker()
+            if killed_while != "done":
+                break
+            wait_until("the worker after its restart", lambda: cluster.worker_ready(), 60)
+        check(killed_while != "done", "every render finished before the worker could be killed")
+    wait_until("the document after the restart", lambda: document_row(cluster, document_id)[0] == "done", 180)
+    pdf = browser.get(f"/projects/{project_id}/documents/file/{document_id}/")
+    check(pdf.status_code == 200, f"the download answered {pdf.status_code}")
+    check(hashlib.sha256(pdf.content).hexdigest() == document_row(cluster, document_id)[1], "SHA-256 differs")
+    attempts = cluster.psql(cluster.database, f"SELECT attempts FROM projects_job WHERE key = 'document:{document_id}'")
+    check(int(attempts or 0) >= 2, f"the job ran {attempts} times: the render was not taken up again")
+    say(f"   ok: document {document_id} done by the restarted worker (attempt {attempts}), SHA-256 matches")
 
 
 def main():

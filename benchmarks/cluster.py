@@ -154,6 +154,9 @@ class Cluster:
             "LOG_LEVEL": "INFO",
             "SECURE_HSTS_SECONDS": "0",
             "SECURE_HSTS_PRELOAD": "false",
+            # A job whose worker died is taken up again within seconds, not the production minute.
+            "OUTBOX_LEASE_SECONDS": "10",
+            "OUTBOX_SWEEP_SECONDS": "5",
             **extra,
         }
 
@@ -243,10 +246,18 @@ class Cluster:
         wait_until(f"node {i}'s /healthz", lambda: http_status(f"{self.node_url(i)}/healthz") == 200, timeout)
 
     def start_worker(self):
+        log = self.log("worker")
+        self.worker_log_from = log.stat().st_size if log.exists() else 0
         self.spawn(
             "worker", [str(VENV_BIN / "celery"), "-A", "config", "worker", "--loglevel=INFO", "--concurrency=1",
                        "-n", f"{self.name}@%h"], "worker",
         )  # fmt: skip
+
+    def worker_ready(self) -> bool:
+        """The worker started last has said it is ready (in its log, after where it started)."""
+        with open(self.log("worker"), "rb") as log:
+            log.seek(self.worker_log_from)
+            return b" ready." in log.read()
 
     def start_beat(self):
         self.spawn(
