@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from projects import extensions
+from projects import extensions, search
 from projects.models import Membership, OrgUnit, Project, ProjectUnit, Role
 
 from .parts import Column, FilterField, Segment
@@ -120,16 +120,13 @@ def _filter_text(queryset, value, today):
     value = value.strip()
     if not value:
         return queryset
-    owner = Membership.objects.filter(project=OuterRef("pk"), role=Role.OWNER, user__full_name__icontains=value)
-    unit = ProjectUnit.objects.filter(project=OuterRef("pk"), unit__name__icontains=value)
-    return queryset.filter(
-        Q(name__icontains=value)
-        | Q(case_number__icontains=value)
-        | Q(address__icontains=value)
-        | Q(building__icontains=value)
-        | Exists(owner)
-        | Exists(unit)
+    # Accent- and case-insensitive (projects/search.py): the project's own text from its indexed column, the
+    # owner's name and the units' names folded as they are read (few rows).
+    owner = Membership.objects.filter(
+        search.contains(value, "user__full_name"), project=OuterRef("pk"), role=Role.OWNER
     )
+    unit = ProjectUnit.objects.filter(search.contains(value, "unit__name"), project=OuterRef("pk"))
+    return queryset.filter(search.contains(value, column="search_text") | Exists(owner) | Exists(unit))
 
 
 def _filter_attention(queryset, value, today):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from phases.gates import Blocker
 from phases.models import Phase
+from projects import search
 from projects.models import EMPLOYER_ROLES, PARTY_ROLES, Membership, Project, Role, User
 from projects.selectors import page_memo, project_members
 
@@ -378,7 +379,7 @@ def signed_by(*, user: User, roles=None, project: str = "", decision: str = "") 
     )
     project = project.strip()
     if project:
-        qs = qs.filter(Q(project__name__icontains=project) | Q(project__case_number__icontains=project))
+        qs = qs.filter(search.contains(project, column="project__search_text"))
     if decision:
         qs = qs.filter(decision=decision)
     return qs

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import search
 from .validators import sensible_date
 
 # Global roles are Django groups with these names (created by a migration).
@@ -201,7 +202,16 @@ class Project(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
 
-    history = HistoricalRecords()
+    # The folded name, case number, address and building that every project search reads (projects/search.py),
+    # indexed with trigrams on PostgreSQL (migration 0005).
+    search_text = models.GeneratedField(
+        expression=search.folded("name", "case_number", "address", "building"),
+        output_field=models.TextField(),
+        db_persist=True,
+        editable=False,
+    )
+
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("project")
