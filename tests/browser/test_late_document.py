@@ -24,7 +24,11 @@ def test_a_late_protocol_says_so_and_is_made_on_try_again(page, live_server, ste
         project=project, kind="participation-protocol", version=1, requested_by=owner, requested_at=asked
     )
     Job.objects.create(
-        kind="documents.render", key=f"document:{doc.pk}", payload={"document_id": doc.pk}, created_at=asked
+        kind="documents.render",
+        key=f"document:{doc.pk}",
+        payload={"document_id": doc.pk},
+        created_at=asked,
+        run_after=asked,
     )
 
     log_in(page, "kari@example.no", PASSWORD)
