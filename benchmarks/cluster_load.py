@@ -69,8 +69,8 @@ for n in range(per_role):
         ("representative: my projects", reverse("projects:mine"), 1),
         ("representative: project overview", reverse("projects:detail", args=[some[n % len(some)].pk]), 2), bare]})
     plan["coordinator"].append({"session": session(coordinator), "pages": [
-        ("coordinator: overview of all projects", reverse("projects:dashboard"), 3),
-        ("coordinator: risk matrix", reverse("projects:dashboard_risks"), 1),
+        ("coordinator: overview of all projects", reverse("dashboard:overview"), 3),
+        ("coordinator: risk matrix", reverse("dashboard:risks"), 1),
         ("coordinator: project overview", reverse("projects:detail", args=[some[-1 - n % len(some)].pk]), 2), bare]})
     plan["hr"].append({"session": session(hr), "pages": [("HR: evaluations", reverse("evaluation:hr"), 3), bare]})
 print(json.dumps(plan))
