@@ -5,7 +5,8 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -56,11 +57,19 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's password reset, with the link in the e-mail starting with SITE_URL (not the request's host)."""
+    """Django's password-reset form; the request is limited per client address and per e-mail address, and the
+    e-mail is sent by the worker with a link from SITE_URL (services.password_reset_request)."""
 
-    @property
-    def extra_email_context(self):
-        return {"site_url": settings.SITE_URL}
+    def form_valid(self, form):
+        from .services import password_reset_request
+        from .throttling import axes_client_ip
+
+        try:
+            password_reset_request(email=form.cleaned_data["email"], ip_address=axes_client_ip(self.request))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def admin_login(request, extra_context=None):

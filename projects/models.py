@@ -482,6 +482,23 @@ class SsoIdentity(models.Model):
         return f"{self.user}: {self.issuer}"
 
 
+class PasswordResetRequest(models.Model):
+    """A password-reset request, kept for a day to limit reset e-mails per address and per e-mail address."""
+
+    email = models.CharField(max_length=254)
+    ip_address = models.GenericIPAddressField(null=True)
+    sent = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+        indexes = [models.Index(fields=["ip_address", "created_at"]), models.Index(fields=["email", "created_at"])]
+
+    def __str__(self):
+        return f"{self.email} {self.created_at:%Y-%m-%d %H:%M}"
+
+
 def attachment_upload_to(instance, filename):
     """A stored attachment's path: the owner's folder (`upload_dir`) and a random name with the suffix."""
     return f"{instance.upload_dir()}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"

@@ -30,6 +30,7 @@ from .models import (
     EmailOptOut,
     Membership,
     Notification,
+    PasswordResetRequest,
     Project,
     ProjectUnit,
     ReminderEmail,
@@ -435,6 +436,75 @@ def user_sso_sync(*, login: SsoLogin, create: bool) -> User:
             else:
                 user.groups.remove(group)
     return user
+
+
+# Password reset: limited per e-mail address and per client address, the e-mail sent by the worker ------------
+
+
+def password_reset_request(*, email: str, ip_address: str | None, now: datetime | None = None) -> bool:
+    """Someone asked for a new password for `email` from `ip_address` (the client behind the proxies).
+
+    Refused (ValidationError, code "throttled") after PASSWORD_RESET_ADDRESS_LIMIT requests from the address in
+    an hour, whatever addresses were typed. Otherwise recorded, and an e-mail is queued in the outbox (sent by
+    the worker, `password_reset_send`) when an active account with a password has this address and it got
+    fewer than PASSWORD_RESET_EMAIL_LIMIT e-mails in the hour; the person sees the same page either way, so
+    the page does not tell whether an account exists. Requests are kept for a day. Returns whether an e-mail
+    was queued.
+    """
+    from datetime import timedelta
+
+    from . import outbox
+
+    now = now or timezone.now()
+    email = User.objects.normalize_email(email or "").strip().lower()
+    since = now - timedelta(hours=1)
+    with transaction.atomic():
+        PasswordResetRequest.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
+        if ip_address:
+            from_address = PasswordResetRequest.objects.filter(ip_address=ip_address, created_at__gte=since)
+            if from_address.count() >= settings.PASSWORD_RESET_ADDRESS_LIMIT:
+                raise ValidationError(
+                    _("Too many requests for a new password from your address. Try again in an hour."),
+                    code="throttled",
+                )
+        user = User.objects.select_for_update().filter(email__iexact=email, is_active=True).first() if email else None
+        send = (
+            user is not None
+            and settings.LOCAL_LOGIN_ENABLED
+            and user.has_usable_password()
+            and PasswordResetRequest.objects.filter(email=email, sent=True, created_at__gte=since).count()
+            < settings.PASSWORD_RESET_EMAIL_LIMIT
+        )
+        row = PasswordResetRequest.objects.create(email=email, ip_address=ip_address, sent=send, created_at=now)
+        if send:
+            outbox.enqueue("auth.password_reset", key=f"password-reset:{row.pk}", payload={"user_id": user.pk})
+    return send
+
+
+def password_reset_send(*, user_id: int) -> bool:
+    """E-mail a link for choosing a new password (the worker runs this for an "auth.password_reset" job). The
+    token is made here, never stored in the job; the link starts with SITE_URL. Nothing is sent to an account
+    that was deactivated or lost its password meanwhile."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password() or not settings.LOCAL_LOGIN_ENABLED:
+        return False
+    context = {
+        "email": user.email,
+        "user": user,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "site_url": settings.SITE_URL,
+    }
+    with translation.override(user.preferred_language):
+        subject = "".join(render_to_string("registration/password_reset_subject.txt", context).splitlines())
+        body = render_to_string("registration/password_reset_email.html", context)
+    send_mail(subject, body, None, [user.email])
+    return True
 
 
 # Reminders and notifications -------------------------------------------------------------------------------

@@ -185,6 +185,10 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(f"FORWARDED_ALLOW_IPS: {exc}") from exc
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Password reset: at most PASSWORD_RESET_EMAIL_LIMIT e-mails an hour to one address, and at most
+# PASSWORD_RESET_ADDRESS_LIMIT requests an hour from one client address (kept in the database for a day).
+PASSWORD_RESET_EMAIL_LIMIT = env.int("PASSWORD_RESET_EMAIL_LIMIT", default=3)
+PASSWORD_RESET_ADDRESS_LIMIT = env.int("PASSWORD_RESET_ADDRESS_LIMIT", default=10)
 
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("nn", _("Norwegian Nynorsk")), ("en", _("English"))]
