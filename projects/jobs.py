@@ -32,3 +32,11 @@ def reminder_email(job):
     from .services import reminder_email_send
 
     reminder_email_send(email_id=job.payload["email_id"])
+
+
+@outbox.handler("auth.password_reset", max_attempts=8)
+def password_reset_email(job):
+    """The password-reset e-mail; its token is made here, never stored in the job."""
+    from .services import password_reset_send
+
+    password_reset_send(user_id=job.payload["user_id"])

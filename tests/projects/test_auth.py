@@ -49,9 +49,10 @@ def test_logout_needs_post_and_ends_session(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_sends_link(client):
+def test_password_reset_sends_link(client, django_capture_on_commit_callbacks):
     UserFactory(email="kari@example.no")
-    client.post(reverse("password_reset"), {"email": "kari@example.no"})
+    with django_capture_on_commit_callbacks(execute=True):  # the worker sends it (an outbox job)
+        client.post(reverse("password_reset"), {"email": "kari@example.no"})
     assert len(mail.outbox) == 1
     assert "/account/reset/" in mail.outbox[0].body
 

@@ -82,3 +82,25 @@ def test_single_sign_on_works_with_redis_down(client, redis_down, settings):
         response = sso_login(client, provider)
         assert response["Location"] == reverse("home")
         assert logged_in_user(client).email == "kari.nordmann@kommune.no"
+
+
+def test_password_reset_is_saved_with_redis_down_and_waits_for_the_worker(
+    client, redis_down, settings, django_capture_on_commit_callbacks, caplog
+):
+    from config.celery import app
+    from projects.models import Job
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    broker = app.conf.broker_url
+    app.conf.task_always_eager = False
+    app.conf.broker_url = redis_down
+    try:
+        UserFactory(email="kari@example.no")
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("password_reset"), {"email": "kari@example.no"})
+    finally:
+        app.conf.task_always_eager = True
+        app.conf.broker_url = broker
+    assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+    assert "The broker did not take the wake-up" in caplog.text  # it really was down
+    assert Job.objects.get(kind="auth.password_reset").state == Job.State.PENDING  # the sweep wakes it later
