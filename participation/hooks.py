@@ -91,7 +91,8 @@ def _representatives_land_on_approvals(user):
 def _overview_panel(request, project):
     steps = selectors.project_steps(project=project)
     plan = roles.participation_plan(project_members(project=project))
-    objections = [(v, s) for v in steps for s in v.objections]
+    objections = [(v, s) for v in steps for s in v.live_objections]
+    answered = [(v, s, later) for v in steps for s, later in v.answered_objections]
     waiting = [v for v in steps if v.step.is_sent and not v.complete]  # sent and not fully signed
     not_ready = sum(1 for v in steps if not v.step.is_sent)
     if not steps and not roles.gaps(plan):
@@ -100,6 +101,7 @@ def _overview_panel(request, project):
         "template": "participation/_overview_panel.html",
         "gaps": roles.gaps(plan),
         "objections": objections,
+        "answered": answered,
         "waiting": waiting,
         "not_ready": not_ready,
     }

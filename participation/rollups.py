@@ -29,10 +29,10 @@ def fresh(project_ids) -> dict:
     sign-off", computed rather than read from `OpenSignOff`, which is stored after this row is locked."""
     from projects.models import Project
 
-    from .models import SignOff
+    from .selectors import live_objections
 
     ids = list(project_ids)
-    objections = SignOff.objects.filter(step__project=OuterRef("pk"), decision=SignOff.Decision.OBJECTION)
+    objections = live_objections().filter(step__project=OuterRef("pk"))  # answered ones are not counted
     counted = objections.order_by().values("step__project").annotate(n=Count("pk")).values("n")
     rows = Project.objects.filter(pk__in=ids).annotate(n=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
     waiting = Counter(project for _step, project in {(step, project) for step, project, *_ in open_signoff_rows(ids)})

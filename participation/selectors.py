@@ -35,6 +35,8 @@ class StepView:
     step: Step
     roles: list[RoleStatus] = field(default_factory=list)
     lapsed_ids: set = field(default_factory=set)  # sign-offs (any version) that no longer count
+    # An objection answered by the same signer's later decision (same role, a later version): objection id -> it.
+    answers: dict = field(default_factory=dict)
 
     @property
     def complete(self):
@@ -47,6 +49,16 @@ class StepView:
     @property
     def current_objections(self):
         return [s for s in self.objections if s.step_version == self.step.version]
+
+    @property
+    def live_objections(self):
+        """Objections not answered by their signer's later decision: what the overview counts and shows in red."""
+        return [s for s in self.objections if s.pk not in self.answers]
+
+    @property
+    def answered_objections(self):
+        """(objection, the same signer's later sign-off that answered it)."""
+        return [(s, self.answers[s.pk]) for s in self.objections if s.pk in self.answers]
 
     @property
     def sent_summary(self):
@@ -94,6 +106,38 @@ def counting_signoffs(role: str):
     )
 
 
+def answered_objections(signoffs) -> dict:
+    """{objection id: the sign-off that answered it}: an objection is answered once the same person signs the
+    step again in the same role for a later version (approving, with remarks, or objecting anew: then the new
+    objection is the live one). `signoffs` of one step, oldest first. The SQL form is `live_objections`."""
+    out = {}
+    for s in signoffs:
+        if s.is_objection:
+            later = next(
+                (
+                    o
+                    for o in signoffs
+                    if (o.signer_id, o.role) == (s.signer_id, s.role) and o.step_version > s.step_version
+                ),
+                None,
+            )
+            if later is not None:
+                out[s.pk] = later
+    return out
+
+
+def live_objections() -> QuerySet[SignOff]:
+    """The objections not answered by the same signer's later decision on the step (`answered_objections`): what
+    the project's count, the overview's column, filter and attention list count."""
+    later = SignOff.objects.filter(
+        step=OuterRef("step"),
+        signer=OuterRef("signer"),
+        role=OuterRef("role"),
+        step_version__gt=OuterRef("step_version"),
+    )
+    return SignOff.objects.filter(decision=SignOff.Decision.OBJECTION).filter(~Exists(later))
+
+
 def step_view(step: Step, signoffs=None, holders=None) -> StepView:
     """Where each required role stands on the step, from its prefetched sign-offs (or the `signoffs` given)
     and who holds which role in its project now (`holders`, else read from the project)."""
@@ -102,6 +146,7 @@ def step_view(step: Step, signoffs=None, holders=None) -> StepView:
     if holders is None:
         holders = role_holders(step) if signoffs else set()
     view.lapsed_ids = {s.pk for s in signoffs if not signoff_counts(s, holders)}
+    view.answers = answered_objections(signoffs)
     for role in step.required_roles:
         status = RoleStatus(role, Role(role).label)
         for s in signoffs:

@@ -7,7 +7,6 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from participation.models import SignOff
 from projects.models import Membership, Role
 
 from . import Attention, Column, FilterField
@@ -32,8 +31,9 @@ COLUMNS = (
 
 
 def _has_objections():
-    """Projects with an objection on record, as a set of ids (read once, not per project)."""
-    return Q(pk__in=SignOff.objects.filter(decision=SignOff.Decision.OBJECTION).values("step__project_id"))
+    """Projects with an objection on record that its signer has not answered by a later decision: the stored count
+    (`participation.rollups`, one joined row), as the column shows it."""
+    return Q(participation_rollup__objections__gt=0)
 
 
 def _filter_objections(queryset, value, today):
