@@ -61,6 +61,7 @@ def main(argv=None) -> int:
         data.prepare(world)
         print(f"Prepared (HR, the history rows, the demo projects) in {time.perf_counter() - started:.1f} s")
         ctx = Context(world=world, requests=args.requests)
+        load_before = ", ".join(f"{x:.2f}" for x in os.getloadavg())
         for _order, name, fn in benchmarks.BENCHMARKS:
             if args.only and name != "bare page" and not any(part in name for part in args.only.split(",")):
                 continue
@@ -68,11 +69,14 @@ def main(argv=None) -> int:
             ctx.results.extend(fn(ctx))
             print(f"  {name}: {time.perf_counter() - started:.1f} s", flush=True)
         print()
+        print(f"Load average (1, 5, 15 min) before the timings: {load_before}")
         print(f"Load average (1, 5, 15 min) after the run: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        if ctx.bare:
+            goal = max(benchmarks.GOAL_RATIO * ctx.bare.median, benchmarks.GOAL_FLOOR_MS)
+            print(f"Bare page median {ctx.bare.median:.1f} ms: a page's median must be ≤ {goal:.0f} ms")
         print(table(ctx))
-        over = [m.name for m in ctx.results if (goal := benchmarks.goal_ms(ctx, m)) is not None and m.p90 > goal]
-        if over:
-            print("\nOver budget: " + ", ".join(over))
+        over = [m.name for m in ctx.results if benchmarks.verdict(ctx, m)[1] is False]
+        print("\nVerdict: " + ("every row within its goal" if not over else "OVER: " + ", ".join(over)))
     return 0
 
 
