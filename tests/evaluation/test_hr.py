@@ -176,3 +176,27 @@ def test_other_people_get_no_hr_page(client, world, owner, today):
     client.force_login(owner)
     assert client.get(reverse("evaluation:hr")).status_code == 403
     assert client.get(reverse("evaluation:hr_project", args=[world.pk])).status_code == 404
+
+
+def test_hr_tries_a_late_report_again_and_it_is_made(client, hr, world, owner, django_capture_on_commit_callbacks):
+    """Asked for while the worker was away (its job never woken): HR's page says it is late and Prøv igjen
+    has it made, the same version."""
+    import time_machine
+    from django.utils import timezone
+
+    from projects.models import Job
+
+    complete(world.evaluation, owner)
+    client.force_login(hr)
+    with time_machine.travel(timezone.now() - datetime.timedelta(minutes=5)):  # on_commit never runs here
+        assert client.post(reverse("evaluation:hr_report_request", args=[world.pk])).status_code == 302
+    doc = Document.objects.get(project=world, kind="evaluation-report")
+    page = client.get(reverse("evaluation:hr_project", args=[world.pk])).content.decode()
+    assert "tar lengre tid enn vanlig" in page and "Prøv igjen" in page
+    retry = reverse("evaluation:hr_report_retry", args=[world.pk, doc.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(retry, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "Versjon 1" in response.content.decode()
+    doc.refresh_from_db()
+    assert doc.is_done and doc.version == 1
+    assert Job.objects.get(key=f"document:{doc.pk}").state == Job.State.DONE
