@@ -190,6 +190,43 @@ def activity_steps(*, activity_id: int, exclude_kinds=()) -> list[StepView]:
     return [step_view(s) for s in steps]
 
 
+def sign_roles_of(user: User, step: Step) -> list[tuple[str, str]]:
+    """(role, label) of the roles the step requires that this person holds in its project."""
+    from projects.permissions import project_roles
+
+    held = project_roles(user, step.project_id)
+    return [(r, Role(r).label) for r in step.required_roles if r in held]
+
+
+@dataclass
+class SignerPosition:
+    """Where the reader of a step page stands as a signer: what they may still sign, what they decided on the
+    version sent now, and the sign-off of an earlier version they gave last (its differences are shown)."""
+
+    open_roles: list  # (role, label) still to sign on the current version
+    decided: list  # my sign-offs of the current version
+    previous: SignOff | None  # my last sign-off, when it was of an earlier version
+    can_sign: bool
+    not_sent: bool  # I would sign, but nothing has been sent yet
+
+
+def signer_position(view: StepView, user: User) -> SignerPosition:
+    """From the step's prefetched sign-offs: no query beyond the reader's roles in the project."""
+    step = view.step
+    sign_roles = sign_roles_of(user, step)
+    mine = [s for s in step.signoffs.all() if s.signer_id == user.pk]
+    decided = [s for s in mine if s.step_version == step.version]
+    open_roles = [(r, label) for r, label in sign_roles if r not in {s.role for s in decided}]
+    previous = mine[-1] if mine and mine[-1].step_version != step.version else None
+    return SignerPosition(
+        open_roles=open_roles,
+        decided=decided,
+        previous=previous,
+        can_sign=bool(open_roles) and step.is_sent,
+        not_sent=bool(sign_roles) and not step.is_sent,
+    )
+
+
 def step_for_page(*, project: Project, step_id: int) -> StepView:
     step = (
         _steps_queryset()

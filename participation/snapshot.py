@@ -229,3 +229,45 @@ def shown_text(content: str, *, project, reader) -> str:
     shown = without_hidden(data, hidden)
     shown["work_product"]["fields"] += [[f"{row}.hidden", text, _("Sensitive")] for row, text in hidden.items()]
     return json.dumps(shown, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+# A step page's readings ------------------------------------------------------------------------------------
+
+
+def reading(step, *, project, reader, signed=None) -> dict:
+    """What a step page shows of the version sent now: `sent` (its display), `changes` since the reader's sign-off
+    `signed` of an earlier version, and for somebody who reads every row, `hidden_for_others` (how many rows
+    others do not see)."""
+    out = {"sent": display(step.content, project=project, reader=reader), "changes": []}
+    if signed is not None and step.is_sent:
+        out["changes"] = changes(signed.content, step.content, project=project, reader=reader)
+    sent = out["sent"]
+    if sent and sent["document"] and not sent["document"]["hidden"]:
+        out["hidden_for_others"] = hidden_for_others(step.content, project=project)
+    return out
+
+
+def since_seen(step, seen_hash, project, reader) -> dict:
+    """The version the reader's page showed (found by its SHA-256) and what changed since, for a refused sign-off."""
+    from .selectors import seen_version
+
+    seen = seen_version(step=step, content_hash=seen_hash)
+    found = changes(seen.content, step.content, project=project, reader=reader) if seen else []
+    return {"seen": seen, "changes": found}
+
+
+def draft_reading(step, *, project, reader) -> dict:
+    """For the owner and manager: the draft as it stands, whether it differs from the version sent, and either its
+    differences from that version or (nothing sent yet) the draft itself."""
+    from .services import content_hash_of, step_content
+
+    draft = step_content(step)
+    draft_hash = content_hash_of(draft)
+    out = {"draft_hash": draft_hash, "unsent": draft_hash != step.content_hash}
+    if not step.is_sent:
+        out["draft"] = display(draft, project=project, reader=reader)
+    elif out["unsent"]:
+        out["draft_changes"] = changes(step.content, draft, project=project, reader=reader)
+    else:
+        out["draft_changes"] = []
+    return out

@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from projects.models import Role
-from projects.permissions import get_object_for, get_project_for, project_roles
+from projects.permissions import get_object_for, get_project_for
 from projects.selectors import project_members
 from projects.uploads import attachment_remove_page, file_download, form_errors_from
 
@@ -40,11 +39,6 @@ def plan(request, project_id):
     )
 
 
-def _sign_roles(user, step):
-    held = project_roles(user, step.project_id)
-    return [(r, Role(r).label) for r in step.required_roles if r in held]
-
-
 def _role_list(labels) -> str:
     """["Verneombud", "Tillitsvalgt"] -> "verneombud og tillitsvalgt" (in the reader's language)."""
     names = [str(label).lower() for label in labels]
@@ -62,60 +56,29 @@ DECIDED = {
 
 def _step_page(request, project, step_id, *, form=None, status=200, stale=None):
     view = selectors.step_for_page(project=project, step_id=step_id)
-    step = view.step
-    sign_roles = _sign_roles(request.user, step)
-    mine_now = [s for s in step.signoffs.all() if s.signer_id == request.user.pk and s.step_version == step.version]
-    already = {s.role for s in mine_now}
-    open_roles = [(r, label) for r, label in sign_roles if r not in already]
-    mine = [s for s in step.signoffs.all() if s.signer_id == request.user.pk]
-    previous = mine[-1] if mine and mine[-1].step_version != step.version else None
-    can_manage = request.user.has_perm("participation.manage_plan", project)
+    step, user = view.step, request.user
+    me = selectors.signer_position(view, user)
     context = {
         "project": project,
         "view": view,
         "step": step,
-        "open_roles": open_roles,
-        "can_sign": bool(open_roles) and step.is_sent,
-        "not_sent": bool(sign_roles) and not step.is_sent,
-        "my_decisions": [(s, DECIDED[s.decision] % {"v": s.step_version}) for s in mine_now],
-        "can_manage": can_manage,
+        "open_roles": me.open_roles,
+        "can_sign": me.can_sign,
+        "not_sent": me.not_sent,
+        "my_decisions": [(s, DECIDED[s.decision] % {"v": s.step_version}) for s in me.decided],
+        "can_manage": user.has_perm("participation.manage_plan", project),
         "roles": _role_list(step.required_role_labels()),
-        "sent": snapshot.display(step.content, project=project, reader=request.user),
-        "previous": previous,
-        "changes": (
-            snapshot.changes(previous.content, step.content, project=project, reader=request.user)
-            if previous and step.is_sent
-            else []
-        ),
+        "previous": me.previous,
         "tab": "participation",
+        **snapshot.reading(step, project=project, reader=user, signed=me.previous),
     }
-    sent = context["sent"]
-    if sent and sent["document"] and not sent["document"]["hidden"]:
-        # Who reads every row is told what the others do not see (a sensitive HMS measure, say).
-        context["hidden_for_others"] = snapshot.hidden_for_others(step.content, project=project)
     if stale is not None:
         # The person read another version than the one sent now: show what changed since what they read.
-        seen = selectors.seen_version(step=step, content_hash=stale.seen_hash)
-        context["stale"] = {
-            "message": stale.messages[0],
-            "seen": seen,
-            "changes": (
-                snapshot.changes(seen.content, step.content, project=project, reader=request.user) if seen else []
-            ),
-        }
-    if can_manage:
-        draft = services.step_content(step)
-        draft_hash = services.content_hash_of(draft)
-        context["draft_hash"] = draft_hash
-        context["unsent"] = draft_hash != step.content_hash
-        if step.is_sent:
-            context["draft_changes"] = (
-                snapshot.changes(step.content, draft, project=project, reader=request.user) if context["unsent"] else []
-            )
-        else:
-            context["draft"] = snapshot.display(draft, project=project, reader=request.user)
+        context["stale"] = {"message": stale.messages[0], **snapshot.since_seen(step, stale.seen_hash, project, user)}
+    if context["can_manage"]:
+        context.update(snapshot.draft_reading(step, project=project, reader=user))
     context["form"] = form or SignOffForm(
-        roles=open_roles, initial={"content_hash": step.content_hash, "version": step.version}
+        roles=me.open_roles, initial={"content_hash": step.content_hash, "version": step.version}
     )
     return render(request, "participation/step.html", context, status=status)
 
@@ -130,7 +93,7 @@ def step_detail(request, project_id, step_id):
 @require_POST
 def step_sign(request, project_id, step_id):
     project, step = get_object_for(request.user, project_id, Step.objects.all(), step_id, "participation.sign_step")
-    held = _sign_roles(request.user, step)
+    held = selectors.sign_roles_of(request.user, step)
     form = SignOffForm(request.POST, roles=held)
     if form.is_valid():
         data = form.cleaned_data
