@@ -85,12 +85,13 @@ def test_single_sign_on_works_with_redis_down(client, redis_down, settings):
 
 
 def test_password_reset_is_saved_with_redis_down_and_waits_for_the_worker(
-    client, redis_down, settings, django_capture_on_commit_callbacks
+    client, redis_down, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
     from config.celery import app
     from projects.models import Job
 
     def use_broker(url):
+        monkeypatch.setenv("CELERY_BROKER_URL", url)  # Celery reads it before its configuration
         app.conf.broker_url = url
         app._pool = None  # the connection pools were made for the broker of earlier tests
         if "amqp" in app.__dict__:
