@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
-from tests.support.seaweed import SeaweedS3  # noqa: E402  (the same S3 gateway the tests use)
+from tests.support.seaweed import SeaweedS3, ports_free  # noqa: E402  (the same S3 gateway the tests use)
 
 
 @dataclass(frozen=True)
@@ -183,6 +183,11 @@ class Cluster:
     # --- services
     def prepare(self):
         """Fresh folders, copies of the code, the database, Redis and the S3 gateway with its bucket."""
+        ours = [self.ports.balancer, self.ports.redis, *range(self.ports.seaweed, self.ports.seaweed + 8)]
+        ours += [self.ports.node(i) for i in range(1, self.nodes + 1)]
+        busy = [port for port in ours if not ports_free(port, 1)]
+        if busy:
+            raise ClusterError(f"127.0.0.1 ports {busy} are in use: is another '{self.name}' cluster running?")
         if self.folder.exists():
             shutil.rmtree(self.folder)
         (self.folder / "logs").mkdir(parents=True)

