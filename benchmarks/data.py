@@ -380,7 +380,8 @@ def prepare(world: World) -> World:
     if have < HISTORY_ROWS:
         first = historical.objects.filter(id=world.sample.pk).order_by("history_id").first()
         if first is None:
-            first = historical(**{f.attname: getattr(world.sample, f.attname) for f in Project._meta.concrete_fields})
+            kept = {f.attname for f in historical._meta.concrete_fields}  # not the generated search_text
+            first = historical(**{name: getattr(world.sample, name) for name in kept if hasattr(world.sample, name)})
         fields = {f.attname: getattr(first, f.attname) for f in historical._meta.concrete_fields}
         fields.pop("history_id", None)
         start = timezone.now() - timedelta(days=400)
