@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from phases.models import Criterion
 from projects.models import Project
+from projects.validators import sensible_date, single_line
 
 
 class WindowState(models.TextChoices):
@@ -36,15 +37,15 @@ class Evaluation(models.Model):
         EXTERNAL = "external", _("External")
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="evaluation")
-    move_in = models.DateField(_("actual move-in"))
+    move_in = models.DateField(_("actual move-in"), validators=[sensible_date])
     move_in_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     move_in_correction_reason = models.TextField(_("reason for the correction"), blank=True)
-    window_opens = models.DateField(_("evaluation window opens"))
-    window_closes = models.DateField(_("evaluation window closes"))
-    window_closing = models.DateField(_("evaluation window closing from"))
-    freeze_ends = models.DateField(_("freeze period ends"))
+    window_opens = models.DateField(_("evaluation window opens"), validators=[sensible_date])
+    window_closes = models.DateField(_("evaluation window closes"), validators=[sensible_date])
+    window_closing = models.DateField(_("evaluation window closing from"), validators=[sensible_date])
+    freeze_ends = models.DateField(_("freeze period ends"), validators=[sensible_date])
     freeze_shortened_reason = models.TextField(_("reason for shortening the freeze"), blank=True)
     # The plan.
     scope = models.TextField(_("mandate and scope"), blank=True)
@@ -53,16 +54,20 @@ class Evaluation(models.Model):
     method_observation = models.BooleanField(_("observation"), default=False)
     method_occupancy = models.BooleanField(_("repeated occupancy study"), default=False)
     evaluator = models.CharField(_("evaluator"), max_length=10, choices=Evaluator.choices, blank=True)
-    evaluator_name = models.CharField(_("evaluated by"), max_length=200, blank=True)
-    planned_start = models.DateField(_("planned start"), null=True, blank=True)
-    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    evaluator_name = models.CharField(_("evaluated by"), max_length=200, blank=True, validators=[single_line])
+    planned_start = models.DateField(_("planned start"), null=True, blank=True, validators=[sensible_date])
+    planned_end = models.DateField(_("planned end"), null=True, blank=True, validators=[sensible_date])
     outside_window_reason = models.TextField(_("reason for dates outside the window"), blank=True)
     # Communication of results: leaders first, then the representatives, then the employees.
-    presented_to_leaders = models.DateField(_("presented to the leaders"), null=True, blank=True)
-    presented_to_representatives = models.DateField(
-        _("presented to the union and safety representatives"), null=True, blank=True
+    presented_to_leaders = models.DateField(
+        _("presented to the leaders"), null=True, blank=True, validators=[sensible_date]
     )
-    presented_to_employees = models.DateField(_("presented to the employees"), null=True, blank=True)
+    presented_to_representatives = models.DateField(
+        _("presented to the union and safety representatives"), null=True, blank=True, validators=[sensible_date]
+    )
+    presented_to_employees = models.DateField(
+        _("presented to the employees"), null=True, blank=True, validators=[sensible_date]
+    )
     summary = models.TextField(_("summary of the findings"), blank=True)
     follow_up_plan = models.TextField(_("follow-up plan"), blank=True)
     lessons_learned = models.TextField(_("lessons learned"), blank=True)
@@ -127,7 +132,7 @@ class EvaluationResult(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="results")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     criterion = models.CharField(_("success criterion"), max_length=20, choices=Criterion.choices, blank=True)
-    subject = models.CharField(_("goal or criterion"), max_length=300, blank=True)
+    subject = models.CharField(_("goal or criterion"), max_length=300, blank=True, validators=[single_line])
     score = models.PositiveSmallIntegerField(_("score (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     text = models.TextField(_("assessment"), blank=True)
 
@@ -163,10 +168,12 @@ class Figure(models.Model):
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="figures")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    label = models.CharField(_("what is measured"), max_length=200)
+    label = models.CharField(_("what is measured"), max_length=200, validators=[single_line])
     before = models.DecimalField(_("before"), max_digits=10, decimal_places=2)
     after = models.DecimalField(_("after"), max_digits=10, decimal_places=2)
-    unit = models.CharField(_("unit"), max_length=20, blank=True, help_text=_("For example %, days or persons."))
+    unit = models.CharField(
+        _("unit"), max_length=20, blank=True, help_text=_("For example %, days or persons."), validators=[single_line]
+    )
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     history = HistoricalRecords()
@@ -200,8 +207,8 @@ class ChangeRequest(models.Model):
     what = models.TextField(_("what should change"))
     why = models.TextField(_("why"))
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    requested_by = models.CharField(_("requested by"), max_length=200)
-    requested_on = models.DateField(_("date"), default=timezone.localdate)
+    requested_by = models.CharField(_("requested by"), max_length=200, validators=[single_line])
+    requested_on = models.DateField(_("date"), default=timezone.localdate, validators=[sensible_date])
     during_freeze = models.BooleanField(_("during the freeze period"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     approved_by = models.ForeignKey(
@@ -245,16 +252,18 @@ class Measure(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="measures")
     number = models.PositiveIntegerField(_("no."))
-    focus_area = models.CharField(_("focus area"), max_length=200)
+    focus_area = models.CharField(_("focus area"), max_length=200, validators=[single_line])
     goal = models.TextField(_("goal"))
     activity = models.TextField(_("activity"))
-    due_date = models.DateField(_("when"), null=True, blank=True)
-    responsible = models.CharField(_("responsible"), max_length=200)
-    reporting = models.CharField(_("reporting"), max_length=200, blank=True, help_text=_("To whom and how."))
+    due_date = models.DateField(_("when"), null=True, blank=True, validators=[sensible_date])
+    responsible = models.CharField(_("responsible"), max_length=200, validators=[single_line])
+    reporting = models.CharField(
+        _("reporting"), max_length=200, blank=True, help_text=_("To whom and how."), validators=[single_line]
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     dropped_reason = models.TextField(_("reason for dropping"), blank=True)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
-    source_ref = models.CharField(_("source reference"), max_length=100, blank=True)
+    source_ref = models.CharField(_("source reference"), max_length=100, blank=True, validators=[single_line])
     hazard = models.ForeignKey(
         "workproducts.Hazard",
         verbose_name=_("hazard in the risk assessment"),
@@ -272,7 +281,9 @@ class Measure(models.Model):
         ),
     )
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, null=True, blank=True)
-    prioritised_on = models.DateField(_("prioritised by the parties on"), null=True, blank=True)
+    prioritised_on = models.DateField(
+        _("prioritised by the parties on"), null=True, blank=True, validators=[sensible_date]
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from phases.models import Activity, Bilingual
 from projects.models import Attachment, Project, Role
-from projects.validators import sensible_date
+from projects.validators import sensible_date, single_line
 
 
 class Step(Bilingual, models.Model):
@@ -34,8 +34,8 @@ class Step(Bilingual, models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="steps")
     key = models.SlugField(max_length=80)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    name_nb = models.CharField(max_length=200)
-    name_en = models.CharField(max_length=200)
+    name_nb = models.CharField(max_length=200, validators=[single_line])
+    name_en = models.CharField(max_length=200, validators=[single_line])
     description_nb = models.TextField(blank=True)
     description_en = models.TextField(blank=True)
     required_roles = models.JSONField(_("required sign-offs"), default=list)
@@ -47,9 +47,11 @@ class Step(Bilingual, models.Model):
     version = models.PositiveIntegerField(
         _("version"), default=0, help_text=_("The version sent for sign-off; 0 while none has been sent.")
     )
-    content_hash = models.CharField(_("SHA-256 of the sent content"), max_length=64, blank=True)
+    content_hash = models.CharField(
+        _("SHA-256 of the sent content"), max_length=64, blank=True, validators=[single_line]
+    )
     content = models.TextField(_("sent content"), blank=True)
-    draft_hash = models.CharField(_("SHA-256 of the draft"), max_length=64, blank=True)
+    draft_hash = models.CharField(_("SHA-256 of the draft"), max_length=64, blank=True, validators=[single_line])
     version_at = models.DateTimeField(_("sent"), default=timezone.now)
     is_sent = models.BooleanField(
         _("sent for sign-off"), default=False, help_text=_("A version has been sent to the representatives.")
@@ -85,7 +87,7 @@ class StepVersion(models.Model):
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     content = models.TextField(_("sent content"))
-    content_hash = models.CharField(_("SHA-256 of the sent content"), max_length=64)
+    content_hash = models.CharField(_("SHA-256 of the sent content"), max_length=64, validators=[single_line])
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -111,7 +113,7 @@ class Meeting(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="meetings")
     type = models.CharField(_("type of meeting"), max_length=20, choices=Type.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
     held_on = models.DateField(_("date"), validators=[sensible_date])
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("participants"), blank=True, related_name="+"
@@ -172,7 +174,7 @@ class SignOff(models.Model):
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signoffs")
     decision = models.CharField(_("decision"), max_length=30, choices=Decision.choices)
     text = models.TextField(_("remarks or objection"), blank=True)
-    content_hash = models.CharField(_("SHA-256 of the signed content"), max_length=64)
+    content_hash = models.CharField(_("SHA-256 of the signed content"), max_length=64, validators=[single_line])
     content = models.TextField(_("signed content"))
     signed_at = models.DateTimeField(_("signed"), default=timezone.now)
 

@@ -3,11 +3,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms import DateInput, PersonChoiceField
+from projects.forms import DateField, PersonChoiceField
 from projects.models import COORDINATOR_GROUP, User
 from projects.permissions import WORKING_ROLES
 from projects.uploads import AttachmentField
-from projects.validators import sensible_date
 
 from .definition import MAX_SOURCE_BYTES
 from .models import Criterion, CriterionStatus
@@ -25,7 +24,7 @@ class ItemPlanForm(_Form):
     assignee = PersonChoiceField(
         label=_("Responsible"), queryset=User.objects.none(), required=False, empty_label=_("Nobody yet")
     )
-    due_date = forms.DateField(label=_("Deadline"), required=False, widget=DateInput(), validators=[sensible_date])
+    due_date = DateField(label=_("Deadline"), required=False)
 
     def __init__(self, *args, project, building_track=False, **kwargs):
         super().__init__(*args, **kwargs)

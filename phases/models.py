@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.models import Attachment, Project, Role
-from projects.validators import sensible_date
+from projects.validators import sensible_date, single_line
 
 
 def is_english() -> bool:
@@ -36,13 +36,13 @@ class ProcessTemplate(Bilingual, models.Model):
 
     key = models.SlugField(_("key"), max_length=80)
     version = models.PositiveIntegerField(_("version"))
-    name_nb = models.CharField(_("name (bokmål)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_nb = models.CharField(_("name (bokmål)"), max_length=200, validators=[single_line])
+    name_en = models.CharField(_("name (English)"), max_length=200, validators=[single_line])
     description_nb = models.TextField(_("description (bokmål)"))
     description_en = models.TextField(_("description (English)"))
     definition = models.JSONField(_("definition"))
     source = models.TextField(_("source file"))
-    sha256 = models.CharField(_("SHA-256 of the source"), max_length=64)
+    sha256 = models.CharField(_("SHA-256 of the source"), max_length=64, validators=[single_line])
     loaded_at = models.DateTimeField(_("loaded"), default=timezone.now)
     loaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -95,8 +95,8 @@ class Phase(Bilingual, models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phases")
     key = models.SlugField(max_length=80)
     order = models.PositiveSmallIntegerField()
-    name_nb = models.CharField(max_length=200)
-    name_en = models.CharField(max_length=200)
+    name_nb = models.CharField(max_length=200, validators=[single_line])
+    name_en = models.CharField(max_length=200, validators=[single_line])
     description_nb = models.TextField(blank=True)
     description_en = models.TextField(blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
@@ -106,8 +106,8 @@ class Phase(Bilingual, models.Model):
     )  # fmt: skip
     override_reason = models.TextField(_("reason for override"), blank=True)
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)
-    planned_start = models.DateField(_("planned start"), null=True, blank=True)
-    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True, validators=[sensible_date])
+    planned_end = models.DateField(_("planned end"), null=True, blank=True, validators=[sensible_date])
 
     history = HistoricalRecords()
 
@@ -143,13 +143,13 @@ class Activity(Bilingual, models.Model):
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="activities")
     key = models.SlugField(max_length=80)
     order = models.PositiveSmallIntegerField()
-    name_nb = models.CharField(max_length=200)
-    name_en = models.CharField(max_length=200)
+    name_nb = models.CharField(max_length=200, validators=[single_line])
+    name_en = models.CharField(max_length=200, validators=[single_line])
     guidance_nb = models.TextField(blank=True)
     guidance_en = models.TextField(blank=True)
     owner_role = models.CharField(max_length=20, choices=Role.choices)
     track = models.CharField(max_length=20, choices=Track.choices, blank=True)
-    work_product = models.CharField(max_length=40, blank=True)
+    work_product = models.CharField(max_length=40, blank=True, validators=[single_line])
     participation_steps = models.JSONField(default=list, blank=True)
     due_date = models.DateField(_("deadline"), validators=[sensible_date], null=True, blank=True)
 
@@ -178,8 +178,8 @@ class ChecklistItem(Bilingual, models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="items")
     key = models.SlugField(max_length=80)
     order = models.PositiveSmallIntegerField()
-    text_nb = models.CharField(max_length=300)
-    text_en = models.CharField(max_length=300)
+    text_nb = models.CharField(max_length=300, validators=[single_line])
+    text_en = models.CharField(max_length=300, validators=[single_line])
     mandatory = models.BooleanField(_("mandatory"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     not_applicable_reason = models.TextField(_("reason it does not apply"), blank=True)
@@ -296,18 +296,22 @@ class ProjectProgress(models.Model):
     project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="progress")
     current_phase_id = models.IntegerField(null=True)  # the first phase not completed
     current_phase_order = models.PositiveSmallIntegerField(null=True)
-    current_phase_key = models.CharField(max_length=80, null=True)
-    current_phase_name_nb = models.CharField(max_length=200, null=True)
-    current_phase_name_en = models.CharField(max_length=200, null=True)
+    current_phase_key = models.CharField(max_length=80, null=True, validators=[single_line])
+    current_phase_name_nb = models.CharField(max_length=200, null=True, validators=[single_line])
+    current_phase_name_en = models.CharField(max_length=200, null=True, validators=[single_line])
     phase_count = models.PositiveSmallIntegerField(default=0)
     items_total = models.PositiveIntegerField(default=0)
     items_done = models.PositiveIntegerField(default=0)  # done or not applicable
     mandatory_open = models.PositiveIntegerField(default=0)
-    mandatory_first_due = models.DateField(null=True)  # the earliest deadline of an open mandatory item
-    next_item_text_nb = models.CharField(max_length=300, null=True)
-    next_item_text_en = models.CharField(max_length=300, null=True)
-    next_item_due = models.DateField(null=True)  # the earliest deadline of an open item
-    phase_planned_end = models.DateField(null=True)  # the current phase's, else its activities' last deadline
+    mandatory_first_due = models.DateField(
+        null=True, validators=[sensible_date]
+    )  # the earliest deadline of an open mandatory item
+    next_item_text_nb = models.CharField(max_length=300, null=True, validators=[single_line])
+    next_item_text_en = models.CharField(max_length=300, null=True, validators=[single_line])
+    next_item_due = models.DateField(null=True, validators=[sensible_date])  # the earliest deadline of an open item
+    phase_planned_end = models.DateField(
+        null=True, validators=[sensible_date]
+    )  # the current phase's, else its activities' last deadline
     phase_open_mandatory = models.PositiveIntegerField(default=0)  # open mandatory items of the current phase
 
     def __str__(self):

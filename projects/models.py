@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import search
-from .validators import sensible_date
+from .validators import sensible_date, single_line
 
 # Global roles are Django groups with these names (created by a migration).
 COORDINATOR_GROUP = "coordinator"
@@ -57,8 +57,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         ENGLISH = "en", _("English")
 
     email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=150)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    full_name = models.CharField(_("full name"), max_length=150, validators=[single_line])
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[single_line])
     preferred_language = models.CharField(
         _("preferred language"), max_length=5, choices=Language.choices, default=Language.BOKMAL
     )
@@ -119,7 +119,7 @@ class OrgUnit(models.Model):
 
     PARENT_KIND = {Kind.DEPARTMENT: Kind.MUNICIPALITY, Kind.UNIT: Kind.DEPARTMENT}
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
     kind = models.CharField(_("level"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
@@ -174,16 +174,20 @@ class Project(models.Model):
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
     case_number = models.CharField(
-        _("case number"), max_length=40, blank=True, help_text=_("The archive case number, e.g. 2026/12345.")
+        _("case number"),
+        max_length=40,
+        blank=True,
+        help_text=_("The archive case number, e.g. 2026/12345."),
+        validators=[single_line],
     )
     kind = models.CharField(_("kind of project"), max_length=20, choices=Kind.choices, default=Kind.REBUILD)
     units = models.ManyToManyField(
         OrgUnit, verbose_name=_("units"), through="ProjectUnit", related_name="projects", blank=True
     )
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    building = models.CharField(_("building"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True, validators=[single_line])
+    building = models.CharField(_("building"), max_length=200, blank=True, validators=[single_line])
     headcount = models.PositiveIntegerField(_("headcount"), null=True, blank=True)
     start_date = models.DateField(_("project start"), validators=[sensible_date], default=timezone.localdate)
     planned_move_in = models.DateField(_("planned move-in"), validators=[sensible_date], null=True, blank=True)
@@ -306,11 +310,11 @@ class Document(models.Model):
         FAILED = "failed", _("failed")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField(_("kind"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=50, validators=[single_line])
     version = models.PositiveIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     file = models.FileField(upload_to=_document_path, max_length=300, blank=True)
-    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True, validators=[single_line])
     size = models.PositiveIntegerField(_("size"), null=True, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -356,12 +360,12 @@ class ReminderEmail(models.Model):
         DIGEST = "digest", _("Daily digest")
         URGENT = "urgent", _("Urgent reminder")
 
-    key = models.CharField(max_length=255, unique=True)
+    key = models.CharField(max_length=255, unique=True, validators=[single_line])
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
     )
-    day = models.DateField(_("day"))
+    day = models.DateField(_("day"), validators=[sensible_date])
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     queued_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
@@ -389,8 +393,8 @@ class Notification(models.Model):
         QUEUED = "queued", _("In an e-mail")
         OFF = "off", _("E-mail turned off")
 
-    key = models.CharField(max_length=255, unique=True)
-    kind = models.CharField(_("kind"), max_length=40)
+    key = models.CharField(max_length=255, unique=True, validators=[single_line])
+    kind = models.CharField(_("kind"), max_length=40, validators=[single_line])
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
     )
@@ -398,8 +402,8 @@ class Notification(models.Model):
         Project, verbose_name=_("project"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     text = models.JSONField(_("text"))  # language code -> text
-    url = models.CharField(max_length=300, blank=True)
-    due_date = models.DateField(_("deadline"), null=True, blank=True)
+    url = models.CharField(max_length=300, blank=True, validators=[single_line])
+    due_date = models.DateField(_("deadline"), null=True, blank=True, validators=[sensible_date])
     urgent = models.BooleanField(_("urgent"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -435,7 +439,7 @@ class EmailOptOut(models.Model):
     """A kind of reminder a person does not want by e-mail (in-app notifications are always on)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_opt_outs")
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40, validators=[single_line])
 
     class Meta:
         verbose_name = _("e-mail turned off")
@@ -450,7 +454,7 @@ class CalendarFeed(models.Model):
     """The secret token of a person's calendar feeds. A new token revokes the old one."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
-    token = models.CharField(max_length=64, unique=True)
+    token = models.CharField(max_length=64, unique=True, validators=[single_line])
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -466,8 +470,8 @@ class SsoIdentity(models.Model):
     subject, never its e-mail claim (projects.services.user_sso_sync)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identities")
-    issuer = models.CharField(_("issuer"), max_length=300)
-    subject = models.CharField(_("subject"), max_length=255)
+    issuer = models.CharField(_("issuer"), max_length=300, validators=[single_line])
+    subject = models.CharField(_("subject"), max_length=255, validators=[single_line])
     linked_at = models.DateTimeField(_("linked"), default=timezone.now)
 
     class Meta:
@@ -485,7 +489,7 @@ class SsoIdentity(models.Model):
 class PasswordResetRequest(models.Model):
     """A password-reset request, kept for a day to limit reset e-mails per address and per e-mail address."""
 
-    email = models.CharField(max_length=254)
+    email = models.CharField(max_length=254, validators=[single_line])
     ip_address = models.GenericIPAddressField(null=True)
     sent = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -510,10 +514,10 @@ class Attachment(models.Model):
     foreign key to their owner, `upload_dir()` and their history."""
 
     file = models.FileField(upload_to=attachment_upload_to, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255, validators=[single_line])
     size = models.PositiveIntegerField(_("size"))
-    content_type = models.CharField(max_length=120)
-    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=120, validators=[single_line])
+    sha256 = models.CharField(max_length=64, validators=[single_line])
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -542,8 +546,8 @@ class Job(models.Model):
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
 
-    kind = models.CharField(_("kind"), max_length=50)
-    key = models.CharField(_("key"), max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=50, validators=[single_line])
+    key = models.CharField(_("key"), max_length=255, unique=True, validators=[single_line])
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

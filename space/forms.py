@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms import DateInput
+from projects.forms import DateField, DateInput
 from projects.uploads import AttachmentField
 
 from .models import AreaNorm, MappingUnit, OccupancyStudy, PlanFile, RoomType, StudyZone
@@ -51,7 +51,7 @@ class ZoneForm(_Form, forms.ModelForm):
 class RoundForm(forms.Form):
     """Which round the grid shows: a date of the study and an hour."""
 
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"))
     hour = forms.IntegerField(label=_("Hour"), min_value=0, max_value=23)
 
 

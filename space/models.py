@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.models import Attachment, Project
+from projects.validators import sensible_date, single_line
 from workproducts.models import Content, Row, WorkProduct, long_text, short_text
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
@@ -96,8 +97,10 @@ class OccupancyStudy(models.Model):
     work_product = models.ForeignKey(WorkProduct, on_delete=models.CASCADE, related_name="+")
     name = short_text(_("name"))
     timing = models.CharField(_("when"), max_length=10, choices=Timing.choices, default=Timing.BEFORE)
-    starts_on = models.DateField(_("first day"))
-    ends_on = models.DateField(_("last day"), help_text=_("One or two normal working weeks."))
+    starts_on = models.DateField(_("first day"), validators=[sensible_date])
+    ends_on = models.DateField(
+        _("last day"), help_text=_("One or two normal working weeks."), validators=[sensible_date]
+    )
     first_hour = models.PositiveSmallIntegerField(
         _("first round (hour)"), default=8, validators=[MinValueValidator(0), MaxValueValidator(23)]
     )
@@ -140,7 +143,7 @@ class StudyZone(models.Model):
         MEETING_ROOM = "meeting_room", _("Meeting room")
 
     study = models.ForeignKey(OccupancyStudy, on_delete=models.CASCADE, related_name="zones")
-    name = models.CharField(_("zone or room"), max_length=100)
+    name = models.CharField(_("zone or room"), max_length=100, validators=[single_line])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WORKSTATIONS)
     unit = models.ForeignKey(
         MappingUnit, verbose_name=_("unit"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -168,7 +171,7 @@ class Observation(models.Model):
 
     study = models.ForeignKey(OccupancyStudy, on_delete=models.CASCADE, related_name="observations")
     zone = models.ForeignKey(StudyZone, on_delete=models.CASCADE, related_name="observations")
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[sensible_date])
     hour = models.PositiveSmallIntegerField(_("hour"), validators=[MaxValueValidator(23)])
     occupied = models.PositiveIntegerField(_("occupied"), default=0)
     away = models.PositiveIntegerField(_("temporarily away"), default=0)
@@ -204,14 +207,18 @@ class Zone(models.TextChoices):
 class RoomType(models.Model):
     """A room in the catalogue coordinators keep: the menu an area programme chooses from."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[single_line])
     zone = models.CharField(_("zone"), max_length=20, choices=Zone.choices)
     m2 = models.DecimalField(
         _("default size (m²)"), max_digits=7, decimal_places=1,
         validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(M2_MAX)],
     )  # fmt: skip
     sizing = models.CharField(
-        _("how it is sized"), max_length=200, blank=True, help_text=_("e.g. 2–4 persons, 6–10 m²; per 50 employees")
+        _("how it is sized"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. 2–4 persons, 6–10 m²; per 50 employees"),
+        validators=[single_line],
     )
     is_workstation = models.BooleanField(
         _("is a workstation"), default=False, help_text=_("Counted as workstations and held against the 6 m² floor.")
@@ -242,7 +249,7 @@ class AreaNorm(models.Model):
         _("at least m² per workstation"), max_digits=5, decimal_places=1, default=Decimal("6.0"),
         validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))],
     )  # fmt: skip
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True, validators=[single_line])
 
     history = HistoricalRecords()
 

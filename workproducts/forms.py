@@ -5,7 +5,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms import DateInput, PersonChoiceField
+from projects.forms import DateField, DateInput, PersonChoiceField
 from projects.models import User
 
 from .models import TEXT_MAX, OrderService
@@ -59,7 +59,7 @@ def _formfield(f, **kwargs):
 
 
 class OrderAcceptForm(forms.Form):
-    accepted_on = forms.DateField(label=_("Accepted on"), widget=DateInput())
+    accepted_on = DateField(label=_("Accepted on"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

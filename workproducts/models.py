@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.models import Project
+from projects.validators import sensible_date, single_line
 
 TEXT_MAX = 10_000
 LINE_MAX = 300
@@ -19,7 +20,7 @@ def long_text(label, help_text="", max_length=TEXT_MAX, required=False):
 
 
 def short_text(label, help_text="", blank=False):
-    return models.CharField(label, max_length=LINE_MAX, blank=blank, help_text=help_text)
+    return models.CharField(label, max_length=LINE_MAX, blank=blank, help_text=help_text, validators=[single_line])
 
 
 def responsible_field():
@@ -39,10 +40,10 @@ class WorkProduct(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="work_products")
     activity = models.ForeignKey("phases.Activity", on_delete=models.CASCADE, related_name="work_products")
-    kind = models.CharField(_("kind"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=40, validators=[single_line])
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
     version = models.PositiveIntegerField(_("version"), default=1)
-    content_hash = models.CharField(_("SHA-256 of the content"), max_length=64, blank=True)
+    content_hash = models.CharField(_("SHA-256 of the content"), max_length=64, blank=True, validators=[single_line])
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.SET_NULL, null=True, blank=True,
@@ -91,7 +92,7 @@ class Content(models.Model):
 class OrderService(models.Model):
     """A service a project can order from EBE (the list coordinators keep)."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True, validators=[single_line])
     description = models.TextField(_("description"), blank=True, validators=[MaxLengthValidator(2000)])
     active = models.BooleanField(_("offered"), default=True, help_text=_("Only offered services can be ordered."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -121,7 +122,7 @@ class Goals(Content):
     order_notes = long_text(_("notes to EBE"), _("What the project needs help with, and anything EBE should know."))
     order_state = models.CharField(_("order form"), max_length=20, choices=OrderState.choices, default=OrderState.DRAFT)
     order_sent_at = models.DateTimeField(_("sent to EBE"), null=True, blank=True)
-    order_accepted_on = models.DateField(_("accepted by EBE on"), null=True, blank=True)
+    order_accepted_on = models.DateField(_("accepted by EBE on"), null=True, blank=True, validators=[sensible_date])
     order_accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
@@ -194,7 +195,7 @@ class Mandate(Content):
 
 class Milestone(Row):
     name = short_text(_("milestone"))
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[sensible_date])
 
     history = HistoricalRecords()
 
@@ -214,7 +215,7 @@ SCALE = [MinValueValidator(1), MaxValueValidator(5)]
 
 class RiskAssessment(Content):
     scope = long_text(_("what is assessed"), _("The change the assessment covers, and who took part."), 4000)
-    review_on = models.DateField(_("next review"), null=True, blank=True)
+    review_on = models.DateField(_("next review"), null=True, blank=True, validators=[sensible_date])
 
     history = HistoricalRecords()
 
@@ -253,7 +254,7 @@ class Hazard(Row):
     existing_measures = long_text(_("existing measures"), max_length=4000)
     new_measures = long_text(_("new measures"), max_length=4000)
     responsible = responsible_field()
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True, validators=[sensible_date])
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
 
     history = HistoricalRecords()
@@ -336,7 +337,7 @@ class InformationMeasure(Row):
     audience = short_text(_("to whom"))
     channel = short_text(_("channel"), _("e.g. information meeting, newsletter, intranet, site visit"))
     responsible = responsible_field()
-    when = models.DateField(_("when"), null=True, blank=True)
+    when = models.DateField(_("when"), null=True, blank=True, validators=[sensible_date])
     done = models.BooleanField(_("done"), default=False)
 
     history = HistoricalRecords()
@@ -375,7 +376,7 @@ class IctTask(Row):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     description = long_text(_("description"), max_length=4000, required=True)
     responsible = responsible_field()
-    due_date = models.DateField(_("date"), null=True, blank=True)
+    due_date = models.DateField(_("date"), null=True, blank=True, validators=[sensible_date])
     done = models.BooleanField(_("done"), default=False)
 
     history = HistoricalRecords()
