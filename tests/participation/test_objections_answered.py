@@ -71,3 +71,19 @@ def test_the_coordinators_overview_counts_only_live_objections(client, project, 
     reasons = [(a.key, text) for e in client.get(overview).context["attention"] for a, text in e.reasons]
     assert [text[:2] for key, text in reasons if key == "objections"] == ["1 "]
     assert client.get(overview + "?objections=yes").context["numbers"]["total"] == 1
+
+
+def test_a_signer_on_a_phone_jumps_straight_to_the_decision(client, project, step):
+    """Issue 24 point 3: the form sits below the content on a small screen; the page opens with a link to it for
+    whoever may sign, and only for them."""
+    client.force_login(project.safety_rep)
+    html = client.get(reverse("participation:step", args=[project.pk, step.pk])).content.decode()
+    assert 'href="#sign-heading"' in html and 'id="sign-heading"' in html and "Gå til din avgjørelse" in html
+    sign(step, project.safety_rep, "approved")
+    html = client.get(reverse("participation:step", args=[project.pk, step.pk])).content.decode()
+    assert 'href="#sign-heading"' not in html  # signed: nothing left to jump to
+    client.force_login(project.owner)
+    assert (
+        'href="#sign-heading"'
+        not in client.get(reverse("participation:step", args=[project.pk, step.pk])).content.decode()
+    )
