@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from projects import extensions
 
+from .selectors import queue_count
+
 
 @extensions.register("nav_item", order=10)
 def _overview_link(request):
@@ -14,6 +16,8 @@ def _overview_link(request):
     return {
         "label": _("Overview"),
         "url": reverse("dashboard:overview"),
+        "count": queue_count(request),  # what waits for a coordinator (one query, or none on the overview)
+        "count_label": _("waiting for a coordinator"),
         "active": match is not None and match.view_name.startswith("dashboard:"),
     }
 

@@ -14,7 +14,8 @@ from datetime import date
 import django_filters
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import BooleanField, CharField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -495,3 +496,55 @@ def _risk_level(score):
 
 
 RISK_LEVEL_LABELS = {"low": _("Low"), "medium": _("Medium"), "high": _("High")}
+
+
+# What waits for a coordinator (the queue that opens the overview), from the hook `coordinator_queue`.
+
+QUEUE_LIMIT = 10  # rows shown per kind; the count says how many there are
+
+
+def queue_counts() -> dict:
+    """{source key: how many things of that kind wait for a coordinator}, every source in one query (their keys,
+    UNION ALL, grouped); kinds with nothing waiting are left out."""
+    sources = extensions.get("coordinator_queue")
+    if not sources:
+        return {}
+    parts = [
+        source.pending()
+        .order_by()
+        .annotate(queue_key=Value(source.key, output_field=CharField()))
+        .values_list("queue_key")
+        for source in sources
+    ]
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    sql, params = union.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT q.queue_key, COUNT(*) FROM ({sql}) q GROUP BY q.queue_key", params)  # noqa: S608
+        return dict(cursor.fetchall())
+
+
+def queue_count(request=None) -> int:
+    """How many things wait for a coordinator (for the top bar; the overview's own counts when it read them)."""
+    counts = getattr(request, "coordinator_queue_counts", None)
+    return sum((queue_counts() if counts is None else counts).values())
+
+
+@dataclass
+class QueueGroup:
+    source: extensions.QueueSource
+    count: int
+    rows: list
+
+
+def queue(limit: int = QUEUE_LIMIT, *, request=None) -> list[QueueGroup]:
+    """Each kind of thing that waits, with its count and its oldest `limit` rows (kinds with nothing left out):
+    one query for the counts, one for the rows of each kind that has some. The counts are kept on `request` for
+    the top bar."""
+    counts = queue_counts()
+    if request is not None:
+        request.coordinator_queue_counts = counts
+    return [
+        QueueGroup(source, counts[source.key], source.rows(limit))
+        for source in extensions.get("coordinator_queue")
+        if counts.get(source.key)
+    ]

@@ -67,6 +67,7 @@ def overview(request):
             "attention_counts": [(a, numbers[f"att_{a.key}"]) for a in dashboard.attention_conditions()],
             "breakdowns": breakdowns,
             "attention": attention,
+            "queue": dashboard.queue(request=request),
             "page_query": _query_without(request, "page"),
             "today": today,
         },

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects import calendars, documents, extensions
 from projects.history import HistorySource, history_of
+from projects.models import Project
 from projects.permissions import is_coordinator
 
 # final_sections: goals and mandate; prioritisation: the step's content; reminders: its reminder sources
@@ -173,3 +174,29 @@ def _seed_demo(projects, users):
     from . import demo
 
     demo.seed(projects, users)
+
+
+def _deferred_adjustments():
+    """Adjustments deferred until the evaluation that a coordinator may let go ahead during the freeze."""
+    return ChangeRequest.objects.filter(status=ChangeRequest.Status.DEFERRED, project__status=Project.Status.ACTIVE)
+
+
+def _deferred_rows(limit):
+    return [
+        extensions.QueueRow(
+            title=cr.what,
+            project=cr.project,
+            since=cr.requested_on,
+            url=reverse("evaluation:change_request_approve", args=[cr.project_id, cr.pk]),
+            action=_("Approve or leave deferred"),
+        )
+        for cr in _deferred_adjustments().select_related("project").order_by("requested_on", "pk")[:limit]
+    ]
+
+
+extensions.register(
+    "coordinator_queue",
+    extensions.QueueSource(
+        "deferred_adjustments", _("Adjustments waiting for approval"), 20, _deferred_adjustments, _deferred_rows
+    ),
+)

@@ -148,6 +148,34 @@ def rollups_refresh(project_ids):
         fn(ids)
 
 
+@dataclass(frozen=True)
+class QueueSource:
+    """A kind of thing that waits for a coordinator (hook `coordinator_queue`): the list that opens *Oversikt*,
+    counted in the top bar.
+
+    - `pending()` -> a queryset of the waiting objects; every source's is counted in one query (their keys,
+      UNION ALL), so the top bar costs one query whatever the number of sources;
+    - `rows(limit)` -> at most `limit` `QueueRow`s, the oldest first, in a fixed number of queries.
+    """
+
+    key: str
+    label: Any  # lazy text naming the kind, e.g. "Order forms sent to EBE"
+    order: int
+    pending: Any
+    rows: Any
+
+
+@dataclass
+class QueueRow:
+    """One thing waiting for a coordinator: what, in which project, since when, and where it is handled."""
+
+    title: str
+    project: Any
+    since: date | None
+    url: str
+    action: Any  # the link's text, e.g. "Accept the order"
+
+
 @dataclass
 class TaskRow:
     """One line on *Mine oppgaver*: something assigned to the person or waiting for their sign-off."""

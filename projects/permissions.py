@@ -91,6 +91,13 @@ WORKING_ROLES = frozenset({Role.OWNER, Role.MANAGER, Role.MEMBER})
 
 
 @rules.predicate
+def has_no_owner(user, project):
+    """Nobody holds the owner's role (the owner left through the admin, say): a coordinator appoints one."""
+    project_id = getattr(project, "pk", project)
+    return not Membership.objects.filter(project_id=project_id, role=Role.OWNER).exists()
+
+
+@rules.predicate
 def manages_object_project(user, obj):
     """Owner or manager of the project an object (a checklist item, say) belongs to."""
     return bool(project_roles(user, obj.project_id) & EMPLOYER_ROLES)
@@ -100,8 +107,8 @@ def manages_object_project(user, obj):
 rules.add_perm("projects.add_project", is_coordinator | is_unit_leader)
 rules.add_perm("projects.view_project", is_project_member | is_coordinator)
 rules.add_perm("projects.change_project", is_owner_or_manager)
-rules.add_perm("projects.manage_members", is_owner_or_manager)
-rules.add_perm("projects.transfer_ownership", is_owner)
+rules.add_perm("projects.manage_members", is_owner_or_manager | (is_coordinator & has_no_owner))
+rules.add_perm("projects.transfer_ownership", is_owner | (is_coordinator & has_no_owner))
 rules.add_perm("projects.view_history", is_project_member | is_coordinator)
 # Global views across projects.
 rules.add_perm("projects.view_dashboard", is_coordinator)

@@ -2,10 +2,12 @@
 the activity page's document card, the work product's own history entries."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects import extensions
 from projects.history import HistorySource, history_of
+from projects.models import Project
 
 from . import models as m
 from .registry import kinds
@@ -196,3 +198,30 @@ def _activity_document(project, activity):
         return None
     document = m.WorkProduct.objects.filter(project=project, kind=kind.key).first()
     return {"template": "workproducts/_activity_panel.html", "kind": kind, "document": document}
+
+
+def _orders_sent():
+    """Order forms sent to EBE and not yet accepted, in active projects: a coordinator accepts them."""
+    return m.Goals.objects.filter(
+        order_state=m.Goals.OrderState.SENT, work_product__project__status=Project.Status.ACTIVE
+    )
+
+
+def _orders_sent_rows(limit):
+    goals = _orders_sent().select_related("work_product__project").order_by("order_sent_at", "pk")[:limit]
+    return [
+        extensions.QueueRow(
+            title=str(_("Order form")),
+            project=g.work_product.project,
+            since=timezone.localdate(g.order_sent_at) if g.order_sent_at else None,
+            url=reverse("workproducts:order_accept", args=[g.work_product.project_id]),
+            action=_("Accept the order"),
+        )
+        for g in goals
+    ]
+
+
+extensions.register(
+    "coordinator_queue",
+    extensions.QueueSource("orders_sent", _("Order forms sent to EBE"), 10, _orders_sent, _orders_sent_rows),
+)
