@@ -213,7 +213,7 @@ def pages(world):
         "workproducts:document_state", "work product: change state (confirm)", p, "mandate", query="?state=consultation"
     )
     page("workproducts:order_accept", "order form: accept", p)
-    for kind in kinds:
+    for kind in kinds():
         for section in kinds()[kind].sections:
             row = section.model.objects.filter(work_product__project=first, work_product__kind=kind).first()
             if row is not None:
