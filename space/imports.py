@@ -13,13 +13,13 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from projects.exports import neutralise, xlsx_text
 from projects.services import with_history_user  # noqa: F401  (kept for symmetry with the other services)
 from workproducts.services import _locked, workproduct_refresh
 
@@ -176,26 +176,10 @@ def parse_hour(value):
 
 
 def parse_count(value):
-    """None for an empty cell; a whole number 0 or more, with a decimal comma or point allowed (3,0)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise ValueError(_("“%(v)s” is not a number.") % {"v": value})
-    if isinstance(value, int | float):
-        number = Decimal(str(value))
-    else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(_("“%(v)s” is not a number.") % {"v": value}) from None
-    if number < 0:
-        raise ValueError(_("A count cannot be negative (%(v)s).") % {"v": value})
-    if number != number.to_integral_value():
-        raise ValueError(_("A count is a whole number (%(v)s).") % {"v": value})
-    if number > 100_000:
-        raise ValueError(_("%(v)s is more than any zone holds.") % {"v": value})
-    return int(number)
+    """None for an empty cell; a whole number 0 or more (3,0 is 3). NaN and infinities are not numbers."""
+    from projects.imports import parse_count as shared
+
+    return shared(value)
 
 
 # The import --------------------------------------------------------------------------------------------------
@@ -370,7 +354,7 @@ def template_csv(study) -> bytes:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(HEADERS)
     for day, hour, zone in template_rows(study):
-        writer.writerow([day.strftime("%d.%m.%Y"), f"{hour:02d}:00", zone.name, "", "", "", ""])
+        writer.writerow([day.strftime("%d.%m.%Y"), f"{hour:02d}:00", neutralise(zone.name), "", "", "", ""])
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
 
 
@@ -394,7 +378,7 @@ def template_xlsx(study) -> bytes:
     for day, hour, zone in template_rows(study):
         d = WriteOnlyCell(sheet, value=day)
         d.number_format = "DD.MM.YYYY"
-        sheet.append([d, hour, zone.name, None, None, None, None])
+        sheet.append([d, hour, _text(sheet, zone.name), None, None, None, None])
     guide = book.create_sheet("Veiledning")
     for line in (
         ["Slik fyller du ut"],
@@ -404,9 +388,19 @@ def template_xlsx(study) -> bytes:
         ["Rader uten tall hoppes over. Skriv tall, ikke formler."],
         [],
         ["Sone", "Type", "Plasser"],
-        *[[z.name, z.get_kind_display(), z.places] for z in StudyZone.objects.filter(study=study).order_by("name")],
+        *[
+            [_text(guide, z.name), z.get_kind_display(), z.places]
+            for z in StudyZone.objects.filter(study=study).order_by("name")
+        ],
     ):
         guide.append(line)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _text(sheet, value):
+    """A zone's name as a text cell: a name that begins with "=" is shown as written, never evaluated."""
+    from openpyxl.cell import WriteOnlyCell
+
+    return xlsx_text(WriteOnlyCell(sheet, value=value))

@@ -197,3 +197,27 @@ def test_the_template_opens_in_libreoffice_with_the_right_headers(client, doc_pr
     out = io.StringIO()
     csv.writer(out, delimiter=";").writerows(rows)
     assert run(study, doc_project.owner, out.getvalue().encode(), "mal.csv") == 1
+
+
+def test_a_zone_named_like_a_formula_is_inert_in_both_templates(doc_project, study):
+    """Issue 23: the study template wrote a zone named "=…" as a live formula."""
+    from space import services as space_services
+
+    name = '=HYPERLINK("http://evil.example/","Klikk")'
+    space_services.zone_save(study=study, by=doc_project.owner, data={"name": name, "places": 4})
+    book = openpyxl.load_workbook(io.BytesIO(imports.template_xlsx(study)))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    zone_cells = [c for c in cells if c.value == name]
+    assert zone_cells and all(c.data_type == "s" for c in zone_cells)  # text, shown as written
+    assert not any(c.data_type == "f" for c in cells)
+    rows = list(csv.reader(io.StringIO(imports.template_csv(study).decode("utf-8-sig")), delimiter=";"))
+    assert "'" + name in [r[2] for r in rows[1:]]  # CSV keeps the apostrophe
+
+
+def test_nan_and_infinity_in_a_count_are_errors_of_their_row(doc_project, study):
+    before = Observation.objects.count()
+    content = "\r\n".join([HEADER, "03.02.2027;08:00;Øst;NaN;0;0;", "03.02.2027;09:00;Øst;inf;0;0;"])
+    with pytest.raises(imports.ImportFailed) as exc:
+        run(study, doc_project.owner, content.encode("utf-8"))
+    assert [(p.row, p.column[:1]) for p in exc.value.problems] == [(2, "D"), (3, "D")]
+    assert Observation.objects.count() == before
