@@ -90,7 +90,9 @@ def ids(cluster):
 
 
 def document_row(cluster, document_id):
-    row = cluster.psql(cluster.database, f"SELECT status, sha256 FROM projects_document WHERE id = {int(document_id)}")
+    row = cluster.psql(
+        cluster.database, f"SELECT status, sha256 FROM projects_generateddocument WHERE id = {int(document_id)}"
+    )
     return tuple(row.split("|")) if row else (None, None)
 
 
@@ -98,7 +100,7 @@ def latest_document(cluster, project_id, kind):
     return int(
         cluster.psql(
             cluster.database,
-            f"SELECT max(id) FROM projects_document WHERE project_id = {project_id} AND kind = '{kind}'",
+            f"SELECT max(id) FROM projects_generateddocument WHERE project_id = {project_id} AND kind = '{kind}'",
         )
         or 0
     )

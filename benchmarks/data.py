@@ -437,7 +437,7 @@ def _demo(world):
     from phases.models import ChecklistItem
     from phases.services import attachment_add, item_comment
     from projects.management.commands import seed_demo
-    from projects.models import Document, Project, Role, User
+    from projects.models import GeneratedDocument, Project, Role, User
     from projects.services import membership_add
     from space.models import PlanFile
     from space.services import plan_add
@@ -464,9 +464,10 @@ def _demo(world):
         for text in ("Verneombudet ønsker en befaring først.", "Befaring avtalt til neste uke."):
             item_comment(item=item, by=owner, text=text)
         for project in Project.objects.filter(case_number__in=cases):
-            Document.objects.bulk_create(
+            DONE = GeneratedDocument.Status.DONE
+            GeneratedDocument.objects.bulk_create(
                 [
-                    Document(project=project, kind="participation-protocol", version=v, status=Document.Status.DONE,
+                    GeneratedDocument(project=project, kind="participation-protocol", version=v, status=DONE,
                              file=f"documents/bench-{project.pk}-{v}.pdf", sha256="0" * 64, size=len(PDF), pages=1,
                              requested_by=owner, generated_at=timezone.now())
                     for v in (1, 2)

@@ -12,11 +12,12 @@ ONE_PAGE = "<html lang='nb'><head><title>Én side</title></head><body><h1>Én si
 
 
 def _mandate_document(project_id=None):
-    """A project with a filled-in mandate, a risk assessment and an objection, and an unsaved Document to render."""
+    """A project with a filled-in mandate, a risk assessment and an objection, and an unsaved GeneratedDocument to
+    render."""
     import datetime
 
     from participation import services as participation
-    from projects.models import Document, Project, Role
+    from projects.models import GeneratedDocument, Project, Role
     from workproducts import services
 
     project = _demo_project() if project_id is None else Project.objects.get(pk=project_id)
@@ -24,7 +25,7 @@ def _mandate_document(project_id=None):
     if project.work_products.filter(kind="mandate").exclude(state="draft").exists():
         # A kept database (--keep): an earlier run filled this mandate in and sent it; filling it in again would
         # add milestones and hazards on every run and time a longer document each time.
-        return Document(project=project, kind="mandate", version=1, requested_by=owner)
+        return GeneratedDocument(project=project, kind="mandate", version=1, requested_by=owner)
     wp = services.workproduct_start(project=project, kind="mandate", by=owner)
     services.workproduct_save(
         work_product=wp, by=owner,
@@ -52,7 +53,7 @@ def _mandate_document(project_id=None):
     if step is not None and rep is not None:
         step = participation.step_send(step=step, by=owner)
         participation.signoff_record(step=step, by=rep.user, decision="objection", text="Rammen er for lav. " * 5)
-    return Document(project=project, kind="mandate", version=1, requested_by=owner)
+    return GeneratedDocument(project=project, kind="mandate", version=1, requested_by=owner)
 
 
 def _demo_project():

@@ -204,14 +204,12 @@ def pages(world):
     page("phases:complete", "phase gate (complete phase)", p, open_phase.pk)
     done_phase = Phase.objects.filter(project=evaluated, completed_at__isnull=False).order_by("-order").first()
     page("phases:reopen", "reopen phase (2024/0900)", e, done_phase.pk)
-    page("workproducts:documents", "work products", p)
+    page("workproducts:list", "work products", p)
     started = list(WorkProduct.objects.filter(project=first).order_by("kind").values_list("kind", flat=True))
     for kind in started:
-        page("workproducts:document", f"work product {kind}", p, kind)
-        page("workproducts:document_edit", f"work product {kind}: edit", p, kind)
-    page(
-        "workproducts:document_state", "work product: change state (confirm)", p, "mandate", query="?state=consultation"
-    )
+        page("workproducts:detail", f"work product {kind}", p, kind)
+        page("workproducts:edit", f"work product {kind}: edit", p, kind)
+    page("workproducts:state", "work product: change state (confirm)", p, "mandate", query="?state=consultation")
     page("workproducts:order_accept", "order form: accept", p)
     for kind in kinds():
         for section in kinds()[kind].sections:

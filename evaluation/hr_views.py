@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 
 from projects import documents
 from projects import services as project_services
-from projects.models import Document, Project
+from projects.forms import service_errors
+from projects.models import GeneratedDocument, Project
 from projects.uploads import file_download
-from projects.uploads import form_errors_from as _form_errors_from
 
 from . import exports, selectors, services
 from .forms import FigureForm, HRFilterForm
@@ -96,7 +96,7 @@ def hr_export(request, what, fmt):
 
 
 def _report_context(request, project):
-    docs = list(Document.objects.filter(project=project, kind=REPORT_KIND).select_related("requested_by"))
+    docs = list(GeneratedDocument.objects.filter(project=project, kind=REPORT_KIND).select_related("requested_by"))
     documents.mark_late(docs)
     return {
         "project": project,
@@ -150,7 +150,7 @@ def hr_report_request(request, project_id):
 @require_POST
 def hr_report_retry(request, project_id, document_id):
     project, _evaluation = _hr_project(request, project_id)
-    document = get_object_or_404(Document, pk=document_id, project=project, kind=REPORT_KIND)
+    document = get_object_or_404(GeneratedDocument, pk=document_id, project=project, kind=REPORT_KIND)
     try:
         project_services.document_retry(document=document, by=request.user)
     except ValidationError as exc:
@@ -172,7 +172,7 @@ def hr_report_status(request, project_id):
 @login_required
 def hr_report_download(request, project_id, document_id):
     project, _evaluation = _hr_project(request, project_id)
-    document = Document.objects.filter(pk=document_id, project=project, kind=REPORT_KIND).first()
+    document = GeneratedDocument.objects.filter(pk=document_id, project=project, kind=REPORT_KIND).first()
     if document is None or not document.is_done:
         raise Http404
     return file_download(document.file, f"evalueringsrapport-v{document.version}.pdf", "application/pdf", inline=True)
@@ -185,13 +185,10 @@ def hr_sick_leave(request, project_id):
         raise PermissionDenied
     form = FigureForm(request.POST or None, sick_leave_only=True, prefix="sick")
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.figure_add(
                 evaluation=evaluation, by=request.user, kind=Figure.Kind.SICK_LEAVE, **form.cleaned_data
             )
-        except ValidationError as exc:
-            _form_errors_from(exc, form)
-        else:
             messages.success(request, _("The sick-leave figures are saved."))
             return redirect("evaluation:hr_project", project_id=project.pk)
     return render(

@@ -1,6 +1,6 @@
 """The evaluation report (for HR and the case file) and the final documentation, rendered in the worker.
 
-Both go through `projects.documents`: a versioned Document with its SHA-256, a tagged PDF/A-2a. Neither ever
+Both go through `projects.documents`: a versioned GeneratedDocument with its SHA-256, a tagged PDF/A-2a. Neither ever
 prints a sensitive HMS measure, a change request's requester or anything else about a person.
 """
 

@@ -17,7 +17,7 @@ from phases import rollups as process_rollups
 from phases.models import Activity, ChecklistItem, Process
 from phases.planning import add_months
 from projects.models import Project, User
-from projects.services import with_history_user
+from projects.services import fields_assign, with_history_user
 from workproducts.models import Hazard
 
 from . import dates
@@ -277,11 +277,7 @@ def _editable(evaluation, by):
 def evaluation_plan_save(*, evaluation: Evaluation, by: User, **fields) -> Evaluation:
     """The plan: scope, method, evaluator and dates, inside the window unless a reason is given."""
     evaluation = _editable(evaluation, by)
-    unknown = set(fields) - set(PLAN_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown fields: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(evaluation, name, value.strip() if isinstance(value, str) else value)
+    fields_assign(evaluation, fields, PLAN_FIELDS)
     start, end = evaluation.planned_start, evaluation.planned_end
     errors = {}
     if start and end and end < start:
@@ -302,11 +298,7 @@ def evaluation_plan_save(*, evaluation: Evaluation, by: User, **fields) -> Evalu
 def evaluation_follow_up_save(*, evaluation: Evaluation, by: User, **fields) -> Evaluation:
     """Communication of results (leaders, then representatives, then employees) and the follow-up plan."""
     evaluation = _editable(evaluation, by)
-    unknown = set(fields) - set(FOLLOW_UP_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown fields: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(evaluation, name, value.strip() if isinstance(value, str) else value)
+    fields_assign(evaluation, fields, FOLLOW_UP_FIELDS)
     today = timezone.localdate()
     order = [
         ("presented_to_leaders", _("the leaders")),
@@ -467,11 +459,10 @@ def measure_update(*, measure: Measure, by: User, status: str, dropped_reason: s
         raise PermissionDenied
     unknown = set(fields) - set(MEASURE_FIELDS)
     if unknown:
-        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+        raise TypeError(f"Unknown fields for Measure: {sorted(unknown)}")
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     was_sensitive = measure.sensitive
-    for name, value in fields.items():
-        setattr(measure, name, value.strip() if isinstance(value, str) else value)
+    fields_assign(measure, fields)
     measure.status, measure.dropped_reason = status, (dropped_reason or "").strip()
     _clean_measure(measure)
     with_history_user(measure, by).save()
@@ -499,21 +490,6 @@ def measures_prioritise(*, project: Project, by: User, priorities: dict, agreed_
         with_history_user(measure, by).save()
     measures_changed(project=project, by=by)
     return measures
-
-
-@transaction.atomic
-def measure_from_change_request(*, change_request: ChangeRequest, by: User) -> Measure:
-    """Carry a deferred adjustment into the HMS action plan once it is to be followed up."""
-    return measure_create(
-        project=change_request.project,
-        by=by,
-        focus_area=str(ChangeRequest.Category(change_request.category).label),
-        goal=change_request.why,
-        activity=change_request.what,
-        responsible=change_request.project.memberships.filter(role="owner").first().user.full_name,
-        source=Measure.Source.CHANGE_REQUEST,
-        source_ref=f"CR-{change_request.pk}",
-    )
 
 
 def measure_from_hazard_initial(hazard: Hazard) -> dict:

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from projects.forms import service_errors
 from projects.permissions import get_object_for, get_project_for
-from projects.uploads import form_errors_from as _form_errors_from
 
 from . import dates, selectors, services
 from .forms import (
@@ -42,11 +42,8 @@ def _form_page(request, *, project, form, save, success, title, intro="", submit
     """Show `form`; on a valid POST call `save(cleaned_data)` (a service) and go to `back`. `section`: True for
     the Evaluering tab, False for none, or a dict of the crumb's `section_url`, `section_label` and `tab`."""
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             save(form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors_from(exc, form)
-        else:
             messages.success(request, success)
             return redirect(back)
     return render(

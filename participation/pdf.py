@@ -9,7 +9,7 @@ from . import roles, selectors
 
 
 def render_protocol(document) -> bytes:
-    """Render one version of the protocol (a `projects.Document`); the worker calls this."""
+    """Render one version of the protocol (a `projects.GeneratedDocument`); the worker calls this."""
     project = document.project
     with translation.override("nb"):
         members = project_members(project=project)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from phases.models import Activity
 from projects.models import EMPLOYER_ROLES, Project, User
 from projects.permissions import project_roles
-from projects.services import with_history_user
+from projects.services import fields_assign, with_history_user
 from projects.uploads import attachment_store
 from workproducts import selectors as workproducts
 
@@ -68,19 +68,6 @@ def step_document(step: Step) -> dict | None:
             step.activity_id
         ) or workproducts.content_for_step_kind(step.kind, step.project_id)
     return step.__dict__["_document"]
-
-
-def prime_step_documents(steps) -> None:
-    """Spare a list page a query per step: mark in one query the steps whose activity has no work product."""
-    from workproducts.models import WorkProduct
-    from workproducts.registry import step_contents
-
-    with_document = set(
-        WorkProduct.objects.filter(activity_id__in={s.activity_id for s in steps}).values_list("activity_id", flat=True)
-    )
-    for s in steps:
-        if s.activity_id not in with_document and s.kind not in step_contents():
-            s.__dict__["_document"] = None
 
 
 def _hash(text: str) -> str:
@@ -176,9 +163,7 @@ def meeting_save(*, project: Project, by: User, meeting: Meeting | None = None, 
     if any(s.project_id != project.pk for s in steps):
         raise ValidationError({"steps": _("Only steps of this project can be linked.")})
     before = set(meeting.steps.values_list("pk", flat=True)) if meeting else set()
-    meeting = meeting or Meeting(project=project, created_by=by)
-    for name, value in fields.items():
-        setattr(meeting, name, value)
+    meeting = fields_assign(meeting or Meeting(project=project, created_by=by), fields, strip=False)
     meeting.full_clean(exclude=["created_by", "project"])
     with_history_user(meeting, by).save()
     meeting.participants.set(participants)

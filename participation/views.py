@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from projects.forms import form_errors_from, service_errors
 from projects.permissions import get_object_for, get_project_for
 from projects.selectors import project_members
-from projects.uploads import attachment_remove_page, file_download, form_errors_from
+from projects.uploads import attachment_remove_page, file_download
 
 from . import roles, selectors, services, snapshot
 from .forms import MeetingFileForm, MeetingForm, SignedFilterForm, SignOffForm, StepForm, StepSendForm
@@ -138,11 +139,8 @@ def step_send(request, project_id, step_id):
     roles = _role_list(step.required_role_labels())
     form = StepSendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             step = services.step_send(step=step, by=request.user, draft_hash=form.cleaned_data["draft_hash"])
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             text = _("Version %(v)s is sent to %(roles)s for sign-off.") % {"v": step.version, "roles": roles}
             if current:
                 text += " " + _("The sign-offs of version %(v)s are now outdated.") % {"v": step.version - 1}
@@ -183,11 +181,8 @@ def step_edit(request, project_id, step_id):
         initial={"summary": step.summary, "meetings": list(step.meetings.values_list("pk", flat=True))},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             step = services.step_update(step=step, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             if not step.is_sent:
                 text = _("The draft is saved. Nobody is asked to sign until you send it for sign-off.")
             elif step.has_unsent_changes:
@@ -218,7 +213,7 @@ def _meeting_form_page(request, project, meeting=None):
     form = MeetingForm(request.POST or None, instance=meeting, project=project)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
+        with service_errors(form):
             meeting = services.meeting_save(
                 project=project,
                 by=request.user,
@@ -227,9 +222,6 @@ def _meeting_form_page(request, project, meeting=None):
                 steps=data.pop("steps"),
                 **data,
             )
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             messages.success(request, _("The meeting was saved."))
             return redirect("participation:meeting", project_id=project.pk, meeting_id=meeting.pk)
     return render(
@@ -284,11 +276,8 @@ def meeting_attachment(request, project_id, meeting_id):
         raise PermissionDenied
     form = MeetingFileForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with service_errors(form):
             services.meeting_attachment_add(meeting=meeting, by=request.user, upload=form.cleaned_data["file"])
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             messages.success(request, _("The file was attached."))
             return redirect("participation:meeting", project_id=project.pk, meeting_id=meeting.pk)
     return meeting_detail(request, project_id, meeting_id, file_form=form, status=400)

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from projects import extensions
+from projects.forms import form_errors_from, service_errors
 from projects.permissions import get_object_for, get_project_for
-from projects.uploads import attachment_remove_page, file_download, form_errors_from
+from projects.uploads import attachment_remove_page, file_download
 
 from . import gates, selectors, services
 from .definition import TemplateError
@@ -140,11 +141,8 @@ def _item_form_action(request, project_id, item_id, *, perm, form_name, make_for
     project, item = get_object_for(request.user, project_id, ChecklistItem.objects.all(), item_id, perm)
     form = make_form(project, item)
     if form.is_valid():
-        try:
+        with service_errors(form):
             act(item, form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             messages.success(request, done)
             return redirect("phases:item", project_id=project.pk, item_id=item.pk)
     return _item_page(request, project, item, status=400, **{form_name: form})
@@ -326,11 +324,8 @@ def phase_reopen(request, project_id, phase_id):
         return redirect("phases:overview", project_id=project.pk)
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.phase_reopen(phase=phase, by=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             messages.success(request, _("The phase “%(phase)s” is open again.") % {"phase": phase.name})
             return redirect("phases:overview", project_id=project.pk)
     later = Phase.objects.filter(project=project, order__gt=phase.order, completed_at__isnull=False).order_by("-order")

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Document, Job, Membership, OrgUnit, Project, ProjectUnit, User
+from .models import GeneratedDocument, Job, Membership, OrgUnit, Project, ProjectUnit, User
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -136,7 +136,7 @@ class MembershipAdmin(ReadOnlyAdmin):
     search_fields = ("user__full_name", "user__email", "project__name")
 
 
-@admin.register(Document)
+@admin.register(GeneratedDocument)
 class DocumentAdmin(ReadOnlyAdmin):
     """Generated PDFs are read here; they are made through the pages (and the worker), never edited."""
 

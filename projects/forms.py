@@ -1,6 +1,9 @@
+from contextlib import contextmanager
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import extensions, selectors
@@ -281,3 +284,23 @@ class EmailPreferencesForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+def form_errors_from(exc: ValidationError, form):
+    """Put a service's ValidationError on the form, by field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@contextmanager
+def service_errors(form):
+    """`with service_errors(form):` around a service call and what follows its success (the message, the
+    redirect): a ValidationError the service raises lands on the form, by field where it names one, and the
+    block ends there, so the view goes on to show the form again with the error."""
+    try:
+        yield
+    except ValidationError as exc:
+        form_errors_from(exc, form)

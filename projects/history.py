@@ -433,9 +433,9 @@ def unit_rows(project):
 
 
 def document_rows(project):
-    from .models import Document
+    from .models import GeneratedDocument
 
-    return history_of(Document).filter(project_id=project.pk).select_related("history_user")
+    return history_of(GeneratedDocument).filter(project_id=project.pk).select_related("history_user")
 
 
 def document_label(record):

@@ -6,11 +6,11 @@ from . import outbox
 
 
 def _document_failed(job):
-    from .models import Document
+    from .models import GeneratedDocument
 
-    Document.objects.filter(pk=job.payload["document_id"]).exclude(status=Document.Status.DONE).update(
-        status=Document.Status.FAILED, error=job.last_error
-    )
+    GeneratedDocument.objects.filter(pk=job.payload["document_id"]).exclude(
+        status=GeneratedDocument.Status.DONE
+    ).update(status=GeneratedDocument.Status.FAILED, error=job.last_error)
 
 
 @outbox.handler("documents.render", max_attempts=3, on_failure=_document_failed)

@@ -296,7 +296,7 @@ def _document_path(document, filename):
     return f"documents/{document.project_id}/{document.kind}/v{document.version}-{filename}"
 
 
-class Document(models.Model):
+class GeneratedDocument(models.Model):
     """A generated PDF of a project (protocol, mandate, report …): one row per version, never regenerated.
 
     A request creates the row as pending; a Celery task renders it and stores the file with its SHA-256.
@@ -309,7 +309,7 @@ class Document(models.Model):
         DONE = "done", _("ready")
         FAILED = "failed", _("failed")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="generated_documents")
     kind = models.CharField(_("kind"), max_length=50, validators=[single_line])
     version = models.PositiveIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)

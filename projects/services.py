@@ -26,8 +26,8 @@ from .models import (
     HR_GROUP,
     PARTY_ROLES,
     CalendarFeed,
-    Document,
     EmailOptOut,
+    GeneratedDocument,
     Membership,
     Notification,
     PasswordResetRequest,
@@ -59,6 +59,17 @@ PROJECT_FIELDS = (
 def with_history_user(obj, by):
     """Mark who makes the next save or delete of `obj`, for its simple-history record."""
     obj._history_user = by
+    return obj
+
+
+def fields_assign(obj, data: dict, allowed=None, *, strip: bool = True):
+    """Set `data`'s values on `obj`, text stripped of surrounding whitespace (unless `strip=False`): how a service
+    takes the fields its form sent. A name outside `allowed` raises TypeError before anything is set: it is the
+    caller's mistake (a form sends only its own fields), not the user's."""
+    if allowed is not None and (unknown := set(data) - set(allowed)):
+        raise TypeError(f"Unknown fields for {type(obj).__name__}: {sorted(unknown)}")
+    for name, value in data.items():
+        setattr(obj, name, value.strip() if strip and isinstance(value, str) else value)
     return obj
 
 
@@ -111,14 +122,8 @@ def project_create(*, by: User, owner: User | None = None, units=(), options=Non
 
 @transaction.atomic
 def project_update(*, project: Project, by: User, units=None, **fields) -> Project:
-    unknown = set(fields) - set(PROJECT_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown project fields: {sorted(unknown)}")
-    before = {}
-    for name, value in fields.items():
-        if getattr(project, name) != value:
-            before[name] = getattr(project, name)
-        setattr(project, name, value)
+    before = {n: getattr(project, n) for n, v in fields.items() if n in PROJECT_FIELDS and getattr(project, n) != v}
+    fields_assign(project, fields, PROJECT_FIELDS, strip=False)
     project.full_clean()
     _save_unique(project, by)
     if units is not None:
@@ -265,7 +270,7 @@ def user_update_settings(*, user: User, full_name: str, phone: str, preferred_la
     return user
 
 
-def document_request(*, project: Project, kind: str, by: User) -> Document:
+def document_request(*, project: Project, kind: str, by: User) -> GeneratedDocument:
     """Store a new pending version of a generated document and its job in the outbox, in one transaction; the
     worker renders it (woken after commit, or by the outbox's sweep when the broker was away).
 
@@ -276,10 +281,14 @@ def document_request(*, project: Project, kind: str, by: User) -> Document:
     if not by.has_perm(documents.kind(kind).request_perm, project):
         raise PermissionDenied
     for _attempt in range(5):
-        version = (Document.objects.filter(project=project, kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
+        version = (
+            GeneratedDocument.objects.filter(project=project, kind=kind).aggregate(v=Max("version"))["v"] or 0
+        ) + 1
         try:
             with transaction.atomic():
-                doc = with_history_user(Document(project=project, kind=kind, version=version, requested_by=by), by)
+                doc = with_history_user(
+                    GeneratedDocument(project=project, kind=kind, version=version, requested_by=by), by
+                )
                 doc.save()
                 outbox.enqueue("documents.render", key=f"document:{doc.pk}", payload={"document_id": doc.pk})
         except IntegrityError:
@@ -288,19 +297,21 @@ def document_request(*, project: Project, kind: str, by: User) -> Document:
     raise ValidationError(_("Too many documents are being generated at once. Try again."))
 
 
-def document_render(*, document_id: int) -> Document | None:
+def document_render(*, document_id: int) -> GeneratedDocument | None:
     """Render a requested document (the outbox's job calls this, holding the job's lease, so one worker at a
     time). Running it again for a done document does nothing; a render that failed, or whose worker died,
     is rendered again."""
-    doc = Document.objects.select_related("project", "requested_by").filter(pk=document_id).first()
-    if doc is None or doc.status == Document.Status.DONE:
+    doc = GeneratedDocument.objects.select_related("project", "requested_by").filter(pk=document_id).first()
+    if doc is None or doc.status == GeneratedDocument.Status.DONE:
         return doc
-    Document.objects.filter(pk=doc.pk).update(status=Document.Status.RUNNING, error="")
+    GeneratedDocument.objects.filter(pk=doc.pk).update(status=GeneratedDocument.Status.RUNNING, error="")
     try:
         pdf = documents.kind(doc.kind).render(doc)
     except Exception as exc:
         # A template or data error: trying again gives the same error, so the job gives up at once.
-        Document.objects.filter(pk=doc.pk).update(status=Document.Status.FAILED, error=str(exc)[:2000])
+        GeneratedDocument.objects.filter(pk=doc.pk).update(
+            status=GeneratedDocument.Status.FAILED, error=str(exc)[:2000]
+        )
         raise outbox.GiveUp(str(exc)) from exc
     with transaction.atomic():
         doc.sha256 = hashlib.sha256(pdf).hexdigest()
@@ -309,21 +320,21 @@ def document_render(*, document_id: int) -> Document | None:
         doc.generated_at = timezone.now()
         name = f"{documents.kind(doc.kind).filename}-{doc.project_id}-v{doc.version}.pdf"
         doc.file.save(name, ContentFile(pdf), save=False)
-        doc.status = Document.Status.DONE
+        doc.status = GeneratedDocument.Status.DONE
         with_history_user(doc, doc.requested_by).save()
     return doc
 
 
 @transaction.atomic
-def document_retry(*, document: Document, by: User) -> Document:
+def document_retry(*, document: GeneratedDocument, by: User) -> GeneratedDocument:
     """Try a late or failed version again (the same version: its number stays, nothing is rendered twice)."""
-    document = Document.objects.select_for_update(no_key=True).select_related("project").get(pk=document.pk)
+    document = GeneratedDocument.objects.select_for_update(no_key=True).select_related("project").get(pk=document.pk)
     if not by.has_perm(documents.kind(document.kind).request_perm, document.project):
         raise PermissionDenied
-    if document.status == Document.Status.DONE:
+    if document.status == GeneratedDocument.Status.DONE:
         raise ValidationError(_("This version is ready; there is nothing to try again."))
-    if document.status == Document.Status.FAILED:
-        document.status = Document.Status.PENDING
+    if document.status == GeneratedDocument.Status.FAILED:
+        document.status = GeneratedDocument.Status.PENDING
         document.error = ""
         with_history_user(document, by).save(update_fields=["status", "error"])
     if outbox.retry(f"document:{document.pk}") is None:  # asked for before the outbox existed

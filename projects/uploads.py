@@ -4,7 +4,7 @@
 `attachment_store` checks an upload and stores it on an `projects.models.Attachment` of any app;
 `AttachmentField` is the form field whose hint names exactly those types; `file_download` sends a stored
 file after the caller has checked access, once its SHA-256 matches the one recorded when it was stored;
-`attachment_remove_page` is the confirmation page for removing an attachment; `form_errors_from` puts a
+`attachment_remove_page` is the confirmation page for removing an attachment; `projects.forms.form_errors_from` puts a
 service's ValidationError on a form.
 
 Files are stored and read through Django's storage API only (never a path on disk), so the same code works
@@ -183,12 +183,3 @@ def file_download(file, filename, content_type, inline=False):
     response = FileResponse(verified_copy(file), as_attachment=not inline, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def form_errors_from(exc: ValidationError, form):
-    """Put a service's ValidationError on the form, by field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

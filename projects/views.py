@@ -23,11 +23,21 @@ from .forms import (
     ProjectCreateForm,
     ProjectEditForm,
     UserSettingsForm,
+    service_errors,
 )
 from .history import history_page
-from .models import EMPLOYER_ROLES, PARTY_ROLES, CalendarFeed, Document, Membership, Notification, Project, Role
+from .models import (
+    EMPLOYER_ROLES,
+    PARTY_ROLES,
+    CalendarFeed,
+    GeneratedDocument,
+    Membership,
+    Notification,
+    Project,
+    Role,
+)
 from .permissions import get_project_for, is_coordinator, is_hr, prime_project_roles
-from .uploads import file_download, form_errors_from
+from .uploads import file_download
 
 # People holding one of these roles land on their projects or approvals, not on My tasks.
 LEADING_ROLES = EMPLOYER_ROLES | PARTY_ROLES
@@ -78,11 +88,8 @@ def project_create(request):
         units = data.pop("units")
         owner = data.pop("owner", None)
         options = {f.name: data.pop(f.name) for f in extensions.get("project_create_field") if f.name in data}
-        try:
+        with service_errors(form):
             project = services.project_create(by=request.user, owner=owner, units=units, options=options, **data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             messages.success(request, _("The project “%(name)s” was created.") % {"name": project.name})
             return redirect(project)
     return render(request, "projects/project_form.html", {"form": form, "title": _("New project")})
@@ -114,11 +121,8 @@ def project_edit(request, project_id):
     form = ProjectEditForm(request.POST or None, instance=project, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "units"}
-        try:
+        with service_errors(form):
             services.project_update(project=project, by=request.user, units=form.cleaned_data["units"], **data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             messages.success(request, _("The changes were saved."))
             return redirect(project)
     return render(
@@ -158,16 +162,13 @@ def member_add(request, project_id):
         return redirect("projects:members", project_id=project.pk)
     form = MemberAddForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors(form):
             membership = services.membership_add(
                 project=project,
                 user=form.cleaned_data["user"],
                 role=form.cleaned_data["role"],
                 by=request.user,
             )
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             messages.success(
                 request,
                 _("%(person)s was added as %(role)s.")
@@ -184,11 +185,8 @@ def member_invite(request, project_id):
         return redirect("projects:members", project_id=project.pk)
     form = MemberInviteForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors(form):
             membership = services.membership_invite(project=project, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             messages.success(
                 request,
                 _(
@@ -214,11 +212,8 @@ def member_change_role(request, project_id, membership_id):
     project, membership = _membership_for(request, project_id, membership_id)
     form = MemberRoleForm(request.POST or None, initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.membership_change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             messages.success(request, _("The role was changed."))
             return redirect("projects:members", project_id=project.pk)
     return render(
@@ -317,7 +312,7 @@ def set_language(request):
 def _document_for(request, project_id, document_id):
     """A generated document the user may see (404 otherwise, as for its project)."""
     project = get_project_for(request.user, project_id)
-    document = Document.objects.filter(pk=document_id, project=project).select_related("requested_by").first()
+    document = GeneratedDocument.objects.filter(pk=document_id, project=project).select_related("requested_by").first()
     if document is None or document.kind not in documents.kinds():
         raise Http404
     if not request.user.has_perm(documents.kind(document.kind).view_perm, project):
@@ -369,7 +364,7 @@ def document_retry(request, project_id, document_id):
 
 
 def _documents_context(request, project, kind):
-    docs = list(Document.objects.filter(project=project, kind=kind).select_related("requested_by"))
+    docs = list(GeneratedDocument.objects.filter(project=project, kind=kind).select_related("requested_by"))
     documents.mark_late(docs)
     return {
         "project": project,

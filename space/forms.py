@@ -55,6 +55,39 @@ class RoundForm(forms.Form):
     hour = forms.IntegerField(label=_("Hour"), min_value=0, max_value=23)
 
 
+COUNTS = ("occupied", "away", "free", "persons")
+
+
+class RoundCountsForm(forms.Form):
+    """One zone's counts in a round (a row of the grid). An empty field records nothing; text that is not a whole
+    number is passed on as it is, for the service to name it in its list of what to correct."""
+
+    zone = forms.IntegerField(widget=forms.HiddenInput)
+    occupied = forms.CharField(required=False)
+    away = forms.CharField(required=False)
+    free = forms.CharField(required=False)
+    persons = forms.CharField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        for name in COUNTS:
+            data[name] = _count(data.get(name))
+        return data
+
+
+def _count(raw):
+    raw = (raw or "").strip()
+    if raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return raw
+
+
+RoundFormSet = forms.formset_factory(RoundCountsForm, extra=0)
+
+
 class PlanForm(_Form, forms.ModelForm):
     upload = AttachmentField()
 

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from projects.models import Project, User
-from projects.services import with_history_user
+from projects.services import fields_assign, with_history_user
 from projects.uploads import attachment_store
 from workproducts.models import WorkProduct
 from workproducts.services import _locked, workproduct_refresh, workproduct_start
@@ -99,12 +99,7 @@ def study_save(*, project: Project, by: User, data: dict, study: OccupancyStudy 
     """Create an occupancy study on the project's mapping (started on first use), or change one."""
     _require(by, EDIT, project)
     wp = _locked(study.work_product if study else mapping_start(project=project, by=by))
-    unknown = set(data) - set(STUDY_FIELDS)
-    if unknown:
-        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
-    study = study or OccupancyStudy(project=project, work_product=wp)
-    for name, value in data.items():
-        setattr(study, name, _strip(value))
+    study = fields_assign(study or OccupancyStudy(project=project, work_product=wp), data, STUDY_FIELDS)
     study.full_clean(exclude=["project", "work_product"])
     _study_rules(study)
     with_history_user(study, by).save()
@@ -127,14 +122,10 @@ ZONE_FIELDS = ("name", "kind", "unit", "places")
 def zone_save(*, study: OccupancyStudy, by: User, data: dict, zone: StudyZone | None = None) -> StudyZone:
     _require(by, EDIT, study.project)
     wp = _locked(study.work_product)
-    unknown = set(data) - set(ZONE_FIELDS)
-    if unknown:
-        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     zone = zone or StudyZone(study=study)
     if zone.study_id != study.pk:
         raise ValidationError(_("The zone belongs to another study."))
-    for name, value in data.items():
-        setattr(zone, name, _strip(value))
+    fields_assign(zone, data, ZONE_FIELDS)
     zone.full_clean(exclude=["study"])
     if zone.unit_id and zone.unit.work_product_id != wp.pk:
         raise ValidationError({"unit": _("Choose a unit of this mapping.")})
@@ -271,9 +262,7 @@ def plan_remove(*, plan: PlanFile, by: User) -> WorkProduct:
 @transaction.atomic
 def room_type_save(*, by: User, room_type: RoomType | None = None, **fields) -> RoomType:
     _require(by, CATALOGUE)
-    room_type = room_type or RoomType()
-    for name, value in fields.items():
-        setattr(room_type, name, _strip(value))
+    room_type = fields_assign(room_type or RoomType(), fields)
     room_type.full_clean()
     with_history_user(room_type, by).save()
     return room_type
@@ -283,9 +272,7 @@ def room_type_save(*, by: User, room_type: RoomType | None = None, **fields) -> 
 def area_norm_save(*, by: User, project_kind: str, **fields) -> AreaNorm:
     _require(by, CATALOGUE)
     norm = AreaNorm.objects.select_for_update().filter(project_kind=project_kind).first()
-    norm = norm or AreaNorm(project_kind=project_kind)
-    for name, value in fields.items():
-        setattr(norm, name, _strip(value))
+    norm = fields_assign(norm or AreaNorm(project_kind=project_kind), fields)
     norm.full_clean()
     with_history_user(norm, by).save()
     return norm

@@ -9,12 +9,23 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from projects.forms import form_errors_from, service_errors
 from projects.models import Project
 from projects.permissions import get_project_for
-from projects.uploads import file_download, form_errors_from
+from projects.uploads import file_download
 
 from . import imports, selectors, services
-from .forms import AreaNormForm, ImportForm, PlanForm, RoomTypeForm, RoundForm, StudyForm, ZoneForm
+from .forms import (
+    COUNTS,
+    AreaNormForm,
+    ImportForm,
+    PlanForm,
+    RoomTypeForm,
+    RoundForm,
+    RoundFormSet,
+    StudyForm,
+    ZoneForm,
+)
 from .kinds import AREA_PROGRAMME, MAPPING
 from .models import AreaNorm, Observation, OccupancyStudy, PlanFile, RoomType, StudyZone
 
@@ -22,7 +33,7 @@ EDIT = "workproducts.edit_work_product"
 
 
 def _mapping_url(project, anchor=""):
-    return reverse("workproducts:document", args=[project.pk, "mapping"]) + (f"#{anchor}" if anchor else "")
+    return reverse("workproducts:detail", args=[project.pk, "mapping"]) + (f"#{anchor}" if anchor else "")
 
 
 def _study_url(study, anchor=""):
@@ -119,11 +130,8 @@ def study_edit(request, project_id, study_id=None):
     study = _study(project, study_id) if study_id else None
     form = StudyForm(request.POST or None, instance=study)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             study = services.study_save(project=project, by=request.user, data=form.cleaned_data, study=study)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             messages.success(request, _("The study is saved."))
             return redirect(_study_url(study))
     title = (_("Change: %(row)s") % {"row": study}) if study else _("New occupancy study")
@@ -171,11 +179,8 @@ def zone_edit(request, project_id, study_id, zone_id=None):
             raise Http404
     form = ZoneForm(request.POST or None, instance=zone, work_product=study.work_product)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.zone_save(study=study, by=request.user, data=form.cleaned_data, zone=zone)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             messages.success(request, _("The zone is saved."))
             return redirect(_study_url(study, "zones"))
     title = (_("Change: %(row)s") % {"row": zone}) if zone else _("Add a zone or room")
@@ -202,16 +207,6 @@ def zone_delete(request, project_id, study_id, zone_id):
     )  # fmt: skip
 
 
-def _count(raw):
-    raw = (raw or "").strip()
-    if raw == "":
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        return raw  # the service names it as not a whole number
-
-
 @login_required
 def round_edit(request, project_id, study_id):
     """The grid: one round (a date and an hour), a row per zone."""
@@ -227,18 +222,11 @@ def round_edit(request, project_id, study_id):
     if pick.is_valid():
         day, hour = pick.cleaned_data["date"], pick.cleaned_data["hour"]
     existing = {o.zone_id: o for o in Observation.objects.filter(study=study, date=day, hour=hour)} if day else {}
-    rows = []
-    for z in zones:
-        o = existing.get(z.pk)
-        values = {k: (getattr(o, k) if o else None) for k in ("occupied", "away", "free", "persons")}
-        if request.method == "POST":
-            values = {k: request.POST.get(f"{k}-{z.pk}", "") for k in values}
-        rows.append((z, values))
-    if request.method == "POST" and pick.is_valid():
-        counts = {
-            z.pk: {k: _count(request.POST.get(f"{k}-{z.pk}")) for k in ("occupied", "away", "free", "persons")}
-            for z in zones
-        }
+    initial = [{"zone": z.pk, **{k: getattr(existing.get(z.pk), k, None) for k in COUNTS}} for z in zones]
+    grid = RoundFormSet(request.POST if request.method == "POST" else None, initial=initial, prefix="round")
+    rows = list(zip(zones, grid.forms, strict=False))
+    if request.method == "POST" and pick.is_valid() and grid.is_valid():
+        counts = {f.cleaned_data["zone"]: {k: f.cleaned_data[k] for k in COUNTS} for f in grid}
         try:
             n = services.round_save(study=study, by=request.user, day=day, hour=hour, counts=counts)
         except ValidationError as exc:
@@ -248,8 +236,8 @@ def round_edit(request, project_id, study_id):
             nxt = hour + 1 if hour < study.last_hour else study.first_hour
             return redirect(reverse("space:study_round", args=[project.pk, study.pk]) + f"?date={day}&hour={nxt}")
     return _page(
-        request, "space/round.html", project, MAPPING, study=study, pick=pick, rows=rows,
-        errors=errors, title=_("Record a round"), status=400 if errors or pick.errors else 200,
+        request, "space/round.html", project, MAPPING, study=study, pick=pick, rows=rows, grid=grid,
+        errors=errors, title=_("Record a round"), status=400 if errors or pick.errors or grid.errors else 200,
     )  # fmt: skip
 
 
@@ -299,7 +287,7 @@ def study_template(request, project_id, study_id, fmt):
 
 
 def _area_url(project, anchor="plans"):
-    return reverse("workproducts:document", args=[project.pk, "area_programme"]) + f"#{anchor}"
+    return reverse("workproducts:detail", args=[project.pk, "area_programme"]) + f"#{anchor}"
 
 
 @login_required
@@ -369,11 +357,8 @@ def room_catalogue(request):
     _coordinator(request)
     form = RoomTypeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.room_type_save(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             messages.success(request, _("The room type was added."))
             return redirect("space:room_catalogue")
     norms = {n.project_kind: n for n in AreaNorm.objects.all()}
@@ -392,11 +377,8 @@ def room_type_edit(request, room_type_id):
         raise Http404
     form = RoomTypeForm(request.POST or None, instance=room)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.room_type_save(by=request.user, room_type=room, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             messages.success(request, _("The room type was saved."))
             return redirect("space:room_catalogue")
     return render(
@@ -413,11 +395,8 @@ def area_norm_edit(request, kind):
     norm = AreaNorm.objects.filter(project_kind=kind).first()
     form = AreaNormForm(request.POST or None, instance=norm)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.area_norm_save(by=request.user, project_kind=kind, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             messages.success(request, _("The area norm was saved."))
             return redirect("space:room_catalogue")
     title = _("Area norm: %(kind)s") % {"kind": Project.Kind(kind).label}

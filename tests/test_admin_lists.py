@@ -14,7 +14,7 @@ from participation import services as participation_services
 from participation.models import Meeting, SignOff, Step
 from phases import services as phase_services
 from phases.models import ChecklistItem, Phase
-from projects.models import Document, OrgUnit, Role
+from projects.models import GeneratedDocument, OrgUnit, Role
 from tests.factories import OrgUnitFactory, ProjectFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def _add_projects(n, template, start):
             project=project, type=Meeting.Type.INFORMATION, title="Informasjonsmøte", held_on=datetime.date(2027, 2, 1),
             created_by=owner,
         )  # fmt: skip
-        Document.objects.create(project=project, kind="mandate", version=1, requested_by=owner)
+        GeneratedDocument.objects.create(project=project, kind="mandate", version=1, requested_by=owner)
         Phase.objects.filter(project=project, order=1).update(completed_at=timezone.now(), completed_by=owner)
         ChecklistItem.objects.filter(project=project).update(assignee=owner)
         OrgUnitFactory(name=f"Enhet {start + i}", leader=owner)

@@ -13,7 +13,7 @@ from participation import services as participation_services
 from participation.models import Meeting, SignOff, Step, StepVersion
 from phases import services as phase_services
 from phases.models import ChecklistItem, Phase
-from projects.models import Document, Membership, Project, Role
+from projects.models import GeneratedDocument, Membership, Project, Role
 from tests.factories import ProjectFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,8 @@ def test_every_model_admin_of_project_data_is_read_only(admin_user):
             assert not inline.has_change_permission(request), (label, inline)
             assert not inline.has_delete_permission(request), (label, inline)
     assert {"projects.project", "projects.membership", "phases.phase", "phases.checklistitem", "participation.step",
-            "participation.stepversion", "participation.signoff", "projects.document"} <= set(checked)  # fmt: skip
+            "participation.stepversion", "participation.signoff",
+            "projects.generateddocument"} <= set(checked)  # fmt: skip
 
 
 @pytest.fixture
@@ -166,16 +167,16 @@ def test_revert_of_a_meeting_and_a_document_changes_nothing(client, admin_user, 
         project=project, by=owner, meeting=meeting, type="consultation", title="Drøftingsmøte",
         held_on=datetime.date(2027, 1, 10), minutes="Uenighet.", steps=[step],
     )  # fmt: skip
-    doc = Document.objects.create(
+    doc = GeneratedDocument.objects.create(
         project=project, kind="participation-protocol", version=1, requested_by=owner, sha256="0" * 64
     )
-    Document.objects.filter(pk=doc.pk).update(sha256="a" * 64)  # a record in history with zeros, a row without
+    GeneratedDocument.objects.filter(pk=doc.pk).update(sha256="a" * 64)  # a record in history with zeros, a row without
     client.force_login(admin_user)
     old_meeting = meeting.history.filter(minutes="Enighet.").latest("history_date")
     assert client.post(_history_url(meeting, old_meeting), {}).status_code == 403
     assert Meeting.objects.get(pk=meeting.pk).minutes == "Uenighet."
     assert client.post(_history_url(doc, doc.history.earliest("history_date")), {}).status_code == 403
-    assert Document.objects.get(pk=doc.pk).sha256 == "a" * 64
+    assert GeneratedDocument.objects.get(pk=doc.pk).sha256 == "a" * 64
 
 
 def test_the_admin_cannot_remove_the_last_owner_or_change_an_items_status(client, admin_user, world):

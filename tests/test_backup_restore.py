@@ -30,13 +30,13 @@ VERIFY = """
 import django, hashlib, json, sys
 django.setup()
 from django.test import Client
-from projects.models import Document, Project
+from projects.models import GeneratedDocument, Project
 email, project_id, document_id = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 c = Client(HTTP_HOST="localhost")
 login = c.post("/account/login/", {"username": email, "password": sys.argv[4]})
 project = Project.objects.get(pk=project_id)
 page = c.get(project.get_absolute_url())
-doc = Document.objects.get(pk=document_id)
+doc = GeneratedDocument.objects.get(pk=document_id)
 download = c.get(f"/projects/{project_id}/documents/file/{document_id}/")
 body = b"".join(download.streaming_content) if download.streaming else download.content
 print(json.dumps({

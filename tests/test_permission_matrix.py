@@ -214,18 +214,18 @@ ROWS = [
     ),
     ("hr sick leave", U("evaluation:hr_sick_leave", "project"), "get", logged_in(404, hr=200, coordinator=403)),
     # Work products (Dokumenter). The world has a mandate with a milestone and goals with an order form.
-    ("documents", P("workproducts:documents"), "get", project_page()),
+    ("documents", P("workproducts:list"), "get", project_page()),
     (
         "document",
-        _named("workproducts:document", lambda w: reverse("workproducts:document", args=[w["project"].pk, "mandate"])),
+        _named("workproducts:detail", lambda w: reverse("workproducts:detail", args=[w["project"].pk, "mandate"])),
         "get",
         project_page(),
     ),
     (
         "document edit",
         _named(
-            "workproducts:document_edit",
-            lambda w: reverse("workproducts:document_edit", args=[w["project"].pk, "mandate"]),
+            "workproducts:edit",
+            lambda w: reverse("workproducts:edit", args=[w["project"].pk, "mandate"]),
         ),
         "get",
         OM(200),
@@ -233,8 +233,8 @@ ROWS = [
     (
         "document state",
         _named(
-            "workproducts:document_state",
-            lambda w: reverse("workproducts:document_state", args=[w["project"].pk, "mandate"]) + "?state=adopted",
+            "workproducts:state",
+            lambda w: reverse("workproducts:state", args=[w["project"].pk, "mandate"]) + "?state=adopted",
         ),
         "get",
         OM(200),
@@ -275,15 +275,15 @@ ROWS = [
     # The mapping and the area programme: everybody who sees the project reads; owner and manager edit.
     (
         "mapping",
-        _named("workproducts:document", lambda w: reverse("workproducts:document", args=[w["project"].pk, "mapping"])),
+        _named("workproducts:detail", lambda w: reverse("workproducts:detail", args=[w["project"].pk, "mapping"])),
         "get",
         project_page(),
     ),
     (
         "area programme",
         _named(
-            "workproducts:document",
-            lambda w: reverse("workproducts:document", args=[w["project"].pk, "area_programme"]),
+            "workproducts:detail",
+            lambda w: reverse("workproducts:detail", args=[w["project"].pk, "area_programme"]),
         ),
         "get",
         project_page(),
@@ -418,11 +418,11 @@ def _build_world(steps_template):
     goals = work_products.workproduct_start(project=project, kind="goals", by=w["owner"])
     work_products.workproduct_save(work_product=goals, by=w["owner"], data={"order_services": [w["service"]]})
     # A stored protocol to download (the matrix tests access, not rendering: that has tests of its own).
-    from projects.models import Document
+    from projects.models import GeneratedDocument
 
-    doc = Document(project=project, kind="participation-protocol", version=1, requested_by=w["owner"])
+    doc = GeneratedDocument(project=project, kind="participation-protocol", version=1, requested_by=w["owner"])
     doc.file.save("protocol.pdf", ContentFile(b"%PDF-1.7"), save=False)
-    doc.status, doc.sha256, doc.size = Document.Status.DONE, hashlib.sha256(b"%PDF-1.7").hexdigest(), 8
+    doc.status, doc.sha256, doc.size = GeneratedDocument.Status.DONE, hashlib.sha256(b"%PDF-1.7").hexdigest(), 8
     doc.save()
     w["document"] = doc
     _evaluation_world(w)
@@ -523,11 +523,15 @@ def _evaluation_world(w):
     )
     from django.core.files.base import ContentFile
 
-    from projects.models import Document
+    from projects.models import GeneratedDocument
 
-    report = Document(project=project, kind="evaluation-report", version=1, requested_by=owner)
+    report = GeneratedDocument(project=project, kind="evaluation-report", version=1, requested_by=owner)
     report.file.save("report.pdf", ContentFile(b"%PDF-1.7"), save=False)
-    report.status, report.sha256, report.size = Document.Status.DONE, hashlib.sha256(b"%PDF-1.7").hexdigest(), 8
+    report.status, report.sha256, report.size = (
+        GeneratedDocument.Status.DONE,
+        hashlib.sha256(b"%PDF-1.7").hexdigest(),
+        8,
+    )
     report.save()
     w["report"] = report
 

@@ -12,7 +12,7 @@ from projects.models import Project
 from . import models as m
 from .registry import kinds
 
-extensions.register("project_tab", extensions.Tab("documents", _("Documents"), "workproducts:documents", 25))
+extensions.register("project_tab", extensions.Tab("documents", _("Documents"), "workproducts:list", 25))
 
 
 @extensions.register("nav_item", order=35)

@@ -277,7 +277,7 @@ class Hazard(Row):
         """The project's risk assessment, showing the hazard's cell."""
         from django.urls import reverse
 
-        url = reverse("workproducts:document", args=[self.project_id, "risk_assessment"])
+        url = reverse("workproducts:detail", args=[self.project_id, "risk_assessment"])
         return f"{url}?l={self.likelihood}&c={self.consequence}#hazards"
 
     @property

@@ -86,7 +86,7 @@ def workproduct_pdf_context(*, work_product: WorkProduct, document, generated_at
 
 
 def render_workproduct(document) -> bytes:
-    """Render one version of a work product's PDF (a `projects.Document` of the work product's kind); the
+    """Render one version of a work product's PDF (a `projects.GeneratedDocument` of the work product's kind); the
     worker calls this. The document's content is read as it stands when the version is rendered."""
     wp = WorkProduct.objects.select_related("project").get(project=document.project_id, kind=document.kind)
     context = workproduct_pdf_context(work_product=wp, document=document, generated_at=timezone.localtime())

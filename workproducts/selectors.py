@@ -97,10 +97,6 @@ def content_for_step_kind(step_kind, project_id) -> dict | None:
     return entry.content(project_id) if entry is not None else None
 
 
-def work_product_state(activity_id) -> str | None:
-    return WorkProduct.objects.filter(activity_id=activity_id).values_list("state", flat=True).first()
-
-
 @dataclass
 class Change:
     label: str

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from phases.signals import work_product_changed
 from projects.models import Project, User
 from projects.permissions import project_roles
-from projects.services import with_history_user
+from projects.services import fields_assign, with_history_user
 
 from . import selectors
 from .models import Goals, OrderService, WorkProduct
@@ -86,16 +86,9 @@ def workproduct_save(*, work_product: WorkProduct, by: User, data: dict) -> Work
     _require(by, "workproducts.edit_work_product", work_product.project)
     wp = _locked(work_product)
     kind = _kind(wp.kind)
-    unknown = set(data) - set(kind.fields)
-    if unknown:
-        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     main = kind.content_model.objects.get(work_product=wp)
-    many = {}
-    for name, value in data.items():
-        if main._meta.get_field(name).many_to_many:
-            many[name] = value
-        else:
-            setattr(main, name, value.strip() if isinstance(value, str) else value)
+    many = {n: v for n, v in data.items() if n in kind.fields and main._meta.get_field(n).many_to_many}
+    fields_assign(main, {n: v for n, v in data.items() if n not in many}, kind.fields)
     main.full_clean(exclude=["work_product"])
     _check_people(main, kind.fields, wp.project_id)
     if "order_services" in many and any(not s.active for s in many["order_services"]):
@@ -118,11 +111,7 @@ def workproduct_row_save(*, work_product: WorkProduct, section: str, by: User, d
         row = spec.model(project=wp.project, work_product=wp)
     elif row.work_product_id != wp.pk:
         raise ValidationError(_("The row belongs to another document."))
-    unknown = set(data) - set(spec.fields)
-    if unknown:
-        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
-    for name, value in data.items():
-        setattr(row, name, value.strip() if isinstance(value, str) else value)
+    fields_assign(row, data, spec.fields)
     row.full_clean(exclude=["project", "work_product"])
     _check_people(row, spec.fields, wp.project_id)
     if spec.clean:
@@ -210,9 +199,7 @@ def order_service_save(*, by: User, service: OrderService | None = None, **field
     """Coordinators keep the list of services a project can order from EBE."""
     if not by.has_perm("workproducts.manage_order_services"):
         raise PermissionDenied
-    service = service or OrderService()
-    for name, value in fields.items():
-        setattr(service, name, value.strip() if isinstance(value, str) else value)
+    service = fields_assign(service or OrderService(), fields)
     service.full_clean()
     with_history_user(service, by).save()
     return service

@@ -7,12 +7,12 @@ D = "projects/<int:project_id>/work-products/"
 app_name = "workproducts"
 
 urlpatterns = [
-    path(D, views.documents, name="documents"),
+    path(D, views.work_product_list, name="list"),
     path(D + "order/send/", views.order_send, name="order_send"),
     path(D + "order/accept/", views.order_accept, name="order_accept"),
-    path(D + "<slug:kind>/", views.document_detail, name="document"),
-    path(D + "<slug:kind>/edit/", views.document_edit, name="document_edit"),
-    path(D + "<slug:kind>/state/", views.document_state, name="document_state"),
+    path(D + "<slug:kind>/", views.work_product_detail, name="detail"),
+    path(D + "<slug:kind>/edit/", views.work_product_edit, name="edit"),
+    path(D + "<slug:kind>/state/", views.work_product_state, name="state"),
     path(D + "<slug:kind>/<slug:section>/new/", views.row_edit, name="row_add"),
     path(D + "<slug:kind>/<slug:section>/<int:row_id>/", views.row_edit, name="row_edit"),
     path(D + "<slug:kind>/<slug:section>/<int:row_id>/delete/", views.row_delete, name="row_delete"),

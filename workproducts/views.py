@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from projects import extensions
-from projects.models import Document
+from projects.forms import service_errors
+from projects.models import GeneratedDocument
 from projects.permissions import get_project_for
-from projects.uploads import form_errors_from
 
 from . import selectors, services
 from .forms import OrderAcceptForm, OrderServiceForm, document_form
@@ -52,11 +52,13 @@ def _activity(project, kind):
 
 
 @login_required
-def documents(request, project_id):
+def work_product_list(request, project_id):
     project = get_project_for(request.user, project_id)
     entries = selectors.project_documents(project=project)
     pdfs = {}
-    for d in Document.objects.filter(project=project, kind__in=list(kinds()), status=Document.Status.DONE):
+    for d in GeneratedDocument.objects.filter(
+        project=project, kind__in=list(kinds()), status=GeneratedDocument.Status.DONE
+    ):
         pdfs.setdefault(d.kind, []).append(
             {"version": d.version, "url": reverse("projects:document", args=[project.pk, d.pk])}
         )
@@ -64,14 +66,14 @@ def documents(request, project_id):
         e.pdfs = pdfs.get(e.kind.key, [])
     return render(
         request,
-        "workproducts/documents.html",
+        "workproducts/list.html",
         {"project": project, "entries": entries, "tab": "documents",
          "can_edit": request.user.has_perm("workproducts.edit_work_product", project)},
     )  # fmt: skip
 
 
 @login_required
-def document_detail(request, project_id, kind):
+def work_product_detail(request, project_id, kind):
     project = get_project_for(request.user, project_id)
     provided = next((e for e in step_contents().values() if e.key == kind), None)
     if kind not in kinds() and provided is not None:  # a step's content another app keeps (the HMS measures)
@@ -104,7 +106,7 @@ def document_detail(request, project_id, kind):
             hazards[:] = [h for h in hazards if (h.likelihood, h.consequence) == cell]
         for h in hazards:
             h.actions = [a for a in (fn(request, h) for fn in extensions.get("hazard_action")) if a]
-    return render(request, "workproducts/document.html", context)
+    return render(request, "workproducts/detail.html", context)
 
 
 def _cell(request):
@@ -116,7 +118,7 @@ def _cell(request):
 
 
 def _detail_url(project, kind, anchor=""):
-    return reverse("workproducts:document", args=[project.pk, kind]) + (f"#{anchor}" if anchor else "")
+    return reverse("workproducts:detail", args=[project.pk, kind]) + (f"#{anchor}" if anchor else "")
 
 
 def _edit_page(request, project, spec, *, form, title, status=200, back=None):
@@ -130,7 +132,7 @@ def _edit_page(request, project, spec, *, form, title, status=200, back=None):
 
 
 @login_required
-def document_edit(request, project_id, kind):
+def work_product_edit(request, project_id, kind):
     project = get_project_for(request.user, project_id, "workproducts.edit_work_product")
     spec = _kind(kind)
     _activity(project, kind)
@@ -139,13 +141,10 @@ def document_edit(request, project_id, kind):
     Form = document_form(spec.content_model, spec.fields)
     form = Form(request.POST or None, instance=main, project=project)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             wp = wp or services.workproduct_start(project=project, kind=kind, by=request.user)
             before = wp.version
             wp = services.workproduct_save(work_product=wp, by=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             _saved_message(request, wp, before)
             return redirect(_detail_url(project, kind))
     return _edit_page(
@@ -190,15 +189,12 @@ def row_edit(request, project_id, kind, section, row_id=None):
     Form = document_form(sec.model, sec.fields)
     form = Form(request.POST or None, instance=row, project=project)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             wp = wp or services.workproduct_start(project=project, kind=kind, by=request.user)
             before = wp.version
             row = services.workproduct_row_save(
                 work_product=wp, section=section, by=request.user, data=form.cleaned_data, row=row
             )
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             wp.refresh_from_db()
             _saved_message(request, wp, before)
             return redirect(_detail_url(project, kind, section))
@@ -246,7 +242,7 @@ STATE_TEXTS = {
 
 
 @login_required
-def document_state(request, project_id, kind):
+def work_product_state(request, project_id, kind):
     project = get_project_for(request.user, project_id, "workproducts.edit_work_product")
     spec = _kind(kind)
     wp = _document(project, kind)
@@ -301,11 +297,8 @@ def order_accept(request, project_id):
         raise Http404
     form = OrderAcceptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.order_accept(work_product=wp, by=request.user, accepted_on=form.cleaned_data["accepted_on"])
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             messages.success(request, _("The order is accepted."))
             return redirect(_detail_url(project, "goals", "order"))
     return _edit_page(
@@ -320,11 +313,8 @@ def order_services(request):
         raise PermissionDenied
     form = OrderServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.order_service_save(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             messages.success(request, _("The service was added."))
             return redirect("workproducts:order_services")
     page = Paginator(OrderService.objects.all(), 50).get_page(request.GET.get("page"))
@@ -344,11 +334,8 @@ def order_service_edit(request, service_id):
         raise Http404 from None
     form = OrderServiceForm(request.POST or None, instance=service)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.order_service_save(by=request.user, service=service, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
             messages.success(request, _("The service was saved."))
             return redirect("workproducts:order_services")
     return render(

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from phases import services
-from projects.models import Document, Job, Role
+from projects.models import GeneratedDocument, Job, Role
 from tests.browser.conftest import check_accessibility, log_in
 from tests.factories import PASSWORD, ProjectFactory, member
 
@@ -20,7 +20,7 @@ def test_a_late_protocol_says_so_and_is_made_on_try_again(page, live_server, ste
     owner = member(project, Role.OWNER, email="kari@example.no", full_name="Kari Nordmann")
     services.process_start(project=project, template=steps_template, by=owner)
     asked = timezone.now() - datetime.timedelta(minutes=5)  # the broker was down: never woken since
-    doc = Document.objects.create(
+    doc = GeneratedDocument.objects.create(
         project=project, kind="participation-protocol", version=1, requested_by=owner, requested_at=asked
     )
     Job.objects.create(
@@ -46,4 +46,4 @@ def test_a_late_protocol_says_so_and_is_made_on_try_again(page, live_server, ste
     page.get_by_role("button", name="Prøv igjen (versjon 1)").click()
     expect(page.get_by_role("link", name="Versjon 1")).to_be_visible(timeout=60_000)
     doc.refresh_from_db()
-    assert doc.status == Document.Status.DONE and doc.version == 1
+    assert doc.status == GeneratedDocument.Status.DONE and doc.version == 1

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from participation.services import step_send, step_update
 from phases import services
-from projects.models import Document, Role
+from projects.models import GeneratedDocument, Role
 from tests.browser.conftest import check_accessibility, log_in, log_out
 from tests.factories import PASSWORD, ProjectFactory, member
 
@@ -67,7 +67,7 @@ def test_safety_rep_objects_owner_sees_it_and_protocol_prints_it(page, live_serv
     page.get_by_role("button", name="Generer en ny versjon av medvirkningsprotokollen").click()
     expect(page.get_by_role("link", name="Versjon 1")).to_be_visible(timeout=60_000)  # rendered by the (eager) worker
     check_accessibility(page, "participation-protocol-generated")
-    doc = Document.objects.get(project=project, kind="participation-protocol")
+    doc = GeneratedDocument.objects.get(project=project, kind="participation-protocol")
     with doc.file.open("rb") as f:
         text = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(f.read())).pages).split())
     assert OBJECTION in text

@@ -5,7 +5,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from evaluation import services
-from projects.models import Document
+from projects.models import GeneratedDocument
 from projects.services import document_render
 from tests.evaluation.test_freeze import complete
 
@@ -32,7 +32,7 @@ def test_owner_generates_the_final_documentation_from_the_evaluation_tab(client,
     assert reverse("projects:document_request", args=[project.pk, "final-documentation"]) in tab
     response = client.post(reverse("projects:document_request", args=[project.pk, "final-documentation"]))
     assert response.status_code == 302
-    doc = Document.objects.get(project=project, kind="final-documentation")
+    doc = GeneratedDocument.objects.get(project=project, kind="final-documentation")
     document_render(document_id=doc.pk)
     doc.refresh_from_db()
     text = _pdf_text(client, project, doc)
@@ -50,7 +50,7 @@ def test_a_viewer_reads_but_cannot_generate(client, moved_in, project, owner, to
     tab = client.get(reverse("evaluation:overview", args=[project.pk])).content.decode()
     assert url not in tab
     client.post(url)
-    assert not Document.objects.filter(project=project).exists()
+    assert not GeneratedDocument.objects.filter(project=project).exists()
 
 
 def test_final_documentation_holds_the_goals_and_the_mandate_of_the_case_file(
@@ -81,10 +81,10 @@ def test_final_documentation_holds_the_goals_and_the_mandate_of_the_case_file(
             work_product=mandate, section="milestones", by=owner, data={"name": name, "date": day}
         )
     services.movein_record(project=project, by=owner, move_in=datetime.date(2026, 8, 31))
-    doc = Document.objects.create(project=project, kind="final-documentation", version=1, requested_by=owner)
+    doc = GeneratedDocument.objects.create(project=project, kind="final-documentation", version=1, requested_by=owner)
     document_render(document_id=doc.pk)
     client.force_login(owner)
-    text = " ".join(_pdf_text(client, project, Document.objects.get(pk=doc.pk)).replace("\xa0", " ").split())
+    text = " ".join(_pdf_text(client, project, GeneratedDocument.objects.get(pk=doc.pk)).replace("\xa0", " ").split())
     assert "2 500 000 kr" in text
     assert "Ombygging, møbler og flytting" in text and "Direktør og enhetsleder" in text
     assert "Mandat vedtatt 1. mars 2026" in text and "Innflytting 31. august 2026" in text

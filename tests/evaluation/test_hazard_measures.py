@@ -25,7 +25,7 @@ def hazard(project, owner, bergen_template):
 
 
 def _page(client, hazard):
-    return client.get(reverse("workproducts:document", args=[hazard.project_id, "risk_assessment"])).content.decode()
+    return client.get(reverse("workproducts:detail", args=[hazard.project_id, "risk_assessment"])).content.decode()
 
 
 def test_owner_makes_a_hazard_an_hms_measure_from_its_row(client, project, owner, hazard):
@@ -76,7 +76,7 @@ def test_the_risk_page_reads_the_measures_once_whatever_the_number_of_hazards(
 ):
     risk = hazard.work_product
     client.force_login(owner)
-    url = reverse("workproducts:document", args=[project.pk, "risk_assessment"])
+    url = reverse("workproducts:detail", args=[project.pk, "risk_assessment"])
     client.get(url)
     with django_assert_max_num_queries(40) as one:
         client.get(url)

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from evaluation import services
 from projects.exports import neutralise
-from projects.models import Document, Role
+from projects.models import GeneratedDocument, Role
 from projects.services import document_render
 from tests.evaluation.test_freeze import complete
 from tests.factories import ProjectFactory, member
@@ -105,7 +105,7 @@ def test_the_report_pdf_has_the_results_and_no_sensitive_measure(client, hr, wor
     client.force_login(hr)
     response = client.post(reverse("evaluation:hr_report_request", args=[world.pk]))
     assert response.status_code == 302
-    doc = Document.objects.get(project=world, kind="evaluation-report")
+    doc = GeneratedDocument.objects.get(project=world, kind="evaluation-report")
     document_render(document_id=doc.pk)
     doc.refresh_from_db()
     assert doc.is_done
@@ -190,7 +190,7 @@ def test_hr_tries_a_late_report_again_and_it_is_made(client, hr, world, owner, d
     client.force_login(hr)
     with time_machine.travel(timezone.now() - datetime.timedelta(minutes=5)):  # on_commit never runs here
         assert client.post(reverse("evaluation:hr_report_request", args=[world.pk])).status_code == 302
-    doc = Document.objects.get(project=world, kind="evaluation-report")
+    doc = GeneratedDocument.objects.get(project=world, kind="evaluation-report")
     page = client.get(reverse("evaluation:hr_project", args=[world.pk])).content.decode()
     assert "tar lengre tid enn vanlig" in page and "Prøv igjen" in page
     retry = reverse("evaluation:hr_report_retry", args=[world.pk, doc.pk])

@@ -133,7 +133,7 @@ def test_open_the_document_leads_to_the_measures(client, project, owner, step, m
     services.measures_prioritise(project=project, by=owner, priorities={noise.pk: 1}, agreed_on=today)
     step_send(step=step, by=owner)
     client.force_login(project.safety_rep)
-    link = reverse("workproducts:document", args=[project.pk, "hms_measures"])
+    link = reverse("workproducts:detail", args=[project.pk, "hms_measures"])
     assert link in _page(client, project.safety_rep, step).content.decode()
     assert client.get(link)["Location"] == reverse("evaluation:overview", args=[project.pk]) + "#measures-heading"
 

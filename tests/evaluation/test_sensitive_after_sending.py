@@ -22,7 +22,7 @@ from participation import selectors
 from participation.models import SignOff, Step
 from participation.services import signoff_record, step_send
 from phases.services import process_start
-from projects.models import Document, Notification, Role
+from projects.models import GeneratedDocument, Notification, Role
 from projects.services import calendar_feed_for, document_render, reminders_scan
 from tests.factories import member
 
@@ -235,7 +235,7 @@ def test_pdfs_printed_after_the_flag_leave_it_out(client, flagged):
         text = _pdf_text(client, project, kind, owner)
         assert text and leaks(text) == [], kind
     client.force_login(people["hr"])
-    document = Document.objects.filter(project=project, kind="evaluation-report").latest("version")
+    document = GeneratedDocument.objects.filter(project=project, kind="evaluation-report").latest("version")
     response = client.get(reverse("evaluation:hr_report_download", args=[project.pk, document.pk]))
     body = b"".join(response.streaming_content)
     assert leaks(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)) == []

@@ -30,7 +30,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.models import Document, Job, Membership, ReminderEmail, Role, User
+from projects.models import GeneratedDocument, Job, Membership, ReminderEmail, Role, User
 from projects.services import calendar_feed_for
 from tests.factories import PASSWORD, ProjectFactory, UserFactory
 
@@ -233,7 +233,7 @@ class Browser:
 def test_kill_9_of_the_worker_while_it_renders_and_the_document_is_done_after_a_restart(stack):
     owner = UserFactory()
     project = ProjectFactory()
-    doc = Document.objects.create(project=project, kind=SLOW_KIND, version=1, requested_by=owner)
+    doc = GeneratedDocument.objects.create(project=project, kind=SLOW_KIND, version=1, requested_by=owner)
     job = Job.objects.create(kind="documents.render", key=f"document:{doc.pk}", payload={"document_id": doc.pk})
     stack.start_redis()
     stack.start_beat()  # its sweep wakes the job (nothing here talks to the broker)
@@ -243,15 +243,19 @@ def test_kill_9_of_the_worker_while_it_renders_and_the_document_is_done_after_a_
         doc.refresh_from_db()
         return doc.status
 
-    _wait("the worker starts rendering", lambda: status() == Document.Status.RUNNING, 90, log=stack.log("worker"))
+    _wait(
+        "the worker starts rendering", lambda: status() == GeneratedDocument.Status.RUNNING, 90, log=stack.log("worker")
+    )
     time.sleep(0.5)
     stack.kill("worker")  # kill -9 mid-render (the render takes 3 s)
     killed = time.monotonic()
     job.refresh_from_db()
-    assert status() == Document.Status.RUNNING and job.state == Job.State.RUNNING and job.attempts == 1
+    assert status() == GeneratedDocument.Status.RUNNING and job.state == Job.State.RUNNING and job.attempts == 1
 
     stack.start_worker("worker2")
-    done = _wait("the document is done", lambda: status() == Document.Status.DONE, 90, log=stack.log("worker2"))
+    done = _wait(
+        "the document is done", lambda: status() == GeneratedDocument.Status.DONE, 90, log=stack.log("worker2")
+    )
     job.refresh_from_db()
     assert job.state == Job.State.DONE and job.attempts == 2  # claimed again once its lease had run out
     assert doc.file.read().startswith(b"%PDF") and doc.sha256 and doc.generated_at is not None
@@ -313,11 +317,11 @@ def test_redis_stopped_while_working_and_everything_follows_exactly_once_when_it
 
     stack.start_redis()  # back, empty: whatever the broker held is gone, the outbox is not
     back = time.monotonic()
-    doc = Document.objects.get(project=project)
+    doc = GeneratedDocument.objects.get(project=project)
 
     def all_done():
         doc.refresh_from_db()
-        return doc.status == Document.Status.DONE and len(stack.messages()) >= 2
+        return doc.status == GeneratedDocument.Status.DONE and len(stack.messages()) >= 2
 
     done = _wait("the document and both e-mails", all_done, 120, log=stack.log("worker"))
     time.sleep(6)  # several sweeps more: nothing is sent again

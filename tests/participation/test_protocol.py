@@ -7,7 +7,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from participation import services
-from projects.models import Document
+from projects.models import GeneratedDocument
 from projects.services import document_request
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,7 @@ def test_a_new_generation_is_a_new_version_and_old_ones_stay(client, project):
     first = protocol_generate(project=project, by=project.owner)
     second = protocol_generate(project=project, by=project.owner)
     assert (first.version, second.version) == (1, 2)
-    assert Document.objects.filter(project=project, kind="participation-protocol").count() == 2
+    assert GeneratedDocument.objects.filter(project=project, kind="participation-protocol").count() == 2
     client.force_login(project.safety_rep)
     for doc in (first, second):
         response = client.get(reverse("projects:document", args=[project.pk, doc.pk]))
@@ -90,11 +90,11 @@ def test_only_owner_or_manager_generates(client, project):
     url = reverse("projects:document_request", args=[project.pk, "participation-protocol"])
     client.force_login(project.safety_rep)
     assert client.post(url).status_code == 403
-    assert Document.objects.count() == 0
+    assert GeneratedDocument.objects.count() == 0
     client.force_login(project.owner)
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert client.post(url).status_code == 302
-    assert Document.objects.get().status == Document.Status.DONE
+    assert GeneratedDocument.objects.get().status == GeneratedDocument.Status.DONE
 
 
 def test_running_header_prints_special_characters_as_written(project):

@@ -204,14 +204,14 @@ def test_the_final_documentation_does_not_count_a_signoff_whose_signer_lost_the_
 
     from evaluation.pdf import render_final_documentation
     from evaluation.services import movein_record
-    from projects.models import Document
+    from projects.models import GeneratedDocument
 
     services.signoff_record(step=step, by=project.safety_rep, decision="approved")
     services.signoff_record(step=step, by=project.union_rep, decision="approved")
     later = max(project.start_date, timezone.localdate()) + datetime.timedelta(days=1)
     with time_machine.travel(datetime.datetime.combine(later, datetime.time(12)), tick=False):
         movein_record(project=project, by=project.owner, move_in=later)
-    document = Document.objects.create(
+    document = GeneratedDocument.objects.create(
         project=project, kind="final-documentation", version=1, requested_by=project.owner
     )
 

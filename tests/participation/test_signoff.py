@@ -227,7 +227,7 @@ def test_admin_shows_steps_meetings_and_signoffs_read_only(client, project, step
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     for name in ("step", "meeting", "signoff"):
         assert client.get(reverse(f"admin:participation_{name}_changelist")).status_code == 200
-    assert client.get(reverse("admin:projects_document_changelist")).status_code == 200
+    assert client.get(reverse("admin:projects_generateddocument_changelist")).status_code == 200
     page = client.get(reverse("admin:participation_signoff_change", args=[signoff.pk]))
     assert page.status_code == 200
     assert b'name="_save"' not in page.content

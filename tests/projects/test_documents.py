@@ -8,7 +8,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from projects import documents, extensions
-from projects.models import Document
+from projects.models import GeneratedDocument
 from projects.services import document_render, document_request
 from tests.factories import MembershipFactory, ProjectFactory
 
@@ -51,11 +51,11 @@ def test_request_renders_after_commit_and_stores_hash(owner_project, django_capt
     project, owner = owner_project
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         doc = document_request(project=project, kind="test-report", by=owner)
-    assert doc.status == Document.Status.PENDING and CALLS == []
+    assert doc.status == GeneratedDocument.Status.PENDING and CALLS == []
     for callback in callbacks:
         callback()
     doc.refresh_from_db()
-    assert doc.status == Document.Status.DONE
+    assert doc.status == GeneratedDocument.Status.DONE
     data = doc.file.read()
     assert doc.sha256 == hashlib.sha256(data).hexdigest() and doc.size == len(data)
 
@@ -93,8 +93,8 @@ def test_a_failed_render_is_marked_failed_and_shown(client, owner_project):
     project.name = "Feiler"
     project.save()
     requested(project=project, by=owner)  # the error is the worker's: the request is not disturbed
-    doc = Document.objects.get()
-    assert doc.status == Document.Status.FAILED and "template error" in doc.error
+    doc = GeneratedDocument.objects.get()
+    assert doc.status == GeneratedDocument.Status.FAILED and "template error" in doc.error
     client.force_login(owner)
     page = client.get(reverse("projects:documents", args=[project.pk, "test-report"]))
     assert "kunne ikke genereres" in page.content.decode()
@@ -110,7 +110,7 @@ def test_reader_may_not_request(owner_project):
 
 def test_page_polls_while_a_version_is_made_and_stops_when_ready(client, owner_project):
     project, owner = owner_project
-    pending = Document.objects.create(project=project, kind="test-report", version=1, requested_by=owner)
+    pending = GeneratedDocument.objects.create(project=project, kind="test-report", version=1, requested_by=owner)
     client.force_login(owner)
     url = reverse("projects:documents", args=[project.pk, "test-report"])
     html = client.get(url).content.decode()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from projects import documents, extensions, outbox, reminders
-from projects.models import Document, Job, Membership, ReminderEmail, Role, User
+from projects.models import GeneratedDocument, Job, Membership, ReminderEmail, Role, User
 from projects.services import document_request, document_retry, reminders_scan
 from projects.tasks import job_run
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
@@ -213,12 +213,12 @@ def test_a_pdf_asked_for_with_the_broker_down_is_saved_and_made_when_it_is_back(
         response = client.post(url, {"next": reverse("projects:detail", args=[project.pk])}, follow=True)
     assert response.status_code == 200 and broker_down
     assert "genereres" in response.content.decode()
-    doc = Document.objects.get()
-    assert doc.status == Document.Status.PENDING
+    doc = GeneratedDocument.objects.get()
+    assert doc.status == GeneratedDocument.Status.PENDING
     monkeypatch.undo()
     outbox.sweep()
     doc.refresh_from_db()
-    assert doc.status == Document.Status.DONE
+    assert doc.status == GeneratedDocument.Status.DONE
 
 
 def test_a_late_document_says_so_and_the_owner_tries_again(client, owner_project, broker_down, monkeypatch):
@@ -236,7 +236,7 @@ def test_a_late_document_says_so_and_the_owner_tries_again(client, owner_project
         )
     assert response.status_code == 200 and "Versjon 1" in response.content.decode()
     doc.refresh_from_db()
-    assert doc.status == Document.Status.DONE
+    assert doc.status == GeneratedDocument.Status.DONE
 
 
 def test_a_document_on_time_offers_no_retry(client, owner_project, broker_down):
@@ -263,7 +263,7 @@ def test_retry_checks_the_permission_and_a_failed_version_is_made_again(client, 
         with TestCase.captureOnCommitCallbacks(execute=True):
             doc = document_request(project=project, kind="test-report", by=owner)
         doc.refresh_from_db()
-        assert doc.status == Document.Status.FAILED and "template error" in doc.error
+        assert doc.status == GeneratedDocument.Status.FAILED and "template error" in doc.error
         assert Job.objects.get().state == Job.State.FAILED  # a template error is not retried by itself
         with pytest.raises(PermissionDenied):
             document_retry(document=doc, by=viewer)
@@ -275,7 +275,7 @@ def test_retry_checks_the_permission_and_a_failed_version_is_made_again(client, 
         with TestCase.captureOnCommitCallbacks(execute=True):
             client.post(reverse("projects:document_retry", args=[project.pk, doc.pk]))
         doc.refresh_from_db()
-        assert doc.status == Document.Status.DONE and doc.version == 1 and len(calls) == 2
+        assert doc.status == GeneratedDocument.Status.DONE and doc.version == 1 and len(calls) == 2
 
 
 # Invitations and reminder e-mails -----------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from space.models import Observation, PlanFile, Proximity, RoomType
+from space.models import Observation, PlanFile, Proximity, RoomType, StudyZone
 from tests.factories import coordinator
 from tests.space.test_mapping import MON, area_programme, small_study
 
@@ -24,11 +24,11 @@ def test_the_mapping_page_shows_the_heatmap_and_the_studies(client, doc_project)
     wp, study, _zones, (a, b) = small_study(doc_project)
     Proximity.objects.create(work_product=wp, unit_a=a, unit_b=b, need=3)
     client.force_login(doc_project.safety_rep)
-    page = client.get(url("workproducts:document", doc_project, "mapping")).content.decode()
+    page = client.get(url("workproducts:detail", doc_project, "mapping")).content.decode()
     assert 'class="prox-3">3</td>' in page and "Nærhetsmatrise" in page
     assert "Før flytting" in page and "Rediger nærhetsmatrisen" not in page  # a representative reads
     client.force_login(doc_project.owner)
-    page = client.get(url("workproducts:document", doc_project, "mapping")).content.decode()
+    page = client.get(url("workproducts:detail", doc_project, "mapping")).content.decode()
     assert "Rediger nærhetsmatrisen" in page
 
 
@@ -58,12 +58,18 @@ def test_a_round_entered_in_the_grid_and_an_error_keeps_the_input(client, doc_pr
     client.force_login(doc_project.manager)
     round_url = url("space:study_round", doc_project, study.pk)
     assert client.get(round_url + f"?date={MON}&hour=10").status_code == 200
-    data = {"date": str(MON), "hour": "10", f"occupied-{zones['Øst'].pk}": "3", f"away-{zones['Øst'].pk}": "1",
-            f"persons-{zones['Møterom'].pk}": "2"}  # fmt: skip
+    grid = list(StudyZone.objects.filter(study=study).order_by("kind", "name"))  # the grid's rows, in order
+    data = {"date": str(MON), "hour": "10", "round-TOTAL_FORMS": str(len(grid)), "round-INITIAL_FORMS": str(len(grid)),
+            **{f"round-{i}-zone": str(z.pk) for i, z in enumerate(grid)}}  # fmt: skip
+
+    def count(zone, field, value):
+        data[f"round-{grid.index(zones[zone])}-{field}"] = value
+
+    count("Øst", "occupied", "3"), count("Øst", "away", "1"), count("Møterom", "persons", "2")
     response = client.post(round_url, data)
     assert response.status_code == 302
     assert Observation.objects.filter(study=study, hour=10).count() == 2
-    data[f"occupied-{zones['Vest'].pk}"] = "9"  # 5 places
+    count("Vest", "occupied", "9")  # 5 places
     response = client.post(round_url, {**data, "hour": "11"})
     assert response.status_code == 400
     page = response.content.decode()
@@ -74,7 +80,7 @@ def test_a_round_entered_in_the_grid_and_an_error_keeps_the_input(client, doc_pr
 def test_the_area_programme_warns_above_the_norm(client, doc_project):
     area_programme(doc_project, employees=7)  # 211.9 m² / 7 = 30.3 > 28
     client.force_login(doc_project.safety_rep)
-    page = client.get(url("workproducts:document", doc_project, "area_programme")).content.decode()
+    page = client.get(url("workproducts:detail", doc_project, "area_programme")).content.decode()
     assert "30,3 m² per ansatt, mer enn normen på 28,0 m²" in page
     assert "Totaler per sone" in page
 
@@ -149,11 +155,11 @@ def test_mapping_pages_have_a_fixed_number_of_queries(client, doc_project, djang
     study = _grow(doc_project, n)
     client.force_login(doc_project.owner)
     with django_assert_max_num_queries(QUERIES["mapping"]):
-        assert client.get(url("workproducts:document", doc_project, "mapping")).status_code == 200
+        assert client.get(url("workproducts:detail", doc_project, "mapping")).status_code == 200
     with django_assert_max_num_queries(QUERIES["study"]):
         assert client.get(url("space:study", doc_project, study.pk)).status_code == 200
     with django_assert_max_num_queries(QUERIES["area"]):
-        assert client.get(url("workproducts:document", doc_project, "area_programme")).status_code == 200
+        assert client.get(url("workproducts:detail", doc_project, "area_programme")).status_code == 200
 
 
 # The same at 1 and 12 units, zones and room lines (seen: 31, 18 and 22). The mapping page reads each study's

@@ -15,7 +15,7 @@ def test_documents_tab_lists_each_work_product_with_state_and_version(client, do
     )
     workproduct_set_state(work_product=wp, by=doc_project.owner, state="consultation")
     client.force_login(doc_project.union_rep)
-    response = client.get(reverse("workproducts:documents", args=[doc_project.pk]))
+    response = client.get(reverse("workproducts:list", args=[doc_project.pk]))
     assert response.status_code == 200
     entries = {e.kind.key: e for e in response.context["entries"]}
     assert list(entries) == [
@@ -32,14 +32,14 @@ def test_the_activity_page_links_to_its_document(client, doc_project):
     activity = doc_project.phases.get(order=1).activities.get(key="risk-assessment")
     client.force_login(doc_project.oh)
     page = client.get(reverse("phases:activity", args=[doc_project.pk, activity.pk])).content.decode()
-    assert reverse("workproducts:document", args=[doc_project.pk, "risk_assessment"]) in page
+    assert reverse("workproducts:detail", args=[doc_project.pk, "risk_assessment"]) in page
     assert "Åpne dokumentet" in page
 
 
 def test_unknown_kind_or_kind_outside_the_process_is_404(client, doc_project):
     client.force_login(doc_project.owner)
-    assert client.get(reverse("workproducts:document", args=[doc_project.pk, "spaceship"])).status_code == 404
-    assert client.get(reverse("workproducts:document", args=[doc_project.pk, "evaluation"])).status_code == 404
+    assert client.get(reverse("workproducts:detail", args=[doc_project.pk, "spaceship"])).status_code == 404
+    assert client.get(reverse("workproducts:detail", args=[doc_project.pk, "evaluation"])).status_code == 404
 
 
 def _hazards(project, n):
@@ -57,7 +57,7 @@ def test_risk_page_queries_are_fixed(client, doc_project, django_assert_max_num_
     _hazards(doc_project, n)
     client.force_login(doc_project.owner)
     with django_assert_max_num_queries(18):  # +1: the bell, +1: the HMS measures the hazards became
-        assert client.get(reverse("workproducts:document", args=[doc_project.pk, "risk_assessment"])).status_code == 200
+        assert client.get(reverse("workproducts:detail", args=[doc_project.pk, "risk_assessment"])).status_code == 200
 
 
 @pytest.mark.parametrize("n", [2, 25])
@@ -66,7 +66,7 @@ def test_documents_tab_queries_are_fixed(client, doc_project, django_assert_max_
     workproduct_start(project=doc_project, kind="mandate", by=doc_project.owner)
     client.force_login(doc_project.owner)
     with django_assert_max_num_queries(17):  # +1: the bell
-        assert client.get(reverse("workproducts:documents", args=[doc_project.pk])).status_code == 200
+        assert client.get(reverse("workproducts:list", args=[doc_project.pk])).status_code == 200
 
 
 def test_wrong_order_form_flow_is_refused(client, doc_project):

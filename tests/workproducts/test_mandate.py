@@ -63,9 +63,7 @@ def form_data(**overrides):
 )
 def test_bad_input_shows_the_error_at_the_field_keeps_the_input_and_writes_nothing(client, doc_project, field, value):
     client.force_login(doc_project.owner)
-    response = client.post(
-        reverse("workproducts:document_edit", args=[doc_project.pk, "mandate"]), form_data(**{field: value})
-    )
+    response = client.post(reverse("workproducts:edit", args=[doc_project.pk, "mandate"]), form_data(**{field: value}))
     assert response.status_code == 400
     assert field in response.context["form"].errors
     page = response.content.decode()
@@ -93,29 +91,24 @@ def test_a_long_milestone_name_is_refused(client, doc_project):
 
 def test_owner_fills_in_the_mandate_through_the_form(client, doc_project):
     client.force_login(doc_project.owner)
-    response = client.post(reverse("workproducts:document_edit", args=[doc_project.pk, "mandate"]), form_data())
+    response = client.post(reverse("workproducts:edit", args=[doc_project.pk, "mandate"]), form_data())
     assert response.status_code == 302
     mandate = Mandate.objects.get(work_product__project=doc_project)
     assert mandate.frame_amount == 2_500_000
-    page = client.get(reverse("workproducts:document", args=[doc_project.pk, "mandate"])).content.decode()
+    page = client.get(reverse("workproducts:detail", args=[doc_project.pk, "mandate"])).content.decode()
     assert "2\u00a0500\u00a0000\u00a0kr" in page
 
 
 def test_representative_reads_but_cannot_edit(client, doc_project):
     fill_mandate(doc_project)
     client.force_login(doc_project.safety_rep)
-    page = client.get(reverse("workproducts:document", args=[doc_project.pk, "mandate"]))
+    page = client.get(reverse("workproducts:detail", args=[doc_project.pk, "mandate"]))
     assert page.status_code == 200 and "Universell utforming." in page.content.decode()
-    assert client.get(reverse("workproducts:document_edit", args=[doc_project.pk, "mandate"])).status_code == 403
-    assert (
-        client.post(reverse("workproducts:document_edit", args=[doc_project.pk, "mandate"]), form_data()).status_code
-        == 403
-    )
+    assert client.get(reverse("workproducts:edit", args=[doc_project.pk, "mandate"])).status_code == 403
+    assert client.post(reverse("workproducts:edit", args=[doc_project.pk, "mandate"]), form_data()).status_code == 403
     wp = WorkProduct.objects.get(kind="mandate")
     assert (
-        client.post(
-            reverse("workproducts:document_state", args=[doc_project.pk, "mandate"]), {"state": "adopted"}
-        ).status_code
+        client.post(reverse("workproducts:state", args=[doc_project.pk, "mandate"]), {"state": "adopted"}).status_code
         == 403
     )
     wp.refresh_from_db()

@@ -8,7 +8,7 @@ from django.test import TestCase
 from pypdf import PdfReader
 
 from participation import services as participation
-from projects.models import Document, OrgUnit
+from projects.models import GeneratedDocument, OrgUnit
 from projects.services import document_request
 from tests.workproducts.test_mandate import MANDATE, fill_mandate
 from workproducts.services import workproduct_save, workproduct_set_state
@@ -51,7 +51,7 @@ def mandate(doc_project):
 
 def test_mandate_pdf_holds_frame_milestones_roles_and_the_objection(mandate, doc_project):
     doc = generate(doc_project, doc_project.owner)
-    assert doc.status == Document.Status.DONE, doc.error
+    assert doc.status == GeneratedDocument.Status.DONE, doc.error
     data, reader, text = read(doc)
     assert "Bergen kommune" in text and "Økonomi flytter" in text and "2027/42" in text
     assert "2 500 000 kr" in text.replace("\u00a0", " ")
@@ -99,4 +99,4 @@ def test_representative_cannot_generate(client, mandate, doc_project):
 
     client.force_login(doc_project.safety_rep)
     assert client.post(reverse("projects:document_request", args=[doc_project.pk, "mandate"])).status_code == 403
-    assert not Document.objects.filter(kind="mandate").exists()
+    assert not GeneratedDocument.objects.filter(kind="mandate").exists()

@@ -118,7 +118,7 @@ def test_responsible_must_be_a_member(doc_project):
 def test_matrix_page_links_each_cell_to_its_hazards(client, doc_project):
     add_hazards(doc_project)
     client.force_login(doc_project.safety_rep)
-    url = reverse("workproducts:document", args=[doc_project.pk, "risk_assessment"])
+    url = reverse("workproducts:detail", args=[doc_project.pk, "risk_assessment"])
     page = client.get(url).content.decode()
     assert "?l=4&amp;c=5#hazards" in page
     cell = client.get(url, {"l": 4, "c": 5})
