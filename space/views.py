@@ -223,7 +223,14 @@ def round_edit(request, project_id, study_id):
         day, hour = pick.cleaned_data["date"], pick.cleaned_data["hour"]
     existing = {o.zone_id: o for o in Observation.objects.filter(study=study, date=day, hour=hour)} if day else {}
     initial = [{"zone": z.pk, **{k: getattr(existing.get(z.pk), k, None) for k in COUNTS}} for z in zones]
-    grid = RoundFormSet(request.POST if request.method == "POST" else None, initial=initial, prefix="round")
+    data = None
+    if request.method == "POST":
+        # A post without the grid (every field left out) records nothing for any zone, as an empty grid does.
+        data = request.POST if "round-TOTAL_FORMS" in request.POST else {
+            "round-TOTAL_FORMS": len(zones), "round-INITIAL_FORMS": len(zones),
+            **{f"round-{i}-zone": z.pk for i, z in enumerate(zones)},
+        }  # fmt: skip
+    grid = RoundFormSet(data, initial=initial, prefix="round")
     rows = list(zip(zones, grid.forms, strict=False))
     if request.method == "POST" and pick.is_valid() and grid.is_valid():
         counts = {f.cleaned_data["zone"]: {k: f.cleaned_data[k] for k in COUNTS} for f in grid}
