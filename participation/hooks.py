@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -54,9 +55,15 @@ extensions.register("history_hidden_fields", ("content_hash", "sha256", "version
 
 
 def _content_as_read_by(obj, user):
-    """A person's data export shows signed content as that person may read it now (participation/snapshot.py)."""
-    step = obj if isinstance(obj, Step | Step.history.model) else obj.step
-    return snapshot.shown_text(obj.content, project=step.project, reader=user)
+    """A person's data export shows signed content as that person may read it now (participation/snapshot.py).
+    A history row can outlive its step or project; then who may read which of its words can no longer be told,
+    and the content is left out rather than shown whole."""
+    try:
+        step = obj if isinstance(obj, Step | Step.history.model) else obj.step
+        project = step.project
+    except ObjectDoesNotExist:
+        return str(_("(left out: the project no longer exists)"))
+    return snapshot.shown_text(obj.content, project=project, reader=user)
 
 
 for _model in (Step, Step.history.model, StepVersion, SignOff, SignOff.history.model):

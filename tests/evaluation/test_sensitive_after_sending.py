@@ -239,3 +239,16 @@ def test_pdfs_printed_after_the_flag_leave_it_out(client, flagged):
     response = client.get(reverse("evaluation:hr_report_download", args=[project.pk, document.pk]))
     body = b"".join(response.streaming_content)
     assert leaks(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)) == []
+
+
+def test_a_history_row_that_outlived_its_project_is_left_out_of_the_export(client, flagged):
+    """The step's history rows stay when their project row is gone (the benchmark deletes its prototype
+    project): the owner's data export still answers, without the content whose readers can no longer be told."""
+    project, people, step, secret = flagged
+    rows = Step.history.model.objects.filter(id=step.pk)
+    assert rows.exists()
+    rows.update(project_id=project.pk + 10_000)
+    client.force_login(people[Role.OWNER])
+    response = client.get(reverse("my_data"))
+    assert response.status_code == 200
+    assert "(utelatt: prosjektet finnes ikke lenger)" in response.content.decode("utf-8")
