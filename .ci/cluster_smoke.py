@@ -169,16 +169,18 @@ def steps(cluster: Cluster):
     with psycopg.connect(cluster.database_url, autocommit=True) as db:
 
         def status(document_id):
-            row = db.execute("SELECT status FROM projects_document WHERE id = %s", [document_id]).fetchone()
+            row = db.execute("SELECT status FROM projects_generateddocument WHERE id = %s", [document_id]).fetchone()
             return row[0] if row else None
 
-        for attempt in range(1, 4):  # a render may finish before the kill lands: then ask again
+        for attempt in range(1, 6):  # a render may finish before the kill lands: then ask again
             before = latest_document(cluster, project_id, kind)
             asked = browser.post(f"/projects/{project_id}/documents/{kind}/new/")
             check(asked.status_code in (200, 302), f"the request answered {asked.status_code}")
             document_id = latest_document(cluster, project_id, kind)
             check(document_id > before, "no document was recorded")
-            wait_until("the render to start", lambda d=document_id: status(d) == "running", 60, interval=0.01)
+            # "done" too: a short render can start and finish between two looks; then the kill comes too late
+            # and the loop asks again.
+            wait_until("the render to start", lambda d=document_id: status(d) in ("running", "done"), 60, interval=0.01)
             cluster.stop_process("worker", sig=signal.SIGKILL)
             killed_while = status(document_id)
             say(f"   worker killed (SIGKILL) while document {document_id} was {killed_while} (try {attempt})")

@@ -68,12 +68,16 @@ class ClusterError(RuntimeError):
 
 def wait_until(what, check, timeout, interval=0.5):
     deadline = time.monotonic() + timeout
+    last_error = None
     while time.monotonic() < deadline:
-        with contextlib.suppress(Exception):
+        try:
             if check():
                 return
+        except Exception as exc:  # a service not up yet; said at the end if it never answers
+            last_error = exc
         time.sleep(interval)
-    raise ClusterError(f"{what}: not within {timeout:.0f} s")
+    since = f" (the last check raised {last_error!r})" if last_error else ""
+    raise ClusterError(f"{what}: not within {timeout:.0f} s{since}")
 
 
 def http_status(url) -> int:
