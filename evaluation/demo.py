@@ -46,7 +46,7 @@ def _seed_recent(project, users):
     )  # fmt: skip
     services.change_request_log(
         project=project, by=owner, what="Gjøre stillerommet om til møterom",
-        why="Flere ønsker et ekstra møterom for fire.", category=ChangeRequest.Category.ADJUSTMENT,
+        why="Flere ønsker et ekstra møterom for fire.", category=ChangeRequest.Category.WEAKENING,
         requested_by="Ola Berg",
     )  # fmt: skip
 

@@ -62,8 +62,9 @@ class ChangeRequestForm(_Form):
         choices=ChangeRequest.Category.choices,
         widget=forms.RadioSelect,
         help_text=_(
-            "A fault fix goes ahead. During the freeze period an adjustment waits for the evaluation unless a "
-            "coordinator approves it."
+            "A fault fix and an adjustment within the concept go ahead. During the freeze period an adjustment "
+            "that weakens the concept or the solution waits for the evaluation unless a coordinator approves it "
+            "with a reason."
         ),
     )
     requested_by = forms.CharField(label=_("Requested by"), max_length=200)

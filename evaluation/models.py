@@ -196,7 +196,8 @@ class ChangeRequest(models.Model):
 
     class Category(models.TextChoices):
         FAULT_FIX = "fault_fix", _("Fault fix")
-        ADJUSTMENT = "adjustment", _("Adjustment")
+        ADJUSTMENT = "adjustment", _("Adjustment within the concept")
+        WEAKENING = "weakening", _("Adjustment that weakens the concept")
 
     class Status(models.TextChoices):
         GO_AHEAD = "go_ahead", _("May go ahead")

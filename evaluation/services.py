@@ -198,7 +198,11 @@ def change_request_log(
     requested_by: str,
     requested_on: date | None = None,
 ) -> ChangeRequest:
-    """Log a wish to change the solution. During the freeze an adjustment is deferred until the evaluation."""
+    """Log a wish to change the solution (DESIGN §4, the Bergen guide's freeze rule).
+
+    A fault fix and an adjustment within the concept go ahead; during the freeze an adjustment that weakens
+    the concept or the solution is deferred until the evaluation unless a coordinator approves it.
+    """
     _require(by, "evaluation.log_change_request", project)
     evaluation = Evaluation.objects.filter(project=project).first()
     if evaluation is None:
@@ -207,7 +211,7 @@ def change_request_log(
     if requested_on > timezone.localdate():
         raise ValidationError({"requested_on": _("The date cannot be in the future.")})
     during = evaluation.in_freeze(timezone.localdate())
-    deferred = during and category == ChangeRequest.Category.ADJUSTMENT
+    deferred = during and category == ChangeRequest.Category.WEAKENING
     request = ChangeRequest(
         project=project,
         what=(what or "").strip(),
@@ -226,7 +230,7 @@ def change_request_log(
 
 @transaction.atomic
 def change_request_approve(*, change_request: ChangeRequest, by: User, reason: str) -> ChangeRequest:
-    """A coordinator lets a deferred adjustment go ahead during the freeze, with a written reason."""
+    """A coordinator lets a deferred (weakening) adjustment go ahead during the freeze, with a written reason."""
     _require(by, "evaluation.approve_freeze_change", change_request.project)
     reason = (reason or "").strip()
     if not reason:

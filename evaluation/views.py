@@ -186,8 +186,8 @@ def change_request_create(request, project_id):
             messages.warning(
                 request,
                 _(
-                    "The adjustment is deferred until the evaluation, because the freeze period runs until %(date)s. "
-                    "A coordinator can approve it earlier, giving a reason."
+                    "The adjustment weakens the concept, so it is deferred until the evaluation: the freeze period "
+                    "runs until %(date)s. A coordinator can approve it earlier, giving a reason."
                 )
                 % {"date": _date(evaluation.freeze_ends)},
             )
@@ -200,8 +200,8 @@ def change_request_create(request, project_id):
         success=_("The change request is logged."),
         title=_("Log a change request"),
         intro=_(
-            "During the freeze period the solution is left alone so that people get used to it. Fault fixes go "
-            "ahead; adjustments wait for the evaluation."
+            "During the freeze period the solution is left alone so that people get used to it. Fault fixes and "
+            "adjustments within the concept go ahead; adjustments that weaken the concept wait for the evaluation."
         )
         if evaluation.in_freeze()
         else "",

@@ -27,13 +27,15 @@ AML_ROLES = (
             _("Responsible for systematic HMS work, together with the employees and their union "
               "representatives; assesses whether the working environment stays sound through the change.")),
     AmlRole("union_rep", _("Union representatives"),
-            ("aml. § 3-1 (1)", "aml. § 4-2 (3)", "aml. § 8-1", "aml. § 8-2", "Hovedavtalen KS"),
+            ("aml. § 3-1 (1)", "aml. § 4-2 (3)", "aml. § 8-1", "aml. § 8-2", "Hovedavtalen KS del B"),
             (Role.UNION_REP,), True,
             _("Take part in the HMS work with the leader; informed and consulted as early as possible on changes "
               "to how work is organised.")),
-    AmlRole("safety_rep", _("Safety representative"), ("aml. § 6-2", "aml. § 6-5"), (Role.SAFETY_REP,), True,
+    AmlRole("safety_rep", _("Safety representative"), ("aml. § 6-2", "aml. § 6-2 (4)", "aml. § 6-5"),
+            (Role.SAFETY_REP,), True,
             _("Looks after the employees' interests in matters of the working environment and sees that work is "
-              "arranged soundly; must be given the time the safety work needs.")),
+              "arranged soundly; is consulted when measures that affect the working environment are planned and "
+              "carried out; must be given the time the safety work needs.")),
     AmlRole("oh_service", _("Occupational health service"),
             ("aml. § 3-3", "forskrift om organisering, ledelse og medvirkning"), (Role.OH_SERVICE,), True,
             _("Assists the employer, employees, AMU and safety representative; helps plan and carry out physical "

@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "docs" / "law-references.md"
 TEMPLATES = sorted((ROOT / "phases" / "process_templates").glob("*.toml"))
 REF = re.compile(
-    r"§ \d+-\d+(?: \(\d+\))?(?: [a-z]\b)?|Hovedavtalen KS|forskrift om organisering, ledelse og medvirkning",
+    r"§ \d+-\d+(?: \(\d+\))?(?: [a-z]\b)?|Hovedavtalen KS(?: del [A-Z]\b)?"
+    r"|forskrift om organisering, ledelse og medvirkning",
     re.IGNORECASE,
 )
 ROW = re.compile(r"^\| `(?P<where>[^`]+)` \| `(?P<ref>[^`]+)` \| (?P<source>.+) \|$")
@@ -45,7 +46,24 @@ def shown():
                     by_lang[lang] = refs_in("\n".join(texts))
                 assert by_lang["nb"] == by_lang["en"], f"{activity['key']}: the languages cite different references"
                 out |= {(f"{definition['key']}: {activity['key']}", r) for r in by_lang["nb"]}
-    return out
+    return out | privacy_chapters()
+
+
+def privacy_chapters():
+    """The chapters of the Working Environment Act the privacy page rests on, in every language it is shown in."""
+    import polib
+
+    page = ROOT.joinpath("templates", "pages", "privacy.html").read_text(encoding="utf-8")
+    msgid = re.search(r"\{% translate \"([^\"]*Working Environment Act chapters[^\"]*)\" %\}", page)[1]
+    found = {"en": msgid}
+    for lang in ("nb", "nn"):
+        found[lang] = polib.pofile(str(ROOT / "locale" / lang / "LC_MESSAGES" / "django.po")).find(msgid).msgstr
+    chapters = {}
+    for lang, text in found.items():
+        words = re.search(r"(?:chapters|kapittel) ([\d, ]+(?:and|og) \d+)", text)[1]
+        chapters[lang] = set(re.findall(r"\d+", words))
+    assert chapters["nb"] == chapters["nn"] == chapters["en"], chapters
+    return {("privacy", f"kapittel {n}") for n in chapters["en"]}
 
 
 def table():
@@ -73,11 +91,18 @@ def test_every_row_cites_a_seed_or_the_design():
 
 def test_the_participation_plan_shows_what_the_sources_name():
     laws = {aml.key: set(aml.laws) for aml in AML_ROLES}
-    assert laws["safety_rep"] == {"aml. § 6-2", "aml. § 6-5"}
-    assert {"aml. § 3-1 (1)", "aml. § 4-2 (3)", "aml. § 8-1", "aml. § 8-2", "Hovedavtalen KS"} == laws["union_rep"]
+    assert laws["safety_rep"] == {"aml. § 6-2", "aml. § 6-2 (4)", "aml. § 6-5"}
+    assert {"aml. § 3-1 (1)", "aml. § 4-2 (3)", "aml. § 8-1", "aml. § 8-2", "Hovedavtalen KS del B"} == laws[
+        "union_rep"
+    ]
     assert "aml. § 4-2 (2)" not in laws["employees"] and "aml. § 4-2 (3)" in laws["employees"]
     assert "forskrift om organisering, ledelse og medvirkning" in laws["oh_service"]
     assert all(law != "aml. § 4-2" for law in laws["leader"])
+
+
+def test_the_privacy_page_names_every_chapter_the_plan_rests_on():
+    """Chapters 3 (systematic HMS work, the occupational health service) and 7 (AMU) were missing (issue 28)."""
+    assert {ref for _, ref in privacy_chapters()} == {f"kapittel {n}" for n in (2, 3, 4, 6, 7, 8)}
 
 
 def test_no_other_page_or_translation_carries_a_law_reference():

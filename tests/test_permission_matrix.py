@@ -500,7 +500,7 @@ def _evaluation_world(w):
     project, owner = w["project"], w["owner"]
     evaluation = evaluation_services.movein_record(project=project, by=owner, move_in=timezone.localdate())
     w["change_request"] = evaluation_services.change_request_log(
-        project=project, by=owner, what="Nytt møterom", why="Behov", category="adjustment", requested_by="Ola"
+        project=project, by=owner, what="Nytt møterom", why="Behov", category="weakening", requested_by="Ola"
     )
     w["result"] = evaluation_services.result_save(
         evaluation=evaluation, by=owner, kind="criterion", criterion="leaders", score=4

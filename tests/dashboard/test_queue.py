@@ -42,7 +42,7 @@ def _order_sent(project, owner, bergen_template):
 def _deferred_adjustment(project, owner, what):
     evaluation_services.movein_record(project=project, by=owner, move_in=datetime.date(2026, 12, 1))
     return evaluation_services.change_request_log(
-        project=project, by=owner, what=what, why="Det trengs", category=ChangeRequest.Category.ADJUSTMENT,
+        project=project, by=owner, what=what, why="Det trengs", category=ChangeRequest.Category.WEAKENING,
         requested_by="Mona",
     )  # fmt: skip
 
@@ -126,7 +126,7 @@ def _waiting(n, activity):
         wp = WorkProduct.objects.create(project=o, activity=activity, kind="goals")
         Goals.objects.create(work_product=wp, order_state=Goals.OrderState.SENT, order_sent_at=timezone.now())
         ChangeRequest.objects.create(
-            project=o, what=f"Endring {i}", why="-", category=ChangeRequest.Category.ADJUSTMENT, requested_by="Mona",
+            project=o, what=f"Endring {i}", why="-", category=ChangeRequest.Category.WEAKENING, requested_by="Mona",
             during_freeze=True, status=ChangeRequest.Status.DEFERRED, logged_by=p.created_by,
         )  # fmt: skip
 

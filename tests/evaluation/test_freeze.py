@@ -33,10 +33,23 @@ def _log(project, by, category):
     )
 
 
-def test_an_adjustment_during_the_freeze_is_deferred(moved_in, project, owner):
-    cr = _log(project, owner, ChangeRequest.Category.ADJUSTMENT)
+def test_an_adjustment_that_weakens_the_concept_is_deferred_during_the_freeze(moved_in, project, owner):
+    cr = _log(project, owner, ChangeRequest.Category.WEAKENING)
     assert cr.status == ChangeRequest.Status.DEFERRED
     assert cr.during_freeze
+
+
+def test_an_adjustment_within_the_concept_goes_ahead_during_the_freeze(moved_in, project, owner):
+    cr = _log(project, owner, ChangeRequest.Category.ADJUSTMENT)
+    assert cr.status == ChangeRequest.Status.GO_AHEAD
+    assert cr.during_freeze
+
+
+def test_only_a_deferred_adjustment_can_be_approved(moved_in, project, owner, coord):
+    for category in (ChangeRequest.Category.ADJUSTMENT, ChangeRequest.Category.FAULT_FIX):
+        cr = _log(project, owner, category)
+        with pytest.raises(ValidationError):
+            services.change_request_approve(change_request=cr, by=coord, reason="Greit")
 
 
 def test_a_fault_fix_during_the_freeze_goes_ahead(moved_in, project, owner):
@@ -44,9 +57,9 @@ def test_a_fault_fix_during_the_freeze_goes_ahead(moved_in, project, owner):
     assert cr.status == ChangeRequest.Status.GO_AHEAD
 
 
-def test_an_adjustment_after_the_freeze_goes_ahead(moved_in, project, owner):
+def test_a_weakening_adjustment_after_the_freeze_goes_ahead(moved_in, project, owner):
     with time_machine.travel(datetime.datetime(2027, 6, 1, 12, tzinfo=datetime.UTC), tick=False):
-        cr = _log(project, owner, ChangeRequest.Category.ADJUSTMENT)
+        cr = _log(project, owner, ChangeRequest.Category.WEAKENING)
     assert cr.status == ChangeRequest.Status.GO_AHEAD
     assert not cr.during_freeze
 
@@ -57,7 +70,7 @@ def test_change_requests_need_a_move_in(project, owner):
 
 
 def test_a_coordinator_approval_without_a_reason_is_refused(moved_in, project, owner, coord):
-    cr = _log(project, owner, ChangeRequest.Category.ADJUSTMENT)
+    cr = _log(project, owner, ChangeRequest.Category.WEAKENING)
     with pytest.raises(ValidationError) as exc:
         services.change_request_approve(change_request=cr, by=coord, reason="   ")
     assert "reason" in exc.value.message_dict
@@ -69,9 +82,12 @@ def test_a_coordinator_approval_without_a_reason_is_refused(moved_in, project, o
 
 
 def test_only_a_coordinator_approves(moved_in, project, owner):
-    cr = _log(project, owner, ChangeRequest.Category.ADJUSTMENT)
-    with pytest.raises(PermissionDenied):
-        services.change_request_approve(change_request=cr, by=owner, reason="Vi vil")
+    cr = _log(project, owner, ChangeRequest.Category.WEAKENING)
+    for person in (owner, project.manager, project.safety_rep):
+        with pytest.raises(PermissionDenied):
+            services.change_request_approve(change_request=cr, by=person, reason="Vi vil")
+    cr.refresh_from_db()
+    assert cr.status == ChangeRequest.Status.DEFERRED
 
 
 def test_completing_the_evaluation_ends_the_freeze(moved_in, project, owner, today):
@@ -80,7 +96,7 @@ def test_completing_the_evaluation_ends_the_freeze(moved_in, project, owner, tod
     moved_in.refresh_from_db()
     assert moved_in.freeze_state() == "ended"
     assert moved_in.freeze_ends == today
-    assert _log(project, owner, ChangeRequest.Category.ADJUSTMENT).status == ChangeRequest.Status.GO_AHEAD
+    assert _log(project, owner, ChangeRequest.Category.WEAKENING).status == ChangeRequest.Status.GO_AHEAD
 
 
 def complete(evaluation, owner):

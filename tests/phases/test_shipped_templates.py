@@ -115,22 +115,22 @@ def test_seven_steps_has_the_intervention_team_lead_the_process():
 
 
 def test_shipped_templates_load_as_new_versions_and_running_projects_keep_their_copy():
-    older = BERGEN.replace("version = 4", "version = 3", 1).replace(
+    older = BERGEN.replace("version = 5", "version = 4", 1).replace(
         "Besøk andre som har innført nye arbeidsprosesser eller verktøy",
         "Besøk en enhet som har tatt i bruk aktivitetsbaserte arbeidsplasser",
     )
-    v3, _ = template_load(text=older, source="bergen_abw.toml")
+    v4, _ = template_load(text=older, source="bergen_abw.toml")
     project = ProjectFactory()
-    process_start(project=project, template=v3, by=member(project, Role.OWNER))
-    v4, created = template_load_file(path=TEMPLATE_DIR / "bergen_abw.toml")
-    assert created and v4.version == 4
-    assert list(ProcessTemplate.objects.filter(key="bergen-abw").values_list("version", flat=True)) == [4, 3]
+    process_start(project=project, template=v4, by=member(project, Role.OWNER))
+    v5, created = template_load_file(path=TEMPLATE_DIR / "bergen_abw.toml")
+    assert created and v5.version == 5
+    assert list(ProcessTemplate.objects.filter(key="bergen-abw").values_list("version", flat=True)) == [5, 4]
     visit = ChecklistItem.objects.get(project=project, key="study-visit")
     assert visit.text_nb == "Besøk en enhet som har tatt i bruk aktivitetsbaserte arbeidsplasser"
-    assert project.process.template.version == 3
+    assert project.process.template.version == 4
     # A project started now gets the new version and its guidance.
     started = ProjectFactory()
-    process_start(project=started, template=v4, by=member(started, Role.OWNER))
+    process_start(project=started, template=v5, by=member(started, Role.OWNER))
     mandate = Activity.objects.get(project=started, key="mandate")
     assert "det vedtatte mandatet som PDF med signaturene" in mandate.guidance_nb
 
