@@ -189,17 +189,46 @@ class ResultForm(_Form):
 class FigureForm(forms.ModelForm):
     class Meta:
         model = Figure
-        fields = ["kind", "label", "before", "after", "unit"]
+        fields = ["kind", "label", "group", "period_before", "before", "period_after", "after", "unit"]
         field_classes = {"before": DecimalField, "after": DecimalField}  # 51,5 as typed in Norway
 
-    def __init__(self, *args, sick_leave_only=False, **kwargs):
+    def __init__(self, *args, sick_leave_only=False, hr=False, **kwargs):
         super().__init__(*args, **kwargs)
         _helper(self)
         if sick_leave_only:
             del self.fields["kind"]
+        elif hr:  # HR supplies sick leave and HMS deviations
+            self.fields["kind"].choices = [
+                c for c in Figure.Kind.choices if c[0] in (Figure.Kind.SICK_LEAVE, Figure.Kind.DEVIATIONS)
+            ]
         else:
-            self.fields["kind"].choices = [c for c in Figure.Kind.choices if c[0] != Figure.Kind.SICK_LEAVE]
-            self.fields["kind"].help_text = _("Sick-leave figures are entered by HR.")
+            hr_kinds = (Figure.Kind.SICK_LEAVE, Figure.Kind.DEVIATIONS)
+            self.fields["kind"].choices = [c for c in Figure.Kind.choices if c[0] not in hr_kinds]
+            self.fields["kind"].help_text = _("Sick-leave and HMS deviation figures are entered by HR.")
+
+
+class FigureImportForm(_Form):
+    """A file of before/after figures; for survey results also which survey, the unit and the periods."""
+
+    upload = forms.FileField(label=_("File (CSV or XLSX)"))
+
+    def __init__(self, *args, survey=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if survey:
+            self.fields["system"] = forms.ChoiceField(
+                label=_("Survey"), choices=[("10-faktor", "10-faktor"), ("forbedring", "ForBedring")]
+            )
+            self.fields["group"] = forms.CharField(
+                label=_("Unit"), max_length=200, required=False,
+                help_text=_("The unit the results are for; empty for the whole project."),
+            )  # fmt: skip
+            self.fields["period_before"] = forms.CharField(
+                label=_("Before: when"), max_length=100, required=False, help_text=_("For example “2026”.")
+            )
+            self.fields["period_after"] = forms.CharField(
+                label=_("After: when"), max_length=100, required=False, help_text=_("For example “2028”.")
+            )
+            self.order_fields(["system", "group", "period_before", "period_after", "upload"])
 
 
 class MeasureForm(forms.ModelForm):

@@ -24,7 +24,6 @@ from projects.uploads import file_download
 
 from . import exports, selectors, services
 from .forms import FigureForm, HRFilterForm
-from .models import Figure
 
 REPORT_KIND = "evaluation-report"
 
@@ -121,7 +120,7 @@ def hr_project(request, project_id):
             "figures": list(evaluation.figures.all()),
             "measures": list(selectors.report_measures(project=project)),
             "can_enter_sick_leave": request.user.has_perm("evaluation.enter_sick_leave", project),
-            "sick_leave_form": FigureForm(sick_leave_only=True, prefix="sick"),
+            "can_import_survey": request.user.has_perm("evaluation.import_survey_figures", project),
         },
     )
 
@@ -183,13 +182,11 @@ def hr_sick_leave(request, project_id):
     project, evaluation = _hr_project(request, project_id)
     if not request.user.has_perm("evaluation.enter_sick_leave", project):
         raise PermissionDenied
-    form = FigureForm(request.POST or None, sick_leave_only=True, prefix="sick")
+    form = FigureForm(request.POST or None, hr=True, prefix="sick")
     if request.method == "POST" and form.is_valid():
         with service_errors(form):
-            services.figure_add(
-                evaluation=evaluation, by=request.user, kind=Figure.Kind.SICK_LEAVE, **form.cleaned_data
-            )
-            messages.success(request, _("The sick-leave figures are saved."))
+            services.figure_add(evaluation=evaluation, by=request.user, **form.cleaned_data)
+            messages.success(request, _("The figures are saved."))
             return redirect("evaluation:hr_project", project_id=project.pk)
     return render(
         request,

@@ -158,22 +158,44 @@ class EvaluationResult(models.Model):
 
 
 class Figure(models.Model):
-    """A before/after figure: satisfaction, sick leave (entered by HR), occupancy or another measure."""
+    """A before/after figure: satisfaction, sick leave and HMS deviations (from HR), an employee survey's results
+    (imported from 10-faktor or ForBedring, or the product's own survey), occupancy or another measure.
+
+    Written only through `evaluation.figures` (one service for typed, imported and computed figures)."""
 
     class Kind(models.TextChoices):
         SATISFACTION = "satisfaction", _("Satisfaction survey")
         SICK_LEAVE = "sick_leave", _("Sick leave")
+        DEVIATIONS = "deviations", _("HMS deviations and incidents")
+        EMPLOYEE_SURVEY = "employee_survey", _("Employee survey")
         OCCUPANCY = "occupancy", _("Occupancy")
         OTHER = "other", _("Other")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Entered by hand")
+        DEVIATION_IMPORT = "deviation_import", _("Imported deviation figures")
+        SURVEY_IMPORT = "survey_import", _("Imported survey results (10-faktor, ForBedring)")
+        SURVEY = "survey", _("The project's own survey")
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="figures")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     label = models.CharField(_("what is measured"), max_length=200, validators=[single_line])
+    group = models.CharField(
+        _("unit or group"),
+        max_length=200,
+        blank=True,
+        help_text=_("The part of the organisation the figure is for; empty for the whole project."),
+        validators=[single_line],
+    )
+    period_before = models.CharField(_("period before"), max_length=100, blank=True, validators=[single_line])
+    period_after = models.CharField(_("period after"), max_length=100, blank=True, validators=[single_line])
     before = models.DecimalField(_("before"), max_digits=10, decimal_places=2)
     after = models.DecimalField(_("after"), max_digits=10, decimal_places=2)
     unit = models.CharField(
         _("unit"), max_length=20, blank=True, help_text=_("For example %, days or persons."), validators=[single_line]
     )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.MANUAL)
+    batch = models.CharField(_("batch"), max_length=100, blank=True, editable=False)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     history = HistoricalRecords()
@@ -181,7 +203,8 @@ class Figure(models.Model):
     class Meta:
         verbose_name = _("before/after figure")
         verbose_name_plural = _("before/after figures")
-        ordering = ["kind", "pk"]
+        ordering = ["kind", "group", "pk"]
+        indexes = [models.Index(fields=["evaluation", "source", "batch"])]
 
     def __str__(self):
         return self.label
@@ -257,6 +280,14 @@ class Measure(models.Model):
     goal = models.TextField(_("goal"))
     activity = models.TextField(_("activity"))
     due_date = models.DateField(_("when"), null=True, blank=True, validators=[sensible_date])
+    when_text = models.CharField(
+        _("when, in words"),
+        max_length=100,
+        blank=True,
+        help_text=_("A period where a date does not fit, e.g. “autumn 2027 – continuous”. A date is still used "
+                    "for deadlines and the calendar when one is given."),
+        validators=[single_line],
+    )  # fmt: skip
     responsible = models.CharField(_("responsible"), max_length=200, validators=[single_line])
     reporting = models.CharField(
         _("reporting"), max_length=200, blank=True, help_text=_("To whom and how."), validators=[single_line]
@@ -305,3 +336,45 @@ class Measure(models.Model):
         return bool(
             self.due_date and self.due_date < today and self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS)
         )
+
+
+class PlanGoal(models.Model):
+    """A goal of the whole HMS action plan with its target and the value measured (seed 004: “reduce sick leave
+    to under 5.4 %”)."""
+
+    class Direction(models.TextChoices):
+        UNDER = "under", _("under")
+        AT_LEAST = "at_least", _("at least")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="plan_goals")
+    description = models.CharField(_("goal"), max_length=200, validators=[single_line])
+    direction = models.CharField(_("target is"), max_length=10, choices=Direction.choices, default=Direction.UNDER)
+    target = models.DecimalField(_("target"), max_digits=10, decimal_places=2)
+    unit = models.CharField(
+        _("unit"), max_length=20, blank=True, help_text=_("For example % or cases."), validators=[single_line]
+    )
+    measured = models.DecimalField(_("measured value"), max_digits=10, decimal_places=2, null=True, blank=True)
+    measured_when = models.CharField(
+        _("measured when"), max_length=100, blank=True, help_text=_("For example “2027” or “1st half of 2028”."),
+        validators=[single_line],
+    )  # fmt: skip
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("goal of the HMS action plan")
+        verbose_name_plural = _("goals of the HMS action plan")
+        ordering = ["project", "pk"]
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def reached(self) -> bool | None:
+        """None until a value is measured."""
+        if self.measured is None:
+            return None
+        if self.direction == self.Direction.UNDER:
+            return self.measured < self.target
+        return self.measured >= self.target

@@ -24,5 +24,9 @@ rules.add_perm("evaluation.manage_measures", is_owner_or_manager)
 rules.add_perm("evaluation.view_action_plan_tab", (is_project_member | is_coordinator) & ~has_moved_in)
 rules.add_perm("evaluation.view_sensitive_measures", sees_sensitive)
 rules.add_perm("evaluation.enter_sick_leave", is_hr)
+# HR supplies sick leave and HMS deviation figures (evaluation/figures.py); the owner or manager or HR may import
+# a unit's results from 10-faktor or ForBedring.
+rules.add_perm("evaluation.enter_hr_figures", is_hr)
+rules.add_perm("evaluation.import_survey_figures", is_hr | is_owner_or_manager)
 # The evaluation report: HR and coordinators print it, and so do the owner and manager for the case file.
 rules.add_perm("evaluation.request_report", is_hr | is_coordinator | is_owner_or_manager)

@@ -4,7 +4,6 @@ Each function checks who acts, validates, runs in one transaction and returns th
 """
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -363,23 +362,11 @@ def result_save(
     return result
 
 
-@transaction.atomic
-def figure_add(
-    *, evaluation: Evaluation, by: User, kind: str, label: str, before: Decimal, after: Decimal, unit: str = ""
-) -> Figure:
-    """A before/after figure. Sick-leave figures come from HR; the others from the owner or manager."""
-    if kind == Figure.Kind.SICK_LEAVE:
-        _require(by, "evaluation.enter_sick_leave", evaluation.project)
-        evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
-    else:
-        evaluation = _editable(evaluation, by)
-    figure = Figure(
-        evaluation=evaluation, kind=kind, label=(label or "").strip(), before=before, after=after,
-        unit=(unit or "").strip(), entered_by=by,
-    )  # fmt: skip
-    figure.full_clean()
-    with_history_user(figure, by).save()
-    return figure
+def figure_add(**kwargs) -> Figure:
+    """A before/after figure typed by hand: see evaluation.figures.figure_add."""
+    from .figures import figure_add as add
+
+    return add(**kwargs)
 
 
 def completion_missing(evaluation: Evaluation) -> list[str]:

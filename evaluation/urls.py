@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import hr_views, views
+from . import figure_views, hr_views, views
 
 app_name = "evaluation"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path(E + "results/new/", views.result_edit, name="result_create"),
     path(E + "results/<int:result_id>/", views.result_edit, name="result_edit"),
     path(E + "figures/new/", views.figure_create, name="figure_create"),
+    path(E + "figures/import/<slug:what>/", figure_views.figure_import, name="figure_import"),
+    path("figures/templates/<slug:what>.<slug:fmt>", figure_views.figure_template, name="figure_template"),
     path(E + "complete/", views.complete, name="complete"),
     path(P + "measures/", views.measures, name="measures"),
     path(P + "measures/new/", views.measure_edit, name="measure_create"),
@@ -39,4 +41,9 @@ urlpatterns = [
         "hr/projects/<int:project_id>/report/<int:document_id>/", hr_views.hr_report_download, name="hr_report_download"
     ),
     path("hr/projects/<int:project_id>/sick-leave/", hr_views.hr_sick_leave, name="hr_sick_leave"),
+    path(
+        "hr/projects/<int:project_id>/figures/import/<slug:what>/",
+        figure_views.hr_figure_import,
+        name="hr_figure_import",
+    ),
 ]

@@ -176,6 +176,21 @@ ROWS = [
     ("result create", P("evaluation:result_create"), "get", OM(200)),
     ("result edit", P("evaluation:result_edit", "result"), "get", OM(200)),
     ("figure create", P("evaluation:figure_create"), "get", OM(200)),
+    (
+        "figure import survey",
+        _named(
+            "evaluation:figure_import",
+            lambda w: reverse("evaluation:figure_import", args=[w["project"].pk, "survey"]),
+        ),
+        "get",
+        OM(200),
+    ),
+    (
+        "figure template",
+        _named("evaluation:figure_template", lambda w: reverse("evaluation:figure_template", args=["survey", "csv"])),
+        "get",
+        logged_in(200),
+    ),
     ("evaluation complete", P("evaluation:complete"), "get", OM(200)),
     # The HMS action plan's own page (its tab shows before move-in; the world has moved in, the page still opens).
     ("measures", P("evaluation:measures"), "get", project_page()),
@@ -213,6 +228,15 @@ ROWS = [
         logged_in(404, hr=200, coordinator=200),
     ),
     ("hr sick leave", U("evaluation:hr_sick_leave", "project"), "get", logged_in(404, hr=200, coordinator=403)),
+    (
+        "hr figure import deviations",
+        _named(
+            "evaluation:hr_figure_import",
+            lambda w: reverse("evaluation:hr_figure_import", args=[w["project"].pk, "deviations"]),
+        ),
+        "get",
+        logged_in(404, hr=200, coordinator=403),
+    ),
     # Work products (Dokumenter). The world has a mandate with a milestone and goals with an order form.
     ("documents", P("workproducts:list"), "get", project_page()),
     (
