@@ -351,7 +351,7 @@ class PlanGoal(models.Model):
     direction = models.CharField(_("target is"), max_length=10, choices=Direction.choices, default=Direction.UNDER)
     target = models.DecimalField(_("target"), max_digits=10, decimal_places=2)
     unit = models.CharField(
-        _("unit"), max_length=20, blank=True, help_text=_("For example % or cases."), validators=[single_line]
+        _("unit"), max_length=20, blank=True, help_text=_("For example per cent or cases."), validators=[single_line]
     )
     measured = models.DecimalField(_("measured value"), max_digits=10, decimal_places=2, null=True, blank=True)
     measured_when = models.CharField(
