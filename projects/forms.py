@@ -1,7 +1,7 @@
 from contextlib import contextmanager
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import HTML, Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -149,20 +149,56 @@ class ProjectForm(forms.ModelForm):
         return number
 
 
+class PersonSearch:
+    """The member picker's search, for any form that chooses one person among every active user: the choices
+    offered are the matches of the typed words (accent-insensitive, `selectors.users_matching`), at most
+    `MAX_MATCHES`, never every user; the person already chosen stays offered; a posted choice is checked against
+    every active user by the field's queryset."""
+
+    MAX_MATCHES = 20
+
+    def __init__(self, form, *, field, query_field, query=""):
+        if form.is_bound:
+            query = form.data.get(form.add_prefix(query_field), "")
+        elif not query:
+            query = form.initial.get(query_field, "")
+        self.query = (query or "").strip()[:100]
+        form.fields[query_field].initial = self.query
+        matches = selectors.users_matching(self.query, limit=self.MAX_MATCHES + 1) if self.query else []
+        self.more = len(matches) > self.MAX_MATCHES
+        self.matches = matches[: self.MAX_MATCHES]
+        shown = {u.pk for u in self.matches}
+        chosen = form.data.get(form.add_prefix(field)) if form.is_bound else form.initial.get(field)
+        if chosen and str(chosen).isdigit() and int(chosen) not in shown:
+            self.matches += list(selectors.users_for_choice().filter(pk=chosen))
+        form.fields[field].widget.choices = [(u.pk, form.fields[field].label_from_instance(u)) for u in self.matches]
+
+
 class ProjectCreateForm(ProjectForm):
+    owner_q = forms.CharField(label=_("Search by name or e-mail"), required=False, max_length=100)
     owner = PersonChoiceField(
         label=_("Project owner"),
         queryset=selectors.users_for_choice(),
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        empty_label=None,
         required=False,
-        help_text=_("Leave empty to become the owner yourself."),
     )
 
     def __init__(self, *args, can_name_owner=False, **kwargs):
         super().__init__(*args, **kwargs)
         if can_name_owner:
-            self.helper.layout.fields.insert(1, "owner")
+            self.owner_search = PersonSearch(self, field="owner", query_field="owner_q")
+            self.helper.layout.fields.insert(1, HTML('{% include "projects/_owner_picker.html" %}'))
         else:
-            del self.fields["owner"]
+            del self.fields["owner"], self.fields["owner_q"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("owner_q") and not data.get("owner") and "owner" not in self.errors:
+            self.add_error(
+                "owner", _("Choose the owner in the list, or empty the search to become the owner yourself.")
+            )
+        return data
         for field in extensions.get("project_create_field"):
             self.fields[field.name] = field.factory()
             self.helper.layout.fields.insert(2, field.name)
@@ -188,7 +224,7 @@ class MemberAddForm(forms.Form):
     while a posted choice is checked against every active user."""
 
     prefix = "add"
-    MAX_MATCHES = 20
+    MAX_MATCHES = PersonSearch.MAX_MATCHES
     q = forms.CharField(widget=forms.HiddenInput, required=False)
     user = PersonChoiceField(
         label=_("Person"),
@@ -201,18 +237,8 @@ class MemberAddForm(forms.Form):
 
     def __init__(self, *args, query="", **kwargs):
         super().__init__(*args, **kwargs)
-        if self.is_bound:
-            query = self.data.get(self.add_prefix("q"), "")
-        self.query = (query or "").strip()[:100]
-        self.fields["q"].initial = self.query
-        self.matches = selectors.users_matching(self.query, limit=self.MAX_MATCHES + 1) if self.query else []
-        self.more = len(self.matches) > self.MAX_MATCHES
-        self.matches = self.matches[: self.MAX_MATCHES]
-        shown = {u.pk for u in self.matches}
-        chosen = self.data.get(self.add_prefix("user")) if self.is_bound else None
-        if chosen and str(chosen).isdigit() and int(chosen) not in shown:
-            self.matches += list(selectors.users_for_choice().filter(pk=chosen))
-        self.fields["user"].widget.choices = [(u.pk, self.fields["user"].label_from_instance(u)) for u in self.matches]
+        search = PersonSearch(self, field="user", query_field="q", query=query)
+        self.query, self.matches, self.more = search.query, search.matches, search.more
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout("q", "user", "role")

@@ -82,11 +82,17 @@ def project_create(request):
     if not request.user.has_perm("projects.add_project"):
         raise PermissionDenied
     can_name_owner = is_coordinator(request.user)
-    form = ProjectCreateForm(request.POST or None, user=request.user, can_name_owner=can_name_owner)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "owner_search" not in request.POST:
+        form = ProjectCreateForm(request.POST, user=request.user, can_name_owner=can_name_owner)
+    else:  # the page, or the owner search (htmx asks with GET; without JavaScript the form posts what is typed)
+        typed = {**request.POST.dict(), "units": request.POST.getlist("units")} if request.method == "POST" else {}
+        typed["owner_q"] = request.POST.get("owner_q") or request.GET.get("owner_q", "")
+        form = ProjectCreateForm(initial=typed, user=request.user, can_name_owner=can_name_owner)
+    if request.method == "POST" and form.is_bound and form.is_valid():
         data = dict(form.cleaned_data)
         units = data.pop("units")
         owner = data.pop("owner", None)
+        data.pop("owner_q", None)
         options = {f.name: data.pop(f.name) for f in extensions.get("project_create_field") if f.name in data}
         with service_errors(form):
             project = services.project_create(by=request.user, owner=owner, units=units, options=options, **data)

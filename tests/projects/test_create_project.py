@@ -127,3 +127,42 @@ def test_owner_edits_project_and_history_shows_old_and_new(client, leader, unit)
     assert "<del>40</del>" in history
     assert "<ins>45</ins>" in history
     assert leader.full_name in history
+
+
+def test_the_coordinator_finds_the_owner_by_searching_not_in_a_list_of_everyone(client, unit):
+    """Issue 28 point 9: the owner is found like a member (accent-insensitive), never chosen from every user."""
+    owner = UserFactory(full_name="Åse Østbø")
+    UserFactory(full_name="Per Annen")
+    client.force_login(coordinator())
+    page = client.get(reverse("projects:create")).content.decode()
+    assert 'name="owner_q"' in page
+    assert "Åse Østbø" not in page and "Per Annen" not in page  # nobody is listed before a search
+    found = client.get(reverse("projects:create"), {"owner_q": "ase ostbo"}).content.decode()
+    assert "Åse Østbø" in found and "Per Annen" not in found
+    assert f'value="{owner.pk}"' in found
+
+
+def test_the_owner_search_works_without_javascript_and_keeps_what_was_typed(client, unit):
+    UserFactory(full_name="Åse Østbø")
+    client.force_login(coordinator())
+    response = client.post(reverse("projects:create"), form_data(unit, owner_q="østbø", owner_search="1"))
+    page = response.content.decode()
+    assert response.status_code == 200 and not Project.objects.exists()
+    assert "Åse Østbø" in page and 'value="Flytting til Rådhuset"' in page
+    assert "is-invalid" not in page  # a search is not a failed submit
+
+
+def test_a_search_without_a_choice_is_refused_at_the_field(client, unit):
+    UserFactory(full_name="Åse Østbø")
+    client.force_login(coordinator())
+    response = client.post(reverse("projects:create"), form_data(unit, owner_q="østbø"))
+    assert not Project.objects.exists()
+    page = response.content.decode()
+    assert "Velg eieren i listen" in page
+    assert "Åse Østbø" in page  # the matches are offered again
+
+
+def test_a_leader_gets_no_owner_search(client, leader, unit):
+    client.force_login(leader)
+    page = client.get(reverse("projects:create"), {"owner_q": "a"}).content.decode()
+    assert 'name="owner_q"' not in page and 'name="owner"' not in page
