@@ -22,7 +22,9 @@ def seed(projects, users):
     for case, *_rest, actual, _owner, _others in PROJECTS:
         project = projects.get(case)
         if project is not None and actual is not None:
-            services.movein_record(project=project, by=_owner_of(project), move_in=today + timedelta(days=actual))
+            services.movein_record(
+                early_confirmed=True, project=project, by=_owner_of(project), move_in=today + timedelta(days=actual)
+            )
     recent = projects.get("2025/2040")
     if recent is not None:
         _seed_recent(recent, users)

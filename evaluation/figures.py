@@ -7,7 +7,8 @@
 
 Who may write depends on where the figures come from (checked again here): HR supplies sick leave and HMS
 deviations; the owner or manager the others; an employee survey's results may come from either. The owner and
-manager change nothing after the evaluation is completed; HR's figures may still come in.
+manager change nothing after the evaluation is completed, and neither does HR: the figures print in the report
+and lock with the evaluation (issue 24 point 6).
 """
 
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from projects.models import User
@@ -49,8 +52,11 @@ def _may_write(by: User, evaluation: Evaluation, *, source: str, kind: str) -> N
         allowed = owner
     if not allowed:
         raise PermissionDenied
-    if evaluation.completed_at and not hr:
-        raise ValidationError(_("The evaluation is completed and can no longer be changed."))
+    if evaluation.completed_at:  # the figures lock with the evaluation, HR's too (issue 24 point 6)
+        raise ValidationError(
+            _("The evaluation was completed on %(date)s, so its figures are locked and no more can be added.")
+            % {"date": date_format(timezone.localtime(evaluation.completed_at).date(), "DATE_FORMAT")}
+        )
 
 
 def _build(evaluation, by, row: FigureRow, source, batch) -> Figure:

@@ -42,6 +42,16 @@ class MoveInForm(_Form):
     )
 
 
+class MoveInEarlyForm(MoveInForm):
+    """The move-in while the project is in a phase before the move-in's: recorded only when confirmed."""
+
+    early_confirmed = forms.BooleanField(
+        label=_("Yes, the unit has moved in although the earlier phases are not completed"),
+        required=False,
+        help_text=_("Later phases can be worked on early; the earlier phases stay open until they are completed."),
+    )
+
+
 class MoveInCorrectForm(MoveInForm):
     reason = _text(_("Reason for the correction"), help_text=_("The reason is kept in the project's history."))
 

@@ -119,8 +119,11 @@ def hr_project(request, project_id):
             "results": list(evaluation.results.all()),
             "figures": list(evaluation.figures.all()),
             "measures": list(selectors.report_measures(project=project)),
-            "can_enter_sick_leave": request.user.has_perm("evaluation.enter_sick_leave", project),
-            "can_import_survey": request.user.has_perm("evaluation.import_survey_figures", project),
+            # the figures lock with the evaluation (evaluation.figures refuses them afterwards)
+            "can_enter_sick_leave": request.user.has_perm("evaluation.enter_sick_leave", project)
+            and not evaluation.completed_at,
+            "can_import_survey": request.user.has_perm("evaluation.import_survey_figures", project)
+            and not evaluation.completed_at,
         },
     )
 
@@ -183,6 +186,7 @@ def hr_sick_leave(request, project_id):
     if not request.user.has_perm("evaluation.enter_sick_leave", project):
         raise PermissionDenied
     form = FigureForm(request.POST or None, hr=True, prefix="sick")
+    locked = evaluation.completed_at is not None  # the figures lock with the evaluation; the service refuses too
     if request.method == "POST" and form.is_valid():
         with service_errors(form):
             services.figure_add(evaluation=evaluation, by=request.user, **form.cleaned_data)
@@ -191,6 +195,6 @@ def hr_sick_leave(request, project_id):
     return render(
         request,
         "evaluation/hr_sick_leave.html",
-        {"project": project, "form": form},
+        {"project": project, "form": form, "evaluation": evaluation, "locked": locked},
         status=400 if form.errors else 200,
     )

@@ -112,3 +112,15 @@ def hr_measures(*, today: date | None = None, status: str = "") -> QuerySet[Meas
     return measures.annotate(overdue=overdue).order_by(
         "-overdue", F("due_date").asc(nulls_last=True), "project__name", "number"
     )
+
+
+def measure_default_source(*, project: Project, asked: str = "") -> str:
+    """The source a new HMS measure's form starts with: the one the link asked for (a measure from a change
+    request, say), else "Evaluation" only once the project's evaluation window has opened (or it is done).
+    Before that nothing is chosen: a default would claim an evaluation that has not happened."""
+    if asked in Measure.Source.values:
+        return asked
+    evaluation = evaluation_of(project=project)
+    if evaluation is not None and (evaluation.completed_at or evaluation.window_opens <= timezone.localdate()):
+        return Measure.Source.EVALUATION
+    return ""

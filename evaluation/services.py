@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from phases import rollups as process_rollups
-from phases.models import Activity, ChecklistItem, Process
+from phases.models import Activity, ChecklistItem, Phase, Process
 from phases.planning import add_months
 from projects.models import Project, User
 from projects.services import fields_assign, with_history_user
@@ -25,6 +25,7 @@ from .prioritisation import measures_changed
 from .reminders import measure_notifications_neutralise
 
 MOVE_IN_ITEM_KEY = "move-in-date"
+FREEZE_ITEM_KEY = "freeze"  # the optional item "log change requests during the freeze": due when the freeze ends
 
 
 def _require(by, perm, obj):
@@ -112,9 +113,21 @@ def _set_project_move_in(project, move_in, by):
     return project
 
 
+def movein_early_phase(project: Project) -> Phase | None:
+    """The phase the project is in when that comes before the phase holding the move-in (phases 1 and 2 of the
+    Bergen process), else None. Recording the move-in then asks for confirmation: later phases can be worked
+    on early, so it is a warning, not a refusal. A process without a move-in item never asks."""
+    current = Phase.objects.filter(project=project, completed_at__isnull=True).order_by("order").first()
+    item = ChecklistItem.objects.filter(project=project, key=MOVE_IN_ITEM_KEY).select_related("phase").first()
+    if current is None or item is None or current.order >= item.phase.order:
+        return None
+    return current
+
+
 @transaction.atomic
-def movein_record(*, project: Project, by: User, move_in: date) -> Evaluation:
-    """The owner or manager records the actual move-in. It sets the window and the freeze period."""
+def movein_record(*, project: Project, by: User, move_in: date, early_confirmed: bool = False) -> Evaluation:
+    """The owner or manager records the actual move-in. It sets the window and the freeze period. While the
+    project is in a phase before the move-in's (phase 1 or 2), it is recorded only with `early_confirmed`."""
     _require(by, "evaluation.record_move_in", project)
     Project.objects.select_for_update(no_key=True).get(pk=project.pk)
     if Evaluation.objects.filter(project=project).exists():
@@ -122,6 +135,20 @@ def movein_record(*, project: Project, by: User, move_in: date) -> Evaluation:
             {"move_in": _("The move-in is already recorded. A coordinator can correct it, giving a reason.")}
         )
     _check_move_in(project, move_in)
+    early = movein_early_phase(project)
+    if early is not None and not early_confirmed:
+        raise ValidationError(
+            {
+                "early_confirmed": ValidationError(
+                    _(
+                        "The project is still in the phase “%(phase)s”. Confirm that the unit has moved in "
+                        "although the phases before the move-in are not completed."
+                    )
+                    % {"phase": early.name},
+                    code="early",
+                )
+            }
+        )
     evaluation = Evaluation(project=project, move_in_recorded_by=by)
     _set_dates(evaluation, move_in)
     evaluation.full_clean()
@@ -162,6 +189,12 @@ def freeze_shorten(*, evaluation: Evaluation, by: User, ends: date, reason: str 
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     if evaluation.completed_at:
         raise ValidationError(_("The evaluation is completed, so the freeze period is already over."))
+    today = timezone.localdate()
+    if evaluation.freeze_ends < today:
+        raise ValidationError(
+            _("The freeze period ended on %(date)s. A period that is over cannot be shortened.")
+            % {"date": _d(evaluation.freeze_ends)}
+        )
     earliest = dates.freeze_earliest_end(evaluation.move_in)
     default = dates.freeze_default_end(evaluation.move_in)
     if ends is None:
@@ -177,10 +210,33 @@ def freeze_shorten(*, evaluation: Evaluation, by: User, ends: date, reason: str 
         raise ValidationError(
             {"ends": _("The freeze period can be shortened, not extended beyond %(date)s.") % {"date": _d(default)}}
         )
+    if ends < today:
+        raise ValidationError(
+            {
+                "ends": _("The freeze period cannot end in the past: choose today (%(date)s) or later.")
+                % {"date": _d(today)}
+            }
+        )
     evaluation.freeze_ends = ends
     evaluation.freeze_shortened_reason = (reason or "").strip()
     with_history_user(evaluation, by).save()
+    _freeze_item_follows(evaluation, by)
     return evaluation
+
+
+def _freeze_item_follows(evaluation, by):
+    """The freeze item's deadline is the last day of the freeze period, shortened or ended with the evaluation."""
+    items = ChecklistItem.objects.filter(
+        project_id=evaluation.project_id, key=FREEZE_ITEM_KEY, status=ChecklistItem.Status.OPEN,
+        phase__completed_at__isnull=True,
+    ).exclude(due_date=evaluation.freeze_ends)  # fmt: skip
+    changed = False
+    for item in items:
+        item.due_date = evaluation.freeze_ends
+        with_history_user(item, by).save()
+        changed = True
+    if changed:
+        process_rollups.refresh(evaluation.project_id)
 
 
 # Change requests during the freeze -------------------------------------------------------------------------
@@ -400,6 +456,7 @@ def evaluation_complete(*, evaluation: Evaluation, by: User) -> Evaluation:
     evaluation.completed_at, evaluation.completed_by = timezone.now(), by
     evaluation.freeze_ends = min(evaluation.freeze_ends, today)
     with_history_user(evaluation, by).save()
+    _freeze_item_follows(evaluation, by)
     return evaluation
 
 

@@ -19,6 +19,7 @@ from .forms import (
     FreezeForm,
     MeasureForm,
     MoveInCorrectForm,
+    MoveInEarlyForm,
     MoveInForm,
     PlanForm,
     PrioritiseForm,
@@ -38,7 +39,9 @@ def _evaluation_for(request, project_id, perm="evaluation.view_evaluation"):
     return project, evaluation
 
 
-def _form_page(request, *, project, form, save, success, title, intro="", submit=None, back=None, section=True):
+def _form_page(
+    request, *, project, form, save, success, title, intro="", warning="", submit=None, back=None, section=True
+):
     """Show `form`; on a valid POST call `save(cleaned_data)` (a service) and go to `back`. `section`: True for
     the Evaluering tab, False for none, or a dict of the crumb's `section_url`, `section_label` and `tab`."""
     if request.method == "POST" and form.is_valid():
@@ -54,6 +57,7 @@ def _form_page(request, *, project, form, save, success, title, intro="", submit
             "form": form,
             "title": title,
             "intro": intro,
+            "warning": warning,
             "submit_label": submit or _("Save"),
             "back": back,
             "section": section is True,
@@ -78,18 +82,30 @@ def move_in(request, project_id):
     project = get_project_for(request.user, project_id, "evaluation.record_move_in")
     if selectors.evaluation_of(project=project) is not None:
         return redirect("evaluation:overview", project_id=project.pk)
-    form = MoveInForm(request.POST or None, initial={"move_in": timezone.localdate()})
+    early = services.movein_early_phase(project)
+    form_class = MoveInEarlyForm if early else MoveInForm
+    form = form_class(request.POST or None, initial={"move_in": timezone.localdate()})
+    intro = _(
+        "Recording the move-in starts the freeze period and opens the Evaluation tab. Only a coordinator can "
+        "change the date afterwards."
+    )
+    warning = ""
+    if early:
+        warning = _(
+            "The project is still in the phase “%(phase)s”: the phases before the move-in are not completed. "
+            "Record the move-in only if the unit has really moved in, and confirm it below."
+        ) % {"phase": early.name}
     return _form_page(
         request,
         project=project,
         form=form,
-        save=lambda d: services.movein_record(project=project, by=request.user, move_in=d["move_in"]),
+        save=lambda d: services.movein_record(
+            project=project, by=request.user, move_in=d["move_in"], early_confirmed=d.get("early_confirmed", False)
+        ),
         success=_("The move-in is recorded. The freeze period has started and the evaluation window is set."),
         title=_("Record the move-in"),
-        intro=_(
-            "Recording the move-in starts the freeze period and opens the Evaluation tab. Only a coordinator can "
-            "change the date afterwards."
-        ),
+        intro=intro,
+        warning=warning,
         submit=_("Record the move-in"),
         back=_tab_url(project),
         section=False,
@@ -338,8 +354,7 @@ def measure_edit(request, project_id, measure_id=None):
         if measure is None:
             raise Http404
     was_sensitive = measure is not None and measure.sensitive  # before the form sets the instance's fields
-    source = request.GET.get("source", Measure.Source.EVALUATION)
-    initial = {"source": source if source in Measure.Source.values else Measure.Source.EVALUATION}
+    initial = {"source": selectors.measure_default_source(project=project, asked=request.GET.get("source", ""))}
     form = MeasureForm(request.POST or None, instance=measure, initial=initial)
 
     def save(d):

@@ -313,6 +313,9 @@ class ProjectProgress(models.Model):
         null=True, validators=[sensible_date]
     )  # the current phase's, else its activities' last deadline
     phase_open_mandatory = models.PositiveIntegerField(default=0)  # open mandatory items of the current phase
+    next_item_mandatory = models.BooleanField(null=True)  # whether the item of next_item_due is mandatory
+    next_mandatory_text_nb = models.CharField(max_length=300, null=True, validators=[single_line])
+    next_mandatory_text_en = models.CharField(max_length=300, null=True, validators=[single_line])
 
     def __str__(self):
         return str(self.project_id)

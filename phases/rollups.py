@@ -17,6 +17,7 @@ FIELDS = (
     "current_phase_id", "current_phase_order", "current_phase_key", "current_phase_name_nb",
     "current_phase_name_en", "phase_count", "items_total", "items_done", "mandatory_open", "mandatory_first_due",
     "next_item_text_nb", "next_item_text_en", "next_item_due", "phase_planned_end", "phase_open_mandatory",
+    "next_item_mandatory", "next_mandatory_text_nb", "next_mandatory_text_en",
 )  # fmt: skip
 
 
@@ -37,6 +38,7 @@ def computed(models=None) -> dict:
     items = ChecklistItem.objects.filter(project=OuterRef("pk"))
     mandatory_open = items.filter(mandatory=True, status=OPEN)
     next_item = items.filter(status=OPEN, due_date__isnull=False).order_by("due_date", "phase__order", "order")
+    next_mandatory = mandatory_open.filter(due_date__isnull=False).order_by("due_date", "phase__order", "order")
     first_due = mandatory_open.order_by().values("project").annotate(d=Min("due_date")).values("d")
     phase_end = (
         Activity.objects.filter(phase_id=OuterRef("current_phase_id"), due_date__isnull=False)
@@ -68,6 +70,11 @@ def computed(models=None) -> dict:
         "next_item_due": Subquery(next_item.values("due_date")[:1]),
         "phase_planned_end": Coalesce(Subquery(current.values("planned_end")[:1]), Subquery(phase_end)),
         "phase_open_mandatory": Coalesce(Subquery(phase_open, output_field=IntegerField()), 0),
+        # whether the next item is mandatory, and the next mandatory one: an optional item whose deadline has
+        # passed (the freeze item after the freeze) blocks nothing, so the overview names the mandatory one
+        "next_item_mandatory": Subquery(next_item.values("mandatory")[:1]),
+        "next_mandatory_text_nb": Subquery(next_mandatory.values("text_nb")[:1]),
+        "next_mandatory_text_en": Subquery(next_mandatory.values("text_en")[:1]),
     }
 
 

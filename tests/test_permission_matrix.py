@@ -522,7 +522,9 @@ def _evaluation_world(w):
     from evaluation import services as evaluation_services
 
     project, owner = w["project"], w["owner"]
-    evaluation = evaluation_services.movein_record(project=project, by=owner, move_in=timezone.localdate())
+    evaluation = evaluation_services.movein_record(
+        early_confirmed=True, project=project, by=owner, move_in=timezone.localdate()
+    )
     w["change_request"] = evaluation_services.change_request_log(
         project=project, by=owner, what="Nytt møterom", why="Behov", category="weakening", requested_by="Ola"
     )

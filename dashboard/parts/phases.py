@@ -28,7 +28,6 @@ def annotations(today):
     out = {
         name: Coalesce(F(f"progress__{name}"), 0) if name in COUNTS else F(f"progress__{name}")
         for name in rollups.FIELDS
-        if name != "mandatory_first_due"
     }
     overdue = (
         ChecklistItem.objects.filter(project=OuterRef("pk"), mandatory=True, status=OPEN, due_date__lt=today)
@@ -70,10 +69,14 @@ def gate_blocked_since(row):
 
 
 def next_deadline(row):
-    """(date, name) of what is due next: the earliest open item with a deadline, or the planned move-in."""
+    """(date, name) of what is due next: the earliest open item with a deadline, or the planned move-in. An
+    optional item past its deadline blocks nothing: then the earliest open mandatory item is next."""
     candidates = []
-    if row.next_item_due is not None:
+    if row.next_item_due is not None and (row.next_item_mandatory or row.next_item_due >= row.dashboard_today):
         candidates.append((row.next_item_due, tr_row(row, "next_item_text")))
+    elif row.next_item_due is not None and row.mandatory_first_due is not None:
+        # an optional item whose deadline passed (the freeze item after the freeze) is not what is due next
+        candidates.append((row.mandatory_first_due, tr_row(row, "next_mandatory_text")))
     if row.status == "active" and row.planned_move_in and not row.actual_move_in:
         candidates.append((row.planned_move_in, str(_("Planned move-in"))))
     return min(candidates, key=lambda c: c[0]) if candidates else None

@@ -22,7 +22,9 @@ def test_before_after_and_sick_leave_take_a_decimal_comma(page, live_server):
     project = ProjectFactory(name="Arkivet flytter", start_date=today - datetime.timedelta(days=500))
     owner = member(project, Role.OWNER, email="kari@example.no", full_name="Kari Nordmann")
     hr_adviser(email="hanne@example.no", full_name="Hanne HR")
-    services.movein_record(project=project, by=owner, move_in=today - datetime.timedelta(days=200))
+    services.movein_record(
+        early_confirmed=True, project=project, by=owner, move_in=today - datetime.timedelta(days=200)
+    )
 
     log_in(page, "kari@example.no", PASSWORD)
     page.get_by_role("link", name="Arkivet flytter").click()
@@ -66,7 +68,9 @@ def test_a_number_the_form_cannot_read_is_shown_again_as_typed(page, live_server
     today = timezone.localdate()
     project = ProjectFactory(name="Arkivet flytter", start_date=today - datetime.timedelta(days=500))
     owner = member(project, Role.OWNER, email="kari@example.no", full_name="Kari Nordmann")
-    services.movein_record(project=project, by=owner, move_in=today - datetime.timedelta(days=200))
+    services.movein_record(
+        early_confirmed=True, project=project, by=owner, move_in=today - datetime.timedelta(days=200)
+    )
     log_in(page, "kari@example.no", PASSWORD)
     page.goto(f"/projects/{project.pk}/evaluation/figures/new/")
     page.get_by_label("Hva som måles").fill("Trivsel")

@@ -40,7 +40,9 @@ def _order_sent(project, owner, bergen_template):
 
 
 def _deferred_adjustment(project, owner, what):
-    evaluation_services.movein_record(project=project, by=owner, move_in=datetime.date(2026, 12, 1))
+    evaluation_services.movein_record(
+        early_confirmed=True, project=project, by=owner, move_in=datetime.date(2026, 12, 1)
+    )
     return evaluation_services.change_request_log(
         project=project, by=owner, what=what, why="Det trengs", category=ChangeRequest.Category.WEAKENING,
         requested_by="Mona",

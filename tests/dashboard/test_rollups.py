@@ -177,7 +177,9 @@ def test_every_service_that_changes_the_overview_stores_its_summary(project, tem
     change.before = summaries(project)
     change(
         "move-in recorded",
-        lambda: evaluation_services.movein_record(project=project, by=owner, move_in=datetime.date(2027, 3, 1)),
+        lambda: evaluation_services.movein_record(
+            early_confirmed=True, project=project, by=owner, move_in=datetime.date(2027, 3, 1)
+        ),
     )
     change(
         "move-in corrected",

@@ -19,7 +19,7 @@ def _project(name, move_in, today):
     owner = member(project, Role.OWNER)
     member(project, Role.SAFETY_REP)
     if move_in:
-        services.movein_record(project=project, by=owner, move_in=move_in)
+        services.movein_record(early_confirmed=True, project=project, by=owner, move_in=move_in)
     return project
 
 

@@ -80,7 +80,7 @@ def test_final_documentation_holds_the_goals_and_the_mandate_of_the_case_file(
         documents.workproduct_row_save(
             work_product=mandate, section="milestones", by=owner, data={"name": name, "date": day}
         )
-    services.movein_record(project=project, by=owner, move_in=datetime.date(2026, 8, 31))
+    services.movein_record(early_confirmed=True, project=project, by=owner, move_in=datetime.date(2026, 8, 31))
     doc = GeneratedDocument.objects.create(project=project, kind="final-documentation", version=1, requested_by=owner)
     document_render(document_id=doc.pk)
     client.force_login(owner)

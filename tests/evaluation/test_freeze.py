@@ -8,6 +8,7 @@ from evaluation import services
 from evaluation.models import ChangeRequest
 
 
+@time_machine.travel(datetime.datetime(2027, 2, 1, 12, tzinfo=datetime.UTC), tick=False)
 def test_the_freeze_cannot_end_before_six_months(moved_in, owner):
     with pytest.raises(ValidationError) as exc:
         services.freeze_shorten(evaluation=moved_in, by=owner, ends=datetime.date(2027, 2, 27))

@@ -100,8 +100,8 @@ def test_neutralise(value):
 
 
 def test_the_report_pdf_has_the_results_and_no_sensitive_measure(client, hr, world, owner, today, settings):
-    complete(world.evaluation, owner)
     services.figure_add(evaluation=world.evaluation, by=hr, kind="sick_leave", label="Sykefravær", before=7, after=6)
+    complete(world.evaluation, owner)  # the figures lock with it
     client.force_login(hr)
     response = client.post(reverse("evaluation:hr_report_request", args=[world.pk]))
     assert response.status_code == 302

@@ -82,7 +82,7 @@ def test_deadlines_after_move_in_are_reanchored_on_the_actual_date(bergen_templa
     item = project.phases.get(key="evaluate-adjust").items.get(key="mandate")
     assert item.due_date == datetime.date(2027, 5, 1)  # 8 calendar months after the planned move-in
     before_move = project.phases.get(key="develop-solution").items.order_by("pk").first()
-    services.movein_record(project=project, by=owner, move_in=datetime.date(2026, 10, 1))
+    services.movein_record(early_confirmed=True, project=project, by=owner, move_in=datetime.date(2026, 10, 1))
     item.refresh_from_db()
     assert item.due_date == datetime.date(2027, 6, 1)  # 8 months after the actual move-in
     assert item.activity.__class__.objects.get(pk=item.activity_id).due_date == datetime.date(2028, 1, 1)  # 15

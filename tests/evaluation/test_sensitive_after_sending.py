@@ -59,7 +59,7 @@ def world(db, bergen_template, django_capture_on_commit_callbacks):
         people["hr"] = hr_adviser()
         owner = people[Role.OWNER]
         process_start(project=project, template=bergen_template, by=owner)
-        services.movein_record(project=project, by=owner, move_in=datetime.date(2026, 8, 31))
+        services.movein_record(early_confirmed=True, project=project, by=owner, move_in=datetime.date(2026, 8, 31))
         plain = services.measure_create(
             project=project, by=owner, focus_area="Støy i landskapet", goal="Ro", activity="Stillerom",
             responsible="Kari", source="evaluation", due_date=datetime.date(2027, 6, 1),

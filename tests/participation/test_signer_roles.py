@@ -210,7 +210,7 @@ def test_the_final_documentation_does_not_count_a_signoff_whose_signer_lost_the_
     services.signoff_record(step=step, by=project.union_rep, decision="approved")
     later = max(project.start_date, timezone.localdate()) + datetime.timedelta(days=1)
     with time_machine.travel(datetime.datetime.combine(later, datetime.time(12)), tick=False):
-        movein_record(project=project, by=project.owner, move_in=later)
+        movein_record(early_confirmed=True, project=project, by=project.owner, move_in=later)
     document = GeneratedDocument.objects.create(
         project=project, kind="final-documentation", version=1, requested_by=project.owner
     )
