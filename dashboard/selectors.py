@@ -459,14 +459,22 @@ def timeline(rows, today: date) -> dict:
 
 def risk_matrix(qs, *, cell: str = "") -> dict:
     """A 5×5 grid of open risks over the filtered projects: rows are likelihood 5 (top) to 1, columns
-    consequence 1 to 5. `cell` ("likelihood-consequence") picks the cell whose risks are listed."""
+    consequence 1 to 5. `cell` ("likelihood-consequence") picks the cell whose risks are listed. A risk with an
+    `after_position` (likelihood, consequence) and `has_residual` is also counted where it lies after its measures
+    (each cell's `after`; `residual` when any risk has one), so the matrix reads before → after."""
     risks = []
     for provider in extensions.get("dashboard_risk_matrix"):
         risks.extend(provider(qs))
     grid = {(lk, c): [] for lk in range(1, 6) for c in range(1, 6)}
+    after = dict.fromkeys(grid, 0)  # where the risks lie once their measures are in place (residual risk)
+    residual = False
     for likelihood, consequence, risk in risks:
         if (likelihood, consequence) in grid:
             grid[(likelihood, consequence)].append(risk)
+        position = getattr(risk, "after_position", (likelihood, consequence))
+        residual = residual or bool(getattr(risk, "has_residual", False))
+        if position in after:
+            after[position] += 1
     try:
         chosen = tuple(int(p) for p in cell.split("-"))
     except ValueError:
@@ -475,13 +483,14 @@ def risk_matrix(qs, *, cell: str = "") -> dict:
         chosen = None
     rows = [
         (lk, [{"likelihood": lk, "consequence": c, "score": lk * c, "count": len(grid[(lk, c)]),
-               "level": _risk_level(lk * c), "label": RISK_LEVEL_LABELS[_risk_level(lk * c)],
-               "key": f"{lk}-{c}"} for c in range(1, 6)])
+               "after": after[(lk, c)], "level": _risk_level(lk * c),
+               "label": RISK_LEVEL_LABELS[_risk_level(lk * c)], "key": f"{lk}-{c}"} for c in range(1, 6)])
         for lk in range(5, 0, -1)
     ]  # fmt: skip
     return {
         "rows": rows,
         "total": len(risks),
+        "residual": residual,
         "chosen": {"likelihood": chosen[0], "consequence": chosen[1], "risks": grid[chosen]} if chosen else None,
     }
 

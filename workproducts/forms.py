@@ -16,7 +16,7 @@ def _widget(f):
         return DateInput()
     if isinstance(f, models.TextField):
         return forms.Textarea(attrs={"rows": 3})
-    if f.name in ("likelihood", "consequence"):
+    if f.name in ("likelihood", "consequence", "residual_likelihood", "residual_consequence"):
         return forms.NumberInput(attrs={"min": 1, "max": 5})
     if f.name == "frame_amount":
         return forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"})

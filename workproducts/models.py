@@ -253,6 +253,14 @@ class Hazard(Row):
     consequence = models.PositiveSmallIntegerField(_("consequence (1–5)"), validators=SCALE)
     existing_measures = long_text(_("existing measures"), max_length=4000)
     new_measures = long_text(_("new measures"), max_length=4000)
+    # The residual risk: likelihood and consequence again, as they will be once the measures are in place.
+    residual_likelihood = models.PositiveSmallIntegerField(
+        _("likelihood after the measures (1–5)"), null=True, blank=True, validators=SCALE,
+        help_text=_("The residual risk once the measures are in place. Fill in both or neither."),
+    )  # fmt: skip
+    residual_consequence = models.PositiveSmallIntegerField(
+        _("consequence after the measures (1–5)"), null=True, blank=True, validators=SCALE
+    )
     responsible = responsible_field()
     deadline = models.DateField(_("deadline"), null=True, blank=True, validators=[sensible_date])
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
@@ -267,7 +275,19 @@ class Hazard(Row):
             models.CheckConstraint(
                 condition=models.Q(likelihood__gte=1, likelihood__lte=5, consequence__gte=1, consequence__lte=5),
                 name="hazard_scale_1_to_5",
-            )
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(residual_likelihood__isnull=True, residual_consequence__isnull=True)
+                    | models.Q(
+                        residual_likelihood__gte=1,
+                        residual_likelihood__lte=5,
+                        residual_consequence__gte=1,
+                        residual_consequence__lte=5,
+                    )
+                ),
+                name="hazard_residual_both_1_to_5",
+            ),  # fmt: skip
         ]
 
     def __str__(self):
@@ -290,6 +310,29 @@ class Hazard(Row):
 
     def get_level_display(self):
         return RiskLevel(self.level).label
+
+    @property
+    def has_residual(self) -> bool:
+        return self.residual_likelihood is not None and self.residual_consequence is not None
+
+    @property
+    def residual_score(self):
+        return self.residual_likelihood * self.residual_consequence if self.has_residual else None
+
+    @property
+    def residual_level(self):
+        return risk_level(self.residual_score) if self.has_residual else None
+
+    def get_residual_level_display(self):
+        return RiskLevel(self.residual_level).label if self.has_residual else ""
+
+    @property
+    def after_position(self) -> tuple[int, int]:
+        """Where the hazard lies once its measures are in place: its residual cell, or where it is when no
+        residual risk is assessed yet."""
+        if self.has_residual:
+            return self.residual_likelihood, self.residual_consequence
+        return self.likelihood, self.consequence
 
     @property
     def title(self):

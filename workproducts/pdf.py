@@ -38,7 +38,7 @@ def _risk(project):
     hazards = list(Hazard.objects.filter(work_product=wp).select_related("responsible"))
     open_ = [h for h in hazards if h.status in selectors.OPEN_STATUSES]
     high = sorted((h for h in open_ if h.level == "high"), key=lambda h: -h.score)
-    return hazards, selectors.matrix_rows(selectors.hazard_counts(hazards)), high, len(open_)
+    return hazards, selectors.risk_matrix(hazards)[0], high, len(open_)
 
 
 def _with_missing(steps):
@@ -71,6 +71,7 @@ def workproduct_pdf_context(*, work_product: WorkProduct, document, generated_at
             "kind_label": label, "roles": roles, "owners": owners,
             "steps": _with_missing([v for fn in extensions.get("workproduct_signoff_source") for v in fn(wp)]),
             "risk_hazards": hazards, "risk_matrix": matrix, "risk_high": high, "risk_open": n_open,
+            "risk_residual": any(h.has_residual for h in hazards or ()),
         }  # fmt: skip
         if kind.page_context is not None:
             context.update(kind.page_context(wp, project))

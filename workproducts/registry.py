@@ -29,6 +29,9 @@ class Section:
     empty: Any
     columns: tuple[str, ...] | None = None  # shown in the table; all fields if None
     clean: Callable | None = None  # fn(row, project): raise ValidationError({field: …}) on bad input
+    # Fields added after documents were signed: in the signed content only when they hold a value, so that a
+    # document nobody changed keeps the content (and SHA-256) it was signed with.
+    optional: tuple[str, ...] = ()
 
     @property
     def item_label(self):
@@ -185,6 +188,19 @@ register(
     )
 )  # fmt: skip
 
+
+def _residual_both_or_neither(row, project):
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext
+
+    likelihood, consequence = row.residual_likelihood, row.residual_consequence
+    if (likelihood is None) != (consequence is None):
+        missing = "residual_consequence" if consequence is None else "residual_likelihood"
+        raise ValidationError(
+            {missing: gettext("Give both the likelihood and the consequence after the measures, or neither.")}
+        )
+
+
 register(
     Kind(
         key="risk_assessment",
@@ -198,10 +214,12 @@ register(
             Section(
                 "hazards", _("Hazards"), m.Hazard,
                 ("description", "exposed", "likelihood", "consequence", "existing_measures", "new_measures",
-                 "responsible", "deadline", "status"),
+                 "residual_likelihood", "residual_consequence", "responsible", "deadline", "status"),
                 _("Add a hazard"), _("No risks registered yet. Add the first one."),
                 columns=("description", "exposed", "likelihood", "consequence", "new_measures", "responsible",
                          "deadline", "status"),
+                clean=_residual_both_or_neither,
+                optional=("residual_likelihood", "residual_consequence"),
             ),
         ),
         include="workproducts/_risk_matrix.html",

@@ -65,6 +65,8 @@ def workproduct_fields(wp: WorkProduct) -> list[list[str]]:
         for row in section_rows(wp, section):
             head = f"{str(section.item_label)[:1].upper()}{str(section.item_label)[1:]} «{row}»"
             for name in section.fields:
+                if name in section.optional and getattr(row, name) in (None, ""):
+                    continue
                 label = str(row._meta.get_field(name).verbose_name)
                 out.append([f"{section.key}.{row.pk}.{name}", f"{head} · {label}", display(row, name, kind)])
     if kind.extra_content is not None:
@@ -210,6 +212,7 @@ class Cell:
     likelihood: int
     consequence: int
     count: int
+    after: int = 0  # hazards in this cell once their measures are in place (residual risk)
 
     @property
     def score(self):
@@ -224,9 +227,11 @@ class Cell:
         return RiskLevel(self.level).label
 
 
-def matrix_rows(counts: dict) -> list[tuple[int, list[Cell]]]:
-    """Rows from likelihood 5 down to 1, each with consequence 1 to 5, as the matrix is read."""
-    return [(lk, [Cell(lk, c, counts.get((lk, c), 0)) for c in SCALE]) for lk in reversed(SCALE)]
+def matrix_rows(counts: dict, after: dict | None = None) -> list[tuple[int, list[Cell]]]:
+    """Rows from likelihood 5 down to 1, each with consequence 1 to 5, as the matrix is read. `after`: the
+    hazards per cell once their measures are in place (`hazard_after_counts`)."""
+    after = after or {}
+    return [(lk, [Cell(lk, c, counts.get((lk, c), 0), after.get((lk, c), 0)) for c in SCALE]) for lk in reversed(SCALE)]
 
 
 def hazard_counts(hazards) -> dict:
@@ -234,6 +239,20 @@ def hazard_counts(hazards) -> dict:
     for h in hazards:
         counts[(h.likelihood, h.consequence)] = counts.get((h.likelihood, h.consequence), 0) + 1
     return counts
+
+
+def hazard_after_counts(hazards) -> dict:
+    """Hazards per cell after their measures: the residual cell, or the same cell where none is assessed."""
+    counts = {}
+    for h in hazards:
+        counts[h.after_position] = counts.get(h.after_position, 0) + 1
+    return counts
+
+
+def risk_matrix(hazards) -> tuple[list[tuple[int, list[Cell]]], bool]:
+    """The matrix of these hazards, before → after their measures, and whether any has a residual risk."""
+    hazards = list(hazards)
+    return matrix_rows(hazard_counts(hazards), hazard_after_counts(hazards)), any(h.has_residual for h in hazards)
 
 
 OPEN_STATUSES = (Hazard.Status.OPEN, Hazard.Status.IN_PROGRESS)

@@ -99,7 +99,7 @@ def work_product_detail(request, project_id, kind):
         context["can_accept"] = request.user.has_perm("workproducts.accept_order", project)
     if kind == "risk_assessment":
         hazards = sections[0][2]
-        context["matrix"] = selectors.matrix_rows(selectors.hazard_counts(hazards))
+        context["matrix"], context["residual"] = selectors.risk_matrix(hazards)
         cell = _cell(request)
         if cell:
             context["cell"] = cell
