@@ -11,13 +11,20 @@ import logging
 import re
 
 CALENDAR_TOKEN = re.compile(r"(/calendar/)[^/\s?#\"']+(?=(?:/\d+)?\.ics)")
+# A survey's or comment round's personal link (`/answer/<token>/`): whoever reads a log must not be able to
+# answer in somebody's name, nor tell whose link made a request.
+ANSWER_TOKEN = re.compile(r"(/answer/)[^/\s?#\"']+")
 HIDDEN = r"\1***"
 
 
 def redact(value):
-    """`value` with every calendar token hidden; anything but a string is returned as it is."""
-    if isinstance(value, str) and "/calendar/" in value:
-        return CALENDAR_TOKEN.sub(HIDDEN, value)
+    """`value` with every calendar token and personal survey link hidden; anything but a string is returned as it
+    is."""
+    if isinstance(value, str):
+        if "/calendar/" in value:
+            value = CALENDAR_TOKEN.sub(HIDDEN, value)
+        if "/answer/" in value:
+            value = ANSWER_TOKEN.sub(HIDDEN, value)
     return value
 
 

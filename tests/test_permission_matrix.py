@@ -378,6 +378,72 @@ ROWS = [
     ("password reset", U("password_reset"), "get", everyone(200)),
     ("password change", U("password_change"), "get", logged_in(200)),
     ("admin", U("admin:index"), "get", everyone(302, staff=200, superuser=200)),
+    # Employee surveys and comment rounds (Undersøkelser). The world has a running baseline and follow-up and an
+    # open comment round with one comment. Free text (the comments) is the owner's and the representatives' only.
+    ("surveys", P("surveys:index"), "get", project_page()),
+    (
+        "survey start",
+        _named("surveys:start", lambda w: reverse("surveys:start", args=[w["project"].pk, "baseline"])),
+        "get",
+        OM(302),
+    ),
+    (
+        "survey",
+        _named("surveys:detail", lambda w: reverse("surveys:detail", args=[w["project"].pk, "follow-up"])),
+        "get",
+        project_page(),
+    ),
+    (
+        "survey remind",
+        _named("surveys:remind", lambda w: reverse("surveys:remind", args=[w["project"].pk, "baseline"])),
+        "post",
+        OM(302),
+    ),
+    (
+        "survey close",
+        _named("surveys:close", lambda w: reverse("surveys:close", args=[w["project"].pk, "baseline"])),
+        "get",
+        OM(200),
+    ),
+    (
+        "survey export",
+        _named("surveys:export", lambda w: reverse("surveys:export", args=[w["project"].pk, "baseline"])),
+        "get",
+        project_page(),
+    ),
+    (
+        "survey to evaluation",
+        _named("surveys:transfer", lambda w: reverse("surveys:transfer", args=[w["project"].pk, "follow-up"])),
+        "post",
+        OM(302),
+    ),
+    (
+        "survey measure",
+        _named("surveys:measure", lambda w: reverse("surveys:measure", args=[w["project"].pk, "follow-up", "noise"])),
+        "post",
+        OM(302),
+    ),
+    ("comment round create", P("surveys:round_create"), "get", OM(200)),
+    ("comment round", P("surveys:round", "comment_round"), "get", project_page()),
+    ("comment round close", P("surveys:round_close", "comment_round"), "get", OM(200)),
+    (
+        "comment answer",
+        _named(
+            "surveys:comment_answer",
+            lambda w: reverse("surveys:comment_answer", args=[w["project"].pk, w["comment_round"].pk, w["comment"].pk]),
+        ),
+        "post",
+        project_page(ok=302, allowed=("owner",)),
+    ),
+    ("questionnaires", U("surveys:questionnaires"), "get", logged_in(403, coordinator=200)),
+    ("questionnaire file", U("surveys:questionnaire_source", "questionnaire"), "get", logged_in(403, coordinator=200)),
+    # The personal link needs no log-in: the link is the key (an unknown one gets 404, see tests/surveys).
+    (
+        "survey answer",
+        _named("surveys:answer", lambda w: reverse("surveys:answer", args=[w["survey_token"]])),
+        "get",
+        everyone(200),
+    ),
     # Single sign-on is off unless configured (tests/projects/test_oidc.py covers it switched on).
     ("sso start", U("oidc_authentication_init"), "get", everyone(404)),
     ("sso callback", U("oidc_authentication_callback"), "get", everyone(404)),
@@ -450,6 +516,7 @@ def _build_world(steps_template):
     doc.save()
     w["document"] = doc
     _evaluation_world(w)
+    _survey_world(w)
     w["notification"] = Notification.objects.create(
         key="test:1", kind="item_due_soon", recipient=w["member"], project=project, text={"nb": "Frist"}, url="/"
     )
@@ -560,6 +627,29 @@ def _evaluation_world(w):
     )
     report.save()
     w["report"] = report
+
+
+def _survey_world(w):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from surveys import services as surveys
+    from surveys.tokens import token_for
+
+    project, owner, today = w["project"], w["owner"], timezone.localdate()
+    w["questionnaire"] = surveys.questionnaires_load_shipped()[0]
+    people = [(f"ansatt{i}@example.no", "") for i in range(3)]
+    dates = {"opens_on": today, "closes_on": today + timedelta(days=14)}
+    baseline = surveys.survey_start(
+        project=project, kind="baseline", by=owner, addresses=people, questionnaire=w["questionnaire"], **dates
+    )
+    surveys.survey_start(project=project, kind="follow_up", by=owner, addresses=people, **dates)
+    w["survey_token"] = token_for(baseline.invitations.order_by("pk").first().nonce)
+    w["comment_round"] = surveys.round_start(
+        project=project, by=owner, title="Husregler", draft="Utkast", closes_on=dates["closes_on"], addresses=people
+    )
+    w["comment"] = w["comment_round"].comments.create(text="For lite stillerom")
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "space",
     "participation",
     "evaluation",
+    "surveys",  # employee surveys and comment rounds: above evaluation (its figures and measures)
     "dashboard",  # above the domain apps: the coordinators' overview reads them all
 ]
 
@@ -302,6 +303,8 @@ PAGINATE_BY = 50
 # Personal data: completed projects keep names, e-mail addresses and free text for this many years after
 # completion; `manage.py anonymise_completed_projects` then removes them (sign-off facts stay).
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=10)
+# Survey figures (counts included) are shown only for groups of at least this many answers; never below 5.
+SURVEY_MIN_GROUP = max(5, env.int("SURVEY_MIN_GROUP", default=5))
 # Shown on the privacy and accessibility pages: where people send requests and reports.
 CONTACT_EMAIL = env("CONTACT_EMAIL", default="") or DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">").strip()
 ACCESSIBILITY_REVIEWED = datetime.date.fromisoformat(env("ACCESSIBILITY_REVIEWED", default="2026-11-30"))

@@ -19,7 +19,8 @@ BELOW = {
     "space": ("projects", "phases", "workproducts"),
     "participation": ("projects", "phases", "workproducts"),
     "evaluation": ("projects", "phases", "workproducts", "space", "participation"),
-    "dashboard": ("projects", "phases", "workproducts", "space", "participation", "evaluation"),
+    "surveys": ("projects", "phases", "workproducts", "space", "participation", "evaluation"),
+    "dashboard": ("projects", "phases", "workproducts", "space", "participation", "evaluation", "surveys"),
 }
 # Template folders that belong to no app in particular are part of the core.
 CORE_TEMPLATE_DIRS = ("includes", "pages", "pdf", "registration")

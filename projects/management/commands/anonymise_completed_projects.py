@@ -3,12 +3,15 @@
     python manage.py anonymise_completed_projects [--years N] [--dry-run]
 
 Run it daily (a systemd timer or cron; docs/deploy.md). Names leave the project's history, free text
-declared personal (sign-off remarks and objections, meeting guests) is blanked; sign-off facts stay.
+declared personal (sign-off remarks and objections, meeting guests) is blanked; sign-off facts stay. Each app's
+`retention_task` hook entries run too (surveys: the address lists of surveys and comment rounds past their closing
+date are deleted).
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from projects import extensions
 from projects.personal_data import project_anonymise, projects_due_for_anonymisation
 
 
@@ -30,3 +33,6 @@ class Command(BaseCommand):
                 f"anonymised: {project.pk} {project} ({counts['history']} history entries, {counts['texts']} texts)"
             )
         self.stdout.write(f"{len(due)} project(s) past {years} years")
+        for task in extensions.get("retention_task"):
+            for line in task(dry_run=dry_run):
+                self.stdout.write(line)
