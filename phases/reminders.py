@@ -77,3 +77,35 @@ def items_due_soon(today):
 def items_overdue(today):
     items = _open_items(Q(due_date__lt=today))
     return _reminders_for(items, gettext_lazy("“%(item)s” in %(project)s was due %(date)s and is not done."))
+
+
+ITEM_KINDS = ("item_due_soon", "item_overdue", "item_assigned")  # what ticking an item resolves
+
+
+@reminders.source("item_assigned", gettext_lazy("Checklist items given to you"), order=9)
+def items_assigned(today):
+    """Sent at once by `phases.services.item_plan` when somebody is made responsible for an item, not found by
+    the scan; registered so that the kind has its label and can be turned off by e-mail in the settings."""
+    return ()
+
+
+def item_assigned_due(item, *, at) -> reminders.Due:
+    """The notification to the person just made responsible for `item` (the occasion is the moment, so being
+    given the same item again later notifies again)."""
+
+    def text():
+        values = {"item": item.text, "project": item.project.name}
+        if item.due_date:
+            values["date"] = date_format(item.due_date, "DATE_FORMAT")
+            return gettext_lazy("You are responsible for “%(item)s” in %(project)s, due %(date)s.") % values
+        return gettext_lazy("You are responsible for “%(item)s” in %(project)s.") % values
+
+    return reminders.Due(
+        obj=f"item:{item.pk}",
+        recipient_id=item.assignee_id,
+        occasion=at.isoformat(),
+        text=reminders.in_languages(text),
+        url=reverse("phases:item", args=[item.project_id, item.pk]),
+        project_id=item.project_id,
+        due_date=item.due_date,
+    )

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from projects.models import COORDINATOR_GROUP, Project, User
 from projects.permissions import WORKING_ROLES, project_roles
-from projects.services import with_history_user
+from projects.services import notification_send, notifications_resolve, with_history_user
 from projects.uploads import attachment_store
 from projects.validators import sensible_date
 
 from . import planning, rollups, selectors
+from . import reminders as item_reminders
 from .definition import parse_template
 from .models import (
     Activity,
@@ -225,8 +226,15 @@ def item_set_done(*, item: ChecklistItem, by: User, done: bool) -> ChecklistItem
         item.completed_at, item.completed_by = None, None
     item.not_applicable_reason = ""
     with_history_user(item, by).save()
+    if done:
+        _reminders_resolved(item)
     rollups.refresh(item.project_id)
     return item
+
+
+def _reminders_resolved(item):
+    """Its reminders stop saying it is due or overdue, and an e-mail not yet sent leaves them out."""
+    notifications_resolve(obj=f"item:{item.pk}", kinds=item_reminders.ITEM_KINDS, project_id=item.project_id)
 
 
 @transaction.atomic
@@ -241,6 +249,7 @@ def item_set_not_applicable(*, item: ChecklistItem, by: User, reason: str) -> Ch
     item.not_applicable_reason = reason
     item.completed_at, item.completed_by = timezone.now(), by
     with_history_user(item, by).save()
+    _reminders_resolved(item)
     rollups.refresh(item.project_id)
     return item
 
@@ -271,9 +280,12 @@ def item_plan(*, item: ChecklistItem, by: User, assignee: User | None, due_date:
         except ValidationError as exc:
             raise ValidationError({"due_date": exc.messages}) from None
     _lock_open_phase(item.phase_id)
-    item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+    item = ChecklistItem.objects.select_for_update().select_related("project").get(pk=item.pk)
+    newly_responsible = assignee is not None and assignee.pk != item.assignee_id
     item.assignee, item.due_date = assignee, due_date
     with_history_user(item, by).save()
+    if newly_responsible and assignee.pk != by.pk:  # told at once, in the app and by the next e-mail
+        notification_send(kind="item_assigned", due=item_reminders.item_assigned_due(item, at=timezone.now()))
     rollups.refresh(item.project_id)
     return item
 

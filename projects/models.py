@@ -407,6 +407,8 @@ class Notification(models.Model):
     urgent = models.BooleanField(_("urgent"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # what it reminded of is done (an item ticked): it no longer says overdue, and its e-mail is not sent
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     email_status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
     email = models.ForeignKey(
         ReminderEmail, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"

@@ -645,7 +645,11 @@ def reminder_email_send(*, email_id: int) -> bool:
         if email is None or email.sent_at is not None:
             return False
         user = User.objects.get(pk=email.recipient_id)
-        items = list(email.notifications.select_related("project").order_by("due_date", "created_at", "id"))
+        items = list(
+            email.notifications.filter(resolved_at__isnull=True)  # done since: nothing to remind of
+            .select_related("project")
+            .order_by("due_date", "created_at", "id")
+        )
         email.attempts += 1
         if items and user.is_active and user.email:
             reminder_email_message(email=email, user=user, items=items, now=timezone.now()).send()
@@ -701,6 +705,41 @@ def formats_date(day) -> str:
     from django.utils.formats import date_format
 
     return date_format(day, "DATE_FORMAT")
+
+
+def notification_send(*, kind: str, due: reminders.Due) -> Notification | None:
+    """Record one notification at once (not through the scan): somebody was just made responsible for an item,
+    say. Its key is made as the scan makes one, so the same occasion is recorded once; its e-mail follows with
+    the next scan like any reminder's (the daily digest, unless the person turned the kind off)."""
+    key = reminders.key_of(kind, due)
+    notification, created = Notification.objects.get_or_create(
+        key=key,
+        defaults={
+            "kind": kind,
+            "recipient_id": due.recipient_id,
+            "project_id": due.project_id,
+            "text": reminders.resolved(due.text),
+            "url": due.url,
+            "due_date": due.due_date,
+            "urgent": False,
+        },
+    )
+    return notification if created else None
+
+
+def notifications_resolve(*, obj: str, kinds, project_id: int | None = None) -> int:
+    """The reminders of these kinds about `obj` ("item:42") are resolved: what they reminded of is done. They
+    stop saying overdue, count as read, and an e-mail not yet sent leaves them out. Returns how many."""
+    condition = models.Q()
+    for kind in kinds:
+        condition |= models.Q(kind=kind, key__startswith=f"{kind}:{obj}:")
+    rows = Notification.objects.filter(condition, resolved_at__isnull=True)
+    if project_id is not None:
+        rows = rows.filter(project_id=project_id)
+    now = timezone.now()
+    rows.filter(email_status=Notification.EmailStatus.PENDING).update(email_status=Notification.EmailStatus.OFF)
+    rows.filter(read_at__isnull=True).update(read_at=now)
+    return rows.update(resolved_at=now)
 
 
 @transaction.atomic
