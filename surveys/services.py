@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from projects import outbox
@@ -387,42 +387,74 @@ def surveys_close_due(*, today=None) -> int:
 # Results into the evaluation and the HMS action plan --------------------------------------------------------
 
 
+def _period(survey):
+    from django.utils.formats import date_format
+
+    return f"{date_format(survey.opens_on, 'SHORT_DATE_FORMAT')}–{date_format(survey.closes_on, 'SHORT_DATE_FORMAT')}"
+
+
 @transaction.atomic
 def results_transfer(*, survey: Survey, by: User) -> int:
-    """The follow-up's results as before/after figures in the evaluation (satisfaction survey): one per question
-    with at least SURVEY_MIN_GROUP answers before and after, and the response rate. Once per follow-up."""
-    from decimal import Decimal
-
+    """The follow-up's results as before/after figures in the evaluation (the project's own survey, through
+    `evaluation.figures.figures_replace`): the mean of each question with at least SURVEY_MIN_GROUP answers before
+    and after, and the response rate when both have one to show. Doing it again replaces them. Returns how many."""
+    from evaluation.figures import figures_replace
     from evaluation.models import Figure
-    from evaluation.services import figure_add
-
-    from .selectors import comparison
 
     _require(by, "surveys.manage_surveys", survey.project)
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.kind != Survey.Kind.FOLLOW_UP or not survey.is_closed():
         raise ValidationError(_("Only a closed follow-up survey's results go to the evaluation."))
-    if survey.transferred_on:
-        raise ValidationError(_("The results are already in the evaluation."))
     evaluation = getattr(survey.project, "evaluation", None)
     if evaluation is None:
         raise ValidationError(_("Record the move-in first: the evaluation starts then."))
     baseline = Survey.objects.filter(project=survey.project, kind=Survey.Kind.BASELINE).first()
     if baseline is None or not baseline.is_closed():
         raise ValidationError(_("There is no closed baseline survey to compare with."))
-    rows = comparison(baseline, survey, lang="nb")
-    count = 0
-    for row in rows:
-        if row.difference is None:
-            continue
-        figure_add(
-            evaluation=evaluation, by=by, kind=Figure.Kind.SATISFACTION, label=row.text[:200],
-            before=Decimal(f"{row.before.mean:.2f}"), after=Decimal(f"{row.after.mean:.2f}"), unit="",
-        )  # fmt: skip
-        count += 1
+    with translation.override("nb"):  # stored figures are in bokmål, like the evaluation's other stored texts
+        rows = _figure_rows(baseline, survey)
+    figures_replace(evaluation=evaluation, by=by, source=Figure.Source.SURVEY, batch=f"survey:{survey.pk}", rows=rows)
     survey.transferred_on = timezone.localdate()
     with_history_user(survey, by).save()
-    return count
+    return len(rows)
+
+
+def _figure_rows(baseline, survey):
+    from decimal import Decimal
+
+    from evaluation.figures import FigureRow
+    from evaluation.models import Figure
+
+    from .selectors import comparison, results
+
+    periods = {"period_before": _period(baseline), "period_after": _period(survey)}
+    rows = []
+    before, after = results(baseline), results(survey)
+    if before.rate is not None and after.rate is not None:
+        rows.append(
+            FigureRow(
+                kind=Figure.Kind.EMPLOYEE_SURVEY,
+                label=_("Response rate"),
+                before=Decimal(before.rate),
+                after=Decimal(after.rate),
+                unit="%",
+                **periods,
+            )  # fmt: skip
+        )
+    for row in comparison(baseline, survey, lang="nb"):
+        if row.difference is None:
+            continue  # fewer than SURVEY_MIN_GROUP on one side: no figure
+        rows.append(
+            FigureRow(
+                kind=Figure.Kind.EMPLOYEE_SURVEY,
+                label=row.text[:200],
+                before=Decimal(f"{row.before.mean:.2f}"),
+                after=Decimal(f"{row.after.mean:.2f}"),
+                unit=_("points (1–5)"),
+                **periods,
+            )  # fmt: skip
+        )
+    return rows
 
 
 @transaction.atomic
