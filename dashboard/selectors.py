@@ -88,12 +88,12 @@ def status_cell(row):
 
 CORE_COLUMNS = [
     Column("project", _("Project"), 0, lambda r: r.name, sort="name", template="dashboard/cells/project.html",
-           width=40),
+           width=40, phone=True),
     Column("case_number", _("Case number"), 1, lambda r: r.case_number, sort="case_number", on_page=False, width=14),
     Column("organisation", _("Organisation"), 5, _organisation, sort="organisation", width=28),
     Column("owner", _("Owner"), 6, lambda r: r.owner_name or "", sort="owner_name", width=24),
     Column("status", _("Status"), 7, lambda r: STATUS_LABELS.get(r.status, r.status), sort="status",
-           template="dashboard/cells/status.html", cell=status_cell, width=12),
+           template="dashboard/cells/status.html", cell=status_cell, width=12, phone=True),
     Column("planned_move_in", _("Planned move-in"), 40, lambda r: r.planned_move_in, sort="planned_move_in",
            template="dashboard/cells/date.html", width=14),
     Column("actual_move_in", _("Actual move-in"), 41, lambda r: r.actual_move_in, sort="actual_move_in",
@@ -358,7 +358,9 @@ def export_rows(qs, today: date):
 # The timeline: projects as rows over months.
 
 TIMELINE_LABEL_WIDTH = 260
-TIMELINE_MONTH_WIDTH = 42
+TIMELINE_MONTH_WIDTH = 42  # at most; narrower when the span is long, so the whole chart fits TIMELINE_WIDTH
+TIMELINE_MIN_MONTH_WIDTH = 14
+TIMELINE_WIDTH = 1180  # a 1280 px screen shows the whole chart, never cut
 TIMELINE_ROW_HEIGHT = 30
 TIMELINE_TOP = 34  # room for the year and month labels
 TIMELINE_MAX_MONTHS = 60
@@ -423,14 +425,21 @@ def timeline(rows, today: date) -> dict:
         y, m = divmod(start.month - 1 - TIMELINE_MAX_MONTHS // 3, 12)
         first = date(start.year + y, m + 1, 1)
 
+    month_width = max(
+        min(TIMELINE_MONTH_WIDTH, (TIMELINE_WIDTH - TIMELINE_LABEL_WIDTH) / months), TIMELINE_MIN_MONTH_WIDTH
+    )
+
     def x(d):
         index = min(max(_month_index(d, first), 0), months)
-        return round(TIMELINE_LABEL_WIDTH + index * TIMELINE_MONTH_WIDTH, 1)
+        return round(TIMELINE_LABEL_WIDTH + index * month_width, 1)
 
     axis = []
     for i in range(months):
         y, m = divmod(first.month - 1 + i, 12)
-        axis.append({"x": TIMELINE_LABEL_WIDTH + i * TIMELINE_MONTH_WIDTH, "date": date(first.year + y, m + 1, 1)})
+        day = date(first.year + y, m + 1, 1)
+        # Every month named while there is room for it, else the quarters.
+        named = month_width >= 30 or day.month in (1, 4, 7, 10)
+        axis.append({"x": round(TIMELINE_LABEL_WIDTH + i * month_width, 1), "date": day, "named": named})
     out_rows = []
     texts = _date_texts()
     for n, row in enumerate(rows):
@@ -445,12 +454,12 @@ def timeline(rows, today: date) -> dict:
     return {
         "axis": axis,
         "rows": out_rows,
-        "width": TIMELINE_LABEL_WIDTH + months * TIMELINE_MONTH_WIDTH,
+        "width": round(TIMELINE_LABEL_WIDTH + months * month_width),
         "height": TIMELINE_TOP + len(rows) * TIMELINE_ROW_HEIGHT + 6,
         "today_x": x(today),
         "label_width": TIMELINE_LABEL_WIDTH,
         "row_height": TIMELINE_ROW_HEIGHT,
-        "month_width": TIMELINE_MONTH_WIDTH,
+        "month_width": month_width,
     }
 
 

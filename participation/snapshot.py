@@ -145,13 +145,20 @@ def _pair_meetings(before: list, after: list):
     return pairs + [(o, None) for o in left]
 
 
-def changes(before: str, after: str, *, project, reader) -> list[Change]:
+def changes(before: str, after: str, *, project, reader, hidden: dict | None = None) -> list[Change]:
     """Field by field, in the reader's language, what differs between two contents of a step: the summary, each
     field of each meeting (participants and agenda included) and each field of the document. A row hidden from
-    the reader is left out of both sides, so its words show neither as they were nor as they are."""
+    the reader is left out of both sides, so its words show neither as they were nor as they are. `hidden`: the
+    rows hidden from the reader, when the caller has asked already."""
     old, new = parse(before), parse(after)
-    hidden = hidden_rows(old, new, project=project, reader=reader)
+    if hidden is None:
+        hidden = hidden_rows(old, new, project=project, reader=reader)
     old, new = without_hidden(old, hidden), without_hidden(new, hidden)
+    return _text_changes(old, new) + field_changes(old.get("work_product"), new.get("work_product"))
+
+
+def _text_changes(old: dict, new: dict) -> list[Change]:
+    """What differs in the summary and the meetings of two (parsed) contents."""
     out = []
     if (old.get("summary") or "") != (new.get("summary") or ""):
         out.append(Change(_("Summary"), old.get("summary") or "", new.get("summary") or ""))
@@ -164,7 +171,6 @@ def changes(before: str, after: str, *, project, reader) -> list[Change]:
             if a == b or (a is None and not b) or (b is None and not a):
                 continue
             out.append(Change(f"{head} · {labels[name]}", a, b))
-    out += field_changes(old.get("work_product"), new.get("work_product"))
     return out
 
 
@@ -214,6 +220,7 @@ def display(content: str, *, project, reader) -> dict | None:
             "title": kind_label(kind, document.get("title", "")),
             "fields": _document_fields(document, hidden),
             "hidden": len(hidden),
+            "layout": _layout(document, hidden),
         }
     return {"summary": data.get("summary") or "", "meetings": meetings, "document": document}
 
@@ -231,6 +238,13 @@ def shown_text(content: str, *, project, reader) -> str:
     return json.dumps(shown, ensure_ascii=False, indent=1, sort_keys=True)
 
 
+def wide(shown: dict | None) -> bool:
+    """Whether a step's content (its `display`) has a table of more than four columns: the page then gives it the
+    full width."""
+    document = (shown or {}).get("document") or {}
+    return any(t.width > 4 for t in (document.get("layout") or {}).get("tables", []))
+
+
 # A step page's readings ------------------------------------------------------------------------------------
 
 
@@ -240,8 +254,11 @@ def reading(step, *, project, reader, signed=None) -> dict:
     others do not see)."""
     out = {"sent": display(step.content, project=project, reader=reader), "changes": []}
     if signed is not None and step.is_sent:
-        out["changes"] = changes(signed.content, step.content, project=project, reader=reader)
+        hidden = hidden_rows(parse(signed.content), parse(step.content), project=project, reader=reader)
+        out["changes"] = changes(signed.content, step.content, project=project, reader=reader, hidden=hidden)
+        out["diff"] = compare(signed.content, step.content, project=project, reader=reader, hidden=hidden)
     sent = out["sent"]
+    out["wide"] = wide(sent)
     if sent and sent["document"] and not sent["document"]["hidden"]:
         out["hidden_for_others"] = hidden_for_others(step.content, project=project)
     return out
@@ -252,8 +269,14 @@ def since_seen(step, seen_hash, project, reader) -> dict:
     from .selectors import seen_version
 
     seen = seen_version(step=step, content_hash=seen_hash)
-    found = changes(seen.content, step.content, project=project, reader=reader) if seen else []
-    return {"seen": seen, "changes": found}
+    if seen is None:
+        return {"seen": None, "changes": [], "diff": None}
+    hidden = hidden_rows(parse(seen.content), parse(step.content), project=project, reader=reader)
+    return {
+        "seen": seen,
+        "changes": changes(seen.content, step.content, project=project, reader=reader, hidden=hidden),
+        "diff": compare(seen.content, step.content, project=project, reader=reader, hidden=hidden),
+    }
 
 
 def draft_reading(step, *, project, reader) -> dict:
@@ -266,8 +289,247 @@ def draft_reading(step, *, project, reader) -> dict:
     out = {"draft_hash": draft_hash, "unsent": draft_hash != step.content_hash}
     if not step.is_sent:
         out["draft"] = display(draft, project=project, reader=reader)
+        out["wide"] = wide(out["draft"])
     elif out["unsent"]:
-        out["draft_changes"] = changes(step.content, draft, project=project, reader=reader)
+        hidden = hidden_rows(parse(step.content), parse(draft), project=project, reader=reader)
+        out["draft_changes"] = changes(step.content, draft, project=project, reader=reader, hidden=hidden)
+        out["draft_diff"] = compare(step.content, draft, project=project, reader=reader, hidden=hidden)
     else:
         out["draft_changes"] = []
+    return out
+
+
+# The document's own layout ---------------------------------------------------------------------------------
+#
+# The stored content is a flat list of [key, label, value]; the step page shows it as the document page does: its
+# main fields, each table of rows (a row is "<table>.<row id>.<field>"), the risk matrix of a risk assessment and
+# whatever else the kind adds (a list of labelled values). A work product kind's tables are its `sections` (the
+# columns its page shows, the other signed fields of a row under the row's first cell); the rows of content
+# another app provides (hook `step_content`) make a table of their own, a column per field. A difference between
+# two versions is the same layout with each row and field marked added, removed or changed (words, not only
+# colour: WCAG 1.4.1).
+
+
+@dataclass
+class Cell:
+    value: str
+    before: str | None = None  # the value in the earlier version, when it changed
+    changed: bool = False
+
+
+@dataclass
+class Row:
+    key: str
+    cells: list = None  # [Cell], one per column
+    notes: list = None  # [(label, Cell)]: the row's signed fields outside the table's columns
+    hidden: str = ""  # the neutral text shown instead of a row this reader may not see
+    mark: str = ""  # "added", "removed", "changed" or "" (a difference between versions)
+    risk: dict | None = None  # a hazard's score: {"score", "level", "label"}
+    values: dict = None  # field -> (stored label, value), while it is built
+
+
+@dataclass
+class Table:
+    key: str
+    label: str
+    headers: list
+    rows: list
+    columns: tuple = ()
+    risk: bool = False  # a risk assessment's hazards: a score column and the matrix
+
+    @property
+    def width(self):
+        return len(self.headers) + (1 if self.risk else 0)
+
+
+def _head(stored: str) -> str:
+    """The row's name in a stored label: "Fare «Støy» · sannsynlighet" -> "Fare «Støy»"."""
+    return stored.rpartition(" · ")[0] or stored
+
+
+def _tail(label: str) -> str:
+    """The field's name in a label: "Tiltak 1 «Støy» · Mål" -> "Mål"."""
+    tail = label.rpartition(" · ")[2]
+    return tail[:1].upper() + tail[1:]
+
+
+def _risk(row: Row) -> dict | None:
+    from workproducts.models import RiskLevel, risk_level
+
+    try:
+        likelihood, consequence = int(row.values["likelihood"][1]), int(row.values["consequence"][1])
+    except (KeyError, TypeError, ValueError):
+        return None
+    score = likelihood * consequence
+    level = risk_level(score)
+    return {"score": score, "level": str(level), "label": RiskLevel(level).label,
+            "likelihood": likelihood, "consequence": consequence}  # fmt: skip
+
+
+def _layout(document: dict, hidden: dict[str, str]) -> dict:
+    """One version of a document (parsed, as stored) in its own layout, for `reader`'s `hidden` rows."""
+    from workproducts.registry import kinds
+    from workproducts.selectors import matrix_rows
+
+    kind_key = document.get("kind", "")
+    kind = kinds().get(kind_key)
+    main, extra, tables = [], [], {}
+    for key, label, value in document.get("fields", []):
+        row = row_of(key)
+        parts = key.split(".")
+        section = kind.section(parts[0]) if kind is not None and row else None
+        if row is not None and (section is not None or kind is None or row in hidden):
+            table = tables.get(parts[0])
+            if table is None:
+                table = tables[parts[0]] = Table(parts[0], str(section.label) if section else "", [], [])
+                table.section = section
+                table.order = {}
+            if row not in table.order:
+                table.order[row] = Row(row, hidden=hidden.get(row, ""), values={})
+            if row not in hidden:
+                table.order[row].values[parts[2]] = (label, value)
+        elif kind is not None and key in kind.fields:
+            if value:
+                main.append(Field(field_label(kind_key, key, label), value))
+        elif value:
+            (extra if kind is not None else main).append(Field(field_label(kind_key, key, label), value))
+    out_tables = []
+    for table in tables.values():
+        section = table.section
+        if section is not None:
+            table.columns = tuple(section.table_columns)
+            table.headers = [_capfirst(section.model._meta.get_field(n).verbose_name) for n in table.columns]
+            table.risk = section.key == "hazards"
+        else:  # content another app provides: a column for each field, in the order they come
+            names = []
+            for r in table.order.values():
+                names += [n for n in r.values if n not in names]
+            table.columns = ("",) + tuple(names)
+            first = next((r for r in table.order.values() if r.values), None)
+            table.headers = [_("Item")] + [
+                _tail(field_label(kind_key, f"{first.key}.{n}", first.values[n][0])) if first and n in first.values
+                else n for n in names
+            ]  # fmt: skip
+        for r in table.order.values():
+            _fill(r, table, kind_key, section)
+            table.rows.append(r)
+        out_tables.append(table)
+    matrix = None
+    risk = next((t for t in out_tables if t.risk), None)
+    if risk is not None:
+        counts = {}
+        for r in risk.rows:
+            if r.risk and r.mark != "removed":
+                cell = (r.risk["likelihood"], r.risk["consequence"])
+                counts[cell] = counts.get(cell, 0) + 1
+        matrix = matrix_rows(counts)
+    return {"main": main, "tables": out_tables, "extra": extra, "matrix": matrix}
+
+
+def _capfirst(text) -> str:
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
+def _fill(row: Row, table: Table, kind_key: str, section) -> None:
+    """A row's cells (one per column) and notes (its other signed fields), from its stored values."""
+    if row.hidden:
+        row.cells, row.notes = [], []
+        return
+    values = row.values
+    if section is None:
+        name, (stored, _value) = next(iter(values.items()), ("", ("", "")))
+        head = _head(field_label(kind_key, f"{row.key}.{name}", stored)) if stored else ""
+        row.cells = [Cell(head)] + [Cell(values[n][1] if n in values else "") for n in table.columns[1:]]
+        row.notes = []
+    else:
+        row.cells = [Cell(values[n][1] if n in values else "") for n in table.columns]
+        row.notes = [
+            (_capfirst(section.model._meta.get_field(n).verbose_name), Cell(values[n][1]))
+            for n in section.fields if n not in table.columns and n in values and values[n][1]
+        ]  # fmt: skip
+    if table.risk:
+        row.risk = _risk(row)
+
+
+def layout(content: str, *, project, reader) -> dict | None:
+    """The document of a step's content (sent or draft) in its own layout, as `reader` may see it; None without
+    a document."""
+    data = parse(content)
+    document = data.get("work_product")
+    if not document:
+        return None
+    return _layout(document, hidden_rows(data, project=project, reader=reader))
+
+
+def _compare_rows(old: Table | None, new: Table) -> None:
+    """Mark each row of `new` added or changed against `old` (cell by cell), and add `old`'s removed rows."""
+    before = {r.key: r for r in (old.rows if old else [])}
+    for r in new.rows:
+        was = before.pop(r.key, None)
+        if r.hidden or (was is not None and was.hidden):
+            continue  # hidden from this reader: neither side's words are shown
+        if was is None:
+            r.mark = "added"
+            continue
+        for cell, old_cell in zip(r.cells, was.cells, strict=False):
+            if cell.value != old_cell.value:
+                cell.before, cell.changed = old_cell.value, True
+        old_notes = dict(was.notes)
+        for label, cell in r.notes:
+            if label in old_notes and old_notes[label].value != cell.value:
+                cell.before, cell.changed = old_notes[label].value, True
+            elif label not in old_notes:
+                cell.before, cell.changed = "", True
+        gone = [(label, Cell("", before=c.value, changed=True)) for label, c in was.notes
+                if label not in dict(r.notes)]  # fmt: skip
+        r.notes += gone
+        if any(c.changed for c in r.cells) or any(c.changed for _label, c in r.notes):
+            r.mark = "changed"
+    for r in before.values():
+        if not r.hidden:
+            r.mark = "removed"
+            new.rows.append(r)
+
+
+def _compare_fields(old: list[Field], new: list[Field]) -> list[dict]:
+    """Main or extra fields that differ, by label: [{"label", "before", "after"}] (None: not there)."""
+    was = {f.label: f.value for f in old}
+    now = {f.label: f.value for f in new}
+    out = [{"label": f.label, "before": was.get(f.label), "after": f.value} for f in new if was.get(f.label) != f.value]
+    out += [{"label": f.label, "before": f.value, "after": None} for f in old if f.label not in now]
+    return out
+
+
+def compare(before: str, after: str, *, project, reader, hidden: dict | None = None) -> dict:
+    """What differs between two contents of a step, in the document's own layout: the summary's and meetings'
+    changes as a list of fields (`text`), the document's main and other fields that changed (`fields`), and its
+    tables with only the rows that were added, removed or changed, each marked (`tables`, with `unchanged`, the
+    number of rows left out). Rows hidden from the reader show on neither side."""
+    old, new = parse(before), parse(after)
+    if hidden is None:
+        hidden = hidden_rows(old, new, project=project, reader=reader)
+    text = _text_changes(without_hidden(old, hidden), without_hidden(new, hidden))
+    old_doc, new_doc = old.get("work_product"), new.get("work_product")
+    out = {"text": text, "fields": [], "tables": [], "title": ""}
+    if not old_doc and not new_doc:
+        return out
+    kind = (new_doc or old_doc).get("kind", "")
+    out["title"] = kind_label(kind, (new_doc or old_doc).get("title", ""))
+    a = _layout(old_doc or {"kind": kind, "fields": []}, hidden)
+    b = _layout(new_doc or {"kind": kind, "fields": []}, hidden)
+    out["fields"] = _compare_fields(a["main"] + a["extra"], b["main"] + b["extra"])
+    old_tables = {t.key: t for t in a["tables"]}
+    for table in b["tables"]:
+        _compare_rows(old_tables.pop(table.key, None), table)
+    for table in old_tables.values():  # a table whose every row is gone
+        for r in table.rows:
+            r.mark = "removed" if not r.hidden else ""
+        b["tables"].append(table)
+    for table in b["tables"]:
+        shown = [r for r in table.rows if r.mark]
+        table.unchanged = len(table.rows) - len(shown)
+        table.rows = shown
+        if shown:
+            out["tables"].append(table)
     return out

@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms import DateField, DateInput
+from projects.forms import DateField, DateInput, DecimalField
 from projects.uploads import AttachmentField
 
 from .models import AreaNorm, MappingUnit, OccupancyStudy, PlanFile, RoomType, StudyZone
@@ -28,7 +28,7 @@ class StudyForm(_Form, forms.ModelForm):
             "last_hour": forms.NumberInput(attrs={"min": 0, "max": 23}),
             "buffer_percent": forms.NumberInput(attrs={"min": 0, "max": 100}),
         }  # fmt: skip
-        localized_fields = ["sharing_ratio"]
+        field_classes = {"sharing_ratio": DecimalField}  # 0,7 and 0.7 alike, a text input with inputmode=decimal
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,7 +117,7 @@ class RoomTypeForm(_Form, forms.ModelForm):
     class Meta:
         model = RoomType
         fields = ["name", "zone", "m2", "sizing", "is_workstation", "active", "order"]
-        localized_fields = ["m2"]
+        field_classes = {"m2": DecimalField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,7 +128,7 @@ class AreaNormForm(_Form, forms.ModelForm):
     class Meta:
         model = AreaNorm
         fields = ["max_m2_per_employee", "min_m2_per_workstation", "source"]
-        localized_fields = ["max_m2_per_employee", "min_m2_per_workstation"]  # 22,5 as Norwegians write it
+        field_classes = {"max_m2_per_employee": DecimalField, "min_m2_per_workstation": DecimalField}  # 22,5 or 22.5
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

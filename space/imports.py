@@ -262,8 +262,8 @@ def observations_import(*, study, by, upload) -> int:
                     name = str(raw or "").strip()
                     zone = zones.get(name.casefold())
                     if zone is None:
-                        raise ValueError(_("Unknown zone “%(z)s”. The study's zones: %(all)s.") % {
-                            "z": name, "all": ", ".join(z.name for z in zones.values()) or "–"})  # fmt: skip
+                        raise ValueError(one_full_stop(_("Unknown zone “%(z)s”. The study's zones: %(all)s.") % {
+                            "z": name, "all": ", ".join(z.name for z in zones.values()) or "–"}))  # fmt: skip
                     values[field] = zone
                 else:
                     values[field] = parse_count(raw)
@@ -315,6 +315,11 @@ def observations_import(*, study, by, upload) -> int:
 
 
 COUNTS = ("occupied", "away", "free", "persons")
+
+
+def one_full_stop(text: str) -> str:
+    """A sentence that ends in an abbreviation ("Økonomi 3. etg.") takes no second full stop."""
+    return text[:-1] if text.endswith("..") and not text.endswith("...") else text
 
 
 def _cached(cache, parse, raw):

@@ -5,7 +5,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms import DateField, DateInput, PersonChoiceField
+from projects.forms import DateField, DateInput, DecimalField, PersonChoiceField
 from projects.models import User
 
 from .models import TEXT_MAX, OrderService
@@ -51,7 +51,7 @@ def document_form(model, fields):
 
 def _formfield(f, **kwargs):
     if isinstance(f, models.DecimalField):
-        kwargs["localize"] = True  # 6,5 m² as Norwegians write it
+        kwargs["form_class"] = DecimalField  # 6,5 m² as Norwegians write it (6.5 too), inputmode=decimal
     widget = _widget(f)
     if widget is not None:
         kwargs["widget"] = widget

@@ -23,7 +23,8 @@ class Column:
     the template `template`, given the row as `row` and `cell(row)` (default: the value) as `cell`; without a
     template the page writes the value as text (nothing as a dash). `sort` is the annotation or field the column
     sorts by (None: not sortable); `on_page=False` keeps a column in the exports only. `order` places it among
-    the others; `width` is its XLSX width in characters.
+    the others; `width` is its XLSX width in characters; `phone` keeps it on a phone's narrow screen (the key
+    columns: the project, its status, the next deadline).
     """
 
     key: str
@@ -35,6 +36,7 @@ class Column:
     cell: Any = None
     on_page: bool = True
     width: int = 16
+    phone: bool = False  # a key column, kept on a phone (the others show from 768 px)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from projects.models import Membership, Role
 
@@ -63,7 +64,9 @@ ATTENTION = (
         _("Objections on record"),
         20,
         lambda today: _has_objections(),
-        lambda row: _("%(n)s objections (protokolltilførsel) on record") % {"n": row.objections},
+        lambda row: (
+            ngettext("%(n)s objection on record", "%(n)s objections on record", row.objections) % {"n": row.objections}
+        ),
     ),
     Attention(
         "no_safety_rep",

@@ -11,6 +11,7 @@ import django_filters
 from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from phases import rollups
 from phases.models import ChecklistItem, Phase, ProcessTemplate, is_english
@@ -105,7 +106,7 @@ COLUMNS = (
     Column("mandatory_overdue", _("Overdue mandatory items"), 21, lambda r: r.mandatory_overdue,
            sort="mandatory_overdue", template="dashboard/cells/mandatory_overdue.html", width=14),
     Column("next_deadline", _("Next deadline"), 45, lambda r: (next_deadline(r) or (None,))[0], sort="next_item_due",
-           template="dashboard/cells/next_deadline.html", cell=deadline_cell, width=14),
+           template="dashboard/cells/next_deadline.html", cell=deadline_cell, width=14, phone=True),
     Column("next_deadline_what", _("Next deadline: what"), 46,
            lambda r: (next_deadline(r) or (None, ""))[1], on_page=False, width=40),
     Column("gate_blocked_since", _("Gate overdue since"), 47, gate_blocked_since, sort="phase_planned_end",
@@ -215,6 +216,13 @@ ATTENTION = (
         _("Deadlines overdue"),
         50,
         lambda today: Q(progress__mandatory_first_due__lt=today),
-        lambda row: _("%(n)s mandatory items past their deadline") % {"n": row.mandatory_overdue},
+        lambda row: (
+            ngettext(
+                "%(n)s mandatory item past its deadline",
+                "%(n)s mandatory items past their deadline",
+                row.mandatory_overdue,
+            )
+            % {"n": row.mandatory_overdue}
+        ),
     ),
 )

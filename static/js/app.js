@@ -27,3 +27,10 @@ function focusableScrollers() {
 document.addEventListener("DOMContentLoaded", focusableScrollers);
 window.addEventListener("resize", focusableScrollers);
 document.addEventListener("htmx:afterSettle", focusableScrollers);
+
+// Filters are folded on a phone, where they would fill the first screen; from 768 px up they show open.
+document.addEventListener("DOMContentLoaded", () => {
+  if (window.matchMedia("(min-width: 768px)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach((el) => { el.open = true; });
+  }
+});

@@ -79,5 +79,5 @@ def test_mapping_and_area_programme_in_the_browser(page, live_server, bergen_tem
 
     log_in(page, "knut@example.no", PASSWORD)
     page.get_by_role("link", name="Romkatalog").click()
-    expect(page.get_by_role("link", name="Endring Åpen arbeidsplass")).to_be_visible()
+    expect(page.get_by_role("link", name="Endre Åpen arbeidsplass")).to_be_visible()
     check_accessibility(page, "room-catalogue")

@@ -2,6 +2,7 @@
 stored as 51.5 and read back as 51,5, and a difference of percentages is shown in percentage points."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -81,3 +82,66 @@ def test_a_number_the_form_cannot_read_is_shown_again_as_typed(page, live_server
     expect(page.get_by_label("Før")).to_have_value("4,1,5")
     expect(page.get_by_label("Etter")).to_have_value("4,6")
     assert not Figure.objects.exists()
+
+
+def test_area_programme_and_occupancy_take_a_decimal_comma(page, live_server, bergen_template):
+    """The area programme's m² per room and the occupancy study's sharing ratio: a text input with the phone's
+    decimal keyboard; "51,5" and "0,75" typed in a Norwegian browser are stored as 51.5 and 0.75 and read back with
+    a comma, in the table and in the form opened again."""
+    from phases import services as phase_services
+    from space.defaults import install
+    from space.models import AreaLine, AreaNorm, OccupancyStudy, RoomType
+    from tests.space.test_mapping import area_programme, small_study
+
+    install(RoomType, AreaNorm)  # the catalogue comes from a data migration; a transactional test's flush removed it
+    project = ProjectFactory(name="Arkivet flytter", start_date=datetime.date(2027, 1, 4))
+    project.owner = member(project, Role.OWNER, email="kari@example.no", full_name="Kari Nordmann")
+    phase_services.process_start(project=project, template=bergen_template, by=project.owner)
+    area_programme(project, lines=[])
+    _wp, study, _zones, _units = small_study(project)
+
+    log_in(page, "kari@example.no", PASSWORD)
+    page.goto(f"/projects/{project.pk}/work-products/area_programme/")
+    page.get_by_role("link", name="Legg til rom").click()
+    m2 = page.get_by_label("m² per stykk")
+    assert m2.get_attribute("type") == "text" and m2.get_attribute("inputmode") == "decimal"
+    page.get_by_label("Romtype").select_option(label=RoomType.objects.filter(active=True).first().name)
+    page.get_by_label("Antall").fill("2")
+    m2.fill("51,5")
+    check_accessibility(page, "area-room-decimal")
+    page.get_by_role("button", name="Lagre").click()
+    assert AreaLine.objects.get().m2_each == Decimal("51.5")
+    expect(page.locator("#rooms")).to_contain_text("51,5")
+    page.locator("#rooms").get_by_role("link", name=re.compile("^Endre")).first.click()
+    expect(page.get_by_label("m² per stykk")).to_have_value("51,5")
+
+    page.goto(f"/projects/{project.pk}/work-products/mapping/studies/{study.pk}/edit/")
+    ratio = page.get_by_label("Delingsfaktor")
+    assert ratio.get_attribute("type") == "text" and ratio.get_attribute("inputmode") == "decimal"
+    expect(ratio).to_have_value("0,7")
+    ratio.fill("0,75")
+    check_accessibility(page, "occupancy-study-decimal")
+    page.get_by_role("button", name="Lagre").click()
+    expect(page.get_by_role("heading", name="Før flytting")).to_be_visible()
+    assert OccupancyStudy.objects.get(pk=study.pk).sharing_ratio == Decimal("0.75")
+    page.goto(f"/projects/{project.pk}/work-products/mapping/studies/{study.pk}/edit/")
+    expect(page.get_by_label("Delingsfaktor")).to_have_value("0,75")
+
+
+def test_a_drop_in_percent_is_shown_in_percentage_points_with_a_real_minus(page, live_server):
+    today = timezone.localdate()
+    project = ProjectFactory(name="Arkivet flytter", start_date=today - datetime.timedelta(days=500))
+    owner = member(project, Role.OWNER, email="kari@example.no", full_name="Kari Nordmann")
+    services.movein_record(project=project, by=owner, move_in=today - datetime.timedelta(days=200))
+    log_in(page, "kari@example.no", PASSWORD)
+    page.goto(f"/projects/{project.pk}/evaluation/figures/new/")
+    page.get_by_label("Type").select_option("occupancy")
+    page.get_by_label("Hva som måles").fill("Belegg i snitt")
+    page.get_by_label("Før").fill("58")
+    page.get_by_label("Etter").fill("51,5")
+    page.get_by_label("Enhet").fill("%")
+    page.get_by_role("button", name="Lagre").click()
+    row = page.get_by_role("row", name="Belegg i snitt")
+    expect(row).to_contain_text("\u22126,5 prosentpoeng")  # U+2212, not a hyphen; points, not per cent
+    assert "-6,5" not in row.inner_text() and "6,5 %" not in row.inner_text()
+    check_accessibility(page, "evaluation-figures-minus")

@@ -35,7 +35,7 @@ def test_safety_rep_objects_owner_sees_it_and_protocol_prints_it(page, live_serv
     expect(page.get_by_role("heading", name="Til godkjenning")).to_be_visible()
     check_accessibility(page, "inbox")
     page.get_by_role("link", name=step.name_nb).click()
-    expect(page.get_by_role("heading", name="Din godkjenning")).to_be_visible()
+    expect(page.get_by_role("heading", name="Godkjenn eller skriv protokolltilførsel")).to_be_visible()
     check_accessibility(page, "step")
     page.get_by_role("radio", name="Protokolltilførsel").check()
     page.get_by_label("Merknad eller protokolltilførsel").fill(OBJECTION)

@@ -166,9 +166,9 @@ def test_attention_list_names_the_reasons(coord):
     response = coord.get(reverse("dashboard:overview"))
     reasons = {e.project.name: [text for _a, text in e.reasons] for e in response.context["attention"]}
     assert reasons == {
-        "Alfa flytter": ["1 protokolltilførsler er registrert"],
+        "Alfa flytter": ["1 protokolltilførsel er registrert"],
         "Beta bygger om": ["Verneombud er ikke oppnevnt"],
-        "Gamma samlokaliseres": ["1 obligatoriske sjekkpunkter har passert fristen"],
+        "Gamma samlokaliseres": ["1 obligatorisk sjekkpunkt har passert fristen"],
     }
 
 
