@@ -32,6 +32,7 @@ A new kind of content (a survey's comment round, say) registers its content and,
 hidden from some readers, a `hidden` function; the step page, the differences and the exports then follow.
 """
 
+import contextlib
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -362,8 +363,12 @@ def _risk(row: Row) -> dict | None:
         return None
     score = likelihood * consequence
     level = risk_level(score)
-    return {"score": score, "level": str(level), "label": RiskLevel(level).label,
-            "likelihood": likelihood, "consequence": consequence}  # fmt: skip
+    out = {"score": score, "level": str(level), "label": RiskLevel(level).label,
+           "likelihood": likelihood, "consequence": consequence}  # fmt: skip
+    # The residual risk, once the measures are in place, where it was assessed (signed only where set).
+    with contextlib.suppress(KeyError, TypeError, ValueError):
+        out["after"] = (int(row.values["residual_likelihood"][1]), int(row.values["residual_consequence"][1]))
+    return out
 
 
 def _layout(document: dict, hidden: dict[str, str]) -> dict:
@@ -414,16 +419,19 @@ def _layout(document: dict, hidden: dict[str, str]) -> dict:
             _fill(r, table, kind_key, section)
             table.rows.append(r)
         out_tables.append(table)
-    matrix = None
+    matrix, residual = None, False
     risk = next((t for t in out_tables if t.risk), None)
-    if risk is not None:
-        counts = {}
+    if risk is not None:  # as the document page counts it: each hazard in its cell, and after its measures
+        counts, after = {}, {}
         for r in risk.rows:
             if r.risk and r.mark != "removed":
                 cell = (r.risk["likelihood"], r.risk["consequence"])
                 counts[cell] = counts.get(cell, 0) + 1
-        matrix = matrix_rows(counts)
-    return {"main": main, "tables": out_tables, "extra": extra, "matrix": matrix}
+                then = r.risk.get("after") or cell
+                after[then] = after.get(then, 0) + 1
+                residual = residual or "after" in r.risk
+        matrix = matrix_rows(counts, after)
+    return {"main": main, "tables": out_tables, "extra": extra, "matrix": matrix, "residual": residual}
 
 
 def _capfirst(text) -> str:

@@ -32,6 +32,11 @@ def risk_step(doc_project):
                   "consequence": consequence, "new_measures": measures, "existing_measures": "Ingen i dag",
                   "status": "open"},
         )  # fmt: skip
+    noise = Hazard.objects.get(work_product=wp, description="Støy i landskapet")
+    workproduct_row_save(
+        work_product=wp, section="hazards", by=doc_project.owner, row=noise,
+        data={"residual_likelihood": 2, "residual_consequence": 2},
+    )  # fmt: skip
     step = Step.objects.get(project=doc_project, key="risk-assessment-signoff")
     return step_send(step=step, by=doc_project.owner), wp
 
@@ -54,6 +59,7 @@ def test_the_safety_rep_reads_the_hazards_as_the_documents_table_and_matrix(clie
     assert "Eksisterende tiltak:</span> Ingen i dag" in row  # signed, though not a column of the table
     assert "Risikomatrise" in html and "Matrisen som liste" in html
     assert "?l=4&amp;c=3" not in html  # the signed matrix is not a filter of the document page
+    assert '<span class="fs-6" aria-hidden="true"> → 1</span>' in html  # the residual risk, as signed
     # The decision is one tap away at the top, before the content.
     jump = html.index('href="#sign-heading"')
     assert jump < html.index("Risikomatrise") < html.index('id="sign-heading"')
