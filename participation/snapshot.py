@@ -316,6 +316,7 @@ class Cell:
     value: str
     before: str | None = None  # the value in the earlier version, when it changed
     changed: bool = False
+    header: str = ""  # its column's name (a phone shows each row as a list of named values)
 
 
 @dataclass
@@ -456,6 +457,8 @@ def _fill(row: Row, table: Table, kind_key: str, section) -> None:
             (_capfirst(section.model._meta.get_field(n).verbose_name), Cell(values[n][1]))
             for n in section.fields if n not in table.columns and n in values and values[n][1]
         ]  # fmt: skip
+    for cell, header in zip(row.cells, table.headers, strict=False):
+        cell.header = header
     if table.risk:
         row.risk = _risk(row)
 
@@ -500,33 +503,33 @@ def _compare_rows(old: Table | None, new: Table) -> None:
             new.rows.append(r)
 
 
-def _compare_fields(old: list[Field], new: list[Field]) -> list[dict]:
-    """Main or extra fields that differ, by label: [{"label", "before", "after"}] (None: not there)."""
+def _compare_fields(old: list[Field], new: list[Field]) -> list[Change]:
+    """Main or extra fields that differ, by label (None: not there)."""
     was = {f.label: f.value for f in old}
     now = {f.label: f.value for f in new}
-    out = [{"label": f.label, "before": was.get(f.label), "after": f.value} for f in new if was.get(f.label) != f.value]
-    out += [{"label": f.label, "before": f.value, "after": None} for f in old if f.label not in now]
+    out = [Change(f.label, was.get(f.label), f.value) for f in new if was.get(f.label) != f.value]
+    out += [Change(f.label, f.value, None) for f in old if f.label not in now]
     return out
 
 
 def compare(before: str, after: str, *, project, reader, hidden: dict | None = None) -> dict:
-    """What differs between two contents of a step, in the document's own layout: the summary's and meetings'
-    changes as a list of fields (`text`), the document's main and other fields that changed (`fields`), and its
-    tables with only the rows that were added, removed or changed, each marked (`tables`, with `unchanged`, the
-    number of rows left out). Rows hidden from the reader show on neither side."""
+    """What differs between two contents of a step, in the document's own layout: the summary's, the meetings' and
+    the document's own fields that changed, as a list of fields (`text`), and the document's tables with only the
+    rows that were added, removed or changed, each marked (`tables`, with `unchanged`, the number of rows left
+    out). Rows hidden from the reader show on neither side."""
     old, new = parse(before), parse(after)
     if hidden is None:
         hidden = hidden_rows(old, new, project=project, reader=reader)
     text = _text_changes(without_hidden(old, hidden), without_hidden(new, hidden))
     old_doc, new_doc = old.get("work_product"), new.get("work_product")
-    out = {"text": text, "fields": [], "tables": [], "title": ""}
+    out = {"text": text, "tables": [], "title": ""}
     if not old_doc and not new_doc:
         return out
     kind = (new_doc or old_doc).get("kind", "")
     out["title"] = kind_label(kind, (new_doc or old_doc).get("title", ""))
     a = _layout(old_doc or {"kind": kind, "fields": []}, hidden)
     b = _layout(new_doc or {"kind": kind, "fields": []}, hidden)
-    out["fields"] = _compare_fields(a["main"] + a["extra"], b["main"] + b["extra"])
+    out["text"] += _compare_fields(a["main"] + a["extra"], b["main"] + b["extra"])
     old_tables = {t.key: t for t in a["tables"]}
     for table in b["tables"]:
         _compare_rows(old_tables.pop(table.key, None), table)
