@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phases.models import Activity
+from projects import extensions
 from projects.models import EMPLOYER_ROLES, Project, User
 from projects.permissions import project_roles
 from projects.services import fields_assign, with_history_user
@@ -55,7 +56,18 @@ def step_content(step: Step) -> str:
     document = step_document(step)
     if document is not None:
         content["work_product"] = document
+    blocks = step_blocks(step)
+    if blocks:  # left out when there are none, so the content of every other step keeps its SHA-256
+        content["blocks"] = blocks
     return json.dumps(content, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+def step_blocks(step: Step) -> list[dict]:
+    """Further content another app adds to this one step (hook `step_block`: fn(step) -> {"key", "title",
+    "fields": [[key, label, value], …]} in bokmål, or None), e.g. a comment round's summary and answers."""
+    if not step.pk:
+        return []
+    return [block for fn in extensions.get("step_block") if (block := fn(step))]
 
 
 def step_document(step: Step) -> dict | None:

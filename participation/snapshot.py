@@ -13,7 +13,8 @@ Stored
         {"step": key, "name": …, "description": …, "summary": …,
          "meetings": [{"id", "type", "title", "date", "participants", "other_participants", "agenda",
                        "minutes", "decisions", "attachments": [{"name", "sha256"}]}],
-         "work_product": {"kind": …, "title": …, "fields": [[key, label, value], …]}}   # optional
+         "work_product": {"kind": …, "title": …, "fields": [[key, label, value], …]},   # optional
+         "blocks": [{"key": …, "title": …, "fields": [[key, label, value], …]}]}         # optional (`step_block`)
 
     A document field's key is the field's name ("frame_amount"), or "<table>.<row id>.<field>" for a field of
     a row of one of its tables (a hazard, a milestone, an HMS measure): "measures.12.goal". A row
@@ -155,7 +156,27 @@ def changes(before: str, after: str, *, project, reader, hidden: dict | None = N
     if hidden is None:
         hidden = hidden_rows(old, new, project=project, reader=reader)
     old, new = without_hidden(old, hidden), without_hidden(new, hidden)
-    return _text_changes(old, new) + field_changes(old.get("work_product"), new.get("work_product"))
+    return (
+        _text_changes(old, new)
+        + field_changes(old.get("work_product"), new.get("work_product"))
+        + _block_changes(old, new)
+    )
+
+
+def _block_changes(old: dict, new: dict) -> list[Change]:
+    """What differs in the blocks other apps add to a step (hook `step_block`), field by field, each named with
+    its block's title."""
+    was = {b.get("key"): b for b in old.get("blocks", [])}
+    now = {b.get("key"): b for b in new.get("blocks", [])}
+    out = []
+    for key in [*now, *(k for k in was if k not in now)]:
+        block = now.get(key) or was[key]
+        for c in field_changes(
+            {"kind": "", "fields": was[key]["fields"]} if key in was else None,
+            {"kind": "", "fields": now[key]["fields"]} if key in now else None,
+        ):
+            out.append(Change(f"{block.get('title', '')} · {c.label}", c.before, c.after))
+    return out
 
 
 def _text_changes(old: dict, new: dict) -> list[Change]:
@@ -223,7 +244,11 @@ def display(content: str, *, project, reader) -> dict | None:
             "hidden": len(hidden),
             "layout": _layout(document, hidden),
         }
-    return {"summary": data.get("summary") or "", "meetings": meetings, "document": document}
+    blocks = [
+        {"key": b.get("key", ""), "title": b.get("title", ""), "layout": _layout({"fields": b["fields"]}, {})}
+        for b in data.get("blocks", [])
+    ]
+    return {"summary": data.get("summary") or "", "meetings": meetings, "document": document, "blocks": blocks}
 
 
 def shown_text(content: str, *, project, reader) -> str:
@@ -520,7 +545,7 @@ def compare(before: str, after: str, *, project, reader, hidden: dict | None = N
     old, new = parse(before), parse(after)
     if hidden is None:
         hidden = hidden_rows(old, new, project=project, reader=reader)
-    text = _text_changes(without_hidden(old, hidden), without_hidden(new, hidden))
+    text = _text_changes(without_hidden(old, hidden), without_hidden(new, hidden)) + _block_changes(old, new)
     old_doc, new_doc = old.get("work_product"), new.get("work_product")
     out = {"text": text, "tables": [], "title": ""}
     if not old_doc and not new_doc:

@@ -102,3 +102,37 @@ def test_the_difference_keeps_its_field_list_for_the_summary(doc_project, risk_s
     diff = snapshot.compare(first, step.content, project=doc_project, reader=doc_project.safety_rep)
     assert [(c.label, c.before, c.after) for c in diff["text"]] == [("Sammendrag", "", "Ny runde")]
     assert diff["tables"] == []
+
+
+def test_a_block_another_app_adds_to_one_step_is_signed_shown_and_compared(client, doc_project, risk_step):
+    """Hook `step_block` (a comment round's summary, say): part of this one step's signed content, shown on its
+    page below the document, and its changes named in the list of changed fields."""
+    from participation.services import step_content
+    from projects import extensions
+
+    step, _wp = risk_step
+    before = step.content
+    words = {"summary": "Garderobene var tema i 14 innspill."}
+
+    def block(s):
+        if s.pk != step.pk:
+            return None
+        fields = [["summary", "Oppsummering", words["summary"]], ["answers", "Antall svar", "37"]]
+        return {"key": "round.1", "title": "Høringsrunde: Garderober", "fields": fields}
+
+    other = Step.objects.filter(project=doc_project).exclude(pk=step.pk).first()
+    with extensions.registered("step_block", block):
+        assert "blocks" not in step_content(other)  # every other step keeps its content and its SHA-256
+        step.refresh_from_db()
+        step = step_send(step=step, by=doc_project.owner)
+        assert "Garderobene var tema i 14 innspill." in step.content
+        html = page(client, doc_project, step, doc_project.safety_rep)
+        assert "Høringsrunde: Garderober" in html and "<dt>Oppsummering</dt>" in html
+        words["summary"] = "Garderobene var tema i 15 innspill."
+        step.refresh_from_db()
+        second = step_send(step=step, by=doc_project.owner)
+    changes = snapshot.changes(before, second.content, project=doc_project, reader=doc_project.safety_rep)
+    assert [(c.label, c.before, c.after) for c in changes] == [
+        ("Høringsrunde: Garderober · Oppsummering", None, "Garderobene var tema i 15 innspill."),
+        ("Høringsrunde: Garderober · Antall svar", None, "37"),
+    ]
