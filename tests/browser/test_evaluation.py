@@ -42,9 +42,11 @@ def test_owner_completes_the_evaluation_and_hr_prints_the_report(page, live_serv
     page.get_by_role("link", name="Registrer endringsønske").click()
     page.get_by_label("Hva bør endres").fill("Gjøre stillerommet om til møterom")
     page.get_by_label("Hvorfor").fill("Vi mangler et rom for fire")
-    page.get_by_role("radio", name="Justering").check()
+    page.get_by_role("radio", name="Justering som svekker").check()
     page.get_by_role("button", name="Registrer endringsønsket").click()
-    expect(page.get_by_text("Justeringen er utsatt til evalueringen", exact=False)).to_be_visible()
+    expect(
+        page.get_by_text("Justeringen svekker konseptet og er derfor utsatt til evalueringen", exact=False)
+    ).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile("justering er utsatt til evalueringen"))).to_be_visible()
 
     page.get_by_role("link", name="Endre plan").click()
