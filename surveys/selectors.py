@@ -156,22 +156,21 @@ def comparison(baseline: Survey, follow_up: Survey, *, lang: str | None = None) 
     return out
 
 
-def comparison_chart(rows, *, width=640, left=300):
-    """Server-drawn bars of the mean before and after per question (0–5), for the rows with figures; the table
-    beside it says the same in words."""
-    scale = (width - left - 10) / 5
-    shown = [r for r in rows if r.difference is not None]
-    out = []
-    for i, r in enumerate(shown):
-        label = r.text if len(r.text) <= 46 else r.text[:45] + "…"
-        out.append(
-            {
-                "y": 6 + i * 26,
-                "label": label,
-                "before": round(r.before.mean * scale, 1),
-                "after": round(r.after.mean * scale, 1),
-            }
-        )
-    height = 6 + len(out) * 26 + 14
-    ticks = [{"x": round(left + v * scale, 1), "value": v} for v in range(0, 6)]
-    return {"rows": out, "width": width, "left": left, "height": height, "ticks": ticks}
+def comparison_chart(rows, *, width=500):
+    """Bars of the mean before and after per question (scale 0–5, drawn by the server), for the rows with figures;
+    the table beside it says the same in words."""
+    from django.utils.formats import number_format
+
+    scale = width / 5
+    out = [
+        {
+            "text": r.text,
+            "before": round(r.before.mean * scale, 1),
+            "after": round(r.after.mean * scale, 1),
+            "before_label": number_format(r.before.mean, 1),
+            "after_label": number_format(r.after.mean, 1),
+        }
+        for r in rows
+        if r.difference is not None
+    ]
+    return {"rows": out, "width": width, "ticks": [{"x": round(v * scale, 1)} for v in range(1, 5)]}
