@@ -17,6 +17,10 @@ from tests.factories import PASSWORD, ProjectFactory, hr_adviser, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# The figure's value fields, not "Før: når" and the import's periods (a required field's name ends in "*").
+BEFORE = re.compile(r"^\s*Før\W*$")
+AFTER = re.compile(r"^\s*Etter\W*$")
+
 
 def test_before_after_and_sick_leave_take_a_decimal_comma(page, live_server):
     today = timezone.localdate()
@@ -31,13 +35,13 @@ def test_before_after_and_sick_leave_take_a_decimal_comma(page, live_server):
     page.get_by_role("link", name="Arkivet flytter").click()
     page.get_by_role("link", name="Evaluering", exact=True).click()
     page.get_by_role("link", name="Legg til tall").click()
-    before = page.get_by_label("Før", exact=True)
+    before = page.get_by_label(BEFORE)
     assert before.get_attribute("type") == "text" and before.get_attribute("inputmode") == "decimal"
     page.get_by_label("Type").select_option("occupancy")
     page.get_by_label("Hva som måles").fill("Utnyttelse av arbeidsplassene")
     before.fill("51,5")
-    page.get_by_label("Etter", exact=True).fill("58.25")
-    page.get_by_label("Enhet").fill("%")
+    page.get_by_label(AFTER).fill("58.25")
+    page.get_by_label("Enhet", exact=True).fill("%")
     check_accessibility(page, "figure-form-decimal")
     page.get_by_role("button", name="Lagre").click()
     expect(page.get_by_role("status")).to_contain_text("lagret")
@@ -54,9 +58,9 @@ def test_before_after_and_sick_leave_take_a_decimal_comma(page, live_server):
     page.get_by_role("link", name="Arkivet flytter").click()
     page.get_by_role("link", name="Sykefravær").click()
     page.get_by_label("Hva som måles").fill("Sykefravær siste 12 måneder")
-    page.get_by_label("Før", exact=True).fill("6,8")
-    page.get_by_label("Etter", exact=True).fill("5,9")
-    page.get_by_label("Enhet").fill("%")
+    page.get_by_label(BEFORE).fill("6,8")
+    page.get_by_label(AFTER).fill("5,9")
+    page.get_by_label("Enhet", exact=True).fill("%")
     page.get_by_role("button", name="Lagre").click()
     expect(page.get_by_role("status")).to_contain_text("lagret")
     sick = Figure.objects.get(kind=Figure.Kind.SICK_LEAVE)
@@ -75,12 +79,12 @@ def test_a_number_the_form_cannot_read_is_shown_again_as_typed(page, live_server
     log_in(page, "kari@example.no", PASSWORD)
     page.goto(f"/projects/{project.pk}/evaluation/figures/new/")
     page.get_by_label("Hva som måles").fill("Trivsel")
-    page.get_by_label("Før", exact=True).fill("4,1,5")
-    page.get_by_label("Etter", exact=True).fill("4,6")
+    page.get_by_label(BEFORE).fill("4,1,5")
+    page.get_by_label(AFTER).fill("4,6")
     page.get_by_role("button", name="Lagre").click()
     expect(page.get_by_text("Før: Oppgi et tall.")).to_be_visible()  # the error summary, linked to the field
-    expect(page.get_by_label("Før", exact=True)).to_have_value("4,1,5")
-    expect(page.get_by_label("Etter", exact=True)).to_have_value("4,6")
+    expect(page.get_by_label(BEFORE)).to_have_value("4,1,5")
+    expect(page.get_by_label(AFTER)).to_have_value("4,6")
     assert not Figure.objects.exists()
 
 
@@ -137,9 +141,9 @@ def test_a_drop_in_percent_is_shown_in_percentage_points_with_a_real_minus(page,
     page.goto(f"/projects/{project.pk}/evaluation/figures/new/")
     page.get_by_label("Type").select_option("occupancy")
     page.get_by_label("Hva som måles").fill("Belegg i snitt")
-    page.get_by_label("Før").fill("58")
-    page.get_by_label("Etter").fill("51,5")
-    page.get_by_label("Enhet").fill("%")
+    page.get_by_label(BEFORE).fill("58")
+    page.get_by_label(AFTER).fill("51,5")
+    page.get_by_label("Enhet", exact=True).fill("%")
     page.get_by_role("button", name="Lagre").click()
     row = page.get_by_role("row", name="Belegg i snitt")
     expect(row).to_contain_text("\u22126,5 prosentpoeng")  # U+2212, not a hyphen; points, not per cent
