@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects import extensions
 
-from . import jobs  # noqa: F401 (the outbox handlers)
+from . import jobs, step_content  # noqa: F401 (the outbox handlers; the comment rounds in consultation steps)
 
 extensions.register(
     "project_tab",

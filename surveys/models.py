@@ -37,7 +37,7 @@ class Questionnaire(models.Model):
     name = models.JSONField(_("name"))  # {"nb", "nn", "en"}
     definition = models.JSONField(_("definition"))
     source = models.TextField(_("source file"))
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -80,8 +80,8 @@ class Survey(models.Model):
     opens_on = models.DateField(_("opens"), validators=[sensible_date])
     closes_on = models.DateField(_("closes"), validators=[sensible_date])
     open_link = models.BooleanField(_("one open link instead of personal links"), default=False)
-    open_nonce = models.CharField(max_length=32, blank=True)
-    open_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    open_nonce = models.CharField(max_length=32, blank=True, editable=False)
+    open_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.RUNNING)
     reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
     # Counted when the survey closes, since the address list is then deleted.
@@ -123,8 +123,10 @@ class Invitation(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail address"))
     unit = models.CharField(_("unit"), max_length=MAX_UNIT, blank=True, validators=[single_line])
-    nonce = models.CharField(max_length=32)  # the token is HMAC(SECRET_KEY, nonce): only its hash is stored
-    token_hash = models.CharField(max_length=64, unique=True)
+    nonce = models.CharField(
+        max_length=32, editable=False
+    )  # the token is HMAC(SECRET_KEY, nonce): only its hash is stored
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     answered = models.BooleanField(default=False)
     invited = models.BooleanField(default=False)  # the invitation e-mail went out
     reminded = models.PositiveSmallIntegerField(default=0)
@@ -143,7 +145,7 @@ class PendingAnswer(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
-    unit = models.CharField(max_length=MAX_UNIT, blank=True)
+    unit = models.CharField(max_length=MAX_UNIT, blank=True, validators=[single_line])
     values = models.JSONField(default=dict)  # {question key: 1–5, or 0 for "not relevant"}
     free_text = models.TextField(blank=True)
 
@@ -156,7 +158,7 @@ class Answer(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="answers")
-    unit = models.CharField(_("unit"), max_length=MAX_UNIT, blank=True)
+    unit = models.CharField(_("unit"), max_length=MAX_UNIT, blank=True, validators=[single_line])
     values = models.JSONField(default=dict)
     free_text = models.TextField(blank=True)
 
@@ -224,8 +226,8 @@ class Recipient(models.Model):
 
     round = models.ForeignKey(CommentRound, on_delete=models.CASCADE, related_name="recipients")
     email = models.EmailField(_("e-mail address"))
-    nonce = models.CharField(max_length=32)
-    token_hash = models.CharField(max_length=64, unique=True)
+    nonce = models.CharField(max_length=32, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited = models.BooleanField(default=False)
 
     class Meta:
@@ -243,7 +245,7 @@ class Comment(models.Model):
     round = models.ForeignKey(CommentRound, on_delete=models.CASCADE, related_name="comments")
     number = models.PositiveIntegerField(_("no."), null=True, blank=True)  # given when the round closes
     text = models.TextField(_("comment"))
-    author = models.CharField(_("from"), max_length=254, blank=True)
+    author = models.CharField(_("from"), max_length=254, blank=True, validators=[single_line])
     answer = models.TextField(_("answer"), blank=True)
 
     class Meta:

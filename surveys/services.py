@@ -603,8 +603,10 @@ def round_close(*, round: CommentRound, by: User) -> CommentRound:
 
 
 def _step_changed(round_, by):
-    """The round's summary and answers are part of the content of its participation step."""
-    if round_.step_id:
-        from phases.signals import step_content_changed
+    """The rounds' summaries and answers are content of the project's consultation steps (surveys.step_content):
+    participation recomputes their drafts inside this transaction."""
+    from phases.signals import step_content_changed
 
-        step_content_changed.send(sender=CommentRound, project=round_.project, step_kind=None, by=by, step=round_.step)
+    from .step_content import STEP_KIND
+
+    step_content_changed.send(sender=CommentRound, project=round_.project, step_kind=STEP_KIND, by=by)
