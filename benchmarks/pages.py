@@ -124,6 +124,7 @@ TIMED_ABOVE = {
 }  # fmt: skip
 
 SKIPPED = {
+    "system": "the administrator's page: a few counts, the same at any size (its test pins the queries)",
     "login": "logging in, not a page of the application's content",
     "logout": "logging out",
     "password_change": "local accounts' password forms (Django's own views)",
