@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from config.health import healthz
+from dashboard import views as dashboard_views
 from projects import oidc
 from projects import views as project_views
 from projects.auth_views import LoginView, LogoutView, PasswordResetView, admin_login, local_login_only
@@ -24,6 +25,7 @@ urlpatterns = [
     path("settings/", project_views.user_settings, name="settings"),
     path("settings/my-data/", project_views.my_data, name="my_data"),
     path("tasks/", project_views.my_tasks, name="tasks"),
+    path("system/", dashboard_views.system, name="system"),
     path("calendar/", project_views.calendar, name="calendar"),
     path("calendar/new-address/", project_views.calendar_regenerate, name="calendar_regenerate"),
     path("calendar/<str:token>.ics", project_views.calendar_feed, name="calendar_feed"),

@@ -26,3 +26,20 @@ def _overview_link(request):
 def _coordinators_land_on_the_overview(user):
     """Coordinators start on *Oversikt*, the overview of every project."""
     return reverse("dashboard:overview") if user.has_perm("projects.view_dashboard") else None
+
+
+@extensions.register("nav_item", order=60)
+def _system_link(request):
+    if not request.user.has_perm("projects.view_system"):
+        return None
+    match = request.resolver_match
+    return {"label": _("System"), "url": reverse("system"), "active": match is not None and match.url_name == "system"}
+
+
+@extensions.register("landing_page", order=40)
+def _administrators_land_on_the_system_page(user):
+    """An administrator with no project role and no other global role starts on the system page, not on an
+    empty *Mine prosjekter* that offers to create a project."""
+    if user.has_perm("projects.view_system") and not user.memberships.exists():
+        return reverse("system")
+    return None

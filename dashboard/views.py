@@ -126,3 +126,23 @@ def risk_matrix(request):
             "filter_query": _query_without(request, "page", "sort", "cell"),
         },  # fmt: skip
     )
+
+
+@login_required
+def system(request):
+    """The administrator's landing page: people and global roles, templates, health and queues."""
+    _require(request.user, "projects.view_system")
+    from . import system as data
+
+    return render(
+        request,
+        "dashboard/system.html",
+        {
+            "people": data.people(),
+            "projects": data.projects_count(),
+            "templates": data.templates(),
+            "checks": data.health_checks(),
+            "queues": data.queues(),
+            "shown": data.HOLDERS_SHOWN,
+        },
+    )

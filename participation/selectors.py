@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -470,3 +470,43 @@ def signed_by(*, user: User, roles=None, project: str = "", decision: str = "") 
 def seen_version(*, step: Step, content_hash: str) -> StepVersion | None:
     """The sent version of `step` whose content has this SHA-256 (what a person's page showed)."""
     return StepVersion.objects.filter(step=step, content_hash=content_hash).order_by("-number").first()
+
+
+AMU_SHOWN = 20  # the AMU treatments listed on *Til godkjenning*; the count says how many there are in all
+
+
+@dataclass
+class AmuTreatments:
+    steps: list  # Step rows, each with `waiting` (sent, waits for the AMU's sign-off) and `deadline`
+    meetings: list  # AMU meetings planned from today on
+    total: int
+
+
+def amu_treatments_coming(*, user: User, today: date) -> AmuTreatments | None:
+    """What the working environment committee is to treat in the projects where this person is the AMU contact
+    (issue 24 point 2): the steps that need the AMU's sign-off and have none on their current version yet
+    (being prepared, or sent and waiting), by deadline, and the AMU meetings planned from today. None for
+    somebody who is nobody's AMU contact. A fixed number of queries."""
+    projects = Membership.objects.filter(user=user, role=Role.AMU).values("project_id")
+    if not projects.exists():
+        return None
+    steps = (
+        Step.objects.filter(project_id__in=projects, project__status=Project.Status.ACTIVE)
+        .filter(required_roles__icontains=f'"{Role.AMU}"', activity__phase__completed_at__isnull=True)
+        .exclude(Exists(counting_signoffs(Role.AMU)))
+        .select_related("project", "activity__phase")
+        .defer("summary", "content", "description_nb", "description_en")
+        .order_by(F("activity__due_date").asc(nulls_last=True), "project__name", "id")
+    )
+    total = steps.count()
+    rows = list(steps[:AMU_SHOWN])
+    for step in rows:
+        step.waiting = step.is_sent
+        step.deadline = step.activity.due_date
+        step.overdue = step.deadline is not None and step.deadline < today
+    meetings = list(
+        Meeting.objects.filter(project_id__in=projects, type=Meeting.Type.AMU, held_on__gte=today)
+        .select_related("project")
+        .order_by("held_on", "id")[:AMU_SHOWN]
+    )
+    return AmuTreatments(steps=rows, meetings=meetings, total=total)

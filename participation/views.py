@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -347,6 +348,7 @@ def inbox(request):
             "form": form,
             "filtered": bool(filters.get("project") or filters.get("decision")),
             "waiting_query": _query_without(request, "page"),
+            "amu": selectors.amu_treatments_coming(user=request.user, today=timezone.localdate()),
             "signed_query": _query_without(request, "signed_page"),
         },
     )

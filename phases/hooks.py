@@ -202,6 +202,41 @@ def _seed_demo_progress(projects, users):
                     services.item_plan(item=item, by=owner, assignee=member, due_date=item.due_date)
 
 
+@extensions.register("demo_seeder", order=95)
+def _date_demo_progress(projects, users):
+    """The demo's completed phases and done items are dated in the past, inside each project's time, instead of
+    the moment the demo was loaded (issue 24 point 8): a completed phase on its planned end (at the latest
+    yesterday, never before the one before it), its items and success-criterion assessments with it, and the
+    items done in the current phase spread over the days since the phase began. Only the demo's new projects."""
+    from datetime import datetime, time, timedelta
+
+    from .models import CriterionAssessment
+
+    today = timezone.localdate()
+
+    def moment(day):
+        return timezone.make_aware(datetime.combine(day, time(14, 0)))
+
+    for project in projects.values():
+        previous = project.start_date
+        for phase in project.phases.order_by("order"):
+            if phase.completed_at is None:
+                done = ChecklistItem.objects.filter(phase=phase).exclude(status=ChecklistItem.Status.OPEN)
+                begin = max(previous, phase.planned_start or previous)
+                span = max((today - begin).days - 1, 0)
+                for n, pk in enumerate(done.order_by("activity__order", "order").values_list("pk", flat=True)):
+                    day = begin + timedelta(days=span * (n + 1) // (done.count() + 1)) if span else today
+                    ChecklistItem.objects.filter(pk=pk).update(completed_at=moment(min(day, today)))
+                break
+            day = min(max(phase.planned_end or previous, previous), today - timedelta(days=1))
+            Phase.objects.filter(pk=phase.pk).update(completed_at=moment(day))
+            ChecklistItem.objects.filter(phase=phase).exclude(status=ChecklistItem.Status.OPEN).update(
+                completed_at=moment(day)
+            )
+            CriterionAssessment.objects.filter(phase=phase).update(assessed_at=moment(day))
+            previous = day
+
+
 def _my_item_rows(user, today, ids):
     return {
         item.pk: extensions.TaskRow(

@@ -28,7 +28,16 @@ from .permissions import prime_roles_in_projects
 
 logger = logging.getLogger(__name__)
 
-UID_DOMAIN = "prosessguiden"
+
+def uid_domain() -> str:
+    """The right-hand side of every event's UID: the host of SITE_URL, so two installations (a test and the
+    production server, two municipalities) never give one calendar the same UID for different events (RFC 5545
+    asks for globally unique UIDs)."""
+    from urllib.parse import urlsplit
+
+    return (urlsplit(settings.SITE_URL).hostname or "prosessguiden").lower()
+
+
 WINDOW_BEFORE = timedelta(days=30)
 WINDOW_AFTER = timedelta(days=365)
 # A kept feed is built again after six hours at the latest: a change made while the cache was down (its stamp
@@ -177,13 +186,13 @@ def calendar_ical(*, projects, user, name, window: CalendarWindow | None = None)
             f"X-WR-TIMEZONE:{settings.TIME_ZONE}",
         ]
         out = [_fold(line) for line in lines]
-        site, days, append = settings.SITE_URL, {}, out.append
+        site, days, append, domain = settings.SITE_URL, {}, out.append, uid_domain()
         for e in calendar_events(projects=projects, user=user, window=window):
             dates = days.get(e.day)
             if dates is None:  # a few hundred days among tens of thousands of events: format each once
                 end = e.day + timedelta(days=1)
                 dates = days[e.day] = f"DTSTART;VALUE=DATE:{e.day:%Y%m%d}\r\nDTEND;VALUE=DATE:{end:%Y%m%d}\r\n"
-            append(f"BEGIN:VEVENT\r\nUID:{e.uid}@{UID_DOMAIN}\r\nDTSTAMP:{stamp}\r\n{dates}")
+            append(f"BEGIN:VEVENT\r\nUID:{e.uid}@{domain}\r\nDTSTAMP:{stamp}\r\n{dates}")
             append(_fold(f"SUMMARY:{_text(f'{e.summary} – {e.project.name}')}"))
             if e.description:
                 append(_fold(f"DESCRIPTION:{_text(e.description)}"))

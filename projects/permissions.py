@@ -114,6 +114,8 @@ rules.add_perm("projects.view_history", is_project_member | is_coordinator)
 rules.add_perm("projects.view_dashboard", is_coordinator)
 rules.add_perm("projects.export_projects", is_coordinator)
 rules.add_perm("projects.view_hr_reports", is_hr | is_coordinator)
+# The administrator's system page: people and global roles, templates, health, queues (no project data).
+rules.add_perm("projects.view_system", is_staff)
 # Each app adds its own rules in <app>/rules.py (autodiscovered by django-rules).
 
 

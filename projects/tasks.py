@@ -3,7 +3,7 @@
 
 from celery import shared_task
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 def invitation_send(user_id: int, by_id: int, project_id: int | None, base_url: str = "") -> None:
     """E-mail an invited person how to log in: a link for choosing a password, or, while local log-in is off,
-    the log-in page where they use their municipality account. Sends nothing once a password is set.
+    the log-in page where they use their municipality account, as plain text and as HTML (the same words and
+    link). Sends nothing once a password is set.
 
     Links start with SITE_URL, never with the inviter's host (`base_url` is ignored: tasks queued before the
     change still carry it).
@@ -48,8 +49,13 @@ def invitation_send(user_id: int, by_id: int, project_id: int | None, base_url: 
     }
     with translation.override(user.preferred_language):
         subject = _("You have been invited to Prosessguiden")
+        context = {**context, "subject": subject, "LANGUAGE_CODE": user.preferred_language}
         body = render_to_string("registration/invitation_email.txt", context)
-    send_mail(subject, body, None, [user.email])
+        html = render_to_string("registration/invitation_email.html", context)
+    # Plain text and HTML with the same words and the same link (from SITE_URL), as the reminder e-mails
+    message = EmailMultiAlternatives(subject, body, None, [user.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

@@ -55,7 +55,7 @@ def _seed_demo_mapping(projects, users):
     units = {}
     for name, count, desk, meet, away, focus, special in (
         ("Økonomiseksjonen", 24, 55, 20, 25, 40, "Arkiv for bilag"),
-        ("Innkjøpsseksjonen", 12, 45, 30, 25, 35, "Rom for anbudsåpning"),
+        ("Innkjøp og avtaler", 12, 45, 30, 25, 35, "Rom for anbudsåpning"),
         ("Lønn", 9, 65, 15, 20, 50, ""),
         ("Ledelse og stab", 5, 30, 50, 20, 15, "Resepsjon"),
     ):
@@ -78,7 +78,7 @@ def _seed_demo_mapping(projects, users):
     )  # fmt: skip
     zones = [
         ("Økonomi 3. etg.", "workstations", units["Økonomiseksjonen"], 24),
-        ("Innkjøp 3. etg.", "workstations", units["Innkjøpsseksjonen"], 12),
+        ("Innkjøp 3. etg.", "workstations", units["Innkjøp og avtaler"], 12),
         ("Lønn 4. etg.", "workstations", units["Lønn"], 9),
         ("Ledelse 4. etg.", "workstations", units["Ledelse og stab"], 5),
         ("Møterom Fløyen", "meeting_room", None, 8),
@@ -115,7 +115,7 @@ def _seed_demo_mapping(projects, users):
     area = workproduct_start(project=project, kind="area_programme", by=owner)
     workproduct_save(
         work_product=area, by=owner,
-        data={"main_profile": "collaboration", "employees": 45, "addition_percent": 40,
+        data={"main_profile": "collaboration", "employees": project.headcount, "addition_percent": 40,
               "profile_notes": "Mye samarbeid på tvers av seksjonene; stillerom for lønnskjøringer.",
               "special_functions": "Arkiv for bilag, rom for anbudsåpning, resepsjon."},
     )  # fmt: skip

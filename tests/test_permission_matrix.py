@@ -351,6 +351,8 @@ ROWS = [
     ("settings", U("settings"), "get", logged_in(200)),
     # Reminders, notifications and calendars. The notification and the calendar feed are the member's.
     ("my tasks", U("tasks"), "get", logged_in(200)),
+    # The administrator's system page: staff only (people, global roles, templates, health, queues).
+    ("system", U("system"), "get", logged_in(403, staff=200, superuser=200)),
     ("notifications", U("notifications"), "get", logged_in(200)),
     ("notifications read all", U("notifications_read_all"), "post", logged_in(302)),
     ("notification open", U("notification_open", "notification"), "get", logged_in(404, member=302)),

@@ -83,7 +83,7 @@ def _seed_demo_documents(projects, users):
     )  # fmt: skip
     for unit, text in (
         ("Økonomiseksjonen", "Samle regnskap og lønn i én sone.\nKortere vei til fagsystemene."),
-        ("Innkjøpsseksjonen", "Flere rom for skjermet arbeid ved anbudsevaluering."),
+        ("Innkjøp og avtaler", "Flere rom for skjermet arbeid ved anbudsevaluering."),
     ):
         services.workproduct_row_save(
             work_product=goals, section="unit-goals", by=owner, data={"unit": unit, "goals": text}
@@ -110,10 +110,18 @@ def _seed_demo_documents(projects, users):
             "working_groups": "Arbeidsgruppe for soner og bruksregler med én ansatt fra hver seksjon.",
         },
     )  # fmt: skip
-    for name, days in (("Mandat vedtatt", 60), ("Arealprogram klart", 150), ("Innflytting", 300)):
+    # The milestones follow the process's own deadlines, and the move-in is the planned move-in (one story).
+    from phases.models import Activity
+
+    due = dict(Activity.objects.filter(project=project, work_product__in=("mandate", "area_programme"))
+               .values_list("work_product", "due_date"))  # fmt: skip
+    for name, day in (
+        ("Mandat vedtatt", due.get("mandate") or start + timedelta(days=60)),
+        ("Arealprogram klart", due.get("area_programme") or start + timedelta(days=150)),
+        ("Innflytting", project.planned_move_in),
+    ):
         services.workproduct_row_save(
-            work_product=mandate, section="milestones", by=owner,
-            data={"name": name, "date": start + timedelta(days=days)},
+            work_product=mandate, section="milestones", by=owner, data={"name": name, "date": day}
         )  # fmt: skip
 
     risk = services.workproduct_start(project=project, kind="risk_assessment", by=owner)

@@ -11,9 +11,12 @@ from django.urls import reverse
 
 from phases import services as phase_services
 from phases.models import ChecklistItem
+from projects.calendars import uid_domain
 from projects.models import Role
 from projects.services import calendar_feed_for, calendar_feed_regenerate
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory, member
+
+HOST = uid_domain()  # the host of SITE_URL: every UID ends with it (test_uids_end_with_the_host_of_site_url)
 
 
 @pytest.fixture
@@ -37,16 +40,16 @@ def test_personal_feed_holds_the_dated_items_of_my_projects(client, project):
     feed = calendar_feed_for(user=project.owner)
     got = events(client.get(reverse("calendar_feed", args=[feed.token])))
     vision = project.phases.get(order=1).items.get(key="vision")
-    event = got[f"item-{vision.pk}@prosessguiden"]
+    event = got[f"item-{vision.pk}@{HOST}"]
     assert event.decoded("dtstart") == datetime.date(2027, 1, 14)
     assert "Skriv visjon" in str(event["summary"]) and "Økonomi flytter" in str(event["summary"])
     assert "dtstamp" in event
-    assert got[f"project-{project.pk}-planned-move-in@prosessguiden"].decoded("dtstart") == datetime.date(2027, 10, 1)
+    assert got[f"project-{project.pk}-planned-move-in@{HOST}"].decoded("dtstart") == datetime.date(2027, 10, 1)
     # Stable: the same UIDs again on the next fetch, and after a deadline moves.
     phase_services.item_plan(item=vision, by=project.owner, assignee=None, due_date=datetime.date(2027, 1, 20))
     again = events(client.get(reverse("calendar_feed", args=[feed.token])))
     assert set(again) == set(got)
-    assert again[f"item-{vision.pk}@prosessguiden"].decoded("dtstart") == datetime.date(2027, 1, 20)
+    assert again[f"item-{vision.pk}@{HOST}"].decoded("dtstart") == datetime.date(2027, 1, 20)
 
 
 def test_the_feed_escapes_and_folds_long_texts_with_norwegian_letters(client, project):
@@ -64,12 +67,12 @@ def test_the_feed_escapes_and_folds_long_texts_with_norwegian_letters(client, pr
     assert all(len(line) <= 75 for line in response.content.split(b"\r\n")), "a line over 75 octets"
     assert b"\r\n " in response.content  # some line was folded
     response.content.decode()  # folding kept every character whole
-    event = events(response)[f"item-{vision.pk}@prosessguiden"]
+    event = events(response)[f"item-{vision.pk}@{HOST}"]
     assert str(event["summary"]) == f"Frist: {text} – Økonomi flytter til Åsgårdstrand"
     assert str(event["description"]) == vision.activity.name_nb
     project.owner.preferred_language = "en"
     project.owner.save()
-    english = events(client.get(reverse("calendar_feed", args=[feed.token])))[f"item-{vision.pk}@prosessguiden"]
+    english = events(client.get(reverse("calendar_feed", args=[feed.token])))[f"item-{vision.pk}@{HOST}"]
     assert str(english["summary"]).startswith("Deadline: Skriv visjon;")
     assert str(english["description"]) == (vision.activity.name_en or vision.activity.name_nb)
 
@@ -85,7 +88,7 @@ def test_other_peoples_projects_stay_out(client, project):
     outsider = member(other, Role.OWNER)
     feed = calendar_feed_for(user=outsider)
     got = events(client.get(reverse("calendar_feed", args=[feed.token])))
-    assert list(got) == [f"project-{other.pk}-planned-move-in@prosessguiden"]
+    assert list(got) == [f"project-{other.pk}-planned-move-in@{HOST}"]
     assert client.get(reverse("calendar_project_feed", args=[feed.token, project.pk])).status_code == 404
 
 
@@ -93,7 +96,7 @@ def test_project_feed_for_a_member(client, project):
     viewer = member(project, Role.VIEWER)
     feed = calendar_feed_for(user=viewer)
     got = events(client.get(reverse("calendar_project_feed", args=[feed.token, project.pk])))
-    assert f"project-{project.pk}-planned-move-in@prosessguiden" in got and len(got) > 3
+    assert f"project-{project.pk}-planned-move-in@{HOST}" in got and len(got) > 3
 
 
 def test_wrong_token_gets_404(client, project):
@@ -198,11 +201,11 @@ def test_the_default_feed_holds_open_deadlines_around_today_and_everything_is_st
         url = reverse("calendar_feed", args=[feed.token])
         default = events(client.get(url))
         everything = events(client.get(url + "?all=1"))
-    uid = [f"item-{item.pk}@prosessguiden" for item in items]
+    uid = [f"item-{item.pk}@{HOST}" for item in items]
     assert uid[0] in default and uid[4] in default  # open, within the window
     assert uid[1] not in default  # done
     assert uid[2] not in default and uid[3] not in default  # open, but a year ahead / more than 30 days ago
-    assert f"project-{project.pk}-planned-move-in@prosessguiden" in default  # 1 October 2027
+    assert f"project-{project.pk}-planned-move-in@{HOST}" in default  # 1 October 2027
     assert set(uid) <= set(everything)
     assert set(default) < set(everything)
     client.force_login(project.owner)
@@ -224,7 +227,7 @@ def test_the_feed_is_kept_until_something_in_it_changes(client, project, django_
     url = reverse("calendar_feed", args=[calendar_feed_for(user=worker).token])
     first = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate")
     assert first["Content-Encoding"] == "gzip" and "Accept-Encoding" in first["Vary"]
-    assert f"measure-{measure.pk}@prosessguiden" in events_of(gzip.decompress(first.content))
+    assert f"measure-{measure.pk}@{HOST}" in events_of(gzip.decompress(first.content))
     with django_assert_max_num_queries(6):  # the token, the projects, the roles and groups: no events read
         again = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
     assert again.content == first.content and again["ETag"] == first["ETag"]
@@ -233,13 +236,13 @@ def test_the_feed_is_kept_until_something_in_it_changes(client, project, django_
     vision = project.phases.get(order=1).items.get(key="vision")
     phase_services.item_plan(item=vision, by=project.owner, assignee=None, due_date=datetime.date(2027, 2, 2))
     moved = events(client.get(url))
-    assert moved[f"item-{vision.pk}@prosessguiden"].decoded("dtstart") == datetime.date(2027, 2, 2)
+    assert moved[f"item-{vision.pk}@{HOST}"].decoded("dtstart") == datetime.date(2027, 2, 2)
 
     evaluation_services.measure_update(measure=measure, by=project.owner, status=measure.status, sensitive=True)
-    assert f"measure-{measure.pk}@prosessguiden" not in events(client.get(url))
+    assert f"measure-{measure.pk}@{HOST}" not in events(client.get(url))
 
     MembershipFactory(project=project, user=worker, role=Role.SAFETY_REP)
-    assert f"measure-{measure.pk}@prosessguiden" in events(client.get(url))
+    assert f"measure-{measure.pk}@{HOST}" in events(client.get(url))
 
 
 def events_of(content):
@@ -262,4 +265,20 @@ def test_the_feed_and_the_changes_work_with_the_cache_down(client, project, sett
     vision = project.phases.get(order=1).items.get(key="vision")
     phase_services.item_plan(item=vision, by=project.owner, assignee=None, due_date=datetime.date(2027, 2, 3))
     got = events(client.get(reverse("calendar_feed", args=[calendar_feed_for(user=project.owner).token])))
-    assert got[f"item-{vision.pk}@prosessguiden"].decoded("dtstart") == datetime.date(2027, 2, 3)
+    assert got[f"item-{vision.pk}@{HOST}"].decoded("dtstart") == datetime.date(2027, 2, 3)
+
+
+def test_uids_end_with_the_host_of_site_url_so_two_installations_never_share_one(client, project, settings):
+    feed = calendar_feed_for(user=project.owner)
+    vision = project.phases.get(order=1).items.get(key="vision")
+    settings.SITE_URL = "https://prosessguiden.bergen.kommune.no"
+    first = events(client.get(reverse("calendar_feed", args=[feed.token])))
+    assert f"item-{vision.pk}@prosessguiden.bergen.kommune.no" in first
+    assert all(uid.endswith("@prosessguiden.bergen.kommune.no") for uid in first)
+    settings.SITE_URL = "https://test.prosessguiden.example.org:8443"
+    from django.core.cache import cache
+
+    cache.clear()  # another installation: no kept copy of the first one's feed
+    second = events(client.get(reverse("calendar_feed", args=[feed.token])))
+    assert f"item-{vision.pk}@test.prosessguiden.example.org" in second
+    assert not set(first) & set(second)

@@ -92,3 +92,24 @@ def test_language_cookie_is_secure_when_the_settings_say_so(client, settings, ho
     assert cookie["secure"] is True
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
+
+
+def test_the_invitation_comes_as_text_and_html_with_the_same_words_and_link(
+    client, site, django_capture_on_commit_callbacks
+):
+    import re
+
+    project = ProjectFactory(name="Arkivet flytter")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invite(client, project, member(project, Role.OWNER, full_name="Kari Eier")).status_code == 302
+    message = mail.outbox[0]
+    assert message.subject == "Du er invitert til Prosessguiden"
+    ((html, mimetype),) = message.alternatives
+    assert mimetype == "text/html"
+    link = re.search(r"https://\S+/account/reset/\S+/", message.body).group(0)
+    assert link.startswith(f"{SITE}/account/reset/")
+    assert f'href="{link}"' in html and "other-host" not in html and "testserver" not in html
+    for words in ("Hei Vera Verneombud,", "Kari Eier har gitt deg en rolle i prosjektet «Arkivet flytter»",
+                  "Velg passord her. Lenken virker én gang:", "vera@example.no"):  # fmt: skip
+        assert words in message.body and words in html
+    assert '<html lang="nb">' in html

@@ -62,3 +62,41 @@ def test_a_participation_step_signs_the_mapping_with_its_studies(doc_project):
     keys = [k for k, _label, _value in content["fields"]]
     assert content["kind"] == "mapping" and f"study.{study.pk}" in keys
     assert any(k.startswith("units.") for k in keys)
+
+
+def _figures(reader):
+    """The Figure elements of a tagged PDF's structure tree, with their alternative text."""
+    found, seen = [], set()
+
+    def walk(node):
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                found.append(str(node.get("/Alt", "")))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def test_the_chart_has_alternative_text_in_the_tagged_pdf(doc_project):
+    """PDF/A-2a is tagged: the occupancy chart is a Figure whose alternative text says what it shows, hour by hour
+    (issue 24 point 7)."""
+    small_study(doc_project)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        doc = document_request(project=doc_project, kind="mapping", by=doc_project.owner)
+    doc.refresh_from_db()
+    with doc.file.open("rb") as f:
+        reader = PdfReader(io.BytesIO(f.read()))
+    figures = _figures(reader)
+    assert figures, "no Figure in the structure tree"
+    assert all(figures), f"a figure without alternative text: {figures}"
+    chart = next(alt for alt in figures if alt.startswith("Søylediagram"))
+    assert "Før flytting" in chart and "kl. 08 gjennomsnitt 57 %, topp 67 %" in chart

@@ -33,7 +33,11 @@ USERS = [
 
 # department -> units (unit name, leader e-mail)
 ORGANISATION = {
-    "Byrådsavdeling for finans": [("Økonomiseksjonen", "eier@demo.kommune.no"), ("Innkjøpsseksjonen", None)],
+    "Byrådsavdeling for finans": [
+        ("Økonomiseksjonen", "eier@demo.kommune.no"),
+        ("Innkjøpsseksjonen", None),
+        ("Byarkivet", None),
+    ],
     "Etat for bygg og eiendom": [("Eiendomsforvaltning", None), ("Arbeidsplasskonsept", None)],
     "Byrådsavdeling for helse og omsorg": [
         ("Etat for tjenestekontor", "leder2@demo.kommune.no"),
@@ -43,14 +47,19 @@ ORGANISATION = {
 
 # case number, name, kind, units, headcount, start offset (days from today), move-in offset, actual move-in
 # offset (recorded through the evaluation app's service by its demo seeder),
-# owner e-mail, other roles
+# owner e-mail, other roles.
+#
+# One story (issue 24 point 8): each unit is in one project at a time; a project's headcount is the one its mapping
+# (the sum of its groups) and its area programme use; milestones lie between the start and the planned move-in,
+# the move-in milestone on it; completed phases and done items are dated in the past, inside the project's time
+# (phases' demo seeder `_date_demo_progress`). Apps that add demo data read these numbers, never repeat them.
 PROJECTS = [
     (
         "2026/1001",
         "Økonomiseksjonen til aktivitetsbasert kontor",
         Project.Kind.REBUILD,
         ["Økonomiseksjonen"],
-        42,
+        50,
         -30,
         300,
         None,
@@ -65,10 +74,10 @@ PROJECTS = [
     ),
     (
         "2026/1002",
-        "Innkjøp og økonomi i nytt bygg",
+        "Innkjøpsseksjonen i nytt bygg",
         Project.Kind.NEW_PREMISES,
-        ["Innkjøpsseksjonen", "Økonomiseksjonen"],
-        65,
+        ["Innkjøpsseksjonen"],
+        30,
         -200,
         150,
         None,
@@ -119,7 +128,7 @@ PROJECTS = [
         "2024/0900",
         "Byarkivet i nye lokaler",
         Project.Kind.NEW_PREMISES,
-        ["Innkjøpsseksjonen"],
+        ["Byarkivet"],
         24,
         -900,
         -500,
