@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from projects import selectors as project_selectors
 from projects.forms import form_errors_from, service_errors
 from projects.models import Project
 from projects.permissions import get_project_for
@@ -250,24 +251,27 @@ def round_edit(request, project_id, study_id):
 
 @login_required
 def study_import(request, project_id, study_id):
+    """Upload a file of observations; the worker imports it and this page follows its progress and outcome."""
     project = get_project_for(request.user, project_id, EDIT)
     study = _study(project, study_id)
     form = ImportForm(request.POST or None, request.FILES or None)
-    problems = []
     if request.method == "POST" and form.is_valid():
         try:
-            n = imports.observations_import(study=study, by=request.user, upload=form.cleaned_data["upload"])
-        except imports.ImportFailed as exc:
-            problems = exc.problems
+            imports.observations_import_request(study=study, by=request.user, upload=form.cleaned_data["upload"])
         except ValidationError as exc:
             form_errors_from(exc, form)
         else:
-            messages.success(request, _("%(n)s rows imported.") % {"n": n})
-            return redirect(_study_url(study))
+            messages.info(request, _("The file is uploaded. It is checked in the background; the outcome shows here."))
+            return redirect(reverse("space:study_import", args=[project.pk, study.pk]))
+    latest = project_selectors.file_import_latest(project=project, kind=imports.KEY, target={"study_id": study.pk})
+    import_status = None
+    if latest is not None:
+        import_status = project_selectors.file_import_status(
+            file_import=latest, user=request.user, next_url=request.get_full_path()
+        )
     return _page(
-        request, "space/import.html", project, MAPPING, study=study, form=form,
-        problems=problems, more=max(len(problems) - imports.SHOWN, 0), shown=problems[: imports.SHOWN],
-        title=_("Import observations"), status=400 if problems or form.errors else 200,
+        request, "space/import.html", project, MAPPING, study=study, form=form, import_status=import_status,
+        title=_("Import observations"), status=400 if form.errors else 200,
         zones=StudyZone.objects.filter(study=study).order_by("name"),
     )  # fmt: skip
 
