@@ -477,8 +477,6 @@ def user_sso_sync(*, login: SsoLogin, create: bool) -> User:
     the group claim when one is configured, and superuser status only through an explicitly named admin group.
     A person created here has no usable password. Refusals are ValidationErrors with a message for the person.
     """
-    from django.contrib.auth.models import Group
-
     if not login.issuer or not login.subject:
         raise _sso_refused(
             _("Single sign-on did not succeed. Try again, or contact the service desk if it keeps failing.")
@@ -493,48 +491,13 @@ def user_sso_sync(*, login: SsoLogin, create: bool) -> User:
         .first()
     )
     if identity is not None:
-        user = User.objects.select_for_update().get(pk=identity.user_id)
-        if not user.is_active:
-            raise _sso_refused(_("This account is not active. Ask the project owner or an administrator."))
-        taken = User.objects.filter(email__iexact=email).exclude(pk=user.pk)
-        if email and login.email_vouched and email != user.email and not taken.exists():
-            user.email = email
+        user = _sso_linked_user(identity, email, login)
     else:
         user = User.objects.select_for_update().filter(email__iexact=email).first() if email else None
         if user is not None:
-            if not user.is_active:
-                raise _sso_refused(_("This account is not active. Ask the project owner or an administrator."))
-            if not login.email_vouched:
-                raise _sso_refused(
-                    _(
-                        "Your account could not be linked to the log-in service, because the service did not confirm "
-                        "your e-mail address. Contact the service desk."
-                    )
-                )
-            if user.is_superuser or user.is_staff or user.sso_identities.filter(issuer=login.issuer).exists():
-                raise _sso_refused(
-                    _(
-                        "This account cannot be linked to single sign-on by its e-mail address. Contact the service desk."  # noqa: E501
-                    )
-                )
+            _sso_check_link_by_email(user, login)
         else:
-            if not create:
-                raise _sso_refused(
-                    _(
-                        "You have no account in Prosessguiden yet. Ask a project owner or an administrator to invite you."  # noqa: E501
-                    )
-                )
-            if not email:
-                raise _sso_refused(_("The log-in service sent no e-mail address."))
-            if not login.email_vouched:
-                raise _sso_refused(
-                    _(
-                        "An account cannot be made for you, because the log-in service did not confirm your e-mail "
-                        "address. Contact the service desk."
-                    )
-                )
-            user = User(email=email, full_name=email.split("@")[0])
-            user.set_unusable_password()
+            user = _sso_new_user(email, login, create)
     name = (login.full_name or "").strip()[:150]
     if name:
         user.full_name = name
@@ -545,13 +508,73 @@ def user_sso_sync(*, login: SsoLogin, create: bool) -> User:
     if identity is None:
         SsoIdentity.objects.create(user=user, issuer=login.issuer, subject=login.subject)
     if login.roles is not None:
-        for group_name in (COORDINATOR_GROUP, HR_GROUP):
-            group, _created = Group.objects.get_or_create(name=group_name)
-            if group_name in login.roles:
-                user.groups.add(group)
-            else:
-                user.groups.remove(group)
+        _sso_groups(user, login.roles)
     return user
+
+
+def _sso_inactive():
+    return _sso_refused(_("This account is not active. Ask the project owner or an administrator."))
+
+
+def _sso_linked_user(identity, email, login) -> User:
+    """The account linked to the token's issuer and subject; its e-mail follows a vouched-for, free address."""
+    user = User.objects.select_for_update().get(pk=identity.user_id)
+    if not user.is_active:
+        raise _sso_inactive()
+    taken = User.objects.filter(email__iexact=email).exclude(pk=user.pk)
+    if email and login.email_vouched and email != user.email and not taken.exists():
+        user.email = email
+    return user
+
+
+def _sso_check_link_by_email(user, login) -> None:
+    """An existing account is linked by its e-mail only when the provider vouches for the address, and never an
+    administrator's or one linked to this issuer already."""
+    if not user.is_active:
+        raise _sso_inactive()
+    if not login.email_vouched:
+        raise _sso_refused(
+            _(
+                "Your account could not be linked to the log-in service, because the service did not confirm "
+                "your e-mail address. Contact the service desk."
+            )
+        )
+    if user.is_superuser or user.is_staff or user.sso_identities.filter(issuer=login.issuer).exists():
+        raise _sso_refused(
+            _("This account cannot be linked to single sign-on by its e-mail address. Contact the service desk.")
+        )
+
+
+def _sso_new_user(email, login, create) -> User:
+    """A new account (not saved yet), when creation is on and the provider vouches for the address."""
+    if not create:
+        raise _sso_refused(
+            _("You have no account in Prosessguiden yet. Ask a project owner or an administrator to invite you.")
+        )
+    if not email:
+        raise _sso_refused(_("The log-in service sent no e-mail address."))
+    if not login.email_vouched:
+        raise _sso_refused(
+            _(
+                "An account cannot be made for you, because the log-in service did not confirm your e-mail "
+                "address. Contact the service desk."
+            )
+        )
+    user = User(email=email, full_name=email.split("@")[0])
+    user.set_unusable_password()
+    return user
+
+
+def _sso_groups(user, roles) -> None:
+    """The coordinator and HR groups follow the group claim."""
+    from django.contrib.auth.models import Group
+
+    for group_name in (COORDINATOR_GROUP, HR_GROUP):
+        group, _created = Group.objects.get_or_create(name=group_name)
+        if group_name in roles:
+            user.groups.add(group)
+        else:
+            user.groups.remove(group)
 
 
 # Password reset: limited per e-mail address and per client address, the e-mail sent by the worker ------------

@@ -219,20 +219,9 @@ def round_edit(request, project_id, study_id):
         return redirect(_study_url(study, "zones"))
     days = services.study_days(study) or [study.starts_on]
     pick = RoundForm(request.POST or request.GET or {"date": days[0], "hour": study.first_hour})
-    errors, day, hour = [], None, None
-    if pick.is_valid():
-        day, hour = pick.cleaned_data["date"], pick.cleaned_data["hour"]
-    existing = {o.zone_id: o for o in Observation.objects.filter(study=study, date=day, hour=hour)} if day else {}
-    initial = [{"zone": z.pk, **{k: getattr(existing.get(z.pk), k, None) for k in COUNTS}} for z in zones]
-    data = None
-    if request.method == "POST":
-        # A post without the grid (every field left out) records nothing for any zone, as an empty grid does.
-        data = request.POST if "round-TOTAL_FORMS" in request.POST else {
-            "round-TOTAL_FORMS": len(zones), "round-INITIAL_FORMS": len(zones),
-            **{f"round-{i}-zone": z.pk for i, z in enumerate(zones)},
-        }  # fmt: skip
-    grid = RoundFormSet(data, initial=initial, prefix="round")
-    rows = list(zip(zones, grid.forms, strict=False))
+    day, hour = (pick.cleaned_data["date"], pick.cleaned_data["hour"]) if pick.is_valid() else (None, None)
+    grid = _round_grid(request, study, zones, day, hour)
+    errors = []
     if request.method == "POST" and pick.is_valid() and grid.is_valid():
         counts = {f.cleaned_data["zone"]: {k: f.cleaned_data[k] for k in COUNTS} for f in grid}
         try:
@@ -244,9 +233,24 @@ def round_edit(request, project_id, study_id):
             nxt = hour + 1 if hour < study.last_hour else study.first_hour
             return redirect(reverse("space:study_round", args=[project.pk, study.pk]) + f"?date={day}&hour={nxt}")
     return _page(
-        request, "space/round.html", project, MAPPING, study=study, pick=pick, rows=rows, grid=grid,
-        errors=errors, title=_("Record a round"), status=400 if errors or pick.errors or grid.errors else 200,
+        request, "space/round.html", project, MAPPING, study=study, pick=pick, grid=grid, errors=errors,
+        rows=list(zip(zones, grid.forms, strict=False)), title=_("Record a round"),
+        status=400 if errors or pick.errors or grid.errors else 200,
     )  # fmt: skip
+
+
+def _round_grid(request, study, zones, day, hour):
+    """The round's formset: a form per zone, with what is recorded for the round as its initial counts."""
+    existing = {o.zone_id: o for o in Observation.objects.filter(study=study, date=day, hour=hour)} if day else {}
+    initial = [{"zone": z.pk, **{k: getattr(existing.get(z.pk), k, None) for k in COUNTS}} for z in zones]
+    data = None
+    if request.method == "POST":
+        # A post without the grid (every field left out) records nothing for any zone, as an empty grid does.
+        data = request.POST if "round-TOTAL_FORMS" in request.POST else {
+            "round-TOTAL_FORMS": len(zones), "round-INITIAL_FORMS": len(zones),
+            **{f"round-{i}-zone": z.pk for i, z in enumerate(zones)},
+        }  # fmt: skip
+    return RoundFormSet(data, initial=initial, prefix="round")
 
 
 @login_required
