@@ -123,6 +123,7 @@ TIMED_ABOVE = {
     "evaluation:hr",
 }  # fmt: skip
 
+SURVEYS_NOT_TIMED = "not timed yet: the surveys app (issue 25) landed without bench pages; survey adds them"
 SKIPPED = {
     "surveys:answer": "the personal survey link without log-in: timed under load by benchmarks/survey_load.py",
     "surveys:remind": "a POST that enqueues reminder e-mails (issue 25)",
@@ -159,6 +160,24 @@ SKIPPED = {
     "projects:member_invite": "POST only (GET redirects to the members page)",
     "projects:document_request": "POST only",
     "projects:document_retry": "POST only",
+    "projects:file_import_retry": "POST only",
+    "surveys:answer": SURVEYS_NOT_TIMED,
+    "surveys:close": SURVEYS_NOT_TIMED,
+    "surveys:comment_answer": SURVEYS_NOT_TIMED,
+    "surveys:detail": SURVEYS_NOT_TIMED,
+    "surveys:export": SURVEYS_NOT_TIMED,
+    "surveys:index": SURVEYS_NOT_TIMED,
+    "surveys:measure": SURVEYS_NOT_TIMED,
+    "surveys:questionnaire_source": SURVEYS_NOT_TIMED,
+    "surveys:questionnaires": SURVEYS_NOT_TIMED,
+    "surveys:remind": SURVEYS_NOT_TIMED,
+    "surveys:round": SURVEYS_NOT_TIMED,
+    "surveys:round_close": SURVEYS_NOT_TIMED,
+    "surveys:round_create": SURVEYS_NOT_TIMED,
+    "surveys:start": SURVEYS_NOT_TIMED,
+    "surveys:transfer": SURVEYS_NOT_TIMED,
+    "projects:file_import": "the import page's polling fragment, one row read by key; the page itself "
+    "(space:study_import) includes it and is timed",
     "projects:document": "download of a generated PDF (the file as stored)",
     "phases:item_toggle": "POST only",
     "phases:item_plan": "POST only",

@@ -279,18 +279,7 @@ def summarise(qs, today: date, *, attention_limit=ATTENTION_LIST_LIMIT) -> Summa
         numbers[name] = sum(1 for r in active if r[name])
     needing = [r for r in active if any(r[name] for name in flags)]
     numbers["att_any"] = len(needing)
-    breakdowns = []
-    for b in BREAKDOWNS:
-        tally = {}
-        groups = Counter(tuple(r[f] for f in b.fields) for r in rows)  # a label per group, not per project
-        for values, n in groups.items():
-            choice = b.choice(dict(zip(b.fields, values, strict=True)))
-            if choice is None:
-                continue
-            sort, value, label = choice
-            tally.setdefault(value, [sort, value, label, 0])[3] += n
-        groups = [(value, label, n) for _sort, value, label, n in sorted(tally.values(), key=lambda e: e[0])]
-        breakdowns.append({"label": b.label, "param": b.param, "rows": groups})
+    breakdowns = [_breakdown(b, rows) for b in BREAKDOWNS]
     needing.sort(key=lambda r: (r["move_in"] is None, r["move_in"] or date.min, r["name"].casefold(), r["pk"]))
     return Summary(
         numbers,
@@ -298,6 +287,19 @@ def summarise(qs, today: date, *, attention_limit=ATTENTION_LIST_LIMIT) -> Summa
         [r["pk"] for r in needing[:attention_limit]],
         {r["pk"]: {name: r[name] for name in flags} for r in rows},
     )
+
+
+def _breakdown(b, rows) -> dict:
+    """One breakdown's rows (value, label, count), in its order: a label is made per group, not per project."""
+    tally = {}
+    for values, n in Counter(tuple(r[f] for f in b.fields) for r in rows).items():
+        choice = b.choice(dict(zip(b.fields, values, strict=True)))
+        if choice is None:
+            continue
+        sort, value, label = choice
+        tally.setdefault(value, [sort, value, label, 0])[3] += n
+    groups = [(value, label, n) for _sort, value, label, n in sorted(tally.values(), key=lambda e: e[0])]
+    return {"label": b.label, "param": b.param, "rows": groups}
 
 
 def decorate(rows, today: date):

@@ -32,6 +32,13 @@ def _render_report(document):
     return render_report(document)
 
 
+def _evaluated(project) -> bool:
+    """The report and the final documentation print the project's evaluation: asked for only once it exists."""
+    from .models import Evaluation
+
+    return Evaluation.objects.filter(project=project).exists()
+
+
 def _render_final(document):
     from .pdf import render_final_documentation
 
@@ -47,6 +54,7 @@ extensions.register(
         filename="evalueringsrapport",
         request_perm="evaluation.request_report",
         view_perm="evaluation.view_evaluation",
+        exists=_evaluated,
     ),
 )
 extensions.register(
@@ -58,6 +66,7 @@ extensions.register(
         filename="sluttdokumentasjon",
         request_perm="evaluation.edit_evaluation",
         view_perm="evaluation.view_evaluation",
+        exists=_evaluated,
     ),
 )
 

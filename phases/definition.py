@@ -168,74 +168,90 @@ def parse_template(text: str, source: str = "<template>") -> dict:
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= MAX_VERSION:
         c.fail("version", _("must be a whole number from 1 to %(n)s") % {"n": MAX_VERSION})
-    phase_keys, activity_keys, step_keys = set(), set(), set()
+    seen = {"phase": set(), "activity": set(), "step": set()}  # keys are unique across the template
     for pi, phase in enumerate(c.items("phases", data.get("phases"))):
-        pp = f"phases[{pi}]"
-        if not c.keys(pp, phase, ("key", "name", "description", "activities"), ("duration",)):
-            continue
-        p_out = {
-            "key": c.key(f"{pp}.key", phase.get("key"), phase_keys),
-            "name": c.text(f"{pp}.name", phase.get("name"), max_length=MAX_NAME),
-            "description": c.text(f"{pp}.description", phase.get("description")),
-            "duration": c.duration(f"{pp}.duration", phase.get("duration")),
-            "activities": [],
-        }
-        if "share" in p_out["duration"] and any("after_move_in" in q["duration"] for q in out["phases"]):
-            c.fail(f"{pp}.duration", _("a phase before the move-in cannot follow a phase after it"))
-        for ai, activity in enumerate(c.items(f"{pp}.activities", phase.get("activities"))):
-            ap = f"{pp}.activities[{ai}]"
-            required = ("key", "name", "owner_role", "due", "guidance", "items")
-            optional = ("track", "work_product", "participation_steps")
-            if not c.keys(ap, activity, required, optional):
-                continue
-            a_out = {
-                "key": c.key(f"{ap}.key", activity.get("key"), activity_keys),
-                "name": c.text(f"{ap}.name", activity.get("name"), max_length=MAX_NAME),
-                "owner_role": c.choice(f"{ap}.owner_role", activity.get("owner_role"), ROLES),
-                "track": c.choice(f"{ap}.track", activity.get("track", ""), TRACKS),
-                "work_product": c.choice(f"{ap}.work_product", activity.get("work_product", ""), WORK_PRODUCTS),
-                "due": c.due(f"{ap}.due", activity.get("due")),
-                "guidance": c.text(f"{ap}.guidance", activity.get("guidance")),
-                "items": [],
-                "participation_steps": [],
-            }
-            item_keys = set()
-            for ii, item in enumerate(c.items(f"{ap}.items", activity.get("items"))):
-                ip = f"{ap}.items[{ii}]"
-                if not c.keys(ip, item, ("key", "text", "mandatory"), ("due",)):
-                    continue
-                if not isinstance(item.get("mandatory"), bool):
-                    c.fail(f"{ip}.mandatory", _("must be true or false"))
-                text_ = c.text(f"{ip}.text", item.get("text"), max_length=300)
-                a_out["items"].append(
-                    {
-                        "key": c.key(f"{ip}.key", item.get("key"), item_keys),
-                        "text": text_,
-                        "mandatory": item.get("mandatory") is True,
-                        "due": c.due(f"{ip}.due", item.get("due")),
-                    }
-                )
-            for si, step in enumerate(activity.get("participation_steps", [])):
-                sp = f"{ap}.participation_steps[{si}]"
-                if not c.keys(sp, step, ("key", "kind", "name", "required_roles", "description")):
-                    continue
-                roles = step.get("required_roles")
-                if not isinstance(roles, list) or not roles:
-                    c.fail(f"{sp}.required_roles", _("must list at least one role"))
-                    roles = []
-                for ri, role in enumerate(roles):
-                    c.choice(f"{sp}.required_roles[{ri}]", role, PARTY_ROLE_KEYS)
-                a_out["participation_steps"].append(
-                    {
-                        "key": c.key(f"{sp}.key", step.get("key"), step_keys),
-                        "kind": c.choice(f"{sp}.kind", step.get("kind"), STEP_KINDS),
-                        "name": c.text(f"{sp}.name", step.get("name"), max_length=MAX_NAME),
-                        "required_roles": list(roles),
-                        "description": c.text(f"{sp}.description", step.get("description")),
-                    }
-                )
-            p_out["activities"].append(a_out)
-        out["phases"].append(p_out)
+        p_out = _parse_phase(c, f"phases[{pi}]", phase, seen, out["phases"])
+        if p_out is not None:
+            out["phases"].append(p_out)
     if c.problems:
         raise TemplateError(source, c.problems)
     return out
+
+
+def _parse_phase(c, pp, phase, seen, earlier) -> dict | None:
+    if not c.keys(pp, phase, ("key", "name", "description", "activities"), ("duration",)):
+        return None
+    p_out = {
+        "key": c.key(f"{pp}.key", phase.get("key"), seen["phase"]),
+        "name": c.text(f"{pp}.name", phase.get("name"), max_length=MAX_NAME),
+        "description": c.text(f"{pp}.description", phase.get("description")),
+        "duration": c.duration(f"{pp}.duration", phase.get("duration")),
+        "activities": [],
+    }
+    if "share" in p_out["duration"] and any("after_move_in" in q["duration"] for q in earlier):
+        c.fail(f"{pp}.duration", _("a phase before the move-in cannot follow a phase after it"))
+    for ai, activity in enumerate(c.items(f"{pp}.activities", phase.get("activities"))):
+        a_out = _parse_activity(c, f"{pp}.activities[{ai}]", activity, seen)
+        if a_out is not None:
+            p_out["activities"].append(a_out)
+    return p_out
+
+
+def _parse_activity(c, ap, activity, seen) -> dict | None:
+    required = ("key", "name", "owner_role", "due", "guidance", "items")
+    optional = ("track", "work_product", "participation_steps")
+    if not c.keys(ap, activity, required, optional):
+        return None
+    a_out = {
+        "key": c.key(f"{ap}.key", activity.get("key"), seen["activity"]),
+        "name": c.text(f"{ap}.name", activity.get("name"), max_length=MAX_NAME),
+        "owner_role": c.choice(f"{ap}.owner_role", activity.get("owner_role"), ROLES),
+        "track": c.choice(f"{ap}.track", activity.get("track", ""), TRACKS),
+        "work_product": c.choice(f"{ap}.work_product", activity.get("work_product", ""), WORK_PRODUCTS),
+        "due": c.due(f"{ap}.due", activity.get("due")),
+        "guidance": c.text(f"{ap}.guidance", activity.get("guidance")),
+        "items": [],
+        "participation_steps": [],
+    }
+    item_keys = set()
+    for ii, item in enumerate(c.items(f"{ap}.items", activity.get("items"))):
+        i_out = _parse_item(c, f"{ap}.items[{ii}]", item, item_keys)
+        if i_out is not None:
+            a_out["items"].append(i_out)
+    for si, step in enumerate(activity.get("participation_steps", [])):
+        s_out = _parse_step(c, f"{ap}.participation_steps[{si}]", step, seen["step"])
+        if s_out is not None:
+            a_out["participation_steps"].append(s_out)
+    return a_out
+
+
+def _parse_item(c, ip, item, item_keys) -> dict | None:
+    if not c.keys(ip, item, ("key", "text", "mandatory"), ("due",)):
+        return None
+    if not isinstance(item.get("mandatory"), bool):
+        c.fail(f"{ip}.mandatory", _("must be true or false"))
+    text_ = c.text(f"{ip}.text", item.get("text"), max_length=300)
+    return {
+        "key": c.key(f"{ip}.key", item.get("key"), item_keys),
+        "text": text_,
+        "mandatory": item.get("mandatory") is True,
+        "due": c.due(f"{ip}.due", item.get("due")),
+    }
+
+
+def _parse_step(c, sp, step, step_keys) -> dict | None:
+    if not c.keys(sp, step, ("key", "kind", "name", "required_roles", "description")):
+        return None
+    roles = step.get("required_roles")
+    if not isinstance(roles, list) or not roles:
+        c.fail(f"{sp}.required_roles", _("must list at least one role"))
+        roles = []
+    for ri, role in enumerate(roles):
+        c.choice(f"{sp}.required_roles[{ri}]", role, PARTY_ROLE_KEYS)
+    return {
+        "key": c.key(f"{sp}.key", step.get("key"), step_keys),
+        "kind": c.choice(f"{sp}.kind", step.get("kind"), STEP_KINDS),
+        "name": c.text(f"{sp}.name", step.get("name"), max_length=MAX_NAME),
+        "required_roles": list(roles),
+        "description": c.text(f"{sp}.description", step.get("description")),
+    }

@@ -32,7 +32,20 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context)
 
 
-class ReadOnlyAdmin(HistoryAdmin):
+class NoWrites:
+    """Nothing is added, changed or deleted here (a mixin before the admin class)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(NoWrites, HistoryAdmin):
     """Rows whose rules live in the services (projects, memberships, phases, items, steps, sign-offs …) are
     read here, never added, changed or deleted: the pages call the services, the admin does not.
 
@@ -48,27 +61,9 @@ class ReadOnlyAdmin(HistoryAdmin):
         # Superusers read everything here; their status gives no permission on projects in the app itself.
         return request.user.is_active and request.user.is_superuser or super().has_view_permission(request, obj)
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(NoWrites, admin.TabularInline):
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class UserCreateForm(UserCreationForm):

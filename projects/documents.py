@@ -30,6 +30,9 @@ class Kind:
     filename: str  # the download name's stem, e.g. "medvirkningsprotokoll"
     request_perm: str = "projects.change_project"
     view_perm: str = "projects.view_project"
+    # fn(project) -> bool: whether the thing the PDF prints exists (a work product, an evaluation); None: the
+    # project itself. A version is asked for only when it does (else 404 / ValidationError, and no row).
+    exists: Callable | None = None
 
 
 def kinds() -> dict[str, Kind]:

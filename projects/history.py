@@ -356,6 +356,28 @@ def history_page(project, size=50, *, older=None, newer=None, number=1) -> Histo
         has_next, has_previous = True, more
     if not has_previous:
         number = 1
+    records = _page_records(project, keys)
+    entries = []
+    for source, _date, h_id in keys:
+        if (source, h_id) not in records:
+            continue
+        record, before, label = records[(source, h_id)]
+        entry = _entry(record, before, label)
+        if entry is not None:
+            entries.append(entry)
+    return HistoryPage(
+        entries,
+        number,
+        has_next,
+        has_previous,
+        older=_cursor(keys[-1]) if keys else "",
+        newer=_cursor(keys[0]) if keys else "",
+    )
+
+
+def _page_records(project, keys) -> dict:
+    """{(source, history id): (record, the object's previous record, label)} of the page's keys: per source on
+    the page, one query for its records with each one's previous record's id, one for those previous records."""
     records = {}
     for index, history_source in enumerate(sources()):
         ids = [h_id for source, _date, h_id in keys if source == index]
@@ -377,22 +399,7 @@ def history_page(project, size=50, *, older=None, newer=None, number=1) -> Histo
         previous = {r.history_id: r for r in base.filter(history_id__in=previous_ids)} if previous_ids else {}
         for record in page_rows:
             records[(index, record.history_id)] = (record, previous.get(record.previous_id), label)
-    entries = []
-    for source, _date, h_id in keys:
-        if (source, h_id) not in records:
-            continue
-        record, before, label = records[(source, h_id)]
-        entry = _entry(record, before, label)
-        if entry is not None:
-            entries.append(entry)
-    return HistoryPage(
-        entries,
-        number,
-        has_next,
-        has_previous,
-        older=_cursor(keys[-1]) if keys else "",
-        newer=_cursor(keys[0]) if keys else "",
-    )
+    return records
 
 
 def _entry(record, before, label) -> Entry | None:

@@ -16,7 +16,23 @@ row means; everything about files is here:
 - **Problems** (`Problems`): every problem with its row and column; the first `SHOWN` are kept to be listed, the
   rest counted, so a file with a million bad rows does not fill the memory either.
 
-docs/decisions.md: "Imports: one reader with limits; an XLSX is scanned before openpyxl reads it".
+**Importers** (`Importer`, the hook `importer`): an app says how its rows are checked and written; the upload is
+stored (Django's default storage) with a job of the outbox, and the worker runs it (`projects.services`
+`file_import_request` / `file_import_run`, the page's polling fragment `projects/_import.html`):
+
+    extensions.register("importer", imports.Importer("<app>.<rows>", check=_check, write=_write,
+                                                     perm="<app>.<permission>"))
+
+- `check(file_import, source, problems, progress) -> prepared`: reads `source.rows()`, adds every problem to
+  `problems` (by row and column), calls `progress(row number)` now and then, and writes nothing; it returns what
+  `write` needs (compact tuples, not model objects: 100 000 rows must stay small).
+- `write(file_import, prepared) -> rows written`: inside one transaction (with the job's outcome); raises
+  ImportFailed for what changed since the check (a row recorded meanwhile), so nothing is written.
+- `file_import` is a `projects.models.FileImport` (its `project`, `target` dict, `requested_by`, `name`); for a
+  synchronous run (the demo seeder, a benchmark) an unsaved one: `imports.run(file_import, file)`.
+
+docs/decisions.md: "Imports: one reader with limits; an XLSX is scanned before openpyxl reads it" and "Imports run
+in the worker".
 """
 
 import codecs
@@ -24,17 +40,21 @@ import csv
 import io
 import math
 import re
+import time as clock
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
 from xml.sax.handler import ContentHandler
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from . import extensions
 from .validators import EARLIEST, LATEST
 
 SHOWN = 200  # problems kept to be listed; the rest are counted
@@ -79,8 +99,21 @@ class Problems:
         for p in problems:
             self.add(p.row, p.column, p.message)
 
+    def merge(self, other: "Problems"):
+        """Add another file's problems: those it kept, and the count of those it only counted."""
+        if other is self:
+            return
+        self.extend(other.shown)
+        self.count += other.more
+
     def __bool__(self):
         return self.count > 0
+
+    def __iter__(self):
+        return iter(self.shown)
+
+    def __getitem__(self, index):
+        return self.shown[index]
 
     def __len__(self):
         return self.count
@@ -605,3 +638,83 @@ class Columns:
         if field_name not in self.index:
             return "–"
         return f"{letter(self.index[field_name])} ({self.headers[field_name]})"
+
+
+# Importers -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Importer:
+    """A kind of import (an `importer` hook entry); see the module's docstring."""
+
+    key: str
+    check: Callable  # check(file_import, source, problems, progress) -> prepared; writes nothing
+    write: Callable  # write(file_import, prepared) -> rows written; in the caller's transaction
+    perm: str = "projects.change_project"  # on the project: who may upload, follow and try again
+    limits: Limits = field(default_factory=Limits)
+    result_url: Callable | None = None  # fn(file_import) -> where the imported rows are seen
+
+
+def importers() -> dict[str, Importer]:
+    return extensions.by_key("importer")
+
+
+def importer(key: str) -> Importer:
+    try:
+        return importers()[key]
+    except KeyError:
+        raise LookupError(f"No importer {key!r} is registered") from None
+
+
+def check_upload(upload, limits: Limits) -> None:
+    """What can be told of an upload at once, before it is stored (its type and size): ValidationError on
+    the field `upload`. Everything else is found by the worker."""
+    suffix = PurePosixPath(getattr(upload, "name", "") or "").suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ValidationError({"upload": _("Choose a CSV or XLSX file.")})
+    size = _file_size(upload)
+    if size > limits.bytes:
+        raise ValidationError({"upload": _("The file is larger than %(limit)s.") % {"limit": _size(limits.bytes)}})
+    if size == 0:
+        raise ValidationError({"upload": _("The file is empty.")})
+
+
+class _Throttled:
+    """`progress(row)` for an importer's check: passes a row number on at most every `seconds`."""
+
+    def __init__(self, report, seconds=1.0):
+        self.report, self.seconds, self.last = report, seconds, clock.monotonic()
+
+    def __call__(self, row):
+        if self.report is not None and clock.monotonic() - self.last >= self.seconds:
+            self.last = clock.monotonic()
+            self.report(row)
+
+
+def check(file_import, file, *, on_progress=None, on_total=None):
+    """Read the file within the importer's limits and check every row; write nothing. Returns what `write`
+    needs; raises ImportFailed with every problem (the first SHOWN kept, all counted)."""
+    kind = importer(file_import.kind)
+    problems = Problems()
+    try:
+        source = Source(file, file_import.name, kind.limits, problems)
+        if on_total is not None:
+            on_total(source.total)
+        prepared = kind.check(file_import, source, problems, _Throttled(on_progress))
+    except ImportFailed as exc:
+        problems.merge(exc.problems)
+    if problems:
+        raise ImportFailed(problems)
+    return prepared
+
+
+def write(file_import, prepared) -> int:
+    """Write what `check` prepared; call it inside a transaction. Raises ImportFailed (nothing is written)."""
+    return importer(file_import.kind).write(file_import, prepared)
+
+
+def run(file_import, file) -> int:
+    """Check and write at once, in this process (the demo seeder, a benchmark): all rows or none."""
+    prepared = check(file_import, file)
+    with transaction.atomic():
+        return write(file_import, prepared)

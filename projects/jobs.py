@@ -1,6 +1,6 @@
-"""The core's kinds of deferred work in the outbox (`projects.outbox`): generated documents, invitations and
-reminder e-mails, as `outbox_handler` hook entries. Imported by `projects/hooks.py`, so that web processes
-and workers know them alike."""
+"""The core's kinds of deferred work in the outbox (`projects.outbox`): generated documents, invitations,
+reminder e-mails and imports of uploaded files, as `outbox_handler` hook entries. Imported by
+`projects/hooks.py`, so that web processes and workers know them alike."""
 
 from . import outbox
 
@@ -40,3 +40,19 @@ def password_reset_email(job):
     from .services import password_reset_send
 
     password_reset_send(user_id=job.payload["user_id"])
+
+
+def _import_failed(job):
+    from .models import FileImport
+
+    FileImport.objects.filter(
+        pk=job.payload["import_id"], status__in=[FileImport.Status.PENDING, FileImport.Status.RUNNING]
+    ).update(status=FileImport.Status.FAILED)
+
+
+@outbox.handler("imports.run", max_attempts=3, on_failure=_import_failed)
+def file_import_run(job):
+    """An uploaded spreadsheet, read, checked and written by `projects.services.file_import_run`."""
+    from .services import file_import_run as run
+
+    run(import_id=job.payload["import_id"])

@@ -328,7 +328,15 @@ class GeneratedDocument(models.Model):
         verbose_name = _("generated document")
         verbose_name_plural = _("generated documents")
         ordering = ["-version"]
-        constraints = [models.UniqueConstraint(fields=["project", "kind", "version"], name="document_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind", "version"], name="document_version_unique"),
+            # Asking again while a version is being made gives that version (projects.services.document_request).
+            models.UniqueConstraint(
+                fields=["project", "kind"],
+                condition=models.Q(status__in=["pending", "running"]),
+                name="document_one_in_progress",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.project} – {self.kind} v{self.version}"
@@ -347,6 +355,62 @@ class GeneratedDocument(models.Model):
     @property
     def in_progress(self):
         return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+
+def _import_path(file_import, filename):
+    """Where an uploaded file waits for its import: a random name (the person's own is kept in `name`)."""
+    return f"imports/{file_import.project_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class FileImport(models.Model):
+    """A spreadsheet uploaded to be imported by the worker (`projects.imports`): the file in the default storage
+    until the import has an outcome, its progress while it is read, and every problem when it is refused.
+
+    A request stores the file and a job of the outbox ("imports.run") in one transaction; the worker reads the
+    file within the importer's limits, checks every row and writes all rows or none. The file is deleted once
+    the import is done or refused; a run of a job that has its outcome does nothing.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("being read")
+        DONE = "done", _("imported")
+        REFUSED = "refused", _("not imported")
+        FAILED = "failed", _("failed")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="file_imports")
+    kind = models.CharField(_("kind"), max_length=50, validators=[single_line])
+    target = models.JSONField(_("imported into"), default=dict, blank=True)  # what the importer imports into
+    file = models.FileField(upload_to=_import_path, max_length=300, blank=True)
+    name = models.CharField(_("file name"), max_length=255, validators=[single_line])
+    size = models.PositiveIntegerField(_("size"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    rows_total = models.PositiveIntegerField(_("rows in the file"), null=True, blank=True)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_written = models.PositiveIntegerField(_("rows imported"), null=True, blank=True)
+    problems = models.JSONField(_("problems"), default=list, blank=True)  # the first imports.SHOWN, as dicts
+    problem_count = models.PositiveIntegerField(_("problems in all"), default=0)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("file import")
+        verbose_name_plural = _("file imports")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self):
+        return f"{self.project} – {self.kind} – {self.name}"
+
+    @property
+    def in_progress(self):
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_read * 100 // self.rows_total)
 
 
 class ReminderEmail(models.Model):

@@ -145,3 +145,32 @@ class TaskList:
 
 def my_tasks(*, user: User, today) -> TaskList:
     return TaskList(user=user, today=today)
+
+
+def file_import_latest(*, project: Project, kind: str, target: dict):
+    """The last file imported into `target` (an importer's page shows its progress or outcome), or None."""
+    from .models import FileImport
+
+    return FileImport.objects.filter(project=project, kind=kind, target=target).select_related("requested_by").first()
+
+
+def file_import_status(*, file_import, user: User, next_url: str) -> dict:
+    """What the polling fragment `projects/_import.html` shows of an import."""
+    from . import imports, outbox
+    from .models import Job
+
+    importer = imports.importer(file_import.kind)
+    late = False
+    if file_import.in_progress:
+        job = Job.objects.filter(key=f"import:{file_import.pk}").only("created_at", "run_after").first()
+        late = outbox.is_late(max(file_import.requested_at, job.run_after) if job else file_import.requested_at)
+    return {
+        "file_import": file_import,
+        "project": file_import.project,
+        "polling": file_import.in_progress,
+        "late": late,
+        "can_retry": user.has_perm(importer.perm, file_import.project) and bool(file_import.file),
+        "result_url": importer.result_url(file_import) if importer.result_url and file_import.rows_written else "",
+        "more": max(file_import.problem_count - len(file_import.problems), 0),
+        "next": next_url,
+    }

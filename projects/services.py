@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import documents, extensions, outbox, reminders
+from . import documents, extensions, imports, outbox, reminders
 from .extensions import project_created, project_updated
 from .models import (
     COORDINATOR_GROUP,
@@ -27,6 +27,7 @@ from .models import (
     PARTY_ROLES,
     CalendarFeed,
     EmailOptOut,
+    FileImport,
     GeneratedDocument,
     Membership,
     Notification,
@@ -274,13 +275,21 @@ def document_request(*, project: Project, kind: str, by: User) -> GeneratedDocum
     """Store a new pending version of a generated document and its job in the outbox, in one transaction; the
     worker renders it (woken after commit, or by the outbox's sweep when the broker was away).
 
-    The version number comes from the unique (project, kind, version) constraint: of two requests at the same
-    moment, the second takes the next number. Nothing here locks the project row, and nothing renders here.
+    A document is asked for only of something that exists (the kind's `exists(project)`, else ValidationError
+    and no row). While a version of the kind is waiting or being made, asking again gives that version: at most
+    one is in progress per project and kind (a partial unique constraint, so two requests at the same moment
+    cannot both make one). The version number comes from the unique (project, kind, version) constraint.
+    Nothing here locks the project row, and nothing renders here.
     """
-    documents.kind(kind)  # unknown kinds are a programming error
-    if not by.has_perm(documents.kind(kind).request_perm, project):
+    found = documents.kind(kind)  # unknown kinds are a programming error
+    if not by.has_perm(found.request_perm, project):
         raise PermissionDenied
+    if found.exists is not None and not found.exists(project):
+        raise ValidationError(_("There is nothing to generate %(what)s from yet.") % {"what": found.label})
     for _attempt in range(5):
+        pending = _document_in_progress(project, kind)
+        if pending is not None:
+            return pending
         version = (
             GeneratedDocument.objects.filter(project=project, kind=kind).aggregate(v=Max("version"))["v"] or 0
         ) + 1
@@ -292,9 +301,14 @@ def document_request(*, project: Project, kind: str, by: User) -> GeneratedDocum
                 doc.save()
                 outbox.enqueue("documents.render", key=f"document:{doc.pk}", payload={"document_id": doc.pk})
         except IntegrityError:
-            continue
+            continue  # another request took this number, or made the version in progress: look again
         return doc
     raise ValidationError(_("Too many documents are being generated at once. Try again."))
+
+
+def _document_in_progress(project, kind) -> GeneratedDocument | None:
+    waiting = (GeneratedDocument.Status.PENDING, GeneratedDocument.Status.RUNNING)
+    return GeneratedDocument.objects.filter(project=project, kind=kind, status__in=waiting).first()
 
 
 def document_render(*, document_id: int) -> GeneratedDocument | None:
@@ -334,12 +348,103 @@ def document_retry(*, document: GeneratedDocument, by: User) -> GeneratedDocumen
     if document.status == GeneratedDocument.Status.DONE:
         raise ValidationError(_("This version is ready; there is nothing to try again."))
     if document.status == GeneratedDocument.Status.FAILED:
+        other = _document_in_progress(document.project, document.kind)
+        if other is not None:
+            message = _("Version %(v)s is being generated now; wait for it, or try this one again afterwards.")
+            raise ValidationError(message % {"v": other.version})
         document.status = GeneratedDocument.Status.PENDING
         document.error = ""
         with_history_user(document, by).save(update_fields=["status", "error"])
     if outbox.retry(f"document:{document.pk}") is None:  # asked for before the outbox existed
         outbox.enqueue("documents.render", key=f"document:{document.pk}", payload={"document_id": document.pk})
     return document
+
+
+# Imports in the worker (projects/imports.py) ---------------------------------------------------------------
+
+
+@transaction.atomic
+def file_import_request(*, project: Project, kind: str, target: dict, upload, by: User) -> FileImport:
+    """Store an uploaded file (the default storage) and the job that imports it (the outbox), in one
+    transaction. Its type and size are checked at once (ValidationError on `upload`); the rest by the worker.
+    The caller makes sure `target` belongs to `project`."""
+    importer = imports.importer(kind)
+    if not by.has_perm(importer.perm, project):
+        raise PermissionDenied
+    imports.check_upload(upload, importer.limits)
+    name = " ".join(str(upload.name).replace("\\", "/").rsplit("/", 1)[-1].split())[:255] or "import"
+    file_import = FileImport(
+        project=project, kind=kind, target=target, name=name, size=upload.size, requested_by=by
+    )  # fmt: skip
+    file_import.file.save(name, upload, save=False)
+    file_import.save()
+    outbox.enqueue("imports.run", key=f"import:{file_import.pk}", payload={"import_id": file_import.pk})
+    return file_import
+
+
+def file_import_run(*, import_id: int) -> FileImport | None:
+    """Run an import (the outbox's job calls this, holding the job's lease): read and check the whole file with
+    its progress stored as it goes, then write every row and the outcome in one transaction, or none and every
+    problem. A run of an import that has its outcome does nothing."""
+    final = (FileImport.Status.DONE, FileImport.Status.REFUSED)
+    file_import = FileImport.objects.select_related("project", "requested_by").filter(pk=import_id).first()
+    if file_import is None or file_import.status in final:
+        return file_import
+    rows = FileImport.objects.filter(pk=import_id)
+    rows.update(status=FileImport.Status.RUNNING, rows_read=0)
+    with translation.override(file_import.requested_by.preferred_language or settings.LANGUAGE_CODE):
+        _file_import_check_and_write(file_import, rows)  # the problems in the language of who uploaded the file
+    file_import.refresh_from_db()
+    if file_import.status in final:
+        _file_import_forget_file(file_import)
+    return file_import
+
+
+def _file_import_check_and_write(file_import, rows):
+    final = (FileImport.Status.DONE, FileImport.Status.REFUSED)
+    try:
+        with file_import.file.open("rb") as file:
+            prepared = imports.check(
+                file_import,
+                file,
+                on_total=lambda total: rows.update(rows_total=total),
+                on_progress=lambda row: rows.update(rows_read=row),
+            )
+        with transaction.atomic():
+            if rows.select_for_update().filter(status__in=final).exists():
+                return  # another run got there first
+            written = imports.write(file_import, prepared)
+            rows.update(
+                status=FileImport.Status.DONE, rows_written=written,
+                problems=[], problem_count=0, finished_at=timezone.now(),
+            )  # fmt: skip
+    except imports.ImportFailed as exc:
+        rows.update(
+            status=FileImport.Status.REFUSED, problems=[p.as_dict() for p in exc.problems.shown],
+            problem_count=exc.problems.count, finished_at=timezone.now(),
+        )  # fmt: skip
+
+
+def _file_import_forget_file(file_import):
+    """An import with its outcome keeps no file: it is deleted from the storage (its name stays on the row)."""
+    if file_import.file:
+        file_import.file.delete(save=False)
+        FileImport.objects.filter(pk=file_import.pk).update(file="")
+
+
+@transaction.atomic
+def file_import_retry(*, file_import: FileImport, by: User) -> FileImport:
+    """Try a late or failed import again (its file is kept until it has an outcome)."""
+    file_import = FileImport.objects.select_for_update().select_related("project").get(pk=file_import.pk)
+    if not by.has_perm(imports.importer(file_import.kind).perm, file_import.project):
+        raise PermissionDenied
+    if not (file_import.in_progress or file_import.status == FileImport.Status.FAILED) or not file_import.file:
+        raise ValidationError(_("This import has its outcome; upload the file again to import it again."))
+    if file_import.status == FileImport.Status.FAILED:
+        file_import.status = FileImport.Status.PENDING
+        file_import.save(update_fields=["status"])
+    outbox.retry(f"import:{file_import.pk}")
+    return file_import
 
 
 # Global roles a single sign-on group claim can give: coordinator and HR are groups, admin is staff.
@@ -372,8 +477,6 @@ def user_sso_sync(*, login: SsoLogin, create: bool) -> User:
     the group claim when one is configured, and superuser status only through an explicitly named admin group.
     A person created here has no usable password. Refusals are ValidationErrors with a message for the person.
     """
-    from django.contrib.auth.models import Group
-
     if not login.issuer or not login.subject:
         raise _sso_refused(
             _("Single sign-on did not succeed. Try again, or contact the service desk if it keeps failing.")
@@ -388,48 +491,13 @@ def user_sso_sync(*, login: SsoLogin, create: bool) -> User:
         .first()
     )
     if identity is not None:
-        user = User.objects.select_for_update().get(pk=identity.user_id)
-        if not user.is_active:
-            raise _sso_refused(_("This account is not active. Ask the project owner or an administrator."))
-        taken = User.objects.filter(email__iexact=email).exclude(pk=user.pk)
-        if email and login.email_vouched and email != user.email and not taken.exists():
-            user.email = email
+        user = _sso_linked_user(identity, email, login)
     else:
         user = User.objects.select_for_update().filter(email__iexact=email).first() if email else None
         if user is not None:
-            if not user.is_active:
-                raise _sso_refused(_("This account is not active. Ask the project owner or an administrator."))
-            if not login.email_vouched:
-                raise _sso_refused(
-                    _(
-                        "Your account could not be linked to the log-in service, because the service did not confirm "
-                        "your e-mail address. Contact the service desk."
-                    )
-                )
-            if user.is_superuser or user.is_staff or user.sso_identities.filter(issuer=login.issuer).exists():
-                raise _sso_refused(
-                    _(
-                        "This account cannot be linked to single sign-on by its e-mail address. Contact the service desk."  # noqa: E501
-                    )
-                )
+            _sso_check_link_by_email(user, login)
         else:
-            if not create:
-                raise _sso_refused(
-                    _(
-                        "You have no account in Prosessguiden yet. Ask a project owner or an administrator to invite you."  # noqa: E501
-                    )
-                )
-            if not email:
-                raise _sso_refused(_("The log-in service sent no e-mail address."))
-            if not login.email_vouched:
-                raise _sso_refused(
-                    _(
-                        "An account cannot be made for you, because the log-in service did not confirm your e-mail "
-                        "address. Contact the service desk."
-                    )
-                )
-            user = User(email=email, full_name=email.split("@")[0])
-            user.set_unusable_password()
+            user = _sso_new_user(email, login, create)
     name = (login.full_name or "").strip()[:150]
     if name:
         user.full_name = name
@@ -440,13 +508,73 @@ def user_sso_sync(*, login: SsoLogin, create: bool) -> User:
     if identity is None:
         SsoIdentity.objects.create(user=user, issuer=login.issuer, subject=login.subject)
     if login.roles is not None:
-        for group_name in (COORDINATOR_GROUP, HR_GROUP):
-            group, _created = Group.objects.get_or_create(name=group_name)
-            if group_name in login.roles:
-                user.groups.add(group)
-            else:
-                user.groups.remove(group)
+        _sso_groups(user, login.roles)
     return user
+
+
+def _sso_inactive():
+    return _sso_refused(_("This account is not active. Ask the project owner or an administrator."))
+
+
+def _sso_linked_user(identity, email, login) -> User:
+    """The account linked to the token's issuer and subject; its e-mail follows a vouched-for, free address."""
+    user = User.objects.select_for_update().get(pk=identity.user_id)
+    if not user.is_active:
+        raise _sso_inactive()
+    taken = User.objects.filter(email__iexact=email).exclude(pk=user.pk)
+    if email and login.email_vouched and email != user.email and not taken.exists():
+        user.email = email
+    return user
+
+
+def _sso_check_link_by_email(user, login) -> None:
+    """An existing account is linked by its e-mail only when the provider vouches for the address, and never an
+    administrator's or one linked to this issuer already."""
+    if not user.is_active:
+        raise _sso_inactive()
+    if not login.email_vouched:
+        raise _sso_refused(
+            _(
+                "Your account could not be linked to the log-in service, because the service did not confirm "
+                "your e-mail address. Contact the service desk."
+            )
+        )
+    if user.is_superuser or user.is_staff or user.sso_identities.filter(issuer=login.issuer).exists():
+        raise _sso_refused(
+            _("This account cannot be linked to single sign-on by its e-mail address. Contact the service desk.")
+        )
+
+
+def _sso_new_user(email, login, create) -> User:
+    """A new account (not saved yet), when creation is on and the provider vouches for the address."""
+    if not create:
+        raise _sso_refused(
+            _("You have no account in Prosessguiden yet. Ask a project owner or an administrator to invite you.")
+        )
+    if not email:
+        raise _sso_refused(_("The log-in service sent no e-mail address."))
+    if not login.email_vouched:
+        raise _sso_refused(
+            _(
+                "An account cannot be made for you, because the log-in service did not confirm your e-mail "
+                "address. Contact the service desk."
+            )
+        )
+    user = User(email=email, full_name=email.split("@")[0])
+    user.set_unusable_password()
+    return user
+
+
+def _sso_groups(user, roles) -> None:
+    """The coordinator and HR groups follow the group claim."""
+    from django.contrib.auth.models import Group
+
+    for group_name in (COORDINATOR_GROUP, HR_GROUP):
+        group, _created = Group.objects.get_or_create(name=group_name)
+        if group_name in roles:
+            user.groups.add(group)
+        else:
+            user.groups.remove(group)
 
 
 # Password reset: limited per e-mail address and per client address, the e-mail sent by the worker ------------

@@ -19,4 +19,6 @@ urlpatterns = [
     path("<int:project_id>/documents/<slug:kind>/new/", views.document_request, name="document_request"),
     path("<int:project_id>/documents/file/<int:document_id>/", views.document_download, name="document"),
     path("<int:project_id>/documents/file/<int:document_id>/retry/", views.document_retry, name="document_retry"),
+    path("<int:project_id>/imports/<int:import_id>/", views.file_import, name="file_import"),
+    path("<int:project_id>/imports/<int:import_id>/retry/", views.file_import_retry, name="file_import_retry"),
 ]

@@ -30,6 +30,7 @@ from .models import (
     EMPLOYER_ROLES,
     PARTY_ROLES,
     CalendarFeed,
+    FileImport,
     GeneratedDocument,
     Membership,
     Notification,
@@ -315,6 +316,14 @@ def set_language(request):
     return response
 
 
+def _back_to_next(request, project):
+    """After a button on a fragment without htmx: back to the page it was on (`next`), else the project."""
+    nxt = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return HttpResponseRedirect(nxt)
+    return redirect("projects:detail", project_id=project.pk)
+
+
 def _document_for(request, project_id, document_id):
     """A generated document the user may see (404 otherwise, as for its project)."""
     project = get_project_for(request.user, project_id)
@@ -332,6 +341,9 @@ def document_request(request, project_id, kind):
     project = get_project_for(request.user, project_id)
     if kind not in documents.kinds() or not request.user.has_perm(documents.kind(kind).view_perm, project):
         raise Http404
+    exists = documents.kind(kind).exists
+    if exists is not None and not exists(project):
+        raise Http404  # nothing to print: no row, no job
     try:
         document = services.document_request(project=project, kind=kind, by=request.user)
     except ValidationError as exc:
@@ -345,10 +357,7 @@ def document_request(request, project_id, kind):
             _("Version %(v)s of %(what)s is being generated. It appears below when it is ready.")
             % {"v": document.version, "what": documents.kind(kind).label},
         )
-    nxt = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return HttpResponseRedirect(nxt)
-    return redirect("projects:detail", project_id=project.pk)
+    return _back_to_next(request, project)
 
 
 @login_required
@@ -363,10 +372,7 @@ def document_retry(request, project_id, document_id):
     if request.htmx:
         return render(request, "projects/_documents.html", _documents_context(request, project, document.kind))
     messages.info(request, _("Version %(v)s is being generated again.") % {"v": document.version})
-    nxt = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return HttpResponseRedirect(nxt)
-    return redirect("projects:detail", project_id=project.pk)
+    return _back_to_next(request, project)
 
 
 def _documents_context(request, project, kind):
@@ -399,6 +405,45 @@ def document_download(request, project_id, document_id):
         raise Http404
     name = f"{documents.kind(document.kind).filename}-v{document.version}.pdf"
     return file_download(document.file, name, "application/pdf", inline=True)
+
+
+def _file_import_for(request, project_id, import_id):
+    """An import the user may follow: 404 unless they see its project, 403 unless they may import there."""
+    from . import imports
+
+    project = get_project_for(request.user, project_id)
+    file_import = FileImport.objects.filter(pk=import_id, project=project).select_related("project").first()
+    if file_import is None or file_import.kind not in imports.importers():
+        raise Http404
+    if not request.user.has_perm(imports.importer(file_import.kind).perm, project):
+        raise PermissionDenied
+    return project, file_import
+
+
+@login_required
+def file_import(request, project_id, import_id):
+    """An import's progress or outcome (the fragment its page includes, and what htmx polls)."""
+    _project, file_import = _file_import_for(request, project_id, import_id)
+    nxt = request.GET.get("next") or request.get_full_path()
+    context = selectors.file_import_status(file_import=file_import, user=request.user, next_url=nxt)
+    return render(request, "projects/_import.html", context)
+
+
+@login_required
+@require_POST
+def file_import_retry(request, project_id, import_id):
+    """Try a late or failed import again (the button on the polling fragment)."""
+    project, file_import = _file_import_for(request, project_id, import_id)
+    try:
+        services.file_import_retry(file_import=file_import, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    nxt = request.POST.get("next", "")
+    if request.htmx:
+        file_import.refresh_from_db()
+        context = selectors.file_import_status(file_import=file_import, user=request.user, next_url=nxt)
+        return render(request, "projects/_import.html", context)
+    return _back_to_next(request, project)
 
 
 def accessibility(request):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects import extensions
 
-from . import kinds  # noqa: F401  (registers the two kinds of work product)
+from . import imports, kinds  # noqa: F401  (the importer of observations; the two kinds of work product)
 from . import models as m
 
 
@@ -36,7 +36,7 @@ def _seed_demo_mapping(projects, users):
     from phases.models import Activity
     from workproducts.services import workproduct_row_save, workproduct_save, workproduct_start
 
-    from . import imports, services
+    from . import services
     from .defaults import install
 
     project = projects.get("2026/1001")

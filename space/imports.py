@@ -1,320 +1,180 @@
 """Import of occupancy observations from CSV or XLSX, and the template to fill in.
 
-The file is read as a stream (csv.reader over decoded lines, openpyxl in read-only mode) and validated whole
-inside one transaction: rows are written in batches with bulk_create while no error has been found, and if
-any row has an error the transaction is rolled back, so nothing is written, and every error is listed with
-its row and column. CSV as Excel saves it in Norwegian settings imports: semicolons (or commas, or tabs),
-decimal comma, UTF-8 with or without BOM, or Windows-1252.
+The file is read by the shared reader (`projects/imports.py`: limits, Excel's Norwegian CSV, XLSX read safely,
+problems by row and column) and runs in the worker: `observations_import_request` stores the upload with its
+job, the importer `space.observations` checks every row and then writes them all in one transaction, or none
+and lists every problem. `observations_import` does both at once in this process (the demo seeder, the
+benchmark).
 """
 
 import codecs
 import csv
 import io
-import re
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from pathlib import Path
+from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from projects import extensions
+from projects import imports as reader
 from projects.exports import neutralise, xlsx_text
-from projects.services import with_history_user  # noqa: F401  (kept for symmetry with the other services)
+from projects.imports import Columns, ImportFailed, Problems, blank, is_formula, refuse  # noqa: F401 (ImportFailed)
+from projects.models import FileImport
 from workproducts.services import _locked, workproduct_refresh
 
-from .models import Observation, StudyZone
+from .models import Observation, OccupancyStudy, StudyZone
 from .services import check_counts, check_round, study_days
 
-# The template's headers, in its order; the import also knows them in English.
+KEY = "space.observations"
+EDIT = "workproducts.edit_work_product"
+# The template's headers, in its order; the import also knows them in English (the fields' names) and by others.
 HEADERS = ["dato", "time", "sone", "opptatt", "midlertidig borte", "ledig", "personer"]
 FIELDS = ["date", "hour", "zone", "occupied", "away", "free", "persons"]
 ALIASES = {
-    **dict(zip(HEADERS, FIELDS, strict=True)),
-    **{f: f for f in FIELDS},
     "klokkeslett": "hour", "kl": "hour", "rom": "zone", "sone/rom": "zone", "temporarily away": "away",
     "midlertidig fraværende": "away", "unoccupied": "free", "personer i rommet": "persons",
 }  # fmt: skip
 REQUIRED = ("date", "hour", "zone")
+COUNTS = ("occupied", "away", "free", "persons")
 BATCH = 2000
-MAX_BYTES = 20 * 1024 * 1024
-SHOWN = 200  # errors listed on the page; the rest are counted
+SHOWN = reader.SHOWN
+
+
+def observations_import_request(*, study, by, upload) -> FileImport:
+    """Store the file and its job: the worker imports it (the import page follows its progress)."""
+    from projects.services import file_import_request
+
+    return file_import_request(project=study.project, kind=KEY, target={"study_id": study.pk}, upload=upload, by=by)
+
+
+def observations_import(*, study, by, upload) -> int:
+    """Import at once, in this process: all rows or none. Returns the rows written; raises ImportFailed with
+    every problem (row, column, message) when any row is wrong."""
+    if not by.has_perm(EDIT, study.project):
+        raise PermissionDenied
+    reader.check_upload(upload, reader.importer(KEY).limits)
+    file_import = FileImport(
+        project=study.project, kind=KEY, target={"study_id": study.pk}, name=upload.name, requested_by=by
+    )
+    return reader.run(file_import, upload)
+
+
+# The check (no writes) -----------------------------------------------------------------------------------------
 
 
 @dataclass
-class Problem:
-    row: int | None
-    column: str
-    message: str
+class _Check:
+    """What checking one file knows: the study, its zones and rounds, and the rows found good so far."""
+
+    study: OccupancyStudy
+    columns: Columns
+    zones: dict = field(default_factory=dict)
+    seen: set = field(default_factory=set)  # (zone, date, hour) recorded or met in the file
+    stored: set = field(default_factory=set)  # … recorded before the import
+    parsed: dict = field(default_factory=dict)  # a study has few distinct dates and hours: each parsed once
+    rows: list = field(default_factory=list)  # (row, zone id, date, hour, occupied, away, free, persons)
 
 
-class ImportFailed(Exception):
-    def __init__(self, problems):
-        super().__init__(f"{len(problems)} problems")
-        self.problems = problems
+def _study(file_import) -> OccupancyStudy:
+    study = (
+        OccupancyStudy.objects.select_related("project", "work_product")
+        .filter(pk=file_import.target.get("study_id"), project_id=file_import.project_id)
+        .first()
+    )
+    if study is None:
+        refuse(_("The study no longer exists."))
+    return study
 
 
-def _letter(index: int) -> str:
-    out, n = "", index + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
-# Reading ---------------------------------------------------------------------------------------------------
-
-
-def _csv_rows(upload):
-    """Decoded rows of a CSV file, streamed: (row number, [cells]). Encoding and separator are found from the
-    first bytes; a line that does not decode is an error of that row."""
-    head = upload.read(65536)
-    upload.seek(0)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
-        message = _(
-            "The file is not text in UTF-8 or Windows-1252 (it looks like UTF-16 or a binary file). "
-            "Save it as “CSV UTF-8” or “CSV (semicolon)”."
-        )
-        raise ImportFailed([Problem(1, "–", message)])
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        encoding = "utf-8"
-    except UnicodeDecodeError as exc:
-        # UTF-8 letters before the first bad byte: a UTF-8 file with a bad line (reported by row), else Windows-1252
-        encoding = "utf-8" if any(b >= 0x80 for b in head[: exc.start]) else "cp1252"
-    problems = []
-
-    def lines():
-        for number, raw in enumerate(upload, start=1):
-            if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8) :]
-            try:
-                text = raw.decode(encoding)
-            except UnicodeDecodeError:
-                message = _("The line is not valid %(enc)s text. Save the whole file in one encoding (UTF-8 is best).")
-                problems.append(Problem(number, "–", message % {"enc": encoding.upper()}))
-                text = raw.decode(encoding, errors="replace")
-            if "\x00" in text:
-                problems.append(Problem(number, "–", _("The line holds a NUL character: the file is not plain text.")))
-                text = text.replace("\x00", "")
-            yield text
-
-    stream = lines()
-    first = next(stream, "")
-    delimiter = max((";", ",", "\t"), key=first.count)
-    reader = csv.reader(_chain(first, stream), delimiter=delimiter)
-    for number, cells in enumerate(reader, start=1):
-        yield number, cells, problems
-
-
-def _chain(first, rest):
-    yield first
-    yield from rest
-
-
-def _xlsx_rows(upload):
-    from zipfile import BadZipFile
-
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(upload, read_only=True, data_only=False)
-    except (BadZipFile, OSError, KeyError, ValueError):
-        raise ImportFailed([Problem(None, "–", _("The file cannot be read as an XLSX workbook."))]) from None
-    try:
-        sheet = book.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(cells), []
-    finally:
-        book.close()
-
-
-# Values ----------------------------------------------------------------------------------------------------
-
-DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y")
-HOUR_RE = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2}))?(?:[:.]\d{2})?$", re.IGNORECASE)
-
-
-def _is_formula(value) -> bool:
-    return isinstance(value, str) and value.strip().startswith("=")
-
-
-def parse_date(value):
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip()
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(_("“%(v)s” is not a date. Write it as 02.03.2027 or 2027-03-02.") % {"v": text})
-
-
-def parse_hour(value):
-    if isinstance(value, datetime):
-        value = value.time()
-    if isinstance(value, time):
-        if value.minute or value.second:
-            raise ValueError(_("Rounds are on the hour: write 08:00, not %(v)s.") % {"v": value.strftime("%H:%M")})
-        return value.hour
-    if isinstance(value, timedelta):  # a duration cell
-        value = value.total_seconds() / 3600
-    if isinstance(value, float) and 0 < value < 1:  # a time typed as a fraction of a day
-        value = round(value * 24, 6)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if value != int(value) or not 0 <= value <= 23:
-            raise ValueError(_("The hour is a whole number from 0 to 23."))
-        return int(value)
-    text = str(value or "").strip()
-    m = HOUR_RE.match(text)
-    if not m or (m.group(2) not in (None, "00")) or not 0 <= int(m.group(1)) <= 23:
-        raise ValueError(_("“%(v)s” is not an hour from 0 to 23 (write 8 or 08:00).") % {"v": text})
-    return int(m.group(1))
-
-
-def parse_count(value):
-    """None for an empty cell; a whole number 0 or more (3,0 is 3). NaN and infinities are not numbers."""
-    from projects.imports import parse_count as shared
-
-    return shared(value)
-
-
-# The import --------------------------------------------------------------------------------------------------
-
-
-def _columns(header, problems):
-    columns = {}
-    for index, cell in enumerate(header):
-        name = str(cell or "").strip().lower().rstrip(":")
-        if not name:
-            continue
-        field = ALIASES.get(name)
-        if field is None:
-            message = _("Unknown column “%(name)s”. The template's columns are: %(cols)s.")
-            problems.append(Problem(1, _letter(index), message % {"name": cell, "cols": ", ".join(HEADERS)}))
-        elif field in columns:
-            problems.append(Problem(1, _letter(index), _("The column “%(name)s” appears twice.") % {"name": cell}))
-        else:
-            columns[field] = index
-    for field in REQUIRED:
-        if field not in columns:
-            name = HEADERS[FIELDS.index(field)]
-            problems.append(Problem(1, "–", _("The column “%(name)s” is missing.") % {"name": name}))
-    if not any(f in columns for f in ("occupied", "persons")):
-        problems.append(Problem(1, "–", _("The file needs the column “opptatt” or “personer”.")))
-    return columns
-
-
-@transaction.atomic
-def observations_import(*, study, by, upload) -> int:
-    """Import a study's observations from a CSV or XLSX file: all rows or none. Returns the rows written;
-    raises ImportFailed with every problem (row, column, message) when any row is wrong."""
-    if not by.has_perm("workproducts.edit_work_product", study.project):
-        raise PermissionDenied
-    suffix = Path(upload.name or "").suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise ValidationError({"upload": _("Choose a CSV or XLSX file.")})
-    if upload.size > MAX_BYTES:
-        raise ValidationError({"upload": _("The file is larger than 20 MB.")})
-    wp = _locked(study.work_product)
-    zones = {z.name.casefold(): z for z in StudyZone.objects.filter(study=study)}
-    seen = set(Observation.objects.filter(study=study).values_list("zone_id", "date", "hour"))
-    stored = set(seen)
-    problems: list[Problem] = []
-    rows = _xlsx_rows(upload) if suffix == ".xlsx" else _csv_rows(upload)
-    columns = None
-    batch, written = [], 0
-    dates, hours = {}, {}  # a study has few distinct dates and hours: parse each once
-    for number, cells, read_problems in rows:
-        if read_problems:
-            problems.extend(read_problems)
-            read_problems.clear()
-        if columns is None:
-            columns = _columns(cells, problems)
-            if problems:
-                break  # with a wrong header no row can be read
-            continue
-        if all(_blank(cells[i]) for f, i in columns.items() if f in COUNTS and i < len(cells)):
+def _check(file_import, source, problems: Problems, progress) -> tuple:
+    study = _study(file_import)
+    check = _Check(study, Columns(dict(zip(FIELDS, HEADERS, strict=True)), ALIASES, REQUIRED))
+    check.zones = {z.name.casefold(): z for z in StudyZone.objects.filter(study=study)}
+    check.stored = set(Observation.objects.filter(study=study).values_list("zone_id", "date", "hour"))
+    check.seen = set(check.stored)
+    rows = source.rows()
+    for _number, header in rows:
+        if not _header(check.columns, header, problems):
+            return check.columns.name("zone"), []  # with a wrong header no row can be read
+        break
+    for number, cells in rows:
+        progress(number)
+        if all(blank(check.columns.cell(cells, f)) for f in COUNTS):
             continue  # no counts: a row of the template nobody filled in (or an empty line)
+        found = _row(check, number, cells)
+        for column, message in found:
+            problems.add(number, column, message)
+    if not check.rows and not problems:
+        refuse(_("The file has no rows with counts."))
+    return check.columns.name("zone"), check.rows if not problems else []
 
-        def cell(field, cells=cells, columns=columns):
-            index = columns.get(field)
-            return cells[index] if index is not None and index < len(cells) else None
 
-        row_problems = []
-        values = {}
-        for field in FIELDS:
-            raw = cell(field)
-            column = _column(columns, field)
-            if _is_formula(raw):
-                row_problems.append(Problem(number, column, _("The cell holds a formula (%(f)s). Save the values, "
-                                                              "not formulas.") % {"f": str(raw)[:40]}))  # fmt: skip
-                continue
-            try:
-                if field == "date":
-                    values[field] = _cached(dates, parse_date, raw)
-                elif field == "hour":
-                    values[field] = _cached(hours, parse_hour, raw)
-                elif field == "zone":
-                    name = str(raw or "").strip()
-                    zone = zones.get(name.casefold())
-                    if zone is None:
-                        raise ValueError(one_full_stop(_("Unknown zone “%(z)s”. The study's zones: %(all)s.") % {
-                            "z": name, "all": ", ".join(z.name for z in zones.values()) or "–"}))  # fmt: skip
-                    values[field] = zone
-                else:
-                    values[field] = parse_count(raw)
-            except ValueError as exc:
-                row_problems.append(Problem(number, column, str(exc)))
-        if not row_problems:
-            zone = values["zone"]
-            where = {"date": "date", "hour": "hour"}
-            for field, message in check_round(study, values["date"], values["hour"]).items():
-                row_problems.append(Problem(number, _column(columns, where[field]), message))
-            found = check_counts(zone, values["occupied"], values["away"], values["free"], values["persons"])
-            for field, message in found.items():
-                row_problems.append(Problem(number, _column(columns, field), message))
-            key = (zone.pk, values["date"], values["hour"])
-            if key in seen:
-                message = (
-                    _("This zone and round are recorded already.") if key in stored
-                    else _("The same zone and round appear twice in the file.")
-                )  # fmt: skip
-                row_problems.append(Problem(number, _column(columns, "zone"), message))
-            seen.add(key)
-        if row_problems:
-            problems.extend(row_problems)
-            continue
-        if problems:
-            continue  # keep validating, stop writing
-        batch.append(
-            Observation(
-                study=study, zone=values["zone"], date=values["date"], hour=values["hour"],
-                occupied=values["occupied"] or 0, away=values["away"] or 0, free=values["free"],
-                persons=values["persons"] or 0,
-            )
+def _header(columns: Columns, header, problems: Problems) -> bool:
+    ok = columns.read(header, problems)
+    if not any(f in columns.index for f in ("occupied", "persons")):
+        problems.add(1, "–", _("The file needs the column “opptatt” or “personer”."))
+        return False
+    return ok
+
+
+def _row(check: _Check, number, cells) -> list[tuple[str, str]]:
+    """Check one row: its problems as (column, message); a good row is kept while the file has none."""
+    values, found = _values(check, cells)
+    if found:
+        return found
+    zone = values["zone"]
+    for name, message in check_round(check.study, values["date"], values["hour"]).items():
+        found.append((check.columns.name(name), message))
+    counts = [values[f] for f in COUNTS]
+    found += [(check.columns.name(f), m) for f, m in check_counts(zone, *counts).items()]
+    key = (zone.pk, values["date"], values["hour"])
+    if key in check.seen:
+        message = (
+            _("This zone and round are recorded already.") if key in check.stored
+            else _("The same zone and round appear twice in the file.")
         )  # fmt: skip
-        if len(batch) >= BATCH:
-            Observation.objects.bulk_create(batch)
-            written += len(batch)
-            batch = []
-    if columns is None and not problems:
-        problems.append(Problem(None, "–", _("The file is empty.")))
-    if problems:
-        raise ImportFailed(problems)  # the transaction is rolled back: nothing was written
-    if batch:
-        Observation.objects.bulk_create(batch)
-        written += len(batch)
-    if written == 0:
-        raise ImportFailed([Problem(None, "–", _("The file has no rows with counts."))])
-    workproduct_refresh(work_product=wp, by=by)
-    return written
+        found.append((check.columns.name("zone"), message))
+    check.seen.add(key)
+    if not found:
+        check.rows.append((number, *key, *counts))
+    return found
 
 
-COUNTS = ("occupied", "away", "free", "persons")
+def _values(check: _Check, cells) -> tuple[dict, list]:
+    values, found = {}, []
+    for name in FIELDS:
+        raw = check.columns.cell(cells, name)
+        try:
+            if is_formula(raw):
+                raise ValueError(
+                    _("The cell holds a formula (%(f)s). Save the values, not formulas.") % {"f": str(raw)[:40]}
+                )
+            values[name] = _value(check, name, raw)
+        except ValueError as exc:
+            found.append((check.columns.name(name), str(exc)))
+    return values, found
+
+
+def _value(check: _Check, name, raw):
+    if name in ("date", "hour"):
+        parse = reader.parse_date if name == "date" else reader.parse_hour
+        try:
+            return check.parsed[(name, raw)]
+        except KeyError:
+            value = check.parsed[(name, raw)] = parse(raw)  # a ValueError is not kept: each bad cell reports itself
+            return value
+        except TypeError:  # not hashable
+            return parse(raw)
+    if name == "zone":
+        text = str(raw or "").strip()
+        zone = check.zones.get(text.casefold())
+        if zone is None:
+            known = ", ".join(z.name for z in check.zones.values()) or "–"
+            message = _("Unknown zone “%(z)s”. The study's zones: %(all)s.") % {"z": text[:40], "all": known}
+            raise ValueError(one_full_stop(message))
+        return zone
+    return reader.parse_count(raw)
 
 
 def one_full_stop(text: str) -> str:
@@ -322,24 +182,43 @@ def one_full_stop(text: str) -> str:
     return text[:-1] if text.endswith("..") and not text.endswith("...") else text
 
 
-def _cached(cache, parse, raw):
-    try:
-        return cache[raw]
-    except KeyError:
-        value = cache[raw] = parse(raw)  # a ValueError is not cached: each bad cell reports itself
-        return value
-    except TypeError:  # not hashable
-        return parse(raw)
+# The write (one transaction) -------------------------------------------------------------------------------
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+def _write(file_import, prepared) -> int:
+    """Write the checked rows, or none when the study changed under the check (a round recorded meanwhile, a
+    zone removed, the permission gone)."""
+    zone_column, rows = prepared
+    study = _study(file_import)
+    by = file_import.requested_by
+    if not by.has_perm(EDIT, study.project):
+        refuse(_("You may no longer change this study."))
+    wp = _locked(study.work_product)
+    zones = set(StudyZone.objects.filter(study=study).values_list("pk", flat=True))
+    stored = set(Observation.objects.filter(study=study).values_list("zone_id", "date", "hour"))
+    problems = Problems()
+    for number, zone, day, hour, *_counts in rows:
+        if zone not in zones:
+            problems.add(number, zone_column, _("The zone was removed from the study during the import."))
+        elif (zone, day, hour) in stored:
+            problems.add(number, zone_column, _("This zone and round are recorded already."))
+    if problems:
+        raise ImportFailed(problems)
+    for start in range(0, len(rows), BATCH):
+        Observation.objects.bulk_create([
+            Observation(study=study, zone_id=zone, date=day, hour=hour, occupied=occupied or 0, away=away or 0,
+                        free=free, persons=persons or 0)
+            for _n, zone, day, hour, occupied, away, free, persons in rows[start : start + BATCH]
+        ])  # fmt: skip
+    workproduct_refresh(work_product=wp, by=by)
+    return len(rows)
 
 
-def _column(columns, field):
-    if field not in columns:
-        return "–"
-    return f"{_letter(columns[field])} ({HEADERS[FIELDS.index(field)]})"
+def _result_url(file_import) -> str:
+    return reverse("space:study", args=[file_import.project_id, file_import.target.get("study_id")])
+
+
+extensions.register("importer", reader.Importer(KEY, check=_check, write=_write, perm=EDIT, result_url=_result_url))
 
 
 # The template ------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from projects import selectors as project_selectors
 from projects.forms import form_errors_from, service_errors
 from projects.models import Project
 from projects.permissions import get_project_for
@@ -218,20 +219,9 @@ def round_edit(request, project_id, study_id):
         return redirect(_study_url(study, "zones"))
     days = services.study_days(study) or [study.starts_on]
     pick = RoundForm(request.POST or request.GET or {"date": days[0], "hour": study.first_hour})
-    errors, day, hour = [], None, None
-    if pick.is_valid():
-        day, hour = pick.cleaned_data["date"], pick.cleaned_data["hour"]
-    existing = {o.zone_id: o for o in Observation.objects.filter(study=study, date=day, hour=hour)} if day else {}
-    initial = [{"zone": z.pk, **{k: getattr(existing.get(z.pk), k, None) for k in COUNTS}} for z in zones]
-    data = None
-    if request.method == "POST":
-        # A post without the grid (every field left out) records nothing for any zone, as an empty grid does.
-        data = request.POST if "round-TOTAL_FORMS" in request.POST else {
-            "round-TOTAL_FORMS": len(zones), "round-INITIAL_FORMS": len(zones),
-            **{f"round-{i}-zone": z.pk for i, z in enumerate(zones)},
-        }  # fmt: skip
-    grid = RoundFormSet(data, initial=initial, prefix="round")
-    rows = list(zip(zones, grid.forms, strict=False))
+    day, hour = (pick.cleaned_data["date"], pick.cleaned_data["hour"]) if pick.is_valid() else (None, None)
+    grid = _round_grid(request, study, zones, day, hour)
+    errors = []
     if request.method == "POST" and pick.is_valid() and grid.is_valid():
         counts = {f.cleaned_data["zone"]: {k: f.cleaned_data[k] for k in COUNTS} for f in grid}
         try:
@@ -243,31 +233,49 @@ def round_edit(request, project_id, study_id):
             nxt = hour + 1 if hour < study.last_hour else study.first_hour
             return redirect(reverse("space:study_round", args=[project.pk, study.pk]) + f"?date={day}&hour={nxt}")
     return _page(
-        request, "space/round.html", project, MAPPING, study=study, pick=pick, rows=rows, grid=grid,
-        errors=errors, title=_("Record a round"), status=400 if errors or pick.errors or grid.errors else 200,
+        request, "space/round.html", project, MAPPING, study=study, pick=pick, grid=grid, errors=errors,
+        rows=list(zip(zones, grid.forms, strict=False)), title=_("Record a round"),
+        status=400 if errors or pick.errors or grid.errors else 200,
     )  # fmt: skip
+
+
+def _round_grid(request, study, zones, day, hour):
+    """The round's formset: a form per zone, with what is recorded for the round as its initial counts."""
+    existing = {o.zone_id: o for o in Observation.objects.filter(study=study, date=day, hour=hour)} if day else {}
+    initial = [{"zone": z.pk, **{k: getattr(existing.get(z.pk), k, None) for k in COUNTS}} for z in zones]
+    data = None
+    if request.method == "POST":
+        # A post without the grid (every field left out) records nothing for any zone, as an empty grid does.
+        data = request.POST if "round-TOTAL_FORMS" in request.POST else {
+            "round-TOTAL_FORMS": len(zones), "round-INITIAL_FORMS": len(zones),
+            **{f"round-{i}-zone": z.pk for i, z in enumerate(zones)},
+        }  # fmt: skip
+    return RoundFormSet(data, initial=initial, prefix="round")
 
 
 @login_required
 def study_import(request, project_id, study_id):
+    """Upload a file of observations; the worker imports it and this page follows its progress and outcome."""
     project = get_project_for(request.user, project_id, EDIT)
     study = _study(project, study_id)
     form = ImportForm(request.POST or None, request.FILES or None)
-    problems = []
     if request.method == "POST" and form.is_valid():
         try:
-            n = imports.observations_import(study=study, by=request.user, upload=form.cleaned_data["upload"])
-        except imports.ImportFailed as exc:
-            problems = exc.problems
+            imports.observations_import_request(study=study, by=request.user, upload=form.cleaned_data["upload"])
         except ValidationError as exc:
             form_errors_from(exc, form)
         else:
-            messages.success(request, _("%(n)s rows imported.") % {"n": n})
-            return redirect(_study_url(study))
+            messages.info(request, _("The file is uploaded. It is checked in the background; the outcome shows here."))
+            return redirect(reverse("space:study_import", args=[project.pk, study.pk]))
+    latest = project_selectors.file_import_latest(project=project, kind=imports.KEY, target={"study_id": study.pk})
+    import_status = None
+    if latest is not None:
+        import_status = project_selectors.file_import_status(
+            file_import=latest, user=request.user, next_url=request.get_full_path()
+        )
     return _page(
-        request, "space/import.html", project, MAPPING, study=study, form=form,
-        problems=problems, more=max(len(problems) - imports.SHOWN, 0), shown=problems[: imports.SHOWN],
-        title=_("Import observations"), status=400 if problems or form.errors else 200,
+        request, "space/import.html", project, MAPPING, study=study, form=form, import_status=import_status,
+        title=_("Import observations"), status=400 if form.errors else 200,
         zones=StudyZone.objects.filter(study=study).order_by("name"),
     )  # fmt: skip
 

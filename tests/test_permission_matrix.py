@@ -325,6 +325,10 @@ ROWS = [
     ("study round save", P("space:study_round", "study"), "post", OM(302)),
     ("study import", P("space:study_import", "study"), "get", OM(200)),
     ("study import post", P("space:study_import", "study"), "post", OM(200)),
+    # An import's progress and outcome, for those who may import (the world's import has no file: a retry is
+    # refused with a message and the owner and manager are sent back).
+    ("file import", P("projects:file_import", "file_import"), "get", OM(200)),
+    ("file import retry", P("projects:file_import_retry", "file_import"), "post", OM(302)),
     (
         "study template",
         _named(
@@ -580,6 +584,12 @@ def _space_world(w):
         project=project, by=owner, data={"name": "Før", "starts_on": date(2027, 2, 1), "ends_on": date(2027, 2, 12)}
     )
     w["zone"] = space.zone_save(study=w["study"], by=owner, data={"name": "Øst", "places": 10})
+    from projects.models import FileImport
+
+    w["file_import"] = FileImport.objects.create(
+        project=w["project"], kind="space.observations", target={"study_id": w["study"].pk}, name="r.csv",
+        requested_by=owner,
+    )  # fmt: skip
     upload = SimpleUploadedFile("soner.pdf", b"%PDF-1.7", content_type="application/pdf")
     w["plan"] = space.plan_add(project=project, by=owner, kind="zones", description="Soner", upload=upload)
     w["room_type"] = RoomType.objects.order_by("pk").first()

@@ -5,6 +5,7 @@ signed content, the PDF and the project's history follow from the description.""
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.utils import translation
@@ -86,7 +87,14 @@ def register(kind: Kind) -> Kind:
     if kind.pdf_label:
         extensions.register(
             "document_kind",
-            documents.Kind(kind.key, kind.pdf_label, _render, kind.pdf_filename, "workproducts.edit_work_product"),
+            documents.Kind(
+                kind.key,
+                kind.pdf_label,
+                _render,
+                kind.pdf_filename,
+                "workproducts.edit_work_product",
+                exists=partial(_started, kind.key),
+            ),
         )
     return kind
 
@@ -111,6 +119,13 @@ def _history_source(model, content=False):
             lambda r: f"{str(model._meta.verbose_name).capitalize()}: {r.instance}",
         )
     extensions.register("history_source", source)
+
+
+def _started(key, project) -> bool:
+    """Whether the project has a work product of this kind (its PDF is asked for only then)."""
+    from .models import WorkProduct
+
+    return WorkProduct.objects.filter(project=project, kind=key).exists()
 
 
 def _render(document):

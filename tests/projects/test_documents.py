@@ -151,3 +151,82 @@ def test_render_pdf_counts_pages_and_sets_language_and_title(tmp_path):
     assert reader.trailer["/Root"]["/Lang"] == "nb"
     assert reader.metadata.title == "Rapport"
     assert "Side 2 av 2" in reader.pages[1].extract_text()
+
+
+# Asked for once, of something that exists (issue 23) -------------------------------------------------------------
+
+
+def test_asking_twice_while_a_version_is_made_gives_the_same_pending_version(client, owner_project):
+    project, owner = owner_project
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        first = document_request(project=project, kind="test-report", by=owner)
+        again = document_request(project=project, kind="test-report", by=owner)
+    assert again.pk == first.pk and again.version == 1
+    client.force_login(owner)
+    url = reverse("projects:document_request", args=[project.pk, "test-report"])
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        assert client.post(url).status_code == 302  # the button pressed twice more
+        assert client.post(url, headers={"HX-Request": "true"}).status_code == 200
+    assert list(GeneratedDocument.objects.values_list("version", "status")) == [(1, "pending")]
+    document_render(document_id=first.pk)
+    assert requested(project=project, by=owner).version == 2  # once it is ready, a new request is a new version
+
+
+def test_a_pdf_is_asked_for_only_of_something_that_exists(client, owner_project):
+    project, owner = owner_project
+    kind = documents.Kind(
+        "test-report", label="the test report", render=_render, filename="t", exists=lambda p: p.name == "Har"
+    )
+    with extensions.registered("document_kind", kind):
+        with pytest.raises(ValidationError):
+            document_request(project=project, kind="test-report", by=owner)
+        client.force_login(owner)
+        url = reverse("projects:document_request", args=[project.pk, "test-report"])
+        assert client.post(url).status_code == 404
+        assert not GeneratedDocument.objects.exists()
+        project.name = "Har"
+        project.save()
+        assert client.post(url).status_code == 302
+    assert GeneratedDocument.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_the_same_moment_make_one_version(postgres, monkeypatch):
+    """Two threads, two connections, both past the look for a version in progress before either inserts: one
+    row, and both get it."""
+    import threading
+
+    from django.db import connection
+
+    project = ProjectFactory()
+    owner = MembershipFactory(project=project, role="owner").user
+    barrier = threading.Barrier(2, timeout=10)
+    from projects import services
+
+    real = services._document_in_progress
+    calls = []
+
+    def look_then_wait(*args):
+        found = real(*args)
+        calls.append(found)
+        if len(calls) <= 2:
+            barrier.wait()
+        return found
+
+    monkeypatch.setattr(services, "_document_in_progress", look_then_wait)
+    monkeypatch.setattr(services.outbox, "wake", lambda ids: 0)
+    got = []
+
+    def request():
+        try:
+            got.append(document_request(project=project, kind="test-report", by=owner).pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == 2 and got[0] == got[1]
+    assert GeneratedDocument.objects.filter(project=project).count() == 1

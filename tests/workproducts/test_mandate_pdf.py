@@ -100,3 +100,21 @@ def test_representative_cannot_generate(client, mandate, doc_project):
     client.force_login(doc_project.safety_rep)
     assert client.post(reverse("projects:document_request", args=[doc_project.pk, "mandate"])).status_code == 403
     assert not GeneratedDocument.objects.filter(kind="mandate").exists()
+
+
+def test_the_mandates_pdf_is_asked_for_only_once_the_mandate_exists(client, doc_project):
+    """Of a project without a mandate: 404 and no row (it once made a document that failed)."""
+    from django.urls import reverse
+
+    from workproducts.services import workproduct_start
+
+    owner = doc_project.owner
+    client.force_login(owner)
+    url = reverse("projects:document_request", args=[doc_project.pk, "mandate"])
+    assert client.post(url).status_code == 404
+    assert not GeneratedDocument.objects.exists()
+    workproduct_start(project=doc_project, kind="mandate", by=owner)
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        assert client.post(url).status_code == 302
+        assert client.post(url).status_code == 302  # pressed twice: the same version
+    assert list(GeneratedDocument.objects.values_list("kind", "version")) == [("mandate", 1)]
