@@ -1,6 +1,6 @@
-"""The core's kinds of deferred work in the outbox (`projects.outbox`): generated documents, invitations and
-reminder e-mails, as `outbox_handler` hook entries. Imported by `projects/hooks.py`, so that web processes
-and workers know them alike."""
+"""The core's kinds of deferred work in the outbox (`projects.outbox`): generated documents, invitations,
+reminder e-mails and a person's data export, as `outbox_handler` hook entries. Imported by `projects/hooks.py`,
+so that web processes and workers know them alike."""
 
 from . import outbox
 
@@ -40,3 +40,17 @@ def password_reset_email(job):
     from .services import password_reset_send
 
     password_reset_send(user_id=job.payload["user_id"])
+
+
+def _personal_data_failed(job):
+    from .services import personal_data_export_failed
+
+    personal_data_export_failed(export_id=job.payload["export_id"])
+
+
+@outbox.handler("personal_data.export", max_attempts=3, on_failure=_personal_data_failed)
+def personal_data_export(job):
+    """A person's data export (Settings → Your data): the JSON file and the notification that it is ready."""
+    from .services import personal_data_export_make
+
+    personal_data_export_make(export_id=job.payload["export_id"])
