@@ -123,6 +123,7 @@ TIMED_ABOVE = {
     "evaluation:hr",
 }  # fmt: skip
 
+NO_SURVEY = "a survey's or comment round's page: the demo content has no survey yet (surveys/demo.py seeds none)"
 SKIPPED = {
     "login": "logging in, not a page of the application's content",
     "logout": "logging out",
@@ -162,6 +163,18 @@ SKIPPED = {
     "evaluation:hr_report_retry": "POST only",
     "evaluation:hr_report_download": "download of a generated PDF (the file as stored)",
     "my_data_download": "download of a person's data file as stored (the worker's job is timed in personal_data)",
+    "surveys:start": NO_SURVEY,
+    "surveys:detail": NO_SURVEY,
+    "surveys:remind": NO_SURVEY,
+    "surveys:close": NO_SURVEY,
+    "surveys:export": NO_SURVEY,
+    "surveys:transfer": NO_SURVEY,
+    "surveys:measure": NO_SURVEY,
+    "surveys:round": NO_SURVEY,
+    "surveys:round_close": NO_SURVEY,
+    "surveys:comment_answer": NO_SURVEY,
+    "surveys:questionnaire_source": NO_SURVEY,
+    "surveys:answer": "the public answer page behind a personal link (no log-in)",
     "accessibility": "static text, timed once (as the representative, whose top bar costs most)",
     "privacy": "static text, timed once (as the representative, whose top bar costs most)",
 }
@@ -301,6 +314,9 @@ def pages(world):
     for what in ("evaluations", "measures"):
         for fmt in ("csv", "xlsx"):
             page("evaluation:hr_export", f"HR export {what}.{fmt}", what, fmt, budget=EXPORT_BUDGET_MS)
+    page("surveys:index", "surveys", p)
+    page("surveys:round_create", "comment round: new", p)
+    page("surveys:questionnaires", "survey questionnaires")
     page("settings", "settings")
     page("my_data", "your data (the page; the worker makes the file)")
     page("tasks", "my tasks")
