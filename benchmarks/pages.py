@@ -155,7 +155,6 @@ SKIPPED = {
     "workproducts:order_send": "POST only",
     "space:plan": "download of an uploaded plan",
     "space:study_template": "download of an import template (a generated spreadsheet of the study's zones)",
-    "evaluation:figure_template": "download of an import template (a generated spreadsheet)",
     "participation:sign": "POST only",
     "participation:meeting_attachment": "POST only",
     "participation:meeting_file": "download of an uploaded file",
@@ -309,8 +308,6 @@ def pages(world):
     page("evaluation:hr_project", "HR: project (2024/0900)", e)
     page("evaluation:hr_report_status", "HR: report status", e)
     page("evaluation:hr_sick_leave", "HR: sick leave", e)
-    page("evaluation:figure_import", "evaluation figures: import survey results", e, "survey")
-    page("evaluation:hr_figure_import", "HR: import HMS deviations", e, "deviations")
     for what in ("evaluations", "measures"):
         for fmt in ("csv", "xlsx"):
             page("evaluation:hr_export", f"HR export {what}.{fmt}", what, fmt, budget=EXPORT_BUDGET_MS)
