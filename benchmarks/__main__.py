@@ -6,6 +6,7 @@ import os
 import pkgutil
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,8 +67,11 @@ def main(argv=None) -> int:
             if args.only and name != "bare page" and not any(part in name for part in args.only.split(",")):
                 continue
             started = time.perf_counter()
-            ctx.results.extend(fn(ctx))
+            measured = fn(ctx)
+            ctx.results.extend(measured)
             print(f"  {name}: {time.perf_counter() - started:.1f} s", flush=True)
+            if measured and ctx.bare is not None:  # the rows at once, so a long run shows what it has measured
+                print(table(replace(ctx, results=measured)), flush=True)
         print()
         print(f"Load average (1, 5, 15 min) before the timings: {load_before}")
         print(f"Load average (1, 5, 15 min) after the run: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")

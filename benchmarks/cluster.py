@@ -105,9 +105,14 @@ def copy_code(dest: Path):
 
 class Cluster:
     def __init__(
-        self, name, *, base, redis_port, database, nodes=2, web_concurrency=2, pg=None, bucket=None, keep_database=False
-    ):
+        self, name, *, base, redis_port, database, nodes=2, web_concurrency=2, pg=None, bucket=None,
+        keep_database=False, storage="s3",
+    ):  # fmt: skip
         self.name = name
+        # "s3": the SeaweedFS gateway on base + 10 … base + 17, as in production; "local": one folder both nodes
+        # share on this machine (the load test's pages read no files; it then needs only the balancer's, the
+        # nodes' and Redis's ports).
+        self.storage = storage
         self.folder = ROOT / "var" / "cluster" / name
         self.ports = Ports(base, redis_port)
         self.nodes = nodes
@@ -153,7 +158,11 @@ class Cluster:
             "EMAIL_FILE_PATH": str(copy / "var" / "mail"),
             "STATIC_ROOT": str(copy / "var" / "static"),
             "MEDIA_ROOT": str(copy / "var" / "media"),
-            **self.seaweed.env(bucket=self.bucket),
+            **(
+                self.seaweed.env(bucket=self.bucket)
+                if self.storage == "s3"
+                else {"FILE_STORAGE": "local", "MEDIA_ROOT": str(self.folder / "media")}
+            ),
             "LOG_FORMAT": "text",
             "LOG_LEVEL": "INFO",
             "SECURE_HSTS_SECONDS": "0",
@@ -187,7 +196,9 @@ class Cluster:
     # --- services
     def prepare(self):
         """Fresh folders, copies of the code, the database, Redis and the S3 gateway with its bucket."""
-        ours = [self.ports.balancer, self.ports.redis, *range(self.ports.seaweed, self.ports.seaweed + 8)]
+        ours = [self.ports.balancer, self.ports.redis]
+        if self.storage == "s3":
+            ours += range(self.ports.seaweed, self.ports.seaweed + 8)
         ours += [self.ports.node(i) for i in range(1, self.nodes + 1)]
         busy = [port for port in ours if not ports_free(port, 1)]
         if busy:
@@ -206,6 +217,9 @@ class Cluster:
                       "--appendonly", "no", "--dir", str(self.folder / "redis")], None,
         )  # fmt: skip
         wait_until("Redis", lambda: self.redis_ping(), 20)
+        if self.storage != "s3":
+            (self.folder / "media").mkdir()
+            return
         self.seaweed.start(timeout=90)
         with open(self.folder / "pids", "a") as pids:
             pids.write(f"{self.seaweed.process.pid}\n")
@@ -313,7 +327,8 @@ backend nodes
     def start(self, *, people=True, worker=True, say=print):
         started = time.monotonic()
         self.prepare()
-        say(f"   copies of the code, database {self.database}, Redis :{self.ports.redis}, S3 {self.seaweed.endpoint} "
+        files = f"S3 {self.seaweed.endpoint}" if self.storage == "s3" else f"files in {self.folder / 'media'}"
+        say(f"   copies of the code, database {self.database}, Redis :{self.ports.redis}, {files} "
             f"in {time.monotonic() - started:.0f} s")  # fmt: skip
         started = time.monotonic()
         self.migrate(people=people)

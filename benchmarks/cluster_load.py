@@ -4,8 +4,10 @@ opening their pages at 20 and then 50 at once for 60 s each. Prints, per page ki
 the same run, requests per second, median, p90, p95, p99 and errors, and the load average.
 
 python -m benchmarks.cluster_load [--users 20,50] [--seconds 60] [--projects 2000] [--database cluster_load]
+    [--base 8450] [--redis-port 8491] [--storage s3|local]
 The data are built once into the kept database (as `python -m benchmarks --keep`) and reused after that.
-Everything listens on 127.0.0.1:8450-8467 and a Redis of its own on :8491; nothing else is reached.
+Everything listens on 127.0.0.1:8450-8467 and a Redis of its own on :8491 (or from --base, with --redis-port;
+--storage local needs no S3 gateway, so base … base + 2 and Redis are all); nothing else is reached.
 """
 
 # ruff: noqa: S603  (this virtualenv's programs)
@@ -143,14 +145,20 @@ def main(argv=None):
     parser.add_argument("--projects", type=int, default=2000, help="projects in the kept database when built")
     parser.add_argument("--database", default="cluster_load", help="the kept PostgreSQL database")
     parser.add_argument("--web-concurrency", type=int, default=3, help="gunicorn workers per node")
+    parser.add_argument("--base", type=int, default=8450, help="the balancer's port; the nodes' follow it")
+    parser.add_argument("--redis-port", type=int, default=8491, help="the cluster's own Redis")
+    parser.add_argument(
+        "--storage", choices=("s3", "local"), default="s3",
+        help="s3: a SeaweedFS gateway on base+10 … base+17; local: a folder the nodes share (no more ports)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
 
     print(f"Benchmark data in PostgreSQL database {args.database} ({args.projects} projects when built)")
     build_data(args.database, args.projects)
     cluster = Cluster(
-        "load", base=8450, redis_port=8491, database=args.database, web_concurrency=args.web_concurrency,
-        keep_database=True,
+        "load", base=args.base, redis_port=args.redis_port, database=args.database,
+        web_concurrency=args.web_concurrency, keep_database=True, storage=args.storage,
     )  # fmt: skip
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     reports = []

@@ -8,12 +8,13 @@ import statistics
 import time
 
 N = 15
+MILESTONES, HAZARDS = 20, 40  # issue 30: "a realistic mandate (20 milestones, 40 hazards)"
 ONE_PAGE = "<html lang='nb'><head><title>Én side</title></head><body><h1>Én side</h1><p>Tekst.</p></body></html>"
 
 
 def _mandate_document(project_id=None):
-    """A project with a filled-in mandate, a risk assessment and an objection, and an unsaved GeneratedDocument to
-    render."""
+    """A project with a realistic mandate (MILESTONES milestones; a risk assessment of HAZARDS hazards) and an
+    objection, and an unsaved GeneratedDocument to render."""
     import datetime
 
     from participation import services as participation
@@ -35,13 +36,13 @@ def _mandate_document(project_id=None):
               "roles_text": "EBE leder byggeprosjektet.", "steering_group": "Direktør og enhetsledere.",
               "working_groups": "Arbeidsgruppe for soner."},
     )  # fmt: skip
-    for n in range(8):
+    for n in range(MILESTONES):
         services.workproduct_row_save(
             work_product=wp, section="milestones", by=owner,
             data={"name": f"Milepæl {n + 1}", "date": project.start_date + datetime.timedelta(days=30 * (n + 1))},
         )  # fmt: skip
     risk = services.workproduct_start(project=project, kind="risk_assessment", by=owner)
-    for n in range(12):
+    for n in range(HAZARDS):
         services.workproduct_row_save(
             work_product=risk, section="hazards", by=owner,
             data={"description": f"Fare {n + 1}", "exposed": "Alle ansatte", "likelihood": 1 + n % 5,

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("settings/", project_views.user_settings, name="settings"),
     path("settings/my-data/", project_views.my_data, name="my_data"),
+    path("settings/my-data/<int:export_id>/", project_views.my_data_download, name="my_data_download"),
     path("tasks/", project_views.my_tasks, name="tasks"),
     path("system/", dashboard_views.system, name="system"),
     path("calendar/", project_views.calendar, name="calendar"),

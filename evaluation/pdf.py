@@ -44,12 +44,8 @@ def render_final_documentation(document) -> bytes:
     with translation.override("nb"):
         context = _report_context(document)
         project = document.project
-        context["assessments"] = list(
-            CriterionAssessment.objects.filter(phase__project=project)
-            .select_related("phase")
-            .order_by("phase__order", "criterion")
-        )
         context["phases"] = list(project.phases.order_by("order"))
+        context.update(_criteria_matrix(project, context["phases"]))
         context["change_requests"] = selectors.change_requests_of(project=project)
         context["participation"] = _participation_rollup(project)
         sections = sorted(
@@ -60,6 +56,19 @@ def render_final_documentation(document) -> bytes:
         context["sections_before"] = [s for s in sections if s.get("order", 50) < 30]
         context["sections"] = [s for s in sections if s.get("order", 50) >= 30]
     return render_pdf("evaluation/final_pdf.html", context, lang="nb")
+
+
+def _criteria_matrix(project, phases):
+    """The success criteria assessed at the phase gates as one small matrix (a row per assessed phase, a column per
+    criterion, the status in the cell) and the comments as lines under it: a few cells instead of a row of four
+    per phase and criterion (evaluation/pdf.css)."""
+    assessments = list(CriterionAssessment.objects.filter(phase__project=project).select_related("phase"))
+    by_cell = {(a.phase_id, a.criterion): a for a in assessments}
+    assessed = {a.phase_id for a in assessments}
+    matrix = [(ph, [by_cell.get((ph.pk, c)) for c in Criterion.values]) for ph in phases if ph.pk in assessed]
+    order = {c: n for n, c in enumerate(Criterion.values)}
+    comments = sorted((a for a in assessments if a.comment), key=lambda a: (a.phase.order, order[a.criterion]))
+    return {"criteria_matrix": matrix, "criteria_labels": Criterion.labels, "criteria_comments": comments}
 
 
 def _participation_rollup(project):

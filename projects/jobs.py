@@ -1,6 +1,6 @@
 """The core's kinds of deferred work in the outbox (`projects.outbox`): generated documents, invitations,
-reminder e-mails and imports of uploaded files, as `outbox_handler` hook entries. Imported by
-`projects/hooks.py`, so that web processes and workers know them alike."""
+reminder e-mails, imports of uploaded files and a person's data export, as `outbox_handler` hook entries.
+Imported by `projects/hooks.py`, so that web processes and workers know them alike."""
 
 from . import outbox
 
@@ -56,3 +56,17 @@ def file_import_run(job):
     from .services import file_import_run as run
 
     run(import_id=job.payload["import_id"])
+
+
+def _personal_data_failed(job):
+    from .services import personal_data_export_failed
+
+    personal_data_export_failed(export_id=job.payload["export_id"])
+
+
+@outbox.handler("personal_data.export", max_attempts=3, on_failure=_personal_data_failed)
+def personal_data_export(job):
+    """A person's data export (Settings → Your data): the JSON file and the notification that it is ready."""
+    from .services import personal_data_export_make
+
+    personal_data_export_make(export_id=job.payload["export_id"])

@@ -413,6 +413,46 @@ class FileImport(models.Model):
         return min(100, self.rows_read * 100 // self.rows_total)
 
 
+def _personal_data_path(export, filename):
+    # A name nobody can guess (the file holds one person's data; the download checks the owner anyway).
+    return f"personal-data/{uuid.uuid4().hex}/{filename}"
+
+
+class PersonalDataExport(models.Model):
+    """One person's export of everything the service keeps about them (Settings → Your data): asked for on the
+    page, made by the worker as a JSON file in the storage (local or object storage), downloaded only by that
+    person, who is told by a notification when it is ready. A new export replaces the earlier ones."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("being made")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to=_personal_data_path, max_length=300, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True, validators=[single_line])
+    size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    generated_at = models.DateTimeField(_("made"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data export")
+        verbose_name_plural = _("personal data exports")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} – {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_done(self):
+        return self.status == self.Status.DONE
+
+    @property
+    def in_progress(self):
+        return self.status == self.Status.PENDING
+
+
 class ReminderEmail(models.Model):
     """One e-mail of reminders to one person: the day's digest, or an urgent reminder sent at once.
 

@@ -67,6 +67,7 @@ def _row(obj, user=None):
 
 def person_data(*, user: User) -> dict:
     """Everything the service keeps that points to this person, as plain data (for a JSON export)."""
+    user = User.objects.get(pk=user.pk)  # a fresh instance: an `export_value` may keep what it read on it
     data = {
         "exported_at": timezone.now().isoformat(),
         "person": {

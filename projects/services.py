@@ -32,6 +32,7 @@ from .models import (
     Membership,
     Notification,
     PasswordResetRequest,
+    PersonalDataExport,
     Project,
     ProjectUnit,
     ReminderEmail,
@@ -883,6 +884,88 @@ def notification_mark_read(*, notification: Notification, by: User) -> Notificat
 @transaction.atomic
 def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# A person's data export ------------------------------------------------------------------------------------
+
+PERSONAL_DATA_JOB = "personal_data.export"
+
+
+@transaction.atomic
+def personal_data_export_request(*, by: User) -> PersonalDataExport:
+    """Ask for a file of everything the service keeps about `by` (Settings → Your data). The worker makes it
+    (`personal_data_export_make`, an outbox job written in this transaction); asking again while one is being
+    made gives that one."""
+    if not by.is_authenticated or not by.is_active:
+        raise PermissionDenied
+    User.objects.select_for_update(no_key=True).filter(pk=by.pk).first()  # one request at a time per person
+    waiting = PersonalDataExport.objects.filter(user=by, status=PersonalDataExport.Status.PENDING).first()
+    if waiting is not None:
+        return waiting
+    export = PersonalDataExport.objects.create(user=by)
+    outbox.enqueue(PERSONAL_DATA_JOB, key=f"personal-data-export:{export.pk}", payload={"export_id": export.pk})
+    return export
+
+
+def personal_data_export_make(*, export_id: int) -> PersonalDataExport | None:
+    """Make the requested file (the outbox's job, holding its lease): the person's data as JSON, read as that
+    person may read it now (`personal_data.person_data`: signed content through the sensitive-content reader),
+    stored through the storage API, with a notification to its owner. Earlier exports of the person are
+    removed. Running it again for a done export does nothing more."""
+    import json
+
+    from .personal_data import person_data
+
+    export = PersonalDataExport.objects.select_related("user").filter(pk=export_id).first()
+    if export is None or export.status != PersonalDataExport.Status.PENDING:
+        return export
+    person = export.user
+    body = json.dumps(person_data(user=person), ensure_ascii=False, indent=2, default=str).encode("utf-8")
+    with transaction.atomic():
+        export = PersonalDataExport.objects.select_for_update().filter(pk=export_id).first()
+        if export is None or export.status != PersonalDataExport.Status.PENDING:
+            return export
+        export.file.save(f"prosessguiden-{timezone.localdate().isoformat()}.json", ContentFile(body), save=False)
+        export.sha256 = hashlib.sha256(body).hexdigest()
+        export.size = len(body)
+        export.generated_at = timezone.now()
+        export.status = PersonalDataExport.Status.DONE
+        export.save()
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    key=f"personal_data_export:{export.pk}",
+                    kind="personal_data_export",
+                    recipient=person,
+                    text=reminders.in_languages(lambda: _("The file with your data is ready to download.")),
+                    url=reverse("my_data"),
+                    # In the app only: the e-mail settings name the kinds of reminder, and this is none of them.
+                    email_status=Notification.EmailStatus.OFF,
+                    created_at=export.generated_at,
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        earlier = PersonalDataExport.objects.filter(user=person, pk__lt=export.pk).exclude(
+            status=PersonalDataExport.Status.PENDING
+        )
+        names = [name for name in earlier.values_list("file", flat=True) if name]
+        earlier.delete()
+        storage = export.file.storage
+        transaction.on_commit(lambda: _files_delete(storage, names), robust=True)
+    return export
+
+
+def personal_data_export_failed(*, export_id: int, error: str = "") -> None:
+    """The job gave up: the page says so, and the person may ask again."""
+    PersonalDataExport.objects.filter(pk=export_id, status=PersonalDataExport.Status.PENDING).update(
+        status=PersonalDataExport.Status.FAILED
+    )
+
+
+def _files_delete(storage, names):
+    for name in names:
+        storage.delete(name)
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from . import calendars, documents, extensions, selectors, services
+from . import calendars, documents, extensions, outbox, selectors, services
 from .forms import (
     EmailPreferencesForm,
     MemberAddForm,
@@ -34,6 +34,7 @@ from .models import (
     GeneratedDocument,
     Membership,
     Notification,
+    PersonalDataExport,
     Project,
     Role,
 )
@@ -462,18 +463,35 @@ def privacy(request):
 
 @login_required
 def my_data(request):
-    """Download everything the service keeps that points to the logged-in person, as JSON."""
-    import json
+    """Your data: ask for a file of everything the service keeps that points to you. The worker makes it; this
+    page (polling while it is made) and a notification say when it is ready, with its download link."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405)
+    if request.method == "POST":
+        services.personal_data_export_request(by=request.user)
+        if not request.htmx:
+            return redirect("my_data")
+    exports = list(PersonalDataExport.objects.filter(user=request.user)[:5])
+    for export in exports:
+        export.late = export.in_progress and outbox.is_late(export.requested_at)
+    context = {
+        "exports": exports,
+        "polling": any(e.in_progress for e in exports),
+        "late": any(e.late for e in exports),
+    }
+    return render(request, "projects/_my_data.html" if request.htmx else "projects/my_data.html", context)
 
-    from django.http import HttpResponse
 
-    from .personal_data import person_data
-
-    body = json.dumps(person_data(user=request.user), ensure_ascii=False, indent=2, default=str)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="prosessguiden-{stamp}.json"'
-    return response
+@login_required
+def my_data_download(request, export_id):
+    """The file of one's own data; anybody else's is not found (404), as is one not made yet."""
+    export = PersonalDataExport.objects.filter(
+        pk=export_id, user=request.user, status=PersonalDataExport.Status.DONE
+    ).first()
+    if export is None:
+        raise Http404
+    stamp = timezone.localdate(export.generated_at).isoformat()
+    return file_download(export.file, f"prosessguiden-{stamp}.json", "application/json; charset=utf-8")
 
 
 # Notifications ----------------------------------------------------------------------------------------------

@@ -457,6 +457,9 @@ ROWS = [
     ("accessibility statement", U("accessibility"), "get", everyone(200)),
     ("privacy", U("privacy"), "get", everyone(200)),
     ("my data export", U("my_data"), "get", logged_in(200)),
+    ("my data export: ask for the file", U("my_data"), "post", logged_in(302)),
+    # The file of one person's data: only that person (the member here) downloads it; anybody else gets 404.
+    ("my data export: the file", U("my_data_download", "data_export"), "get", logged_in(404, member=200)),
 ]
 
 
@@ -527,6 +530,13 @@ def _build_world(steps_template):
         key="test:1", kind="item_due_soon", recipient=w["member"], project=project, text={"nb": "Frist"}, url="/"
     )
     w["feed"] = calendar_feed_for(user=w["member"])
+    from projects.models import PersonalDataExport
+
+    export = PersonalDataExport(user=w["member"], status=PersonalDataExport.Status.DONE)
+    export.file.save("data.json", ContentFile(b"{}"), save=False)
+    export.sha256, export.size = hashlib.sha256(b"{}").hexdigest(), 2
+    export.save()
+    w["data_export"] = export
     return w
 
 

@@ -35,7 +35,7 @@ DEMO_USERS = [
     "leder2@demo.kommune.no",
 ]
 SKIP = re.compile(
-    r"^/(admin/|account/logout|static/|media/|oidc/|healthz)|/file/|/download|/source/|my-data|export|ical|\.(pdf|ics|csv|xlsx|json)$"
+    r"^/(admin/|account/logout|static/|media/|oidc/|healthz)|/file/|/download|/source/|my-data/\d|export|ical|\.(pdf|ics|csv|xlsx|json)$"
 )
 PUBLIC = ["/account/login/", "/account/password_reset/", "/accessibility/", "/privacy/"]
 

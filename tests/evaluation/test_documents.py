@@ -91,3 +91,33 @@ def test_final_documentation_holds_the_goals_and_the_mandate_of_the_case_file(
     assert "Et kontor der vi deler kunnskap." in text and "Ansatte finner en egnet arbeidsplass" in text
     # The goals and the mandate come first, as the case file was built, before the participation summary.
     assert text.index("Et kontor der vi deler") < text.index("2 500 000 kr") < text.index("Medvirkning")
+
+
+def test_final_documentation_prints_the_criteria_at_the_gates_as_a_matrix_and_stays_pdf_a(
+    client, moved_in, project, owner, bergen_template, today
+):
+    """Issue 30: the success criteria at the phase gates are one small matrix (a row per phase, the status in the
+    criterion's column) with the comments as lines beneath it; the document is still a tagged PDF/A-2a."""
+    from phases.models import Criterion, CriterionAssessment, CriterionStatus
+    from phases.services import process_start
+    from projects.services import document_request
+
+    process_start(project=project, template=bergen_template, by=owner)
+    first, second = project.phases.order_by("order")[:2]
+    for phase, status in ((first, CriterionStatus.GREEN), (second, CriterionStatus.RED)):
+        for criterion in Criterion.values:
+            CriterionAssessment.objects.create(phase=phase, criterion=criterion, status=status, assessed_by=owner)
+    CriterionAssessment.objects.filter(phase=second, criterion=Criterion.FINANCES).update(comment="Rammen sprekker.")
+    doc = document_request(project=project, kind="final-documentation", by=owner)
+    document_render(document_id=doc.pk)
+    doc.refresh_from_db()
+    client.force_login(owner)
+    text = _pdf_text(client, project, doc)
+    assert "Suksesskriterier ved faseovergangene" in text
+    assert text.count("I rute") >= 5 and text.count("I fare") >= 5
+    assert f"{second.name}, økonomien er på plass: Rammen sprekker." in text
+    reader = PdfReader(doc.file.open("rb"))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "nb" and root["/MarkInfo"]["/Marked"]
+    xmp = root["/Metadata"].get_object().get_data()
+    assert b"pdfaid:part" in xmp and b"2" in xmp.split(b"pdfaid:part")[1][:8]
