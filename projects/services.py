@@ -270,15 +270,17 @@ def user_update_settings(*, user: User, full_name: str, phone: str, preferred_la
     return user
 
 
-def document_request(*, project: Project, kind: str, by: User) -> GeneratedDocument:
+def document_request(*, project: Project, kind: str, by: User, check_perm: bool = True) -> GeneratedDocument:
     """Store a new pending version of a generated document and its job in the outbox, in one transaction; the
-    worker renders it (woken after commit, or by the outbox's sweep when the broker was away).
+    worker renders it (woken after commit, or by the outbox's sweep when the broker was away). `check_perm=False`
+    for a version the system asks for on an event the person's own permission already allowed (a phase
+    completed by a coordinator's override asks for the protocol for the record).
 
     The version number comes from the unique (project, kind, version) constraint: of two requests at the same
     moment, the second takes the next number. Nothing here locks the project row, and nothing renders here.
     """
     documents.kind(kind)  # unknown kinds are a programming error
-    if not by.has_perm(documents.kind(kind).request_perm, project):
+    if check_perm and not by.has_perm(documents.kind(kind).request_perm, project):
         raise PermissionDenied
     for _attempt in range(5):
         version = (
@@ -322,6 +324,8 @@ def document_render(*, document_id: int) -> GeneratedDocument | None:
         doc.file.save(name, ContentFile(pdf), save=False)
         doc.status = GeneratedDocument.Status.DONE
         with_history_user(doc, doc.requested_by).save()
+        for fn in extensions.get("document_rendered"):  # in this transaction: what waits for the file
+            fn(doc)
     return doc
 
 
