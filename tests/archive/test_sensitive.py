@@ -41,7 +41,9 @@ def test_sensitive_words_are_in_no_archived_file(archive_dir, project, bergen_te
     owner = project.owner
     process_start(project=project, template=bergen_template, by=owner)
     workproduct_services.workproduct_start(project=project, kind="mandate", by=owner)
-    moved_in = evaluation_services.movein_record(project=project, by=owner, move_in=datetime.date(2026, 8, 31))
+    moved_in = evaluation_services.movein_record(
+        project=project, by=owner, move_in=datetime.date(2026, 8, 31), early_confirmed=True
+    )
     for words, sensitive in ((SECRET, True), (VISIBLE, False)):
         evaluation_services.measure_create(
             project=project, by=owner, focus_area=words, goal=words, activity=words, responsible="Kari",
