@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects import extensions
+from projects import documents, extensions
 from projects.extensions import project_updated
 from projects.history import HistorySource, history_of
 from projects.models import Project
@@ -111,9 +111,11 @@ def _problem_rows(limit):
             action = _("Receipt refused: see why")
         else:
             action = _("Not sent yet: see why")
+        kind = documents.kinds().get(a.document.kind)
+        label = str(kind.label) if kind else a.document.kind
         rows.append(
             extensions.QueueRow(
-                title=f"{a.document.kind} v{a.document.version}",
+                title=_("%(what)s, version %(v)s") % {"what": label[:1].upper() + label[1:], "v": a.document.version},
                 project=a.project,
                 since=timezone.localdate(a.created_at),
                 url=reverse("archive:settings") + f"#archiving-{a.pk}",
