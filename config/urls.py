@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("participation.urls")),
     path("", include("evaluation.urls")),
     path("", include("surveys.urls")),
+    path("", include("archive.urls")),
     path("settings/", project_views.user_settings, name="settings"),
     path("settings/my-data/", project_views.my_data, name="my_data"),
     path("settings/my-data/<int:export_id>/", project_views.my_data_download, name="my_data_download"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from phases import rollups as process_rollups
 from phases.models import Activity, ChecklistItem, Phase, Process
 from phases.planning import add_months
+from projects import extensions
 from projects.models import Project, User
 from projects.services import fields_assign, with_history_user
 from workproducts.models import Hazard
@@ -457,6 +458,8 @@ def evaluation_complete(*, evaluation: Evaluation, by: User) -> Evaluation:
     evaluation.freeze_ends = min(evaluation.freeze_ends, today)
     with_history_user(evaluation, by).save()
     _freeze_item_follows(evaluation, by)
+    for fn in extensions.get("evaluation_completed"):  # in this transaction (the report goes to the record)
+        fn(evaluation, by)
     return evaluation
 
 

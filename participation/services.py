@@ -270,4 +270,6 @@ def signoff_record(
     )  # fmt: skip
     with_history_user(signoff, by).save()
     rollups.refresh(step.project_id)
+    for fn in extensions.get("signoff_recorded"):  # in this transaction (a signed mandate goes to the record)
+        fn(signoff, by)
     return signoff

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from projects import extensions
 from projects.models import COORDINATOR_GROUP, Project, User
 from projects.permissions import WORKING_ROLES, project_roles
 from projects.services import notification_send, notifications_resolve, with_history_user
@@ -389,6 +390,8 @@ def phase_complete(*, phase: Phase, by: User, override_reason: str = "", assessm
     phase.reopen_reason = ""
     with_history_user(phase, by).save()
     rollups.refresh(phase.project_id)
+    for fn in extensions.get("phase_completed"):  # in this transaction (the protocol goes to the record)
+        fn(phase, by)
     return phase
 
 

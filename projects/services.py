@@ -272,9 +272,11 @@ def user_update_settings(*, user: User, full_name: str, phone: str, preferred_la
     return user
 
 
-def document_request(*, project: Project, kind: str, by: User) -> GeneratedDocument:
+def document_request(*, project: Project, kind: str, by: User, check_perm: bool = True) -> GeneratedDocument:
     """Store a new pending version of a generated document and its job in the outbox, in one transaction; the
-    worker renders it (woken after commit, or by the outbox's sweep when the broker was away).
+    worker renders it (woken after commit, or by the outbox's sweep when the broker was away). `check_perm=False`
+    for a version the system asks for on an event the person's own permission already allowed (a phase
+    completed by a coordinator's override asks for the protocol for the record).
 
     A document is asked for only of something that exists (the kind's `exists(project)`, else ValidationError
     and no row). While a version of the kind is waiting or being made, asking again gives that version: at most
@@ -283,7 +285,7 @@ def document_request(*, project: Project, kind: str, by: User) -> GeneratedDocum
     Nothing here locks the project row, and nothing renders here.
     """
     found = documents.kind(kind)  # unknown kinds are a programming error
-    if not by.has_perm(found.request_perm, project):
+    if check_perm and not by.has_perm(found.request_perm, project):
         raise PermissionDenied
     if found.exists is not None and not found.exists(project):
         raise ValidationError(_("There is nothing to generate %(what)s from yet.") % {"what": found.label})
@@ -337,6 +339,8 @@ def document_render(*, document_id: int) -> GeneratedDocument | None:
         doc.file.save(name, ContentFile(pdf), save=False)
         doc.status = GeneratedDocument.Status.DONE
         with_history_user(doc, doc.requested_by).save()
+        for fn in extensions.get("document_rendered"):  # in this transaction: what waits for the file
+            fn(doc)
     return doc
 
 

@@ -379,11 +379,19 @@ def document_retry(request, project_id, document_id):
 def _documents_context(request, project, kind):
     docs = list(GeneratedDocument.objects.filter(project=project, kind=kind).select_related("requested_by"))
     documents.mark_late(docs)
+    polling = any(d.in_progress for d in docs)
+    for d in docs:
+        d.row_parts = []
+    for fn in extensions.get("document_row"):  # what other apps show on a version's row (in bulk)
+        found = fn(request, project, docs) or {}
+        for d in docs:
+            d.row_parts += found.get("rows", {}).get(d.pk, [])
+        polling = polling or found.get("polling", False)
     return {
         "project": project,
         "kind": documents.kind(kind),
         "documents": docs,
-        "polling": any(d.in_progress for d in docs),
+        "polling": polling,
         "late": any(d.late for d in docs),
         "can_request": request.user.has_perm(documents.kind(kind).request_perm, project),
         "next": request.POST.get("next") or request.GET.get("next") or request.get_full_path(),

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 # Every ModelAdmin of the apps that hold project data. User and OrgUnit are kept in the admin on purpose.
 EDITABLE_IN_ADMIN = {"projects.user", "projects.orgunit"}
-APPS = ("projects", "phases", "workproducts", "space", "participation", "evaluation")
+APPS = ("projects", "phases", "workproducts", "space", "participation", "evaluation", "archive")
 
 
 @pytest.fixture

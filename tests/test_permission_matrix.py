@@ -159,6 +159,11 @@ ROWS = [
     ("document download", P("projects:document", "document"), "get", project_page()),
     # Trying again a version that is ready changes nothing: the owner and manager are sent back with a message.
     ("document retry", P("projects:document_retry", "document"), "post", OM(302)),
+    # The archive: "Send til arkiv" asks the owner or manager to confirm; coordinators keep the archive's page and
+    # send a failed archiving again.
+    ("archive send", P("archive:send", "document"), "get", OM(200)),
+    ("archive settings", U("archive:settings"), "get", logged_in(403, coordinator=200)),
+    ("archive resend", U("archive:resend", "archiving"), "post", logged_in(403, coordinator=302)),
     # Evaluation. The project moved in today; an adjustment waits for a coordinator's approval.
     ("move-in", P("evaluation:move_in"), "get", OM(302)),
     ("evaluation", P("evaluation:overview"), "get", project_page()),
@@ -524,6 +529,12 @@ def _build_world(steps_template):
     doc.status, doc.sha256, doc.size = GeneratedDocument.Status.DONE, hashlib.sha256(b"%PDF-1.7").hexdigest(), 8
     doc.save()
     w["document"] = doc
+    from archive.models import Archiving
+
+    w["archiving"] = Archiving.objects.create(
+        key=Archiving.key_for(doc), project=project, document=doc, trigger=Archiving.Trigger.MANUAL,
+        state=Archiving.State.FAILED, error="Ikke montert",
+    )  # fmt: skip
     _evaluation_world(w)
     _survey_world(w)
     w["notification"] = Notification.objects.create(

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "participation",
     "evaluation",
     "surveys",  # employee surveys and comment rounds: above evaluation (its figures and measures)
+    "archive",  # sends the records to the municipality's archive (Fiks Arkiv); above evaluation
     "dashboard",  # above the domain apps: the coordinators' overview reads them all
 ]
 
@@ -273,6 +274,29 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.jobs_sweep",
         "schedule": timedelta(seconds=OUTBOX_SWEEP_SECONDS),
     },
+}
+
+# The archive (Fiks Arkiv, the `archive` app; docs/deploy.md "Archive"). ARCHIVE_TRANSPORT `none` sends nothing
+# (archivings wait in the queue); `directory` writes each message as a folder in ARCHIVE_DIRECTORY and reads the
+# receipts from its `receipts/`. The message names this system, the archive part (arkivdel) and the class
+# (ordningsprinsipp/ordningsverdi) of the case folders it creates. ARCHIVE_SCREENING is the default screening per
+# kind of document ({"evaluation-report": ["13", "Offl. § 13 jf. fvl. § 13"]}), which coordinators change on the
+# archive's page. The worker reads receipts and sends what waits every ARCHIVE_POLL_SECONDS; an archiving still
+# not sent ARCHIVE_OVERDUE_HOURS after it was queued is listed on Oversikt; a failing transport is tried
+# ARCHIVE_MAX_ATTEMPTS times.
+ARCHIVE_TRANSPORT = env("ARCHIVE_TRANSPORT", default="none")
+ARCHIVE_DIRECTORY = env("ARCHIVE_DIRECTORY", default="")
+ARCHIVE_SYSTEM = env("ARCHIVE_SYSTEM", default="Prosessguiden")
+ARCHIVE_PART = env("ARCHIVE_PART", default="")
+ARCHIVE_CLASS_SYSTEM = env("ARCHIVE_CLASS_SYSTEM", default="")
+ARCHIVE_CLASS_VALUE = env("ARCHIVE_CLASS_VALUE", default="")
+ARCHIVE_SCREENING = env.json("ARCHIVE_SCREENING", default={})
+ARCHIVE_POLL_SECONDS = env.float("ARCHIVE_POLL_SECONDS", default=60)
+ARCHIVE_OVERDUE_HOURS = env.float("ARCHIVE_OVERDUE_HOURS", default=24)
+ARCHIVE_MAX_ATTEMPTS = env.int("ARCHIVE_MAX_ATTEMPTS", default=5)
+CELERY_BEAT_SCHEDULE["archive-poll"] = {
+    "task": "archive.tasks.archive_poll",
+    "schedule": timedelta(seconds=ARCHIVE_POLL_SECONDS),
 }
 
 # Content Security Policy: scripts and styles from this host only, nothing inline for scripts.

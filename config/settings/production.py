@@ -102,3 +102,19 @@ X_FRAME_OPTIONS = "DENY"
 
 # Structured logs on stdout for journald or a log collector (LOG_FORMAT=text for plain lines).
 LOGGING = logging_config(level=LOG_LEVEL, fmt=env("LOG_FORMAT", default="json"))  # noqa: F405
+
+# The archive (docs/deploy.md, "Archive"): with a transport set, what it needs must be there at start, not
+# discovered by the first protocol that fails to leave. `manage.py check` says the same (archive/checks.py).
+if ARCHIVE_TRANSPORT != "none":  # noqa: F405
+    _archive_missing = []
+    if ARCHIVE_TRANSPORT not in ("directory",):  # noqa: F405
+        _archive_missing.append(f"ARCHIVE_TRANSPORT {ARCHIVE_TRANSPORT!r} is unknown (none, directory)")  # noqa: F405
+    if ARCHIVE_TRANSPORT == "directory" and not ARCHIVE_DIRECTORY:  # noqa: F405
+        _archive_missing.append("ARCHIVE_DIRECTORY (the drop folder)")
+    for _name in ("ARCHIVE_SYSTEM", "ARCHIVE_PART", "ARCHIVE_CLASS_VALUE"):
+        if not str(globals()[_name]).strip():
+            _archive_missing.append(_name)
+    if _archive_missing:
+        raise ImproperlyConfigured(
+            "ARCHIVE_TRANSPORT is set; the archive needs these in the environment: " + ", ".join(_archive_missing) + "."
+        )

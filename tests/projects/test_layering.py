@@ -20,7 +20,8 @@ BELOW = {
     "participation": ("projects", "phases", "workproducts"),
     "evaluation": ("projects", "phases", "workproducts", "space", "participation"),
     "surveys": ("projects", "phases", "workproducts", "space", "participation", "evaluation"),
-    "dashboard": ("projects", "phases", "workproducts", "space", "participation", "evaluation", "surveys"),
+    "archive": ("projects", "phases", "workproducts", "space", "participation", "evaluation"),
+    "dashboard": ("projects", "phases", "workproducts", "space", "participation", "evaluation", "surveys", "archive"),
 }
 # Template folders that belong to no app in particular are part of the core.
 CORE_TEMPLATE_DIRS = ("includes", "pages", "pdf", "registration")
