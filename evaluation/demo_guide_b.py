@@ -2,8 +2,9 @@
 
 - 2026/1001: Arne Utvalg is the safety representative's deputy for two weeks from the day before yesterday, and the
   risk assessment's first two hazards have their residual risk after the measures;
-- 2025/1500 (inside its evaluation window): goals of the HMS action plan with target and measured value, a measure whose *Når* is a
-  period in words, HMS deviations and incidents per unit from HR, and a unit's 10-faktor results.
+- 2025/1500 (inside its evaluation window): goals of the HMS action plan with target and measured value, a
+  measure whose *Når* is a period in words, HMS deviations and incidents per unit from HR, and a unit's 10-faktor
+  results.
 """
 
 from datetime import timedelta
