@@ -8,7 +8,7 @@ from phases.models import Criterion
 from projects.forms import DateField, DateInput, DecimalField
 from projects.models import OrgUnit
 
-from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure, WindowState
+from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure, PlanGoal, WindowState
 
 
 def _helper(form):
@@ -249,6 +249,7 @@ class MeasureForm(forms.ModelForm):
             "goal",
             "activity",
             "due_date",
+            "when_text",
             "responsible",
             "reporting",
             "status",
@@ -272,7 +273,8 @@ class MeasureForm(forms.ModelForm):
             "focus_area",
             "goal",
             "activity",
-            Row(Column("due_date", css_class="col-md-4"), Column("responsible", css_class="col-md-8")),
+            Row(Column("due_date", css_class="col-md-4"), Column("when_text", css_class="col-md-8")),
+            "responsible",
             "reporting",
             Row(Column("status", css_class="col-md-6"), Column("source", css_class="col-md-6")),
             "dropped_reason",
@@ -321,3 +323,18 @@ class HRFilterForm(forms.Form):
         self.fields["unit"].queryset = OrgUnit.objects.exclude(kind=OrgUnit.Kind.MUNICIPALITY).order_by("name")
         self.fields["state"].choices = [("", _("All")), *WindowState.choices]
         self.fields["measure_status"].choices = [("", _("All")), *Measure.Status.choices]
+
+
+class PlanGoalForm(forms.ModelForm):
+    class Meta:
+        model = PlanGoal
+        fields = ["description", "direction", "target", "unit", "measured", "measured_when"]
+        field_classes = {"target": DecimalField, "measured": DecimalField}  # 5,4 as typed in Norway
+        help_texts = {
+            "description": _("For example “Sick leave”."),
+            "measured": _("Leave empty until the value is measured."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _helper(self)

@@ -185,6 +185,14 @@ def _seed_demo(projects, users):
     demo.seed(projects, users)
 
 
+@extensions.register("demo_seeder", order=40)
+def _seed_demo_guide_b(projects, users):
+    """A deputy, residual risk, HMS plan goals and deviation figures (issue 28 points 4, 6, 7; issue 25 point 6)."""
+    from . import demo_guide_b
+
+    demo_guide_b.seed(projects, users)
+
+
 def _deferred_adjustments():
     """Adjustments deferred until the evaluation that a coordinator may let go ahead during the freeze."""
     return ChangeRequest.objects.filter(status=ChangeRequest.Status.DEFERRED, project__status=Project.Status.ACTIVE)

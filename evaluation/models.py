@@ -331,6 +331,14 @@ class Measure(models.Model):
     def __str__(self):
         return f"{self.number}. {self.focus_area}"
 
+    @property
+    def when_display(self) -> str:
+        """*Når* as the plan says it: the period in words, the date, or both ("høsten 2027 – løpende (01.09.2027)")."""
+        day = self.due_date.strftime("%d.%m.%Y") if self.due_date else ""
+        if self.when_text and day:
+            return f"{self.when_text} ({day})"
+        return self.when_text or day
+
     def is_overdue(self, today=None):
         today = today or timezone.localdate()
         return bool(

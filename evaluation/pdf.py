@@ -12,7 +12,7 @@ from projects.documents import render_pdf
 from projects.selectors import project_units
 
 from . import selectors
-from .models import Evaluation, EvaluationResult
+from .models import Evaluation, EvaluationResult, PlanGoal
 
 
 def _report_context(document):
@@ -30,6 +30,7 @@ def _report_context(document):
         "criterion_results": [r for r in results if r.kind == EvaluationResult.Kind.CRITERION],
         "figures": list(evaluation.figures.all()),
         "measures": list(selectors.report_measures(project=project)),
+        "plan_goals": list(PlanGoal.objects.filter(project=project)),
         "criteria": Criterion,
     }
 

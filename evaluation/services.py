@@ -21,7 +21,7 @@ from projects.services import fields_assign, with_history_user
 from workproducts.models import Hazard
 
 from . import dates
-from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure
+from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure, PlanGoal
 from .prioritisation import measures_changed
 from .reminders import measure_notifications_neutralise
 
@@ -470,6 +470,7 @@ MEASURE_FIELDS = (
     "goal",
     "activity",
     "due_date",
+    "when_text",
     "responsible",
     "reporting",
     "source",
@@ -570,3 +571,29 @@ def measure_from_hazard(*, hazard: Hazard, by: User, **fields) -> Measure:
     data = {**measure_from_hazard_initial(hazard), **fields, "source": Measure.Source.RISK}
     status = data.pop("status", Measure.Status.PLANNED)
     return measure_create(project=hazard.project, by=by, status=status, hazard=hazard, **data)
+
+
+# Goals of the whole HMS action plan ---------------------------------------------------------------------------
+
+PLAN_GOAL_FIELDS = ("description", "direction", "target", "unit", "measured", "measured_when")
+
+
+@transaction.atomic
+def plan_goal_save(*, project: Project, by: User, goal: PlanGoal | None = None, **fields) -> PlanGoal:
+    """A goal of the HMS action plan with its target and, once measured, the value (“sick leave under 5,4 %”)."""
+    _require(by, "evaluation.manage_measures", project)
+    if goal is not None and goal.project_id != project.pk:
+        raise PermissionDenied
+    goal = PlanGoal.objects.select_for_update().get(pk=goal.pk) if goal else PlanGoal(project=project, created_by=by)
+    fields_assign(goal, fields, PLAN_GOAL_FIELDS)
+    if goal.measured is not None and not goal.measured_when:
+        raise ValidationError({"measured_when": _("Say when the value was measured (a year or a period).")})
+    goal.full_clean()
+    with_history_user(goal, by).save()
+    return goal
+
+
+@transaction.atomic
+def plan_goal_delete(*, goal: PlanGoal, by: User) -> None:
+    _require(by, "evaluation.manage_measures", goal.project)
+    with_history_user(goal, by).delete()

@@ -22,10 +22,11 @@ from .forms import (
     MoveInEarlyForm,
     MoveInForm,
     PlanForm,
+    PlanGoalForm,
     PrioritiseForm,
     ResultForm,
 )
-from .models import ChangeRequest, Evaluation, EvaluationResult, Measure
+from .models import ChangeRequest, Evaluation, EvaluationResult, Measure, PlanGoal
 
 
 def _evaluation_for(request, project_id, perm="evaluation.view_evaluation"):
@@ -176,6 +177,7 @@ def overview(request, project_id):
             "results": list(evaluation.results.all()),
             "figures": list(evaluation.figures.all()),
             "measures": measures,
+            "plan_goals": list(PlanGoal.objects.filter(project=project)),
             "missing": services.completion_missing(evaluation) if not evaluation.is_completed else [],
             "can_edit": user.has_perm("evaluation.edit_evaluation", project) and not evaluation.is_completed,
             "can_log": user.has_perm("evaluation.log_change_request", project),
@@ -412,6 +414,7 @@ def measures(request, project_id):
         {
             "project": project,
             "measures": list(selectors.visible_measures(user=user, project=project)),
+            "plan_goals": list(PlanGoal.objects.filter(project=project)),
             "can_manage_measures": user.has_perm("evaluation.manage_measures", project),
             "sees_sensitive": user.has_perm("evaluation.view_sensitive_measures", project),
             "moved_in": project.actual_move_in is not None,
@@ -477,4 +480,34 @@ def measure_from_hazard(request, project_id, hazard_id):
         ),
         back=hazard.get_absolute_url(),
         section=False,
+    )
+
+
+@login_required
+def plan_goal_edit(request, project_id, goal_id=None):
+    """A goal of the whole HMS action plan: its target and the value measured."""
+    project = get_project_for(request.user, project_id, "evaluation.manage_measures")
+    goal = None
+    if goal_id is not None:
+        goal = PlanGoal.objects.filter(project=project, pk=goal_id).first()
+        if goal is None:
+            raise Http404
+    form = PlanGoalForm(request.POST or None, instance=goal)
+    if request.method == "POST" and request.POST.get("delete") and goal is not None:
+        services.plan_goal_delete(goal=goal, by=request.user)
+        messages.success(request, _("The goal is removed from the HMS action plan."))
+        return redirect(_measures_back(project))
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        save=lambda d: services.plan_goal_save(project=project, by=request.user, goal=goal, **d),
+        success=_("The goal of the HMS action plan is saved."),
+        title=_("Goal of the HMS action plan"),
+        intro=_(
+            "A goal for the whole plan, with the target and, once it is measured, the value: for example sick leave "
+            "under 5,4 per cent."
+        ),
+        back=_measures_back(project),
+        section=_measures_section(project),
     )

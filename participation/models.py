@@ -172,6 +172,15 @@ class SignOff(models.Model):
     step_version = models.PositiveIntegerField(_("step version"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signoffs")
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("as deputy for"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The representative the signer acted for as deputy (stedfortreder)."),
+    )
     decision = models.CharField(_("decision"), max_length=30, choices=Decision.choices)
     text = models.TextField(_("remarks or objection"), blank=True)
     content_hash = models.CharField(_("SHA-256 of the signed content"), max_length=64, validators=[single_line])
@@ -203,6 +212,22 @@ class SignOff(models.Model):
     @property
     def is_objection(self):
         return self.decision == self.Decision.OBJECTION
+
+    @property
+    def speaks_for_id(self):
+        """Whose role the sign-off fills: the representative's when a deputy signed in their place."""
+        return self.on_behalf_of_id or self.signer_id
+
+    @property
+    def signer_label(self):
+        """The signer's name, and for a deputy whom they signed for: "Siri Vara (as deputy for Per Verne)"."""
+        from django.utils.translation import gettext
+
+        if self.on_behalf_of_id is None:
+            return self.signer.full_name
+        return gettext("%(signer)s (as deputy for %(principal)s)") % {
+            "signer": self.signer.full_name, "principal": self.on_behalf_of.full_name
+        }  # fmt: skip
 
 
 class ParticipationRollup(models.Model):

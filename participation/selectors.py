@@ -5,13 +5,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from phases.gates import Blocker
 from phases.models import Phase
 from projects import search
-from projects.models import EMPLOYER_ROLES, PARTY_ROLES, Membership, Project, Role, User
+from projects.models import EMPLOYER_ROLES, PARTY_ROLES, Deputy, Membership, Project, Role, User
 from projects.selectors import page_memo, project_members
 
 from .models import LatestSignOff, Meeting, OpenSignOff, SignOff, Step, StepVersion
@@ -92,17 +93,21 @@ def signoff_counts(signoff: SignOff, holders: set[tuple[int, str]]) -> bool:
     """A sign-off counts while its signer holds the role it was given in, and is not on the employer's side
     (owner or manager) of the project: one who lost the role, or took an employer role, no longer speaks for
     the representatives. The sign-off itself stays on record."""
-    if (signoff.signer_id, signoff.role) not in holders:
+    who = signoff.speaks_for_id  # a deputy's sign-off fills the representative's role, also after the period
+    if (who, signoff.role) not in holders:
         return False
-    return not any((signoff.signer_id, role) in holders for role in EMPLOYER_ROLES)
+    return not any((person, role) in holders for role in EMPLOYER_ROLES for person in {who, signoff.signer_id})
 
 
 def counting_signoffs(role: str):
     """The SQL form of `signoff_counts`, inside a subquery on Step: sign-offs of the step's current version
     for `role` whose signer still holds it and is not the project's owner or manager."""
-    holds = Membership.objects.filter(project=OuterRef(OuterRef("project")), user=OuterRef("signer"))
+    project = OuterRef(OuterRef("project"))
+    speaks_for = Coalesce(OuterRef("on_behalf_of"), OuterRef("signer"))  # a deputy fills the representative's role
+    holds = Membership.objects.filter(project=project, user=speaks_for)
+    employer = Membership.objects.filter(project=project, user=OuterRef("signer"), role__in=EMPLOYER_ROLES)
     return SignOff.objects.filter(step=OuterRef("pk"), step_version=OuterRef("version"), role=role).filter(
-        Exists(holds.filter(role=role)) & ~Exists(holds.filter(role__in=EMPLOYER_ROLES))
+        Exists(holds.filter(role=role)) & ~Exists(holds.filter(role__in=EMPLOYER_ROLES)) & ~Exists(employer)
     )
 
 
@@ -216,7 +221,12 @@ def signer_position(view: StepView, user: User) -> SignerPosition:
     sign_roles = sign_roles_of(user, step)
     mine = [s for s in step.signoffs.all() if s.signer_id == user.pk]
     decided = [s for s in mine if s.step_version == step.version]
-    open_roles = [(r, label) for r, label in sign_roles if r not in {s.role for s in decided}]
+    # a representative and their deputy sign once between them: what my deputy signed for me is done (a deputy
+    # who opens a version the representative signed is told so by the service)
+    done_for = {s.role for s in decided} | {
+        s.role for s in step.signoffs.all() if s.step_version == step.version and s.on_behalf_of_id == user.pk
+    }
+    open_roles = [(r, label) for r, label in sign_roles if r not in done_for]
     previous = mine[-1] if mine and mine[-1].step_version != step.version else None
     return SignerPosition(
         open_roles=open_roles,
@@ -314,7 +324,8 @@ def phase_objections(phase) -> list[str]:
 def signing_roles_held(*, user: User) -> list[str]:
     """The signing roles (safety rep, union rep, OH service, AMU) this person holds in any project (one query)."""
     roles = Membership.objects.filter(user=user, role__in=PARTY_ROLES).order_by().values_list("role", flat=True)
-    return sorted(set(roles.distinct()))
+    acting = Deputy.objects.acting().filter(deputy=user).order_by().values_list("role", flat=True)
+    return sorted(set(roles.union(acting)))
 
 
 def signing_roles_of_viewer(user: User) -> list[str]:
@@ -338,7 +349,8 @@ def open_signoffs_for(*, user: User, roles=None) -> QuerySet[OpenSignOff]:
     held = Membership.objects.filter(user=user, project_id=OuterRef("project_id"), role=OuterRef("role"))
     # Only the membership test: a second, redundant filter on my projects made PostgreSQL expect some 70 rows
     # where there were 3 500, and choose plans that compare every pair.
-    return OpenSignOff.objects.filter(role__in=roles).filter(Exists(held))
+    acting = Deputy.objects.acting().filter(deputy=user, project_id=OuterRef("project_id"), role=OuterRef("role"))
+    return OpenSignOff.objects.filter(role__in=roles).filter(Exists(held) | Exists(acting))
 
 
 def waiting_for(*, user: User, roles=None) -> QuerySet[Step]:
@@ -429,7 +441,7 @@ def waiting_entries(steps, *, user: User) -> list[WaitingEntry]:
     signoffs = {}
     for s in (
         SignOff.objects.filter(step__in=steps)
-        .only("id", "step_id", "step_version", "role", "signer_id", "signed_at", "decision")
+        .only("id", "step_id", "step_version", "role", "signer_id", "on_behalf_of_id", "signed_at", "decision")
         .order_by("signed_at", "id")
     ):
         signoffs.setdefault(s.step_id, []).append(s)

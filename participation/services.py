@@ -5,13 +5,14 @@ import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phases.models import Activity
 from projects import extensions
 from projects.models import EMPLOYER_ROLES, Project, User
-from projects.permissions import project_roles
+from projects.permissions import acting_for, project_roles
 from projects.services import fields_assign, with_history_user
 from projects.uploads import attachment_store
 from workproducts import selectors as workproducts
@@ -254,6 +255,7 @@ def signoff_record(
         role = next((r for r in held if r not in signed), held[0])
     if role not in held:
         raise PermissionDenied(_("You do not hold that role in this project."))
+    principal = acting_for(by, step.project_id, role)  # a deputy signs in a representative's place
     if decision not in SignOff.Decision.values:
         raise ValidationError({"decision": _("Choose approve, approve with remarks, or objection.")})
     text = (text or "").strip()
@@ -261,12 +263,18 @@ def signoff_record(
         raise ValidationError({"text": _("Write your remarks or the objection that goes into the protocol.")})
     if SignOff.objects.filter(step=step, step_version=step.version, signer=by, role=role).exists():
         raise ValidationError(_("You have already signed this version of the step."))
+    speaks_for = principal or by  # the representative and their deputy sign once between them
+    done = SignOff.objects.filter(step=step, step_version=step.version, role=role).filter(
+        Q(signer=speaks_for, on_behalf_of__isnull=True) | Q(on_behalf_of=speaks_for)
+    )
+    if done.exists():
+        raise ValidationError(_("This version is already signed for this role, by the representative or their deputy."))
     content = step.content
     if _hash(content) != step.content_hash:
         raise ValidationError(_("The sent content does not match its SHA-256. Ask the owner to send the step again."))
     signoff = SignOff(
-        step=step, step_version=step.version, role=role, signer=by, decision=decision, text=text,
-        content=content, content_hash=step.content_hash,
+        step=step, step_version=step.version, role=role, signer=by, on_behalf_of=principal, decision=decision,
+        text=text, content=content, content_hash=step.content_hash,
     )  # fmt: skip
     with_history_user(signoff, by).save()
     rollups.refresh(step.project_id)

@@ -330,3 +330,26 @@ def service_errors(form):
         yield
     except ValidationError as exc:
         form_errors_from(exc, form)
+
+
+class DeputyForm(forms.Form):
+    """A representative's deputy for a period: the person found by searching, the first and last day."""
+
+    q = forms.CharField(widget=forms.HiddenInput, required=False)
+    deputy = PersonChoiceField(
+        label=_("Deputy"),
+        queryset=selectors.users_for_choice(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": _("Search for the person and choose them in the list.")},
+    )
+    starts = DateField(label=_("From"), help_text=_("The first day the deputy acts, e.g. 01.07.2027."))
+    ends = DateField(label=_("To"), help_text=_("The last day, included."))
+
+    def __init__(self, *args, query="", **kwargs):
+        super().__init__(*args, **kwargs)
+        search = PersonSearch(self, field="deputy", query_field="q", query=query)
+        self.query, self.matches, self.more = search.query, search.matches, search.more
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("q", "deputy", "starts", "ends")

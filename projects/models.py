@@ -292,6 +292,52 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()}"
 
 
+class DeputyQuerySet(models.QuerySet):
+    def acting(self, day=None):
+        """Deputyships whose period includes `day` (today) and whose representative still holds the role."""
+        day = day or timezone.localdate()
+        holds = Membership.objects.filter(
+            project=models.OuterRef("project"), user=models.OuterRef("principal"), role=models.OuterRef("role")
+        )
+        return self.filter(starts__lte=day, ends__gte=day).filter(models.Exists(holds))
+
+
+class Deputy(models.Model):
+    """A representative's deputy (stedfortreder) for a period: from `starts` to `ends` (both included) the
+    deputy opens the project and signs as the representative would; the sign-off says whom it was for. Written
+    by `projects.services.deputy_set` and `deputy_end`; the employer's side is never a deputy."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="deputies")
+    principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("representative"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("deputy"), on_delete=models.PROTECT, related_name="deputyships"
+    )
+    starts = models.DateField(_("from"), validators=[sensible_date])
+    ends = models.DateField(_("to"), validators=[sensible_date])
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DeputyQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deputy")
+        verbose_name_plural = _("deputies")
+        ordering = ["-starts", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(ends__gte=models.F("starts")), name="deputy_period")]
+        indexes = [models.Index(fields=["deputy", "project", "ends"])]
+
+    def __str__(self):
+        return f"{self.deputy} – {self.principal} ({self.get_role_display()})"
+
+    def is_acting(self, day=None):
+        day = day or timezone.localdate()
+        return self.starts <= day <= self.ends
+
+
 def _document_path(document, filename):
     return f"documents/{document.project_id}/{document.kind}/v{document.version}-{filename}"
 

@@ -8,20 +8,32 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import COORDINATOR_GROUP, EMPLOYER_ROLES, HR_GROUP, Membership, Project, Role
+from .models import COORDINATOR_GROUP, EMPLOYER_ROLES, HR_GROUP, Deputy, Membership, Project, Role
 
 
 def project_roles(user, project) -> frozenset[str]:
-    """The roles `user` holds in `project` (a Project or its id), cached on the user object."""
+    """The roles `user` holds in `project` (a Project or its id), cached on the user object: their memberships,
+    and the roles they act in today as a representative's deputy (one query)."""
     project_id = getattr(project, "pk", project)
     if not user.is_authenticated or project_id is None:
         return frozenset()
     cache = user.__dict__.setdefault("_project_roles_cache", {})
     if project_id not in cache:
-        cache[project_id] = frozenset(
-            Membership.objects.filter(user=user, project_id=project_id).values_list("role", flat=True)
-        )
+        own = Membership.objects.filter(user=user, project_id=project_id).order_by().values_list("role", flat=True)
+        acting = Deputy.objects.acting().filter(deputy=user, project_id=project_id).order_by().values_list("role")
+        cache[project_id] = frozenset(own.union(acting))
     return cache[project_id]
+
+
+def acting_for(user, project, role):
+    """The representative `user` acts for today as deputy in `role`, or None (they hold the role themselves, or
+    act for nobody)."""
+    project_id = getattr(project, "pk", project)
+    if Membership.objects.filter(user=user, project_id=project_id, role=role).exists():
+        return None
+    deputy = Deputy.objects.acting().filter(deputy=user, project_id=project_id, role=role).select_related("principal")
+    deputy = deputy.first()
+    return deputy.principal if deputy else None
 
 
 def forget_project_roles(*users):
@@ -33,8 +45,8 @@ def forget_project_roles(*users):
 
 def prime_project_roles(user, project, roles):
     """Let a selector that already fetched the roles spare the permission check its query."""
-    if user.is_authenticated:
-        user.__dict__.setdefault("_project_roles_cache", {})[project.pk] = frozenset(roles)
+    if user.is_authenticated:  # a check made before (with a deputy's roles) stands
+        user.__dict__.setdefault("_project_roles_cache", {}).setdefault(project.pk, frozenset(roles))
 
 
 def prime_roles_in_projects(user, projects):

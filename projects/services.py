@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +26,7 @@ from .models import (
     HR_GROUP,
     PARTY_ROLES,
     CalendarFeed,
+    Deputy,
     EmailOptOut,
     FileImport,
     GeneratedDocument,
@@ -156,6 +157,19 @@ def _check_sides(*, project, user, role, exclude=None):
         held = held.exclude(pk=exclude.pk)
     other_side = PARTY_ROLES if role in EMPLOYER_ROLES else EMPLOYER_ROLES
     clash = held.filter(role__in=other_side).values_list("role", flat=True).first()
+    if clash is None and role in EMPLOYER_ROLES:
+        # a deputy for a representative, now or later, acts on the parties' side too
+        deputyship = Deputy.objects.filter(project=project, deputy=user, ends__gte=timezone.localdate()).first()
+        if deputyship is not None:
+            message = _(
+                "%(person)s is deputy for %(principal)s (%(held)s) until %(ends)s and cannot also be %(role)s: a "
+                "representative's deputy cannot act for the employer's side."
+            )
+            raise ValidationError(
+                {"role": message % {"person": user, "principal": deputyship.principal,
+                                    "held": Role(deputyship.role).label.lower(),
+                                    "ends": deputyship.ends.strftime("%d.%m.%Y"), "role": Role(role).label.lower()}}
+            )  # fmt: skip
     if clash is None:
         return
     if role in PARTY_ROLES:
@@ -234,6 +248,81 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     with_history_user(membership, by).delete()
     forget_project_roles(membership.user, by)
     extensions.rollups_refresh([project.pk])
+
+
+# Deputies (stedfortreder) -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def deputy_set(*, project: Project, principal: User, role: str, deputy: User, starts, ends, by: User) -> Deputy:
+    """Give a representative a deputy for a period (both days included): set by the representative or a
+    coordinator. During it the deputy opens the project and signs as the representative would. The employer's
+    side (owner, manager) is never a deputy."""
+    _lock(project)
+    if not (by.pk == principal.pk or is_coordinator(by)):
+        raise PermissionDenied(_("Only the representative or a coordinator can name a deputy."))
+    if role not in PARTY_ROLES:
+        raise ValidationError({"role": _("Only a representative's role can have a deputy.")})
+    if not Membership.objects.filter(project=project, user=principal, role=role).exists():
+        raise ValidationError({"role": _("%(person)s is not %(role)s in this project.")
+                               % {"person": principal, "role": Role(role).label.lower()}})  # fmt: skip
+    errors = {}
+    if deputy.pk == principal.pk:
+        errors["deputy"] = _("A person cannot be their own deputy.")
+    elif not deputy.is_active:
+        errors["deputy"] = _("%(person)s has no active account.") % {"person": deputy}
+    else:
+        clash = (
+            Membership.objects.filter(project=project, user=deputy, role__in=EMPLOYER_ROLES)
+            .values_list("role", flat=True)
+            .first()
+        )
+        if clash is not None:
+            errors["deputy"] = _(
+                "%(person)s is %(held)s in this project: the employer's side cannot be a representative's deputy."
+            ) % {"person": deputy, "held": Role(clash).label.lower()}
+    if starts is None:
+        errors["starts"] = _("Enter the first day.")
+    if ends is None:
+        errors["ends"] = _("Enter the last day.")
+    if starts and ends and ends < starts:
+        errors["ends"] = _("The last day cannot be before the first.")
+    if starts and ends and not errors:
+        overlap = Deputy.objects.filter(
+            project=project, principal=principal, role=role, starts__lte=ends, ends__gte=starts
+        ).first()
+        if overlap is not None:
+            errors["starts"] = _("%(person)s is deputy from %(starts)s to %(ends)s already; the periods overlap.") % {
+                "person": overlap.deputy, "starts": overlap.starts.strftime("%d.%m.%Y"),
+                "ends": overlap.ends.strftime("%d.%m.%Y"),
+            }  # fmt: skip
+    if errors:
+        raise ValidationError(errors)
+    deputyship = Deputy(
+        project=project, principal=principal, role=role, deputy=deputy, starts=starts, ends=ends, created_by=by
+    )
+    deputyship.full_clean()
+    with_history_user(deputyship, by).save()
+    forget_project_roles(deputy, by)
+    return deputyship
+
+
+@transaction.atomic
+def deputy_end(*, deputyship: Deputy, by: User) -> Deputy:
+    """End a deputyship now: its last day becomes yesterday (one that has not begun before today is removed).
+    Sign-offs the deputy gave stay and count."""
+    _lock(deputyship.project)
+    if not (by.pk == deputyship.principal_id or is_coordinator(by)):
+        raise PermissionDenied(_("Only the representative or a coordinator can end a deputyship."))
+    deputyship = Deputy.objects.select_for_update().get(pk=deputyship.pk)
+    today = timezone.localdate()
+    if deputyship.starts >= today:
+        with_history_user(deputyship, by).delete()  # not begun (or begun today): gone; sign-offs name the person
+    elif deputyship.ends >= today:
+        deputyship.ends = today - timedelta(days=1)
+        with_history_user(deputyship, by).save()
+    forget_project_roles(deputyship.deputy, by)
+    return deputyship
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import deputy_views, views
 
 app_name = "projects"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:project_id>/members/invite/", views.member_invite, name="member_invite"),
     path("<int:project_id>/members/<int:membership_id>/role/", views.member_change_role, name="member_role"),
     path("<int:project_id>/members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
+    path("<int:project_id>/members/<int:membership_id>/deputy/", deputy_views.deputy, name="deputy"),
+    path("<int:project_id>/deputies/<int:deputy_id>/end/", deputy_views.deputy_end, name="deputy_end"),
     path("<int:project_id>/history/", views.history, name="history"),
     path("<int:project_id>/documents/<slug:kind>/", views.document_list, name="documents"),
     path("<int:project_id>/documents/<slug:kind>/new/", views.document_request, name="document_request"),

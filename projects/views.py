@@ -31,6 +31,7 @@ from .models import (
     PARTY_ROLES,
     CalendarFeed,
     FileImport,
+    Deputy,
     GeneratedDocument,
     Membership,
     Notification,
@@ -142,6 +143,13 @@ def project_edit(request, project_id):
 
 def _members_page(request, project, *, add_form=None, invite_form=None, status=200):
     members = selectors.project_members(project=project)
+    deputies = {}
+    for d in Deputy.objects.filter(project=project, ends__gte=timezone.localdate()).select_related("deputy"):
+        deputies.setdefault((d.principal_id, d.role), []).append(d)
+    coordinator = is_coordinator(request.user)
+    for m in members:  # a representative's deputies, and whether this reader may name one
+        m.deputyships = deputies.get((m.user_id, m.role), [])
+        m.may_name_deputy = m.role in PARTY_ROLES and (coordinator or m.user_id == request.user.pk)
     return render(
         request,
         "projects/members.html",

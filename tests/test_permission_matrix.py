@@ -6,6 +6,7 @@ the project get 404, people who see it get `ok` when they may do the action and 
 
 import hashlib
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -102,6 +103,19 @@ ROWS = [
         project_page(allowed=OWNER_MANAGER),
     ),
     ("history", P("projects:history"), "get", project_page()),
+    # A representative's deputy: named by the representative or a coordinator.
+    (
+        "deputy",
+        P("projects:deputy", "safety_rep_membership"),
+        "get",
+        project_page(allowed=("safety_rep", "coordinator")),
+    ),
+    (
+        "deputy end",
+        P("projects:deputy_end", "deputyship"),
+        "post",
+        project_page(ok=302, allowed=("safety_rep", "coordinator")),
+    ),
     # Phases (process engine). The item is assigned to the working-group member.
     ("phases", P("phases:overview"), "get", project_page()),
     ("activity", P("phases:activity", "activity"), "get", project_page()),
@@ -203,6 +217,8 @@ ROWS = [
     ("measure edit", P("evaluation:measure_edit", "measure"), "get", OM(200)),
     ("measure edit sensitive", P("evaluation:measure_edit", "sensitive_measure"), "get", OM(200)),
     ("measures prioritise", P("evaluation:measures_prioritise"), "get", OM(200)),
+    ("plan goal create", P("evaluation:plan_goal_create"), "get", OM(200)),
+    ("plan goal edit", P("evaluation:plan_goal_edit", "plan_goal"), "get", OM(200)),
     ("measure from hazard", P("evaluation:measure_from_hazard", "hazard"), "get", OM(200)),
     # HR: across projects, without a project role; nobody else gets in (404 for a project, 403 for the list).
     ("hr", U("evaluation:hr"), "get", logged_in(403, hr=200, coordinator=200)),
@@ -548,6 +564,12 @@ def _build_world(steps_template):
     export.sha256, export.size = hashlib.sha256(b"{}").hexdigest(), 2
     export.save()
     w["data_export"] = export
+    from projects.services import deputy_set
+
+    w["deputyship"] = deputy_set(
+        project=project, principal=w["safety_rep"], role=Role.SAFETY_REP, deputy=UserFactory(),
+        starts=date(2099, 7, 1), ends=date(2099, 7, 14), by=w["safety_rep"],
+    )  # fmt: skip
     return w
 
 
@@ -634,6 +656,9 @@ def _evaluation_world(w):
     measure = {"focus_area": "Støy", "goal": "Ro", "activity": "Skilt", "responsible": "Kari", "source": "evaluation"}
     w["measure"] = evaluation_services.measure_create(project=project, by=owner, **measure)
     w["sensitive_measure"] = evaluation_services.measure_create(project=project, by=owner, sensitive=True, **measure)
+    w["plan_goal"] = evaluation_services.plan_goal_save(
+        project=project, by=owner, description="Sykefravær", direction="under", target=Decimal("5.4"), unit="%"
+    )
     # A hazard (the mini process has no risk-assessment activity: the rows are made directly; access only).
     from phases.models import Activity
     from workproducts.models import Hazard, WorkProduct
