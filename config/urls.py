@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("participation.urls")),
     path("", include("evaluation.urls")),
     path("", include("surveys.urls")),
+    path("", include("toolbox.urls")),
+    path("", include("lessons.urls")),
     path("settings/", project_views.user_settings, name="settings"),
     path("settings/my-data/", project_views.my_data, name="my_data"),
     path("tasks/", project_views.my_tasks, name="tasks"),
