@@ -23,7 +23,15 @@ BELOW = {
     "lessons": ("projects", "phases"),
     "toolbox": ("projects", "phases", "lessons"),
     "dashboard": (
-        "projects", "phases", "workproducts", "space", "participation", "evaluation", "surveys", "lessons", "toolbox",
+        "projects",
+        "phases",
+        "workproducts",
+        "space",
+        "participation",
+        "evaluation",
+        "surveys",
+        "lessons",
+        "toolbox",
     ),  # fmt: skip
 }
 # Template folders that belong to no app in particular are part of the core.

@@ -122,3 +122,14 @@ def test_the_owner_searches_the_toolbox_accent_insensitively(client, project, co
     assert "Bruksregler for sonene" in page
     page = client.get(reverse("toolbox:list"), {"q": "akustikk", "kind": "example"}).content.decode()
     assert "Krav til ombyggingen" not in page and "Ingenting i verktøykassen" in page
+
+
+def test_owners_reach_the_toolbox_from_the_top_bar_and_coordinators_from_oversikt(client, project, coord):
+    client.force_login(project.owner)
+    page = client.get(reverse("projects:mine")).content.decode()
+    assert f'href="{reverse("toolbox:list")}"' in page
+    toolbox = client.get(reverse("toolbox:list")).content.decode()
+    assert reverse("lessons:register") in toolbox  # the register of lessons learned, from the toolbox's page
+    client.force_login(coord)
+    overview = client.get(reverse("dashboard:overview")).content.decode()
+    assert reverse("toolbox:list") in overview and reverse("lessons:register") in overview

@@ -10,92 +10,199 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0009_notification_resolved'),
-        ('workproducts', '0004_hazard_residual_risk'),
+        ("projects", "0009_notification_resolved"),
+        ("workproducts", "0004_hazard_residual_risk"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalResultDocument',
+            name="HistoricalResultDocument",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('result', models.TextField(blank=True, help_text='What was decided or found, in a few paragraphs. Attach drawings and the full text as files.', validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='result')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('work_product', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='workproducts.workproduct')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "result",
+                    models.TextField(
+                        blank=True,
+                        help_text="What was decided or found, in a few paragraphs. Attach drawings and the full text as files.",
+                        validators=[django.core.validators.MaxLengthValidator(10000)],
+                        verbose_name="result",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "work_product",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="workproducts.workproduct",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical result',
-                'verbose_name_plural': 'historical results',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical result",
+                "verbose_name_plural": "historical results",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalWorkProductFile',
+            name="HistoricalWorkProductFile",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('file', models.TextField(max_length=300)),
-                ('original_name', models.CharField(max_length=255, validators=[projects.validators.SingleLine()], verbose_name='file name')),
-                ('size', models.PositiveIntegerField(verbose_name='size')),
-                ('content_type', models.CharField(max_length=120, validators=[projects.validators.SingleLine()])),
-                ('sha256', models.CharField(max_length=64, validators=[projects.validators.SingleLine()])),
-                ('uploaded_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.project')),
-                ('uploaded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('work_product', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='workproducts.workproduct')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("file", models.TextField(max_length=300)),
+                (
+                    "original_name",
+                    models.CharField(
+                        max_length=255, validators=[projects.validators.SingleLine()], verbose_name="file name"
+                    ),
+                ),
+                ("size", models.PositiveIntegerField(verbose_name="size")),
+                ("content_type", models.CharField(max_length=120, validators=[projects.validators.SingleLine()])),
+                ("sha256", models.CharField(max_length=64, validators=[projects.validators.SingleLine()])),
+                ("uploaded_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.project",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "work_product",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="workproducts.workproduct",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical attached file',
-                'verbose_name_plural': 'historical attached files',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical attached file",
+                "verbose_name_plural": "historical attached files",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ResultDocument',
+            name="ResultDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('result', models.TextField(blank=True, help_text='What was decided or found, in a few paragraphs. Attach drawings and the full text as files.', validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='result')),
-                ('work_product', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workproducts.workproduct')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "result",
+                    models.TextField(
+                        blank=True,
+                        help_text="What was decided or found, in a few paragraphs. Attach drawings and the full text as files.",
+                        validators=[django.core.validators.MaxLengthValidator(10000)],
+                        verbose_name="result",
+                    ),
+                ),
+                (
+                    "work_product",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="workproducts.workproduct"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'result',
-                'verbose_name_plural': 'results',
+                "verbose_name": "result",
+                "verbose_name_plural": "results",
             },
         ),
         migrations.CreateModel(
-            name='WorkProductFile',
+            name="WorkProductFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=300, upload_to=projects.models.attachment_upload_to)),
-                ('original_name', models.CharField(max_length=255, validators=[projects.validators.SingleLine()], verbose_name='file name')),
-                ('size', models.PositiveIntegerField(verbose_name='size')),
-                ('content_type', models.CharField(max_length=120, validators=[projects.validators.SingleLine()])),
-                ('sha256', models.CharField(max_length=64, validators=[projects.validators.SingleLine()])),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.project')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('work_product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='workproducts.workproduct')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(max_length=300, upload_to=projects.models.attachment_upload_to)),
+                (
+                    "original_name",
+                    models.CharField(
+                        max_length=255, validators=[projects.validators.SingleLine()], verbose_name="file name"
+                    ),
+                ),
+                ("size", models.PositiveIntegerField(verbose_name="size")),
+                ("content_type", models.CharField(max_length=120, validators=[projects.validators.SingleLine()])),
+                ("sha256", models.CharField(max_length=64, validators=[projects.validators.SingleLine()])),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="projects.project"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "work_product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="files", to="workproducts.workproduct"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attached file',
-                'verbose_name_plural': 'attached files',
-                'ordering': ['uploaded_at'],
-                'abstract': False,
+                "verbose_name": "attached file",
+                "verbose_name_plural": "attached files",
+                "ordering": ["uploaded_at"],
+                "abstract": False,
             },
         ),
     ]
