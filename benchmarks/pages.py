@@ -190,6 +190,11 @@ SKIPPED = {
     "evaluation:hr_report_retry": "POST only",
     "evaluation:hr_report_download": "download of a generated PDF (the file as stored)",
     "my_data_download": "download of a person's data file as stored (the worker's job is timed in personal_data)",
+    "toolbox:file": "download of an uploaded file",
+    "lessons:share": "POST only",
+    "workproducts:file_add": "POST only (GET redirects to the document)",
+    "workproducts:file": "download of an uploaded file",
+    "workproducts:file_remove": "confirm page of a removal; the demo's documents have no attached files",
     "accessibility": "static text, timed once (as the representative, whose top bar costs most)",
     "privacy": "static text, timed once (as the representative, whose top bar costs most)",
 }
@@ -336,6 +341,17 @@ def pages(world):
     page("calendar", "calendar")
     page("calendar_regenerate", "calendar: new address (confirm)")
     page("notifications", "notifications")
+    from toolbox.models import Entry
+
+    page("toolbox:list", "toolbox")
+    page("toolbox:create", "toolbox: new entry")
+    entry = Entry.objects.order_by("pk").first()
+    if entry is not None:
+        page("toolbox:edit", "toolbox: edit entry", entry.pk)
+        page("toolbox:delete", "toolbox: remove entry (confirm)", entry.pk)
+    page("lessons:project", "lessons of a project (2026/1001)", p)
+    page("lessons:create", "lessons: write one", p)
+    page("lessons:register", "lessons learned register")
     return out
 
 

@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("participation.urls")),
     path("", include("evaluation.urls")),
     path("", include("surveys.urls")),
+    path("", include("toolbox.urls")),
+    path("", include("lessons.urls")),
     path("", include("archive.urls")),
     path("settings/", project_views.user_settings, name="settings"),
     path("settings/my-data/", project_views.my_data, name="my_data"),

@@ -8,6 +8,7 @@ from projects import calendars, documents, extensions
 from projects.history import HistorySource, history_of
 from projects.models import Project
 from projects.permissions import is_coordinator
+from workproducts.registry import Elsewhere
 
 # final_sections: goals and mandate; prioritisation: the step's content; reminders: its reminder sources
 from . import dates, final_sections, prioritisation, reminders, selectors  # noqa: F401
@@ -216,4 +217,29 @@ extensions.register(
     extensions.QueueSource(
         "deferred_adjustments", _("Adjustments waiting for approval"), 20, _deferred_adjustments, _deferred_rows
     ),
+)
+
+
+def _evaluation_page(anchor=""):
+    def url(project, user):
+        if user.has_perm("evaluation.view_evaluation", project):
+            return reverse("evaluation:overview", args=[project.pk]) + anchor
+        return None
+
+    return url
+
+
+_AFTER_MOVE_IN = _(
+    "It is kept under the tab Evaluation, which opens when the move-in is recorded on the project's overview."
+)
+# The documents the templates declare that this app keeps on its own pages (issue 28: each answers, none 404).
+extensions.register(
+    "document_elsewhere", Elsewhere("evaluation", _("Evaluation"), _evaluation_page(), waiting=_AFTER_MOVE_IN)
+)
+extensions.register(
+    "document_elsewhere",
+    Elsewhere("final_documentation", _("Final documentation"), _evaluation_page("#final-heading"), _AFTER_MOVE_IN),
+)
+extensions.register(
+    "document_elsewhere", Elsewhere("hms_plan", _("HMS action plan"), prioritisation.prioritisation_url)
 )

@@ -23,6 +23,15 @@ extensions.register("gate_blocker", selectors.phase_blockers)
 extensions.register("gate_notice", selectors.phase_objections)
 
 
+@extensions.register("activity_panel", order=20)
+def _activity_steps(project, activity):
+    """The activity page's card of its participation steps, each a link to the step."""
+    steps = list(Step.objects.filter(activity=activity))
+    if not steps:
+        return None
+    return {"template": "participation/_activity_steps.html", "steps": steps}
+
+
 @receiver(process_started)
 def _create_steps(sender, process, by, **kwargs):
     services.steps_create(project=process.project, by=by)

@@ -19,7 +19,7 @@ TRACKS = ("", "building", "internal")
 WORK_PRODUCTS = (
     "", "goals", "mandate", "risk_assessment", "information_plan", "ict_plan", "mapping", "area_programme",
     "zone_programme", "floor_plan", "implementation_plan", "house_rules", "evaluation", "final_documentation",
-    "hms_plan",
+    "hms_plan", "needs_goals", "survey_report",
 )  # fmt: skip
 STEP_KINDS = (
     "information", "consultation", "risk_assessment", "amu", "working_group", "evaluation", "prioritisation",
@@ -115,18 +115,20 @@ class _Checker:
 
     def duration(self, path, value):
         """A phase's planned length: `{ share = N }`, its relative part of the time from the project's start
-        to the planned move-in, or `{ days_after_move_in = N }` for a phase that follows the move-in."""
+        to the planned move-in, `{ days_after_move_in = N }` for a phase that follows the move-in, or
+        `{ days = N }`, so many days after the phase before it (the first: after the start), for a process
+        without a move-in (the seven steps); a template uses `days` for all its phases or for none."""
         if value is None:
             return {"share": 1}
-        if not isinstance(value, dict) or len(value) != 1 or set(value) - {"share", "days_after_move_in"}:
-            self.fail(path, _("expected { share = N } or { days_after_move_in = N }"))
+        if not isinstance(value, dict) or len(value) != 1 or set(value) - {"share", "days_after_move_in", "days"}:
+            self.fail(path, _("expected { share = N }, { days = N } or { days_after_move_in = N }"))
             return {"share": 1}
         ((name, n),) = value.items()
         limit = 100 if name == "share" else 3650
         if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= limit:
             self.fail(f"{path}.{name}", _("must be a whole number from 1 to %(n)s") % {"n": limit})
             return {"share": 1}
-        return {"share": n} if name == "share" else {"after_move_in": n}
+        return {"share": {"share": n}, "days": {"days": n}}.get(name, {"after_move_in": n})
 
     def items(self, path, value):
         if not isinstance(value, list) or not value:
@@ -190,6 +192,8 @@ def _parse_phase(c, pp, phase, seen, earlier) -> dict | None:
     }
     if "share" in p_out["duration"] and any("after_move_in" in q["duration"] for q in earlier):
         c.fail(f"{pp}.duration", _("a phase before the move-in cannot follow a phase after it"))
+    if earlier and ("days" in p_out["duration"]) != ("days" in earlier[0]["duration"]):
+        c.fail(f"{pp}.duration", _("use { days = N } for every phase or for none"))
     for ai, activity in enumerate(c.items(f"{pp}.activities", phase.get("activities"))):
         a_out = _parse_activity(c, f"{pp}.activities[{ai}]", activity, seen)
         if a_out is not None:

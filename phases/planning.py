@@ -1,7 +1,8 @@
 """The planned schedule: phases in order inside the project's dates, deadlines inside their phase.
 
 A template gives each phase a relative share of the time from the project's start to the planned move-in
-(`duration = { share = N }`), or a length after the move-in (`duration = { days_after_move_in = N }`).
+(`duration = { share = N }`), or a length after the move-in (`duration = { days_after_move_in = N }`); a
+process without a move-in gives each phase its days after the one before (`duration = { days = N }`).
 Phases follow each other without gaps or overlaps; an activity's or item's deadline, counted from the start or
 the move-in as the template says, is kept inside its phase's planned dates.
 """
@@ -21,6 +22,8 @@ def phase_ranges(durations: list[dict], dates: Dates, *, fixed=None) -> list[tup
     """Planned (start, end) per phase. `fixed` maps phase indexes whose dates stay (completed phases) to
     their (start, end); the phases after them share what is left up to the move-in."""
     fixed = fixed or {}
+    if durations and all("days" in d for d in durations):
+        return _consecutive(durations, dates.start, fixed)
     out: list[tuple[date | None, date | None]] = [(None, None)] * len(durations)
     if dates.start is None or dates.move_in is None or dates.move_in < dates.start:
         return [fixed.get(i, (None, None)) for i in range(len(durations))]
@@ -42,6 +45,23 @@ def phase_ranges(durations: list[dict], dates: Dates, *, fixed=None) -> list[tup
             out[i] = (begin, cursor + timedelta(days=round(span * done / total)))
         else:
             out[i] = (dates.move_in, dates.move_in + timedelta(days=durations[i]["after_move_in"]))
+    return out
+
+
+def _consecutive(durations, start, fixed):
+    """Phases of so many days each, one after the other from the start (a process without a move-in)."""
+    out = []
+    cursor = start
+    for i, d in enumerate(durations):
+        if i in fixed:
+            out.append(fixed[i])
+            if fixed[i][1] is not None and cursor is not None:
+                cursor = max(cursor, fixed[i][1])
+        elif cursor is None:
+            out.append((None, None))
+        else:
+            out.append((cursor, cursor + timedelta(days=d["days"])))
+            cursor = out[-1][1]
     return out
 
 

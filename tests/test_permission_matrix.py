@@ -481,6 +481,42 @@ ROWS = [
     ("my data export: ask for the file", U("my_data"), "post", logged_in(302)),
     # The file of one person's data: only that person (the member here) downloads it; anybody else gets 404.
     ("my data export: the file", U("my_data_download", "data_export"), "get", logged_in(404, member=200)),
+    # The toolbox (issue 28): everybody signed in reads and searches it, coordinators keep it.
+    ("toolbox", U("toolbox:list"), "get", logged_in(200)),
+    ("toolbox create", U("toolbox:create"), "get", logged_in(403, coordinator=200)),
+    ("toolbox edit", U("toolbox:edit", "toolbox_entry"), "get", logged_in(403, coordinator=200)),
+    ("toolbox delete", U("toolbox:delete", "toolbox_entry"), "get", logged_in(403, coordinator=200)),
+    ("toolbox file", U("toolbox:file", "toolbox_entry"), "get", logged_in(200)),
+    # Lessons learned (issue 28): the project's tab, writing one, the register, a coordinator's sharing.
+    ("lessons", P("lessons:project"), "get", project_page()),
+    ("lesson create", P("lessons:create"), "get", OM(200, "coordinator")),
+    ("lessons register", U("lessons:register"), "get", logged_in(200)),
+    ("lesson share", U("lessons:share", "lesson"), "post", logged_in(403, coordinator=302)),
+    # A document's attached files (issue 28): shown to all who see the project, kept by the owner and manager.
+    (
+        "document file add",
+        _named("workproducts:file_add", lambda w: reverse("workproducts:file_add", args=[w["project"].pk, "mandate"])),
+        "get",
+        OM(302),
+    ),
+    (
+        "document file",
+        _named(
+            "workproducts:file",
+            lambda w: reverse("workproducts:file", args=[w["project"].pk, "mandate", w["mandate_file"].pk]),
+        ),
+        "get",
+        project_page(),
+    ),
+    (
+        "document file remove",
+        _named(
+            "workproducts:file_remove",
+            lambda w: reverse("workproducts:file_remove", args=[w["project"].pk, "mandate", w["mandate_file"].pk]),
+        ),
+        "get",
+        OM(200),
+    ),
 ]
 
 
@@ -534,6 +570,18 @@ def _build_world(steps_template):
         data={"name": "Innflytting", "date": date(2027, 9, 1)},
     )
     w["service"] = work_products.order_service_save(by=w["coordinator"], name="Prosjektledelse")
+    upload = SimpleUploadedFile("plan.txt", b"Plan", content_type="text/plain")
+    w["mandate_file"] = work_products.workproduct_file_add(work_product=mandate, by=w["owner"], upload=upload)
+    from lessons import services as lessons
+    from toolbox import services as toolbox
+
+    w["toolbox_entry"] = toolbox.entry_save(
+        by=w["coordinator"], title="Eksempel", kind="example", language="nb", url="", description="",
+        activities=["mini-steps:goals"], upload=SimpleUploadedFile("eksempel.txt", b"Eksempel"),
+    )  # fmt: skip
+    w["lesson"] = lessons.lesson_write(
+        project=project, by=w["owner"], phase=w["phase"], what_happened="Sent informert", next_time="Informer tidlig"
+    )
     _space_world(w)
     goals = work_products.workproduct_start(project=project, kind="goals", by=w["owner"])
     work_products.workproduct_save(work_product=goals, by=w["owner"], data={"order_services": [w["service"]]})

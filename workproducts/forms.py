@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.forms import DateField, DateInput, DecimalField, PersonChoiceField
 from projects.models import User
+from projects.uploads import AttachmentField
 
 from .models import TEXT_MAX, OrderService
 
@@ -77,3 +78,9 @@ class OrderServiceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class FileForm(forms.Form):
+    """A file for a document (a drawing, the full text of a report), under the one upload policy."""
+
+    file = AttachmentField(label=_("File"))

@@ -10,7 +10,7 @@ from projects.history import HistorySource, history_of
 from projects.models import Project
 
 from . import models as m
-from .registry import kinds
+from .registry import elsewhere, kinds
 
 extensions.register("project_tab", extensions.Tab("documents", _("Documents"), "workproducts:list", 25))
 
@@ -48,6 +48,13 @@ extensions.register(
     ),
 )
 # Each kind's content and tables are sources of the history too: `registry.register` adds them.
+extensions.register(
+    "history_source",
+    HistorySource(
+        lambda p: history_of(m.WorkProductFile).filter(project_id=p.pk).select_related("history_user"),
+        lambda r: str(_("Attached file: %(name)s") % {"name": r.original_name}),
+    ),
+)
 
 
 @extensions.register("demo_seeder", order=30)
@@ -201,11 +208,12 @@ def _seed_demo_documents(projects, users):
 @extensions.register("activity_panel", order=10)
 def _activity_document(project, activity):
     """The activity page's card for the document the activity produces, if it produces one."""
-    kind = kinds().get(activity.work_product)
+    kind = kinds().get(activity.work_product) or elsewhere().get(activity.work_product)
     if kind is None:
         return None
     document = m.WorkProduct.objects.filter(project=project, kind=kind.key).first()
-    return {"template": "workproducts/_activity_panel.html", "kind": kind, "document": document}
+    return {"template": "workproducts/_activity_panel.html", "kind": kind, "document": document,
+            "elsewhere": kind.key not in kinds()}  # fmt: skip
 
 
 def _orders_sent():

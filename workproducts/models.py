@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.models import Project
+from projects.models import Attachment, Project
 from projects.validators import sensible_date, single_line
 
 TEXT_MAX = 10_000
@@ -431,3 +431,40 @@ class IctTask(Row):
 
     def __str__(self):
         return f"{self.get_category_display()}: {self.description[:60]}"
+
+
+# The result of an activity kept as words and files (issue 28) ------------------------------------------------
+
+
+class ResultDocument(Content):
+    """The result of an activity that is a decision, a drawing or a report more than a table (the zone programme,
+    the floor plan, the rules of use, the seven steps' report): what was decided or found, in words, with the
+    files attached to the document."""
+
+    result = long_text(
+        _("result"),
+        help_text=_("What was decided or found, in a few paragraphs. Attach drawings and the full text as files."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+
+
+class WorkProductFile(Attachment):
+    """A file attached to a document (a drawing, the full report): stored like every attachment, listed in the
+    document's signed content by name and SHA-256, so a replaced drawing needs signing again."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    work_product = models.ForeignKey(WorkProduct, on_delete=models.CASCADE, related_name="files")
+
+    history = HistoricalRecords()
+
+    class Meta(Attachment.Meta):
+        verbose_name = _("attached file")
+        verbose_name_plural = _("attached files")
+
+    def upload_dir(self):
+        return f"work-products/{self.project_id}"

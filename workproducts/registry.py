@@ -284,6 +284,43 @@ register(
 )  # fmt: skip
 
 
+# Documents whose result is words and files (issue 28): every document the shipped templates declare has a page.
+RESULT_KINDS = (
+    ("needs_goals", _("Needs measured against goals"),
+     _("The future needs the solution must meet, found by holding the mapping against the goals.")),
+    ("zone_programme", _("Zone programme"),
+     _("The zones of the premises, what each is for and which should lie close to each other.")),
+    ("floor_plan", _("Floor plan and furnishing"),
+     _("The drawings of the premises and their furnishing, as reviewed with the working group and the parties.")),
+    ("implementation_plan", _("Implementation plan"),
+     _("The plan for the building work and the move: who does what and when, and how users are kept informed.")),
+    ("house_rules", _("Rules of use"),
+     _("How the premises are used day to day: zones, quiet rooms, booking, tidying at the end of the day.")),
+    ("survey_report", _("Survey report"),
+     _("The findings of the interviews and the written material, as presented to the leader, the "
+       "representatives and the employees.")),
+)  # fmt: skip
+
+for _key, _label, _description in RESULT_KINDS:
+    register(Kind(key=_key, label=_label, description=_description, content_model=m.ResultDocument, fields=("result",)))
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """A document a template declares that another app keeps on a page of its own (hook `document_elsewhere`):
+    the evaluation, the final documentation, the HMS action plan. `url(project, user)` is that page, or None
+    while it does not exist yet (the Evaluation tab before the move-in); `waiting` then says why."""
+
+    key: str
+    label: Any
+    url: Callable
+    waiting: Any = ""
+
+
+def elsewhere() -> dict[str, Elsewhere]:
+    return extensions.by_key("document_elsewhere")
+
+
 # Who has signed a document: participation registers fn(work_product) -> [step views] (the steps that include the
 # document, with their sign-offs) under the hook `workproduct_signoff_source`, so the PDF prints the sign-off
 # status without workproducts importing participation.

@@ -71,6 +71,9 @@ def workproduct_fields(wp: WorkProduct) -> list[list[str]]:
                 out.append([f"{section.key}.{row.pk}.{name}", f"{head} · {label}", display(row, name, kind)])
     if kind.extra_content is not None:
         out.extend(kind.extra_content(wp))
+    attached = _("Attached file")
+    for f in wp.files.order_by("uploaded_at", "pk"):
+        out.append([f"files.{f.pk}", f"{attached} «{f.original_name}»", f"SHA-256 {f.sha256}"])
     return out
 
 
@@ -116,6 +119,9 @@ def field_label(kind_key: str, key: str, stored: str) -> str:
             entry = step_content_by_key(kind_key)  # content another app provides (the HMS measures)
             return (entry.label(key, stored) if entry and entry.label else None) or stored
         parts = key.split(".")
+        if parts[0] == "files":
+            attached = _("Attached file")
+            return f"{attached} «{stored.partition('«')[2].rpartition('»')[0]}»"
         section = kind.section(parts[0])
         if section is None and kind.extra_label is not None and key not in kind.fields:
             return kind.extra_label(key, stored) or stored

@@ -130,6 +130,32 @@ def workproduct_row_delete(*, row, by: User) -> WorkProduct:
     return workproduct_refresh(work_product=wp, by=by)
 
 
+@transaction.atomic
+def workproduct_file_add(*, work_product: WorkProduct, by: User, upload):
+    """Attach a file to a document (a drawing, the full report); its name and SHA-256 join the content."""
+    from projects.uploads import attachment_store
+
+    from .models import WorkProductFile
+
+    _require(by, "workproducts.edit_work_product", work_product.project)
+    wp = _locked(work_product)
+    stored = attachment_store(
+        with_history_user(WorkProductFile(project=wp.project, work_product=wp), by), upload=upload, by=by
+    )
+    workproduct_refresh(work_product=wp, by=by)
+    return stored
+
+
+@transaction.atomic
+def workproduct_file_remove(*, attached, by: User) -> WorkProduct:
+    """Take a file off a document. The history keeps who added and removed it."""
+    wp = attached.work_product
+    _require(by, "workproducts.edit_work_product", wp.project)
+    wp = _locked(wp)
+    with_history_user(attached, by).delete()
+    return workproduct_refresh(work_product=wp, by=by)
+
+
 TRANSITIONS = {
     State.DRAFT: {State.CONSULTATION, State.ADOPTED},
     State.CONSULTATION: {State.DRAFT, State.ADOPTED},

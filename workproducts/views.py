@@ -16,9 +16,9 @@ from projects.models import GeneratedDocument
 from projects.permissions import get_project_for
 
 from . import selectors, services
-from .forms import OrderAcceptForm, OrderServiceForm, document_form
+from .forms import FileForm, OrderAcceptForm, OrderServiceForm, document_form
 from .models import Goals, OrderService, WorkProduct
-from .registry import kinds, step_contents
+from .registry import elsewhere, kinds, step_contents
 
 # Another app offers an action on a hazard under the hook `hazard_action` (issue 12: make it an HMS measure):
 # fn(request, hazard) -> {"label", "url"} or None; see docs/decisions.md.
@@ -75,6 +75,17 @@ def work_product_list(request, project_id):
 @login_required
 def work_product_detail(request, project_id, kind):
     project = get_project_for(request.user, project_id)
+    kept = elsewhere().get(kind)
+    if kind not in kinds() and kept is not None:  # a page of another app (the evaluation, the HMS action plan)
+        activity = _activity(project, kind)
+        url = kept.url(project, request.user)
+        if url is not None:
+            return redirect(url)
+        return render(
+            request,
+            "workproducts/elsewhere.html",
+            {"project": project, "kept": kept, "activity": activity, "tab": "documents"},
+        )
     provided = next((e for e in step_contents().values() if e.key == kind), None)
     if kind not in kinds() and provided is not None:  # a step's content another app keeps (the HMS measures)
         url = provided.url(project, request.user)
@@ -87,6 +98,7 @@ def work_product_detail(request, project_id, kind):
     sections = selectors.page_sections(wp, spec)
     context = {
         "project": project, "spec": spec, "wp": wp, "activity": activity,
+        "files": list(wp.files.select_related("uploaded_by")) if wp else [], "file_form": FileForm(),
         "fields": selectors.main_fields(wp, spec), "sections": sections, "tab": "documents",
         "can_edit": request.user.has_perm("workproducts.edit_work_product", project),
     }  # fmt: skip
@@ -341,4 +353,52 @@ def order_service_edit(request, service_id):
     return render(
         request, "workproducts/order_service_form.html", {"form": form, "service": service},
         status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+@login_required
+def file_add(request, project_id, kind):
+    project = get_project_for(request.user, project_id, "workproducts.edit_work_product")
+    _kind(kind)
+    _activity(project, kind)
+    if request.method != "POST":
+        return redirect(_detail_url(project, kind))
+    form = FileForm(request.POST, request.FILES)
+    if form.is_valid():
+        with service_errors(form):
+            wp = _document(project, kind) or services.workproduct_start(project=project, kind=kind, by=request.user)
+            stored = services.workproduct_file_add(work_product=wp, by=request.user, upload=form.cleaned_data["file"])
+            messages.success(request, _("“%(name)s” is attached.") % {"name": stored.original_name})
+            return redirect(_detail_url(project, kind, "files-heading"))
+    for error in form.errors.get("file", []):
+        messages.error(request, error)
+    return redirect(_detail_url(project, kind, "files-heading"))
+
+
+def _file_of(request, project_id, kind, file_id, perm="projects.view_project"):
+    from .models import WorkProductFile
+
+    project = get_project_for(request.user, project_id, perm)
+    attached = WorkProductFile.objects.filter(pk=file_id, project=project, work_product__kind=kind).first()
+    if attached is None:
+        raise Http404
+    return project, attached
+
+
+@login_required
+def file_download(request, project_id, kind, file_id):
+    from projects.uploads import file_download as send
+
+    _project, attached = _file_of(request, project_id, kind, file_id)
+    return send(attached.file, attached.original_name, attached.content_type)
+
+
+@login_required
+def file_remove(request, project_id, kind, file_id):
+    from projects.uploads import attachment_remove_page
+
+    project, attached = _file_of(request, project_id, kind, file_id, "workproducts.edit_work_product")
+    return attachment_remove_page(
+        request, project=project, attachment=attached, back=_detail_url(project, kind, "files-heading"),
+        tab="documents", remove=lambda: services.workproduct_file_remove(attached=attached, by=request.user),
     )  # fmt: skip

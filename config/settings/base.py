@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "participation",
     "evaluation",
     "surveys",  # employee surveys and comment rounds: above evaluation (its figures and measures)
+    "toolbox",  # issue 28: the coordinators' toolbox, above phases
+    "lessons",  # issue 28: lessons learned across projects, above phases
     "archive",  # sends the records to the municipality's archive (Fiks Arkiv); above evaluation
     "dashboard",  # above the domain apps: the coordinators' overview reads them all
 ]

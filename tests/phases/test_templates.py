@@ -126,8 +126,8 @@ def test_command_loads_the_shipped_templates_and_is_idempotent():
     call_command("load_process_templates", verbosity=0)
     call_command("load_process_templates", verbosity=0)
     assert set(ProcessTemplate.objects.values_list("key", "version")) == {
-        ("bergen-abw", 5),
-        ("aml-seven-steps", 3),
+        ("bergen-abw", 6),
+        ("aml-seven-steps", 4),
     }
 
 

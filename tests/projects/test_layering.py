@@ -20,8 +20,21 @@ BELOW = {
     "participation": ("projects", "phases", "workproducts"),
     "evaluation": ("projects", "phases", "workproducts", "space", "participation"),
     "surveys": ("projects", "phases", "workproducts", "space", "participation", "evaluation"),
+    "lessons": ("projects", "phases"),
+    "toolbox": ("projects", "phases", "lessons"),
     "archive": ("projects", "phases", "workproducts", "space", "participation", "evaluation"),
-    "dashboard": ("projects", "phases", "workproducts", "space", "participation", "evaluation", "surveys", "archive"),
+    "dashboard": (
+        "projects",
+        "phases",
+        "workproducts",
+        "space",
+        "participation",
+        "evaluation",
+        "surveys",
+        "archive",
+        "lessons",
+        "toolbox",
+    ),  # fmt: skip
 }
 # Template folders that belong to no app in particular are part of the core.
 CORE_TEMPLATE_DIRS = ("includes", "pages", "pdf", "registration")

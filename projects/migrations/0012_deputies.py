@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("projects", "0009_notification_resolved"),
+        ("projects", "0011_personaldataexport"),
     ]
 
     operations = [
