@@ -108,4 +108,9 @@ def test_the_privacy_page_names_every_chapter_the_plan_rests_on():
 def test_no_other_page_or_translation_carries_a_law_reference():
     """References live in the two places the table is checked against, not in page templates or messages."""
     for path in [*ROOT.joinpath("templates").rglob("*.html"), *ROOT.joinpath("locale").rglob("*.po")]:
-        assert "§" not in path.read_text(encoding="utf-8"), path
+        # Except the archive's screening examples: a screening's legal basis is the archive's own notation
+        # ("Offl. § 13"), which the coordinator types; the examples show that notation, not a duty of ours.
+        lines = [
+            line for line in path.read_text(encoding="utf-8").splitlines() if "Offl." not in line and "fvl." not in line
+        ]
+        assert not [line for line in lines if "§" in line], path
