@@ -40,7 +40,8 @@ def _pdf(client, project, user, kind="evaluation-report"):
     else:  # HR reads the evaluation report from its own page
         response = client.get(reverse("evaluation:hr_report_download", args=[project.pk, doc.pk]))
     assert response.status_code == 200
-    return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages)
+    return " ".join(text.split())  # a label may wrap inside its table cell
 
 
 def _transfer(client, project, owner):
