@@ -66,7 +66,7 @@ def test_mapping_and_area_programme_in_the_browser(page, live_server, bergen_tem
     bad.write_text("dato;time;sone;opptatt\n04.02.2027;08:00;Kantina;1\n04.02.2027;09:00;Øst;-2\n", encoding="utf-8")
     page.get_by_label("Fil (CSV eller XLSX)").set_input_files(str(bad))
     page.get_by_role("button", name="Importer", exact=True).click()
-    expect(page.get_by_text("Ingenting ble importert: filen har 2 feil.")).to_be_visible()
+    expect(page.get_by_text("Ingenting ble importert: runder.csv har 2 feil.")).to_be_visible()  # read by the worker
     expect(page.get_by_role("cell", name="C (sone)")).to_be_visible()
     check_accessibility(page, "mapping-import-errors")
     page.screenshot(path="var/screenshots/mapping-import-errors.png", full_page=True)
