@@ -29,7 +29,7 @@ def test_overview_query_count_does_not_grow(client, n, django_assert_max_num_que
     monkeypatch.setattr(dashboard, "EXPORT_CHUNK", 5000)
     counts = []
     for url in URLS:
-        with django_assert_max_num_queries(17) as captured:  # 17 with the archive's queue entry
+        with django_assert_max_num_queries(15) as captured:
             response = client.get(url)
             assert response.status_code == 200
             response.getvalue()  # a streamed export reads its rows while it is sent
@@ -38,6 +38,6 @@ def test_overview_query_count_does_not_grow(client, n, django_assert_max_num_que
 
 
 # The exact counts, the same at both sizes (session, user, groups, nav, the bell, filter choices, counts, rows, …).
-# With the top bar: +1 for the bell's unread count, +1 for the queue's counts, +2 for a top-bar check that
-# reads Django's model permissions (user and groups).
-EXPECTED = [16, 16, 16, 17, 8, 8]
+# With the top bar: +1 for the bell's unread count, +1 for the queue's counts. (The top bar's *System* check
+# read Django's model permissions for a coordinator, +2, until it asked its rule directly.)
+EXPECTED = [14, 14, 14, 15, 8, 8]

@@ -157,5 +157,5 @@ def test_the_queue_costs_the_same_at_any_size(client, bergen_template, n, django
         client.get(reverse("projects:mine"))
 
 
-QUEUE_OVERVIEW_QUERIES = 19  # the archive's entry (failed or late archivings) counts and lists: two more
-OTHER_PAGE_QUERIES = 12  # two of them a top-bar check that reads Django's model permissions (user, groups)
+QUEUE_OVERVIEW_QUERIES = 17
+OTHER_PAGE_QUERIES = 10

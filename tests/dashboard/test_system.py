@@ -89,3 +89,20 @@ def test_an_administrator_who_runs_a_project_lands_on_it_as_before(client, admin
     client.force_login(admin_user)
     assert client.get("/").url != reverse("system")
     assert client.get(reverse("system")).status_code == 200
+
+
+def test_only_the_administrator_has_system_in_the_top_bar_and_asking_reads_no_model_permissions(
+    client, admin_user, world
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    link = f'href="{reverse("system")}"'
+    client.force_login(admin_user)
+    assert link in client.get(reverse("projects:mine")).content.decode()
+    client.force_login(coordinator(full_name="Kristin Koordinator"))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("dashboard:overview")).content.decode()
+    assert link not in page
+    assert reverse("dashboard:overview") in page  # the coordinator's own entries are there
+    assert not [q for q in queries.captured_queries if "auth_permission" in q["sql"]]  # a role, not a table
