@@ -544,16 +544,26 @@ def _demo(world):
         attachment_add(item=item, by=owner, upload=SimpleUploadedFile("notat.pdf", PDF, "application/pdf"))
         for text in ("Verneombudet ønsker en befaring først.", "Befaring avtalt til neste uke."):
             item_comment(item=item, by=owner, text=text)
-        for project in Project.objects.filter(case_number__in=cases):
-            DONE = GeneratedDocument.Status.DONE
-            GeneratedDocument.objects.bulk_create(
-                [
-                    GeneratedDocument(project=project, kind="participation-protocol", version=v, status=DONE,
-                             file=f"documents/bench-{project.pk}-{v}.pdf", sha256="0" * 64, size=len(PDF), pages=1,
-                             requested_by=owner, generated_at=timezone.now())
-                    for v in (1, 2)
-                ]
-            )  # fmt: skip
+    # Two finished protocol versions per demo project, numbered after whatever the seeding asked for (the archive asks
+    # for a protocol on the consultation's last sign-off, so version 1 may already stand, pending); outside the `if`
+    # so a kept database whose earlier preparation stopped half-way gets them on the next run.
+    from django.db.models import Max
+
+    DONE = GeneratedDocument.Status.DONE
+    owner = User.objects.get(email=DEMO_PEOPLE["owner"])
+    for project in Project.objects.filter(case_number__in=cases):
+        protocols = GeneratedDocument.objects.filter(project=project, kind="participation-protocol")
+        if protocols.filter(file__startswith="documents/bench-").exists():
+            continue
+        last = protocols.aggregate(last=Max("version"))["last"] or 0
+        GeneratedDocument.objects.bulk_create(
+            [
+                GeneratedDocument(project=project, kind="participation-protocol", version=v, status=DONE,
+                         file=f"documents/bench-{project.pk}-{v}.pdf", sha256="0" * 64, size=len(PDF), pages=1,
+                         requested_by=owner, generated_at=timezone.now())
+                for v in (last + 1, last + 2)
+            ]
+        )  # fmt: skip
     world.demo = {p.case_number: p for p in Project.objects.filter(case_number__in=cases)}
     world.people = {role: User.objects.get(email=email) for role, email in DEMO_PEOPLE.items()}
     world.people.update(rep=world.representative, coordinator=world.coordinator, HR=world.hr)
