@@ -245,6 +245,71 @@ def test_the_feed_is_kept_until_something_in_it_changes(client, project, django_
     assert f"measure-{measure.pk}@{HOST}" in events(client.get(url))
 
 
+def _etag(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response["ETag"]
+
+
+@pytest.fixture
+def worker_feed(project):
+    """A working-group member's personal feed address, fetched once so that a version is kept."""
+    worker = member(project, Role.MEMBER)
+    return worker, reverse("calendar_feed", args=[calendar_feed_for(user=worker).token])
+
+
+def test_the_feed_version_stays_while_nothing_changes(client, project, worker_feed):
+    _worker, url = worker_feed
+    assert _etag(client, url) == _etag(client, url)
+    assert _etag(client, url + "?all=1") == _etag(client, url + "?all=1") != _etag(client, url)
+
+
+def test_the_feed_version_changes_with_the_persons_memberships_and_roles(client, project, worker_feed):
+    """Issue 30 point 3: a new role in a project, a new project and a project left each give a new version."""
+    worker, url = worker_feed
+    before = _etag(client, url)
+    safety = MembershipFactory(project=project, user=worker, role=Role.SAFETY_REP)
+    with_role = _etag(client, url)
+    assert with_role != before
+    other = ProjectFactory(name="Annet prosjekt")
+    joined = MembershipFactory(project=other, user=worker, role=Role.MEMBER)
+    with_project = _etag(client, url)
+    assert with_project not in (before, with_role)
+    joined.delete()
+    safety.delete()
+    assert _etag(client, url) not in (with_role, with_project)
+
+
+def test_the_feed_version_changes_with_a_measures_sensitive_flag(client, project, worker_feed):
+    from evaluation import services as evaluation_services
+
+    _worker, url = worker_feed
+    measure = evaluation_services.measure_create(
+        project=project, by=project.owner, focus_area="Konflikt", goal="Ro", activity="Samtaler",
+        responsible="Kari", source="evaluation", sensitive=False, due_date=datetime.date(2027, 3, 1),
+    )  # fmt: skip
+    before = _etag(client, url)
+    evaluation_services.measure_update(measure=measure, by=project.owner, status=measure.status, sensitive=True)
+    assert _etag(client, url) != before
+
+
+def test_the_feed_version_changes_with_any_dated_item_of_the_persons_projects(client, project, worker_feed):
+    """An item's deadline, an activity's deadline and the project's planned move-in each give a new version."""
+    _worker, url = worker_feed
+    seen = {_etag(client, url)}
+    item = project.phases.get(order=1).items.get(key="vision")
+    phase_services.item_plan(item=item, by=project.owner, assignee=None, due_date=datetime.date(2027, 2, 2))
+    seen.add(_etag(client, url))
+    activity = item.activity
+    activity.due_date = datetime.date(2027, 4, 4)
+    activity.save()
+    seen.add(_etag(client, url))
+    project.planned_move_in = datetime.date(2027, 11, 1)
+    project.save()
+    seen.add(_etag(client, url))
+    assert len(seen) == 4
+
+
 def events_of(content):
     return {str(e["uid"]): e for e in icalendar.Calendar.from_ical(content).walk("VEVENT")}
 
