@@ -279,13 +279,16 @@ def _calendar_items(projects, user, window):
     item_url = reverse("phases:item", args=[0, 0]).replace("/0/", "/{}/")
     activity_url = reverse("phases:activity", args=[0, 0]).replace("/0/", "/{}/")
     deadline = str(_("Deadline: %(item)s"))
-    events = []
+    events, summaries = [], {}  # the same item text in every project of a template: its summary made once
     for pk, project_id, activity_id, due_date, text in selectors.dated_items(projects=projects, window=window):
+        summary = summaries.get(text)
+        if summary is None:
+            summary = summaries[text] = deadline % {"item": text}
         events.append(
             extensions.CalendarEvent(
                 uid=f"item-{pk}",
                 day=due_date,
-                summary=deadline % {"item": text},
+                summary=summary,
                 project=by_id[project_id],
                 url=item_url.format(project_id, pk),
                 description=names.get(activity_id, ""),

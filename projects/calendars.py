@@ -158,6 +158,10 @@ def _text(value) -> str:
 def _fold(line: str) -> str:
     """A content line folded at 75 octets (RFC 5545 §3.1), never inside a UTF-8 character: CRLF and a space
     begin each continuation."""
+    if line.isascii():  # one octet a character (links, most names): cut the text itself
+        if len(line) <= 75:
+            return line + "\r\n"
+        return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))]) + "\r\n"
     data = line.encode()
     if len(data) <= 75:
         return line + "\r\n"
@@ -187,15 +191,28 @@ def calendar_ical(*, projects, user, name, window: CalendarWindow | None = None)
         ]
         out = [_fold(line) for line in lines]
         site, days, append, domain = settings.SITE_URL, {}, out.append, uid_domain()
+        # What repeats is escaped once per build: the " – project" ending of each summary (escaping works
+        # character by character, so the parts may be escaped apart), and summaries and descriptions, which
+        # repeat across projects (the same checklist item in every project of a template).
+        endings, texts, descriptions = {}, {}, {}
         for e in calendar_events(projects=projects, user=user, window=window):
             dates = days.get(e.day)
             if dates is None:  # a few hundred days among tens of thousands of events: format each once
                 end = e.day + timedelta(days=1)
                 dates = days[e.day] = f"DTSTART;VALUE=DATE:{e.day:%Y%m%d}\r\nDTEND;VALUE=DATE:{end:%Y%m%d}\r\n"
+            ending = endings.get(e.project.pk)
+            if ending is None:
+                ending = endings[e.project.pk] = _text(f" – {e.project.name}")
+            summary = texts.get(e.summary)
+            if summary is None:
+                summary = texts[e.summary] = _text(e.summary)
             append(f"BEGIN:VEVENT\r\nUID:{e.uid}@{domain}\r\nDTSTAMP:{stamp}\r\n{dates}")
-            append(_fold(f"SUMMARY:{_text(f'{e.summary} – {e.project.name}')}"))
+            append(_fold(f"SUMMARY:{summary}{ending}"))
             if e.description:
-                append(_fold(f"DESCRIPTION:{_text(e.description)}"))
+                description = descriptions.get(e.description)
+                if description is None:
+                    description = descriptions[e.description] = _fold(f"DESCRIPTION:{_text(e.description)}")
+                append(description)
             if e.url:
                 append(_fold(f"URL:{site}{e.url}"))
             append("TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n")
