@@ -1,9 +1,10 @@
 """Load through the balancer (`make load`): the two-node cluster of .ci/cluster-smoke on PostgreSQL with the
 2 000-project benchmark data, and Locust's virtual people (owners, the representative, the coordinator, HR)
-opening their pages at 20 and then 50 at once for 60 s each. Prints, per page kind and for a bare page in
-the same run, requests per second, median, p90, p95, p99 and errors, and the load average.
+opening their pages, 40 at once for 60 s (issue 30), on production settings with persistent database connections
+(CONN_MAX_AGE and CONN_HEALTH_CHECKS, read back from a node and printed). Prints, per page kind, for all pages and
+for a bare page in the same run, requests per second, median (p50), p90, p95, p99 and errors, and the load average.
 
-python -m benchmarks.cluster_load [--users 20,50] [--seconds 60] [--projects 2000] [--database cluster_load]
+python -m benchmarks.cluster_load [--users 40] [--seconds 60] [--projects 2000] [--database cluster_load]
     [--base 8450] [--redis-port 8491] [--storage s3|local]
 The data are built once into the kept database (as `python -m benchmarks --keep`) and reused after that.
 Everything listens on 127.0.0.1:8450-8467 and a Redis of its own on :8491 (or from --base, with --redis-port;
@@ -78,6 +79,10 @@ for n in range(per_role):
 print(json.dumps(plan))
 """
 
+CONNECTIONS = (
+    "from django.conf import settings; d = settings.DATABASES['default']; "
+    "print(f\"CONN_MAX_AGE={d['CONN_MAX_AGE']}, CONN_HEALTH_CHECKS={d['CONN_HEALTH_CHECKS']}\")"
+)
 COLUMNS = ("page kind", "requests", "req/s", "median ms", "p90 ms", "p95 ms", "p99 ms", "errors")
 
 
@@ -140,7 +145,7 @@ def table(prefix, users, seconds, load):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks.cluster_load", description=__doc__)
-    parser.add_argument("--users", default="20,50", help="concurrent virtual people, one run each (20,50)")
+    parser.add_argument("--users", default="40", help="concurrent virtual people, one run each (40; 20,50: two runs)")
     parser.add_argument("--seconds", type=int, default=60, help="length of each run")
     parser.add_argument("--projects", type=int, default=2000, help="projects in the kept database when built")
     parser.add_argument("--database", default="cluster_load", help="the kept PostgreSQL database")
@@ -168,6 +173,8 @@ def main(argv=None):
         plan_file = OUT / "plan.json"
         made = cluster.manage("worker", "shell", "-v", "0", "-c", PLAN.replace("sys.argv[-1]", str(max(users))))
         plan_file.write_text(made.strip().splitlines()[-1])
+        conn = cluster.manage("worker", "shell", "-v", "0", "-c", CONNECTIONS).strip().splitlines()[-1]
+        print(f"Database connections of the nodes' settings: {conn}")
         roles = json.loads(plan_file.read_text())
         print("Sessions: " + ", ".join(f"{len(v)} {k}" for k, v in roles.items()))
         for n in users:
