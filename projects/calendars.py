@@ -105,8 +105,16 @@ def _version(user, keys, stamps, name, everything, today):
 
 
 def feed_gzip(*, user, projects, name, everything: bool, today) -> tuple[str, bytes]:
-    """(version, the feed compressed with gzip), from the cache when this version was built before."""
-    ids = [p.pk for p in projects]
+    """(version, the feed compressed with gzip), from the cache when this version was built before. `projects`
+    may be a queryset: then a kept feed reads only their ids (a representative of 20 000 projects), and the
+    projects themselves only when the feed is built."""
+    queryset = hasattr(projects, "values_list")
+    ids = list(projects.values_list("pk", flat=True)) if queryset else [p.pk for p in projects]
+
+    def build():
+        listed = list(projects)  # a queryset is read here, only when the feed is built
+        return gzip.compress(calendar_ical(projects=listed, user=user, name=name, window=window), compresslevel=6)
+
     window = None if everything else default_window(today)
     try:
         version = feed_version(user=user, project_ids=ids, name=name, everything=everything, today=today)
@@ -114,10 +122,9 @@ def feed_gzip(*, user, projects, name, everything: bool, today) -> tuple[str, by
         body = cache.get(key)
     except Exception:  # the cache (Redis) is down: build the feed, keep nothing
         logger.warning("calendar feed built without the cache", exc_info=True)
-        body = gzip.compress(calendar_ical(projects=projects, user=user, name=name, window=window), compresslevel=6)
-        return uuid.uuid4().hex, body
+        return uuid.uuid4().hex, build()
     if body is None:
-        body = gzip.compress(calendar_ical(projects=projects, user=user, name=name, window=window), compresslevel=6)
+        body = build()
         try:
             cache.set(key, body, FEED_CACHE_SECONDS)
         except Exception:

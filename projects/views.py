@@ -635,7 +635,7 @@ def calendar_feed(request, token):
     """The personal feed: dated things of every project where the token's owner has a role. No log-in: the
     secret address is the key, and a wrong or revoked one gets 404."""
     user = _feed_user(token)
-    projects = list(selectors.projects_for_member(user=user).prefetch_related(None).order_by("name"))
+    projects = selectors.projects_for_member(user=user).prefetch_related(None).order_by("name")
     return _ical_response(
         request, projects, user, _("Prosessguiden: %(name)s") % {"name": user.full_name or user.email}
     )
