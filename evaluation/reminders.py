@@ -157,23 +157,30 @@ def measures_overdue(today):
 
 @extensions.register("calendar_events", order=30)
 def _calendar_dates(projects, user, window):
+    # The projects come from the caller (not joined again per row), each label is translated once.
+    by_id = {p.pk: p for p in projects}
+    opens, closes, freeze = (str(_("Evaluation window opens")), str(_("Evaluation window closes")),
+                             str(_("Freeze period ends")))  # fmt: skip
     events = []
-    for e in Evaluation.objects.filter(project__in=projects).select_related("project"):
-        url = reverse("evaluation:overview", args=[e.project_id])
+    dates = (
+        Evaluation.objects.filter(project__in=projects)
+        .order_by()
+        .values_list("pk", "project_id", "window_opens", "window_closes", "freeze_ends")
+    )
+    for pk, project_id, window_opens, window_closes, freeze_ends in dates:
+        url, project = reverse("evaluation:overview", args=[project_id]), by_id[project_id]
         events += [
-            extensions.CalendarEvent(f"evaluation-{e.pk}-opens", e.window_opens, str(_("Evaluation window opens")),
-                                     e.project, url),
-            extensions.CalendarEvent(f"evaluation-{e.pk}-closes", e.window_closes,
-                                     str(_("Evaluation window closes")), e.project, url),
-            extensions.CalendarEvent(f"evaluation-{e.pk}-freeze", e.freeze_ends, str(_("Freeze period ends")),
-                                     e.project, url),
-        ]  # fmt: skip
+            extensions.CalendarEvent(f"evaluation-{pk}-opens", window_opens, opens, project, url),
+            extensions.CalendarEvent(f"evaluation-{pk}-closes", window_closes, closes, project, url),
+            extensions.CalendarEvent(f"evaluation-{pk}-freeze", freeze_ends, freeze, project, url),
+        ]
     if window is not None:
         events = [e for e in events if e.day in window]
     measures = Measure.objects.filter(project__in=projects, due_date__isnull=False, status__in=OPEN_MEASURES)
     if window is not None:
         measures = measures.filter(due_date__range=(window.start, window.end))
-    for m in measures.select_related("project"):
+    for m in measures.order_by():
+        m.project = by_id[m.project_id]
         if m.sensitive and not user.has_perm("evaluation.view_sensitive_measures", m.project):
             continue
         events.append(

@@ -275,12 +275,11 @@ def _calendar_items(projects, user, window):
     all (the default window leaves the done and the distant out). The projects come from the caller and each
     link from one reversed pattern."""
     by_id = {p.pk: p for p in projects}
-    names = selectors.activity_names(projects=projects)
     item_url = reverse("phases:item", args=[0, 0]).replace("/0/", "/{}/")
     activity_url = reverse("phases:activity", args=[0, 0]).replace("/0/", "/{}/")
     deadline = str(_("Deadline: %(item)s"))
     events, summaries = [], {}  # the same item text in every project of a template: its summary made once
-    for pk, project_id, activity_id, due_date, text in selectors.dated_items(projects=projects, window=window):
+    for pk, project_id, due_date, text, activity in selectors.dated_items(projects=projects, window=window):
         summary = summaries.get(text)
         if summary is None:
             summary = summaries[text] = deadline % {"item": text}
@@ -291,7 +290,7 @@ def _calendar_items(projects, user, window):
                 summary=summary,
                 project=by_id[project_id],
                 url=item_url.format(project_id, pk),
-                description=names.get(activity_id, ""),
+                description=activity,
             )
         )
     activity_deadline = str(_("Activity deadline: %(activity)s"))

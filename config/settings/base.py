@@ -101,6 +101,14 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'd
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+elif DATABASES["default"]["ENGINE"].endswith("postgresql") and not env.bool("DB_JIT", default=False):
+    # PostgreSQL compiles a query with LLVM when its estimated cost passes jit_above_cost (100 000). Our queries
+    # are short, but a few with OR'd EXISTS or a long list of ids are costed high: the representative's inbox
+    # count in the top bar at 20 000 projects ran 90 ms and compiled 920 ms. Off for the application's
+    # connections (DB_JIT=true gives it back); behind PgBouncer, which refuses this start-up parameter, set it on
+    # the database instead (docs/deploy.md §4, docs/decisions.md).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache (calendar feeds and their projects' stamps): memory of one process locally; production shares one
