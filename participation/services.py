@@ -224,15 +224,9 @@ class StaleVersion(ValidationError):
         self.seen_hash = seen_hash
 
 
-@transaction.atomic
-def signoff_record(
-    *, step: Step, by: User, decision: str, text: str = "", role: str | None = None, content_hash: str | None = None
-) -> SignOff:
-    """Record a representative's decision on the version sent for sign-off. Only a holder of a required role
-    signs, once per version; remarks and objections need their text. `content_hash` is the SHA-256 of the
-    content the signer's page showed (every form passes it): if another version has been sent since, the
-    sign-off is refused with `StaleVersion`, so nobody signs content they have not seen."""
-    step = Step.objects.select_for_update(no_key=True).get(pk=step.pk)
+def _signing_roles(step, by, content_hash):
+    """The roles `by` may sign the sent version of `step` in (refused if none, or if the page they read showed
+    another version than the one sent now)."""
     roles_held = project_roles(by, step.project_id)
     held = [r for r in step.required_roles if r in roles_held]
     if not held:
@@ -250,6 +244,19 @@ def signoff_record(
             % {"v": step.version},
             seen_hash=content_hash,
         )
+    return held
+
+
+@transaction.atomic
+def signoff_record(
+    *, step: Step, by: User, decision: str, text: str = "", role: str | None = None, content_hash: str | None = None
+) -> SignOff:
+    """Record a representative's decision on the version sent for sign-off. Only a holder of a required role
+    signs, once per version; remarks and objections need their text. `content_hash` is the SHA-256 of the
+    content the signer's page showed (every form passes it): if another version has been sent since, the
+    sign-off is refused with `StaleVersion`, so nobody signs content they have not seen."""
+    step = Step.objects.select_for_update(no_key=True).get(pk=step.pk)
+    held = _signing_roles(step, by, content_hash)
     if role is None:
         signed = set(step.signoffs.filter(step_version=step.version, signer=by).values_list("role", flat=True))
         role = next((r for r in held if r not in signed), held[0])

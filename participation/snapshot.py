@@ -400,10 +400,23 @@ def _risk(row: Row) -> dict | None:
 def _layout(document: dict, hidden: dict[str, str]) -> dict:
     """One version of a document (parsed, as stored) in its own layout, for `reader`'s `hidden` rows."""
     from workproducts.registry import kinds
-    from workproducts.selectors import matrix_rows
 
     kind_key = document.get("kind", "")
     kind = kinds().get(kind_key)
+    main, extra, tables = _sort_fields(document, kind, kind_key, hidden)
+    out_tables = []
+    for table in tables.values():
+        _table_columns(table, kind_key)
+        for r in table.order.values():
+            _fill(r, table, kind_key, table.section)
+            table.rows.append(r)
+        out_tables.append(table)
+    matrix, residual = _layout_matrix(out_tables)
+    return {"main": main, "tables": out_tables, "extra": extra, "matrix": matrix, "residual": residual}
+
+
+def _sort_fields(document, kind, kind_key, hidden):
+    """The document's stored fields sorted into its main fields, the others, and its tables' rows."""
     main, extra, tables = [], [], {}
     for key, label, value in document.get("fields", []):
         row = row_of(key)
@@ -424,40 +437,45 @@ def _layout(document: dict, hidden: dict[str, str]) -> dict:
                 main.append(Field(field_label(kind_key, key, label), value))
         elif value:
             (extra if kind is not None else main).append(Field(field_label(kind_key, key, label), value))
-    out_tables = []
-    for table in tables.values():
-        section = table.section
-        if section is not None:
-            table.columns = tuple(section.table_columns)
-            table.headers = [_capfirst(section.model._meta.get_field(n).verbose_name) for n in table.columns]
-            table.risk = section.key == "hazards"
-        else:  # content another app provides: a column for each field, in the order they come
-            names = []
-            for r in table.order.values():
-                names += [n for n in r.values if n not in names]
-            table.columns = ("",) + tuple(names)
-            first = next((r for r in table.order.values() if r.values), None)
-            table.headers = [_("Item")] + [
-                _tail(field_label(kind_key, f"{first.key}.{n}", first.values[n][0])) if first and n in first.values
-                else n for n in names
-            ]  # fmt: skip
-        for r in table.order.values():
-            _fill(r, table, kind_key, section)
-            table.rows.append(r)
-        out_tables.append(table)
-    matrix, residual = None, False
-    risk = next((t for t in out_tables if t.risk), None)
-    if risk is not None:  # as the document page counts it: each hazard in its cell, and after its measures
-        counts, after = {}, {}
-        for r in risk.rows:
-            if r.risk and r.mark != "removed":
-                cell = (r.risk["likelihood"], r.risk["consequence"])
-                counts[cell] = counts.get(cell, 0) + 1
-                then = r.risk.get("after") or cell
-                after[then] = after.get(then, 0) + 1
-                residual = residual or "after" in r.risk
-        matrix = matrix_rows(counts, after)
-    return {"main": main, "tables": out_tables, "extra": extra, "matrix": matrix, "residual": residual}
+    return main, extra, tables
+
+
+def _table_columns(table, kind_key):
+    """A table's columns and headers: its section's, or for content another app provides, a column for each
+    field in the order they come."""
+    section = table.section
+    if section is not None:
+        table.columns = tuple(section.table_columns)
+        table.headers = [_capfirst(section.model._meta.get_field(n).verbose_name) for n in table.columns]
+        table.risk = section.key == "hazards"
+        return
+    names = []
+    for r in table.order.values():
+        names += [n for n in r.values if n not in names]
+    table.columns = ("",) + tuple(names)
+    first = next((r for r in table.order.values() if r.values), None)
+    table.headers = [_("Item")] + [
+        _tail(field_label(kind_key, f"{first.key}.{n}", first.values[n][0])) if first and n in first.values
+        else n for n in names
+    ]  # fmt: skip
+
+
+def _layout_matrix(tables):
+    """The risk matrix as the document page counts it: each hazard in its cell, and after its measures."""
+    from workproducts.selectors import matrix_rows
+
+    risk = next((t for t in tables if t.risk), None)
+    if risk is None:
+        return None, False
+    counts, after, residual = {}, {}, False
+    for r in risk.rows:
+        if r.risk and r.mark != "removed":
+            cell = (r.risk["likelihood"], r.risk["consequence"])
+            counts[cell] = counts.get(cell, 0) + 1
+            then = r.risk.get("after") or cell
+            after[then] = after.get(then, 0) + 1
+            residual = residual or "after" in r.risk
+    return matrix_rows(counts, after), residual
 
 
 def _capfirst(text) -> str:
@@ -498,6 +516,22 @@ def layout(content: str, *, project, reader) -> dict | None:
     return _layout(document, hidden_rows(data, project=project, reader=reader))
 
 
+def _compare_cells(was: Row, r: Row) -> None:
+    """Mark the cells and notes of `r` that differ from `was` (with what they were), and add its removed notes."""
+    for cell, old_cell in zip(r.cells, was.cells, strict=False):
+        if cell.value != old_cell.value:
+            cell.before, cell.changed = old_cell.value, True
+    old_notes = dict(was.notes)
+    for label, cell in r.notes:
+        if label in old_notes and old_notes[label].value != cell.value:
+            cell.before, cell.changed = old_notes[label].value, True
+        elif label not in old_notes:
+            cell.before, cell.changed = "", True
+    gone = [(label, Cell("", before=c.value, changed=True)) for label, c in was.notes
+            if label not in dict(r.notes)]  # fmt: skip
+    r.notes += gone
+
+
 def _compare_rows(old: Table | None, new: Table) -> None:
     """Mark each row of `new` added or changed against `old` (cell by cell), and add `old`'s removed rows."""
     before = {r.key: r for r in (old.rows if old else [])}
@@ -508,18 +542,7 @@ def _compare_rows(old: Table | None, new: Table) -> None:
         if was is None:
             r.mark = "added"
             continue
-        for cell, old_cell in zip(r.cells, was.cells, strict=False):
-            if cell.value != old_cell.value:
-                cell.before, cell.changed = old_cell.value, True
-        old_notes = dict(was.notes)
-        for label, cell in r.notes:
-            if label in old_notes and old_notes[label].value != cell.value:
-                cell.before, cell.changed = old_notes[label].value, True
-            elif label not in old_notes:
-                cell.before, cell.changed = "", True
-        gone = [(label, Cell("", before=c.value, changed=True)) for label, c in was.notes
-                if label not in dict(r.notes)]  # fmt: skip
-        r.notes += gone
+        _compare_cells(was, r)
         if any(c.changed for c in r.cells) or any(c.changed for _label, c in r.notes):
             r.mark = "changed"
     for r in before.values():

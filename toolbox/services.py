@@ -44,24 +44,34 @@ def entry_save(*, by: User, entry: Entry | None = None, activities, upload=None,
     placements = _placements(activities)
     existing = EntryFile.objects.filter(entry=entry).first() if entry.pk else None
     keeps_file = existing is not None and not remove_file
-    if upload is not None and entry.url:
-        raise ValidationError({"file": _("Give either a link or a file, not both.")})
-    if upload is None and not keeps_file and not entry.url:
-        raise ValidationError({"url": _("Give a link or upload a file.")})
-    if keeps_file and upload is None and entry.url:
-        raise ValidationError({"url": _("The entry has a file. Remove the file to give a link instead.")})
+    _link_or_file(entry, upload=upload, keeps_file=keeps_file)
     entry.full_clean()
     with_history_user(entry, by).save()
     if existing is not None and (remove_file or upload is not None):
         with_history_user(existing, by).delete()  # the stored file stays, as an item's removed attachment does
     if upload is not None:
         attachment_store(with_history_user(EntryFile(entry=entry), by), upload=upload, by=by)
+    _placements_set(entry, placements)
+    return entry
+
+
+def _link_or_file(entry, *, upload, keeps_file):
+    """An entry holds a link or a file: not both, not neither."""
+    if upload is not None and entry.url:
+        raise ValidationError({"file": _("Give either a link or a file, not both.")})
+    if upload is None and not keeps_file and not entry.url:
+        raise ValidationError({"url": _("Give a link or upload a file.")})
+    if keeps_file and upload is None and entry.url:
+        raise ValidationError({"url": _("The entry has a file. Remove the file to give a link instead.")})
+
+
+def _placements_set(entry, placements):
+    """The entry's activities become exactly `placements` (those it keeps are left as they are)."""
     Placement.objects.filter(entry=entry).exclude(
         pk__in=[p.pk for p in Placement.objects.filter(entry=entry) if (p.template_key, p.activity_key) in placements]
     ).delete()
     for template_key, activity_key in placements:
         Placement.objects.get_or_create(entry=entry, template_key=template_key, activity_key=activity_key)
-    return entry
 
 
 @transaction.atomic

@@ -72,11 +72,13 @@ def work_product_list(request, project_id):
     )  # fmt: skip
 
 
-@login_required
-def work_product_detail(request, project_id, kind):
-    project = get_project_for(request.user, project_id)
+def _kept_elsewhere(request, project, kind):
+    """The answer for a kind another app keeps on its own page (the evaluation, the HMS action plan, a step's
+    content such as the HMS measures), or None for a work product of this app."""
+    if kind in kinds():
+        return None
     kept = elsewhere().get(kind)
-    if kind not in kinds() and kept is not None:  # a page of another app (the evaluation, the HMS action plan)
+    if kept is not None:
         activity = _activity(project, kind)
         url = kept.url(project, request.user)
         if url is not None:
@@ -87,11 +89,31 @@ def work_product_detail(request, project_id, kind):
             {"project": project, "kept": kept, "activity": activity, "tab": "documents"},
         )
     provided = next((e for e in step_contents().values() if e.key == kind), None)
-    if kind not in kinds() and provided is not None:  # a step's content another app keeps (the HMS measures)
+    if provided is not None:
         url = provided.url(project, request.user)
         if url is None:
             raise Http404
         return redirect(url)
+    return None
+
+
+def _risk_context(request, context, hazards):
+    """The risk assessment's matrix, its hazards narrowed to a chosen cell, and what each hazard offers."""
+    context["matrix"], context["residual"] = selectors.risk_matrix(hazards)
+    cell = _cell(request)
+    if cell:
+        context["cell"] = cell
+        hazards[:] = [h for h in hazards if (h.likelihood, h.consequence) == cell]
+    for h in hazards:
+        h.actions = [a for a in (fn(request, h) for fn in extensions.get("hazard_action")) if a]
+
+
+@login_required
+def work_product_detail(request, project_id, kind):
+    project = get_project_for(request.user, project_id)
+    other = _kept_elsewhere(request, project, kind)
+    if other is not None:
+        return other
     spec = _kind(kind)
     activity = _activity(project, kind)
     wp = _document(project, kind)
@@ -110,14 +132,7 @@ def work_product_detail(request, project_id, kind):
         )
         context["can_accept"] = request.user.has_perm("workproducts.accept_order", project)
     if kind == "risk_assessment":
-        hazards = sections[0][2]
-        context["matrix"], context["residual"] = selectors.risk_matrix(hazards)
-        cell = _cell(request)
-        if cell:
-            context["cell"] = cell
-            hazards[:] = [h for h in hazards if (h.likelihood, h.consequence) == cell]
-        for h in hazards:
-            h.actions = [a for a in (fn(request, h) for fn in extensions.get("hazard_action")) if a]
+        _risk_context(request, context, sections[0][2])
     return render(request, "workproducts/detail.html", context)
 
 
