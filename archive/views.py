@@ -4,14 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from projects import documents
-from projects.forms import service_errors
+from projects.forms import service_confirmed, service_errors
 from projects.models import GeneratedDocument
 from projects.permissions import get_project_for
 
@@ -42,17 +42,17 @@ def document_send(request, project_id, document_id):
     existing = Archiving.objects.filter(key=Archiving.key_for(document)).first()
     error = ""
     if request.method == "POST":
-        try:
-            services.archiving_send_by_hand(document=document, by=request.user)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(
-                request,
+        sent, error = service_confirmed(
+            request,
+            lambda: services.archiving_send_by_hand(document=document, by=request.user),
+            done=lambda: (
                 _("Version %(v)s of %(what)s is queued for the archive.")
-                % {"v": document.version, "what": documents.kind(document.kind).label},
-            )
-            return HttpResponseRedirect(back)
+                % {"v": document.version, "what": documents.kind(document.kind).label}
+            ),
+            to=back,
+        )
+        if sent:
+            return sent
     return render(
         request,
         "archive/send.html",

@@ -9,6 +9,7 @@ from projects.forms import DateField, DateInput, DecimalField
 from projects.models import OrgUnit
 
 from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure, PlanGoal, WindowState
+from .services import FOLLOW_UP_FIELDS, PLAN_FIELDS
 
 
 def _helper(form):
@@ -91,18 +92,7 @@ class ApproveForm(_Form):
 class PlanForm(forms.ModelForm):
     class Meta:
         model = Evaluation
-        fields = [
-            "scope",
-            "method_survey",
-            "method_interviews",
-            "method_observation",
-            "method_occupancy",
-            "evaluator",
-            "evaluator_name",
-            "planned_start",
-            "planned_end",
-            "outside_window_reason",
-        ]
+        fields = list(PLAN_FIELDS)  # what evaluation_plan_save accepts
         widgets = {
             "scope": forms.Textarea(attrs={"rows": 4}),
             "planned_start": DateInput(),
@@ -134,14 +124,7 @@ class PlanForm(forms.ModelForm):
 class FollowUpForm(forms.ModelForm):
     class Meta:
         model = Evaluation
-        fields = [
-            "presented_to_leaders",
-            "presented_to_representatives",
-            "presented_to_employees",
-            "summary",
-            "follow_up_plan",
-            "lessons_learned",
-        ]
+        fields = list(FOLLOW_UP_FIELDS)  # what evaluation_follow_up_save accepts
         widgets = {
             "presented_to_leaders": DateInput(),
             "presented_to_representatives": DateInput(),

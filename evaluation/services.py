@@ -333,6 +333,15 @@ def _editable(evaluation, by):
     return evaluation
 
 
+def _checked_save(evaluation, by, errors):
+    """Save the evaluation a form changed, unless its own checks found `errors` (by field)."""
+    if errors:
+        raise ValidationError(errors)
+    evaluation.full_clean()
+    with_history_user(evaluation, by).save()
+    return evaluation
+
+
 @transaction.atomic
 def evaluation_plan_save(*, evaluation: Evaluation, by: User, **fields) -> Evaluation:
     """The plan: scope, method, evaluator and dates, inside the window unless a reason is given."""
@@ -347,11 +356,7 @@ def evaluation_plan_save(*, evaluation: Evaluation, by: User, **fields) -> Evalu
         errors["outside_window_reason"] = _(
             "The dates lie outside the evaluation window (%(opens)s to %(closes)s). Say why, or choose dates inside it."
         ) % {"opens": _d(evaluation.window_opens), "closes": _d(evaluation.window_closes)}
-    if errors:
-        raise ValidationError(errors)
-    evaluation.full_clean()
-    with_history_user(evaluation, by).save()
-    return evaluation
+    return _checked_save(evaluation, by, errors)
 
 
 @transaction.atomic
@@ -376,11 +381,7 @@ def evaluation_follow_up_save(*, evaluation: Evaluation, by: User, **fields) -> 
         elif day and previous and day < previous:
             errors[name] = _("The results go to %(who)s first: this date cannot be earlier.") % {"who": prev_label}
         previous, prev_label = day, label
-    if errors:
-        raise ValidationError(errors)
-    evaluation.full_clean()
-    with_history_user(evaluation, by).save()
-    return evaluation
+    return _checked_save(evaluation, by, errors)
 
 
 @transaction.atomic

@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from projects.forms import service_errors
+from projects.forms import service_confirmed, service_errors
 from projects.permissions import get_object_for, get_project_for
 
 from . import dates, selectors, services
@@ -322,13 +323,14 @@ def complete(request, project_id):
     project, evaluation = _evaluation_for(request, project_id, "evaluation.edit_evaluation")
     error = None
     if request.method == "POST":
-        try:
-            services.evaluation_complete(evaluation=evaluation, by=request.user)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(request, _("The evaluation is completed. The freeze period is over."))
-            return redirect("evaluation:overview", project_id=project.pk)
+        completed, error = service_confirmed(
+            request,
+            lambda: services.evaluation_complete(evaluation=evaluation, by=request.user),
+            done=_("The evaluation is completed. The freeze period is over."),
+            to=reverse("evaluation:overview", args=[project.pk]),
+        )
+        if completed:
+            return completed
     return render(
         request,
         "evaluation/complete.html",

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from projects import extensions
@@ -136,62 +137,56 @@ def item_detail(request, project_id, item_id):
     return _item_page(request, project, item)
 
 
-def _item_form_action(request, project_id, item_id, *, perm, form_name, make_form, act, done):
-    """The shape every item form shares: check access, validate, call the service, or show the errors."""
-    project, item = get_object_for(request.user, project_id, ChecklistItem.objects.all(), item_id, perm)
-    form = make_form(project, item)
-    if form.is_valid():
-        with service_errors(form):
-            act(item, form.cleaned_data)
-            messages.success(request, done)
-            return redirect("phases:item", project_id=project.pk, item_id=item.pk)
-    return _item_page(request, project, item, status=400, **{form_name: form})
+def _item_form_view(*, perm, form_name, make_form, act, done):
+    """A view for one of an item's forms (the shape they share): check access, validate, call the service,
+    or show the item's page again with the errors. `make_form(request, project, item)` binds the form;
+    `act(request, item, cleaned_data)` calls the service; `done` is the message after it."""
+
+    @login_required
+    @require_POST
+    def view(request, project_id, item_id):
+        project, item = get_object_for(request.user, project_id, ChecklistItem.objects.all(), item_id, perm)
+        form = make_form(request, project, item)
+        if form.is_valid():
+            with service_errors(form):
+                act(request, item, form.cleaned_data)
+                messages.success(request, done)
+                return redirect("phases:item", project_id=project.pk, item_id=item.pk)
+        return _item_page(request, project, item, status=400, **{form_name: form})
+
+    return view
 
 
-@login_required
-@require_POST
-def item_plan(request, project_id, item_id):
-    return _item_form_action(
-        request, project_id, item_id, perm="phases.plan_item", form_name="plan_form",
-        make_form=lambda project, item: ItemPlanForm(
-            request.POST, project=project, building_track=item.activity.track == Activity.Track.BUILDING
-        ),
-        act=lambda item, data: services.item_plan(item=item, by=request.user, **data),
-        done=_("Responsible and deadline were saved."),
-    )  # fmt: skip
-
-
-@login_required
-@require_POST
-def item_not_applicable(request, project_id, item_id):
-    return _item_form_action(
-        request, project_id, item_id, perm="phases.change_item", form_name="na_form",
-        make_form=lambda project, item: NotApplicableForm(request.POST),
-        act=lambda item, data: services.item_set_not_applicable(item=item, by=request.user, reason=data["reason"]),
-        done=_("The item is marked as not applicable."),
-    )  # fmt: skip
-
-
-@login_required
-@require_POST
-def item_comment(request, project_id, item_id):
-    return _item_form_action(
-        request, project_id, item_id, perm="phases.comment_item", form_name="comment_form",
-        make_form=lambda project, item: CommentForm(request.POST),
-        act=lambda item, data: services.item_comment(item=item, by=request.user, text=data["text"]),
-        done=_("The comment was added."),
-    )  # fmt: skip
-
-
-@login_required
-@require_POST
-def item_attachment(request, project_id, item_id):
-    return _item_form_action(
-        request, project_id, item_id, perm="phases.change_item", form_name="file_form",
-        make_form=lambda project, item: AttachmentForm(request.POST, request.FILES),
-        act=lambda item, data: services.attachment_add(item=item, by=request.user, upload=data["file"]),
-        done=_("The file was attached."),
-    )  # fmt: skip
+item_plan = _item_form_view(
+    perm="phases.plan_item",
+    form_name="plan_form",
+    make_form=lambda request, project, item: ItemPlanForm(
+        request.POST, project=project, building_track=item.activity.track == Activity.Track.BUILDING
+    ),
+    act=lambda request, item, data: services.item_plan(item=item, by=request.user, **data),
+    done=gettext_lazy("Responsible and deadline were saved."),
+)
+item_not_applicable = _item_form_view(
+    perm="phases.change_item",
+    form_name="na_form",
+    make_form=lambda request, project, item: NotApplicableForm(request.POST),
+    act=lambda request, item, data: services.item_set_not_applicable(item=item, by=request.user, reason=data["reason"]),
+    done=gettext_lazy("The item is marked as not applicable."),
+)
+item_comment = _item_form_view(
+    perm="phases.comment_item",
+    form_name="comment_form",
+    make_form=lambda request, project, item: CommentForm(request.POST),
+    act=lambda request, item, data: services.item_comment(item=item, by=request.user, text=data["text"]),
+    done=gettext_lazy("The comment was added."),
+)
+item_attachment = _item_form_view(
+    perm="phases.change_item",
+    form_name="file_form",
+    make_form=lambda request, project, item: AttachmentForm(request.POST, request.FILES),
+    act=lambda request, item, data: services.attachment_add(item=item, by=request.user, upload=data["file"]),
+    done=gettext_lazy("The file was attached."),
+)
 
 
 @login_required

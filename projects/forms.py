@@ -219,6 +219,17 @@ class RoleField(forms.ChoiceField):
         super().__init__(label=_("Role"), choices=[("", _("Choose a role…")), *Role.choices], **kwargs)
 
 
+def person_field(label):
+    """The choice of a person found by searching (`PersonSearch` narrows the choices shown to the matches)."""
+    return PersonChoiceField(
+        label=label,
+        queryset=selectors.users_for_choice(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": _("Search for the person and choose them in the list.")},
+    )
+
+
 class MemberAddForm(forms.Form):
     """Add a person found by searching: the choices shown are the matches of the search (never every user),
     while a posted choice is checked against every active user."""
@@ -226,13 +237,7 @@ class MemberAddForm(forms.Form):
     prefix = "add"
     MAX_MATCHES = PersonSearch.MAX_MATCHES
     q = forms.CharField(widget=forms.HiddenInput, required=False)
-    user = PersonChoiceField(
-        label=_("Person"),
-        queryset=selectors.users_for_choice(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={"required": _("Search for the person and choose them in the list.")},
-    )
+    user = person_field(_("Person"))
     role = RoleField()
 
     def __init__(self, *args, query="", **kwargs):
@@ -332,17 +337,26 @@ def service_errors(form):
         form_errors_from(exc, form)
 
 
+def service_confirmed(request, act, *, done, to):
+    """The POST of a confirmation page (a button, no form): `act()` calls the service. On success the message
+    `done` (or what `done()` gives) and a redirect to the URL `to`; a ValidationError comes back as the page's
+    error instead. Returns (the redirect or None, the error or "")."""
+    from django.contrib import messages
+    from django.http import HttpResponseRedirect
+
+    try:
+        act()
+    except ValidationError as exc:
+        return None, " ".join(exc.messages)
+    messages.success(request, done() if callable(done) else done)
+    return HttpResponseRedirect(to), ""
+
+
 class DeputyForm(forms.Form):
     """A representative's deputy for a period: the person found by searching, the first and last day."""
 
     q = forms.CharField(widget=forms.HiddenInput, required=False)
-    deputy = PersonChoiceField(
-        label=_("Deputy"),
-        queryset=selectors.users_for_choice(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={"required": _("Search for the person and choose them in the list.")},
-    )
+    deputy = person_field(_("Deputy"))
     starts = DateField(label=_("From"), help_text=_("The first day the deputy acts, e.g. 01.07.2027."))
     ends = DateField(label=_("To"), help_text=_("The last day, included."))
 

@@ -23,6 +23,7 @@ from .forms import (
     ProjectCreateForm,
     ProjectEditForm,
     UserSettingsForm,
+    service_confirmed,
     service_errors,
 )
 from .history import history_page
@@ -245,17 +246,17 @@ def member_remove(request, project_id, membership_id):
     project, membership = _membership_for(request, project_id, membership_id)
     error = None
     if request.method == "POST":
-        try:
-            services.membership_remove(membership=membership, by=request.user)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(
-                request,
+        removed, error = service_confirmed(
+            request,
+            lambda: services.membership_remove(membership=membership, by=request.user),
+            done=lambda: (
                 _("%(person)s no longer has the role %(role)s.")
-                % {"person": membership.user, "role": membership.get_role_display().lower()},
-            )
-            return redirect("projects:members", project_id=project.pk)
+                % {"person": membership.user, "role": membership.get_role_display().lower()}
+            ),
+            to=reverse("projects:members", args=[project.pk]),
+        )
+        if removed:
+            return removed
     return render(
         request,
         "projects/member_remove.html",
@@ -358,15 +359,13 @@ def document_request(request, project_id, kind):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         document = None
-    if request.htmx:
-        return render(request, "projects/_documents.html", _documents_context(request, project, kind))
+    done = None
     if document is not None:
-        messages.info(
-            request,
-            _("Version %(v)s of %(what)s is being generated. It appears below when it is ready.")
-            % {"v": document.version, "what": documents.kind(kind).label},
-        )
-    return _back_to_next(request, project)
+        done = _("Version %(v)s of %(what)s is being generated. It appears below when it is ready.") % {
+            "v": document.version,
+            "what": documents.kind(kind).label,
+        }
+    return _documents_answer(request, project, kind, done)
 
 
 @login_required
@@ -378,9 +377,17 @@ def document_retry(request, project_id, document_id):
         services.document_retry(document=document, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    return _documents_answer(
+        request, project, document.kind, _("Version %(v)s is being generated again.") % {"v": document.version}
+    )
+
+
+def _documents_answer(request, project, kind, done):
+    """After asking for a version: the list again for htmx; otherwise `done` (if any) and back where one was."""
     if request.htmx:
-        return render(request, "projects/_documents.html", _documents_context(request, project, document.kind))
-    messages.info(request, _("Version %(v)s is being generated again.") % {"v": document.version})
+        return render(request, "projects/_documents.html", _documents_context(request, project, kind))
+    if done is not None:
+        messages.info(request, done)
     return _back_to_next(request, project)
 
 

@@ -13,7 +13,7 @@ from projects.models import Project, User
 from projects.services import fields_assign, with_history_user
 from projects.uploads import attachment_store
 from workproducts.models import WorkProduct
-from workproducts.services import _locked, workproduct_refresh, workproduct_start
+from workproducts.services import _locked, workproduct_part_remove, workproduct_refresh, workproduct_start
 
 from .models import (
     AreaNorm,
@@ -109,10 +109,7 @@ def study_save(*, project: Project, by: User, data: dict, study: OccupancyStudy 
 
 @transaction.atomic
 def study_delete(*, study: OccupancyStudy, by: User) -> WorkProduct:
-    _require(by, EDIT, study.project)
-    wp = _locked(study.work_product)
-    with_history_user(study, by).delete()
-    return workproduct_refresh(work_product=wp, by=by)
+    return workproduct_part_remove(part=study, by=by)  # its zones and observations go with it
 
 
 ZONE_FIELDS = ("name", "kind", "unit", "places")
@@ -250,10 +247,7 @@ def plan_add(*, project: Project, by: User, kind: str, description: str, upload)
 
 @transaction.atomic
 def plan_remove(*, plan: PlanFile, by: User) -> WorkProduct:
-    _require(by, EDIT, plan.project)
-    wp = _locked(plan.work_product)
-    with_history_user(plan, by).delete()
-    return workproduct_refresh(work_product=wp, by=by)
+    return workproduct_part_remove(part=plan, by=by)
 
 
 # Room catalogue and area norms (coordinators) -----------------------------------------------------------------

@@ -122,12 +122,20 @@ def workproduct_row_save(*, work_product: WorkProduct, section: str, by: User, d
 
 
 @transaction.atomic
-def workproduct_row_delete(*, row, by: User) -> WorkProduct:
-    wp = row.work_product
+def workproduct_part_remove(*, part, by: User) -> WorkProduct:
+    """Delete a part of a work product that points to it (`part.work_product`: a row, an attached file, the
+    mapping's study, the area programme's drawing): its editor only, the work product locked while its content
+    is worked out again."""
+    wp = part.work_product
     _require(by, "workproducts.edit_work_product", wp.project)
     wp = _locked(wp)
-    with_history_user(row, by).delete()
+    with_history_user(part, by).delete()
     return workproduct_refresh(work_product=wp, by=by)
+
+
+@transaction.atomic
+def workproduct_row_delete(*, row, by: User) -> WorkProduct:
+    return workproduct_part_remove(part=row, by=by)
 
 
 @transaction.atomic
@@ -149,11 +157,7 @@ def workproduct_file_add(*, work_product: WorkProduct, by: User, upload):
 @transaction.atomic
 def workproduct_file_remove(*, attached, by: User) -> WorkProduct:
     """Take a file off a document. The history keeps who added and removed it."""
-    wp = attached.work_product
-    _require(by, "workproducts.edit_work_product", wp.project)
-    wp = _locked(wp)
-    with_history_user(attached, by).delete()
-    return workproduct_refresh(work_product=wp, by=by)
+    return workproduct_part_remove(part=attached, by=by)
 
 
 TRANSITIONS = {
