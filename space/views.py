@@ -62,7 +62,7 @@ def _page(request, template, project, spec, **context):
 
 def _form_page(request, project, spec, *, form, title, back, status=200, multipart=False, intro=""):
     return _page(
-        request, "space/form.html", project, spec, form=form, title=title, back=back,
+        request, "workproducts/form.html", project, spec, form=form, title=title, back=back,
         status=status, multipart=multipart, intro=intro,
     )  # fmt: skip
 
