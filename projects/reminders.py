@@ -1,6 +1,8 @@
 """The reminder registry: apps register what is due, the periodic scan in projects delivers it.
 
-projects imports none of the apps. Each app registers one *source* per kind of reminder, in its `ready()`:
+projects imports none of the apps. Each app registers one *source* per kind of reminder, under the hook
+`reminder_source` (projects/extensions.py), with this module's decorator in its own `reminders.py`, which its
+`hooks.py` imports (every app's `hooks.py` is imported once when the apps are ready):
 
     @reminders.source("item_due_soon", _("Checklist items due soon"))
     def items_due_soon(today):
