@@ -12,23 +12,14 @@ from django.urls import reverse
 
 from participation import services, snapshot
 from participation.models import SignOff, Step, StepVersion
-from phases import services as phase_services
-from projects.models import Role
-from tests.factories import ProjectFactory, member
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def fresh(steps_template):
-    """A project whose steps nobody has touched: drafts, nothing sent."""
-    project = ProjectFactory(name="Kultur flytter", start_date=datetime.date(2027, 1, 4))
-    project.owner = member(project, Role.OWNER, full_name="Kari Eier")
-    project.safety_rep = member(project, Role.SAFETY_REP, full_name="Siri Verne")
-    project.union_rep = member(project, Role.UNION_REP, full_name="Tor Tillit")
-    project.oh = member(project, Role.OH_SERVICE, full_name="Berit Helse")
-    phase_services.process_start(project=project, template=steps_template, by=project.owner)
-    return project
+def fresh(unsent_project):
+    """A project whose steps nobody has touched: drafts, nothing sent (the conftest's)."""
+    return unsent_project
 
 
 def _meeting(project, step, participants, agenda="1. Økonomisk ramme", meeting=None):

@@ -4,19 +4,9 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Membership, Role
-from tests.factories import ProjectFactory, UserFactory, member
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def project():
-    return ProjectFactory()
-
-
-@pytest.fixture
-def owner(project):
-    return member(project, Role.OWNER)
 
 
 def test_the_members_page_lists_nobody_until_one_searches(client, project, owner):

@@ -8,16 +8,6 @@ from tests.factories import MembershipFactory, ProjectFactory, UserFactory, memb
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def project():
-    return ProjectFactory()
-
-
-@pytest.fixture
-def owner(project):
-    return member(project, Role.OWNER)
-
-
 def add(client, project, user, role):
     return client.post(reverse("projects:member_add", args=[project.pk]), {"add-user": user.pk, "add-role": role})
 

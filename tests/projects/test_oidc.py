@@ -24,9 +24,8 @@ def provider():
         yield p
 
 
-@pytest.fixture
-def sso(settings, provider):
-    provider.signing_key = provider.key
+def sso_turn_on(settings, provider):
+    """Single sign-on switched on against the stub `provider` (its endpoints, our client id)."""
     settings.OIDC_ENABLED = True
     settings.OIDC_RP_CLIENT_ID = CLIENT_ID
     settings.OIDC_RP_CLIENT_SECRET = "secret"
@@ -34,6 +33,12 @@ def sso(settings, provider):
     settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{provider.url}/authorize"
     settings.OIDC_OP_TOKEN_ENDPOINT = f"{provider.url}/token"
     settings.OIDC_OP_JWKS_ENDPOINT = f"{provider.url}/jwks"
+
+
+@pytest.fixture
+def sso(settings, provider):
+    provider.signing_key = provider.key
+    sso_turn_on(settings, provider)
     settings.OIDC_OP_USER_ENDPOINT = ""
     settings.OIDC_OP_END_SESSION_ENDPOINT = ""
     settings.OIDC_OP_TENANT_ID = ""

@@ -67,18 +67,12 @@ def test_the_lockout_works_with_redis_down(client, redis_down, settings):
 
 
 def test_single_sign_on_works_with_redis_down(client, redis_down, settings):
-    from tests.projects.test_oidc import CLIENT_ID, logged_in_user, sso_login
+    from tests.projects.test_oidc import logged_in_user, sso_login, sso_turn_on
     from tests.support.oidc_provider import StubProvider
 
     with StubProvider() as provider:
-        settings.OIDC_ENABLED = True
+        sso_turn_on(settings, provider)
         settings.OIDC_CREATE_USER = True
-        settings.OIDC_RP_CLIENT_ID = CLIENT_ID
-        settings.OIDC_RP_CLIENT_SECRET = "secret"
-        settings.OIDC_OP_ISSUER = provider.url
-        settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{provider.url}/authorize"
-        settings.OIDC_OP_TOKEN_ENDPOINT = f"{provider.url}/token"
-        settings.OIDC_OP_JWKS_ENDPOINT = f"{provider.url}/jwks"
         response = sso_login(client, provider)
         assert response["Location"] == reverse("home")
         assert logged_in_user(client).email == "kari.nordmann@kommune.no"
