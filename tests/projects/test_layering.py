@@ -37,7 +37,7 @@ BELOW = {
     ),  # fmt: skip
 }
 # Template folders that belong to no app in particular are part of the core.
-CORE_TEMPLATE_DIRS = ("includes", "pages", "pdf", "registration")
+CORE_TEMPLATE_DIRS = ("email", "includes", "pages", "pdf", "registration")
 
 
 def _our_apps():
