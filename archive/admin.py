@@ -1,19 +1,12 @@
 from django.contrib import admin
 
+from projects.admin import NoWrites
+
 from .models import ArchiveCase, Archiving, Screening
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(NoWrites, admin.ModelAdmin):
     """Read-only: the services hold the rules (sending once, receipts, screening by coordinators)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Archiving)

@@ -239,7 +239,20 @@ def risk_level(score: int) -> str:
     return RiskLevel.LOW
 
 
-class Hazard(Row):
+class RiskPosition:
+    """A place in the 5×5 matrix (a hazard, a cell of the matrix): its score, likelihood × consequence, and the
+    level of that score."""
+
+    @property
+    def score(self):
+        return self.likelihood * self.consequence
+
+    @property
+    def level(self):
+        return risk_level(self.score)
+
+
+class Hazard(RiskPosition, Row):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         IN_PROGRESS = "in_progress", _("Measures under way")
@@ -299,14 +312,6 @@ class Hazard(Row):
 
         url = reverse("workproducts:detail", args=[self.project_id, "risk_assessment"])
         return f"{url}?l={self.likelihood}&c={self.consequence}#hazards"
-
-    @property
-    def score(self):
-        return self.likelihood * self.consequence
-
-    @property
-    def level(self):
-        return risk_level(self.score)
 
     def get_level_display(self):
         return RiskLevel(self.level).label

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import Hazard, RiskLevel, WorkProduct, risk_level
+from .models import Hazard, RiskLevel, RiskPosition, WorkProduct
 from .registry import kinds, step_content_by_key, step_contents
 
 SCALE = range(1, 6)
@@ -214,19 +214,11 @@ def main_fields(wp: WorkProduct | None, kind):
 
 
 @dataclass
-class Cell:
+class Cell(RiskPosition):
     likelihood: int
     consequence: int
     count: int
     after: int = 0  # hazards in this cell once their measures are in place (residual risk)
-
-    @property
-    def score(self):
-        return self.likelihood * self.consequence
-
-    @property
-    def level(self):
-        return risk_level(self.score)
 
     @property
     def label(self):
