@@ -7,20 +7,25 @@ Two plain templates, since no sample export of Compilo, EQS, 10-faktor or ForBed
 - **Survey results** (the owner or HR): `faktor; før; etter`: a unit's scores from 10-faktor or ForBedring; the
   survey, the unit and the periods are chosen on the page.
 
-The whole file is read and checked first; any bad row means nothing is written, and every problem is listed by
-row and column. A file imported again replaces the figures of the one before (the same survey and unit for survey
-results), through `evaluation.figures.figures_replace`.
+The file is read in the worker through the shared import piece (the importers `evaluation.deviations` and
+`evaluation.survey`, `projects.services.file_import_request` / `file_import_run`): `figures_import_request` stores
+the upload with its job, the whole file is checked first, any bad row means nothing is written, and every problem
+is listed by row and column on the import page when the job is done. A file imported again replaces the figures of
+the one before (the same survey and unit for survey results), through `evaluation.figures.figures_replace`.
 """
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from projects import extensions
+from projects import imports as reader
 from projects.exports import csv_chunks, xlsx_chunks
-from projects.imports import Columns, ImportFailed, Limits, Problems, Source, blank, is_formula, parse_decimal
+from projects.imports import Columns, ImportFailed, Limits, blank, is_formula, parse_decimal
 
 from . import figures
 from .figures import FigureRow
@@ -42,6 +47,11 @@ class Kind:
     filename: str
     source: str
     figure_kind: str
+    perm: str  # on the project: who may import this kind (and follow the import)
+
+    @property
+    def importer_key(self):
+        return f"evaluation.{self.key}"
 
 
 DEVIATIONS = Kind(
@@ -60,6 +70,7 @@ DEVIATIONS = Kind(
     filename="hms-avvik-mal",
     source=Figure.Source.DEVIATION_IMPORT,
     figure_kind=Figure.Kind.DEVIATIONS,
+    perm="evaluation.enter_hr_figures",
 )  # fmt: skip
 
 SURVEY = Kind(
@@ -74,6 +85,7 @@ SURVEY = Kind(
     filename="undersokelse-mal",
     source=Figure.Source.SURVEY_IMPORT,
     figure_kind=Figure.Kind.EMPLOYEE_SURVEY,
+    perm="evaluation.import_survey_figures",
 )  # fmt: skip
 
 KINDS = {k.key: k for k in (DEVIATIONS, SURVEY)}
@@ -117,10 +129,9 @@ def _text(raw, column, number, problems, *, most, required=False, what=""):
     return text
 
 
-def read_rows(kind: Kind, file, name: str, *, group: str = "") -> list[FigureRow]:
-    """The file's rows as figures; ImportFailed with every problem by row and column if any row is wrong."""
-    problems = Problems()
-    source = Source(file, name, LIMITS, problems)
+def read_rows(kind: Kind, source, problems, *, group: str = "") -> list[FigureRow]:
+    """The rows of `source` (the shared reader's) as figures; ImportFailed with every problem by row and column
+    if any row is wrong."""
     columns = Columns(headers=kind.headers, aliases=kind.aliases, required=kind.required)
     rows, seen, header_read = [], {}, False
     for number, cells in source.rows():
@@ -167,34 +178,77 @@ def read_rows(kind: Kind, file, name: str, *, group: str = "") -> list[FigureRow
     return rows
 
 
-def figures_import(
+def figures_import_request(
     *,
     evaluation: Evaluation,
     by,
     kind: Kind,
-    file,
-    name: str,
+    upload,
+    page: str,
     system: str = "",
     group: str = "",
     period_before: str = "",
     period_after: str = "",
-) -> list[Figure]:
-    """Read the file and replace the figures of the previous import of the same kind (and survey and unit)."""
-    rows = read_rows(kind, file, name, group=group.strip())
-    batch = ""
-    if kind is SURVEY:
-        system_name = SURVEY_SYSTEMS.get(system)
-        if system_name is None:
-            raise ValidationError({"system": _("Choose 10-faktor or ForBedring.")})
-        rows = [
-            FigureRow(
-                kind=r.kind, label=f"{system_name}: {r.label}"[:200], before=r.before, after=r.after, unit=r.unit,
-                group=r.group, period_before=period_before.strip(), period_after=period_after.strip(),
-            )
-            for r in rows
-        ]  # fmt: skip
-        batch = f"{system}:{group.strip().casefold()}"[:100]
-    return figures.figures_replace(evaluation=evaluation, by=by, source=kind.source, batch=batch, rows=rows)
+):
+    """Store the file and its job: the worker reads it and replaces the figures of the previous import of the
+    same kind (and survey and unit). `page` is where the figures are seen afterwards ("hr" or "evaluation")."""
+    from projects.services import file_import_request
+
+    if kind is SURVEY and system not in SURVEY_SYSTEMS:
+        raise ValidationError({"system": _("Choose 10-faktor or ForBedring.")})
+    target = {
+        "evaluation_id": evaluation.pk, "page": page, "system": system, "group": group.strip(),
+        "period_before": period_before.strip(), "period_after": period_after.strip(),
+    }  # fmt: skip
+    return file_import_request(project=evaluation.project, kind=kind.importer_key, target=target, upload=upload, by=by)
+
+
+def _kind_of(file_import) -> Kind:
+    return next(k for k in KINDS.values() if k.importer_key == file_import.kind)
+
+
+def _check(file_import, source, problems, progress):
+    """The importer's check: every row read and checked, nothing written; the figures to write."""
+    kind, target = _kind_of(file_import), file_import.target
+    rows = read_rows(kind, source, problems, group=target.get("group", ""))
+    if kind is not SURVEY:
+        return rows
+    system_name = SURVEY_SYSTEMS[target["system"]]
+    return [
+        FigureRow(
+            kind=r.kind, label=f"{system_name}: {r.label}"[:200], before=r.before, after=r.after, unit=r.unit,
+            group=r.group, period_before=target.get("period_before", ""), period_after=target.get("period_after", ""),
+        )
+        for r in rows
+    ]  # fmt: skip
+
+
+def _write(file_import, rows) -> int:
+    """The importer's write, in the job's transaction: the figures replace those of the last file."""
+    kind, target = _kind_of(file_import), file_import.target
+    evaluation = Evaluation.objects.get(pk=target["evaluation_id"], project=file_import.project)
+    batch = f"{target['system']}:{target['group'].casefold()}"[:100] if kind is SURVEY else ""
+    try:
+        written = figures.figures_replace(
+            evaluation=evaluation, by=file_import.requested_by, source=kind.source, batch=batch, rows=rows
+        )
+    except ValidationError as exc:  # a figure the model refuses: its row's message, nothing written
+        raise ImportFailed([reader.Problem(None, "–", m) for m in exc.messages]) from None
+    return len(written)
+
+
+def _result_url(file_import) -> str:
+    if file_import.target.get("page") == "hr":
+        return reverse("evaluation:hr_project", args=[file_import.project_id]) + "#figures-heading"
+    return reverse("evaluation:overview", args=[file_import.project_id]) + "#figures-heading"
+
+
+for _kind in KINDS.values():
+    extensions.register(
+        "importer",
+        reader.Importer(_kind.importer_key, check=_check, write=_write, perm=_kind.perm, limits=LIMITS,
+                        result_url=_result_url),
+    )  # fmt: skip
 
 
 def template(kind: Kind, fmt: str):

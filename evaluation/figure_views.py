@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from projects import selectors as project_selectors
 from projects.exports import XLSX_TYPE, streamed
 from projects.forms import service_errors
-from projects.imports import ImportFailed
+from projects.models import FileImport
 
 from . import figure_imports
 from .forms import FigureImportForm
@@ -32,23 +33,29 @@ def figure_template(request, what, fmt):
 
 
 def _import_page(request, *, project, evaluation, kind, back, hr):
+    """Upload a file; the worker imports it and this page follows its progress, then shows its outcome (the
+    figures' count, or every problem by row and column)."""
     form = FigureImportForm(request.POST or None, request.FILES or None, survey=kind is figure_imports.SURVEY)
-    problems = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         upload = data.pop("upload")
-        try:
-            with service_errors(form):
-                written = figure_imports.figures_import(
-                    evaluation=evaluation, by=request.user, kind=kind, file=upload, name=upload.name, **data
-                )
-                messages.success(
-                    request, _("%(n)s before/after figures imported. They replace those of the last file.")
-                    % {"n": len(written)},
-                )  # fmt: skip
-                return redirect(back)
-        except ImportFailed as exc:
-            problems = exc.problems
+        with service_errors(form):
+            page = "hr" if hr else "evaluation"
+            figure_imports.figures_import_request(
+                evaluation=evaluation, by=request.user, kind=kind, upload=upload, page=page, **data
+            )
+            messages.info(request, _("The file is uploaded. It is checked in the background; the outcome shows here."))
+            return redirect(request.get_full_path())
+    latest = (
+        FileImport.objects.filter(project=project, kind=kind.importer_key, target__evaluation_id=evaluation.pk)
+        .select_related("requested_by")
+        .first()
+    )
+    import_status = None
+    if latest is not None:
+        import_status = project_selectors.file_import_status(
+            file_import=latest, user=request.user, next_url=request.get_full_path()
+        )
     return render(
         request,
         "evaluation/figure_import.html",
@@ -56,14 +63,14 @@ def _import_page(request, *, project, evaluation, kind, back, hr):
             "project": project,
             "kind": kind,
             "form": form,
-            "problems": problems,
+            "import_status": import_status,
             "back": back,
             "hr": hr,
             "title": _("Import: %(what)s") % {"what": kind.title},
             "section": True,
             "tab": "evaluation",
         },
-        status=400 if (problems or form.errors) else 200,
+        status=400 if form.errors else 200,
     )
 
 

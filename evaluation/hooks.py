@@ -11,7 +11,7 @@ from projects.permissions import is_coordinator
 from workproducts.registry import Elsewhere
 
 # final_sections: goals and mandate; prioritisation: the step's content; reminders: its reminder sources
-from . import dates, final_sections, prioritisation, reminders, selectors  # noqa: F401
+from . import dates, figure_imports, final_sections, prioritisation, reminders, selectors  # noqa: F401
 from .models import ChangeRequest, Evaluation, EvaluationResult, Figure, Measure
 
 calendars.watch(Evaluation)  # the window and freeze dates

@@ -432,16 +432,18 @@ def document_download(request, project_id, document_id):
 
 
 def _file_import_for(request, project_id, import_id):
-    """An import the user may follow: 404 unless they see its project, 403 unless they may import there."""
+    """An import the user may follow: who may import there (HR, who reaches a project through its own pages, too);
+    otherwise 404 unless they see its project, and 403 if they do."""
     from . import imports
 
-    project = get_project_for(request.user, project_id)
-    file_import = FileImport.objects.filter(pk=import_id, project=project).select_related("project").first()
+    file_import = FileImport.objects.filter(pk=import_id, project_id=project_id).select_related("project").first()
     if file_import is None or file_import.kind not in imports.importers():
+        get_project_for(request.user, project_id)  # 404 for a project they may not see, as before
         raise Http404
-    if not request.user.has_perm(imports.importer(file_import.kind).perm, project):
-        raise PermissionDenied
-    return project, file_import
+    if request.user.has_perm(imports.importer(file_import.kind).perm, file_import.project):
+        return file_import.project, file_import
+    get_project_for(request.user, project_id)
+    raise PermissionDenied
 
 
 @login_required

@@ -1,6 +1,7 @@
 """Before/after figures from a file: HMS deviations from HR (issue 28 point 4) and a unit's results from 10-faktor or
-ForBedring (issue 25 point 6). Errors are listed by row and column and nothing is written; an import run again
-replaces the figures of the last one; decimals are read as "4,2" and shown with a comma."""
+ForBedring (issue 25 point 6). The worker reads the file (issue 29); errors are listed by row and column on the
+import page and nothing is written; an import run again replaces the figures of the last one; decimals are read as
+"4,2" and shown with a comma."""
 
 import io
 from decimal import Decimal
@@ -9,11 +10,14 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from evaluation import figures
 from evaluation.figures import FigureRow
 from evaluation.models import Figure
+from projects.models import FileImport
+from projects.services import file_import_run
 
 DEVIATIONS = (
     "enhet;hva;periode før;før;periode etter;etter\r\n"
@@ -24,6 +28,18 @@ DEVIATIONS = (
 
 def upload(text, name="fil.csv"):
     return SimpleUploadedFile(name, text.encode("utf-8-sig"), content_type="text/csv")
+
+
+def post(client, url, data, **extra):
+    """Upload as the page does: the worker's job runs (eager in tests) and the page shows its outcome."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(url, data, **extra)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return client.get(response.url)
+
+
+def problems(response):
+    return [(p["row"], p["column"]) for p in response.context["import_status"]["file_import"].problems]
 
 
 def xlsx(rows, name="fil.xlsx"):
@@ -42,8 +58,8 @@ def test_hr_imports_deviations_and_they_show_as_before_after_on_hr_page_and_eval
     url = reverse("evaluation:hr_figure_import", args=[project.pk, "deviations"])
     page = client.get(reverse("evaluation:hr_project", args=[project.pk])).content.decode()
     assert url in page  # reached by clicking from HR's project page
-    response = client.post(url, {"upload": upload(DEVIATIONS)})
-    assert response.status_code == 302
+    response = post(client, url, {"upload": upload(DEVIATIONS)})
+    assert "2 rader importert" in response.content.decode()
     got = sorted((f.group, f.label, f.before, f.after, f.period_before) for f in Figure.objects.all())
     assert got == [
         ("Byggesak", "HMS-avvik", Decimal("41"), Decimal("23"), "2026"),
@@ -67,10 +83,8 @@ def test_deviation_import_lists_errors_by_row_and_writes_nothing(client, hr, mov
         "Plan;Personskader;2026;-2;2028;\r\n"
     )
     url = reverse("evaluation:hr_figure_import", args=[project.pk, "deviations"])
-    response = client.post(url, {"upload": upload(bad)}, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 400
-    problems = [(p.row, p.column) for p in response.context["problems"].shown]
-    assert problems == [
+    response = post(client, url, {"upload": upload(bad)}, HTTP_ACCEPT_LANGUAGE="en")
+    assert problems(response) == [
         (3, "B (hva)"),
         (4, "D (før)"),
         (4, "F (etter)"),
@@ -86,19 +100,18 @@ def test_deviation_import_lists_errors_by_row_and_writes_nothing(client, hr, mov
 def test_unknown_column_is_named(client, hr, moved_in, project, today):
     client.force_login(hr)
     url = reverse("evaluation:hr_figure_import", args=[project.pk, "deviations"])
-    response = client.post(url, {"upload": upload("enhet;sort;før;etter\r\nA;1;2;3\r\n")})
-    assert response.status_code == 400
-    assert [(p.row, p.column) for p in response.context["problems"].shown] == [(1, "B"), (1, "–")]
+    response = post(client, url, {"upload": upload("enhet;sort;før;etter\r\nA;1;2;3\r\n")})
+    assert problems(response) == [(1, "B"), (1, "–")]
     assert Figure.objects.count() == 0
 
 
 def test_a_new_file_replaces_the_last_one_and_twice_is_the_same(client, hr, moved_in, project, today):
     client.force_login(hr)
     url = reverse("evaluation:hr_figure_import", args=[project.pk, "deviations"])
-    client.post(url, {"upload": upload(DEVIATIONS)})
-    client.post(url, {"upload": upload(DEVIATIONS)})
+    post(client, url, {"upload": upload(DEVIATIONS)})
+    post(client, url, {"upload": upload(DEVIATIONS)})
     assert Figure.objects.count() == 2
-    client.post(url, {"upload": upload("hva;før;etter\r\nHMS-avvik;10;8\r\n")})
+    post(client, url, {"upload": upload("hva;før;etter\r\nHMS-avvik;10;8\r\n")})
     assert list(Figure.objects.values_list("label", "before")) == [("HMS-avvik", Decimal("10"))]
 
 
@@ -111,8 +124,7 @@ def test_owner_imports_10_faktor_from_xlsx_with_comma_decimals_shown_with_comma(
     assert url in overview
     file = xlsx([["faktor", "før", "etter"], ["Mestringsorientert ledelse", "4,2", 4.5], ["Mestringstro", 3.9, "4,1"]])
     data = {"system": "10-faktor", "group": "Byggesak", "period_before": "2026", "period_after": "2028", "upload": file}
-    response = client.post(url, data)
-    assert response.status_code == 302, response.content.decode()[:3000]
+    post(client, url, data)
     rows = list(Figure.objects.order_by("pk").values_list("label", "before", "after", "group", "source"))
     assert rows[0] == (
         "10-faktor: Mestringsorientert ledelse",
@@ -129,9 +141,8 @@ def test_survey_import_errors_by_row(client, owner, moved_in, project, today):
     client.force_login(owner)
     url = reverse("evaluation:figure_import", args=[project.pk, "survey"])
     text = "faktor;før;etter\r\nMestringstro;4,2;4.5\r\nMestringstro;3,9;4,1\r\nAutonomi;fire;4\r\n"
-    response = client.post(url, {"system": "forbedring", "upload": upload(text)})
-    assert response.status_code == 400
-    assert [(p.row, p.column) for p in response.context["problems"].shown] == [(3, "A (faktor)"), (4, "B (før)")]
+    response = post(client, url, {"system": "forbedring", "upload": upload(text)})
+    assert problems(response) == [(3, "A (faktor)"), (4, "B (før)")]
     assert Figure.objects.count() == 0
 
 
@@ -139,8 +150,31 @@ def test_survey_results_of_two_units_do_not_replace_each_other(client, hr, moved
     client.force_login(hr)
     url = reverse("evaluation:hr_figure_import", args=[project.pk, "survey"])
     for unit in ("Byggesak", "Plan", "Plan"):
-        client.post(url, {"system": "10-faktor", "group": unit, "upload": upload("faktor;før;etter\r\nA;1;2\r\n")})
+        post(client, url, {"system": "10-faktor", "group": unit, "upload": upload("faktor;før;etter\r\nA;1;2\r\n")})
     assert sorted(Figure.objects.values_list("group", flat=True)) == ["Byggesak", "Plan"]
+
+
+def test_the_job_run_again_does_nothing_more(client, hr, moved_in, project, today):
+    client.force_login(hr)
+    url = reverse("evaluation:hr_figure_import", args=[project.pk, "deviations"])
+    post(client, url, {"upload": upload(DEVIATIONS)})
+    done = FileImport.objects.get()
+    before = list(Figure.objects.order_by("pk").values_list("pk", "label", "before", "after"))
+    assert done.status == FileImport.Status.DONE and done.rows_written == 2 and not done.file  # the file is gone
+    file_import_run(import_id=done.pk)  # the outbox delivers the job a second time
+    assert list(Figure.objects.order_by("pk").values_list("pk", "label", "before", "after")) == before
+    assert FileImport.objects.get().status == FileImport.Status.DONE
+
+
+def test_only_who_may_import_follows_the_import(client, hr, moved_in, project, owner, today):
+    client.force_login(hr)
+    post(
+        client, reverse("evaluation:hr_figure_import", args=[project.pk, "deviations"]), {"upload": upload(DEVIATIONS)}
+    )
+    status = reverse("projects:file_import", args=[project.pk, FileImport.objects.get().pk])
+    assert client.get(status).status_code == 200
+    client.force_login(owner)  # sees the project, may not import deviations (HR's)
+    assert client.get(status).status_code == 403
 
 
 def test_who_may_import(client, project, moved_in, today, hr):
