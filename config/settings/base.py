@@ -114,6 +114,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The cache (calendar feeds and their projects' stamps): memory of one process locally; production shares one
 # (CACHE_URL, else the Redis of CELERY_BROKER_URL), so that a change seen by one process reaches every feed.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # The calendar keeps a stamp per project (a representative of 20 000 projects has 20 000): with the default
+    # 300 entries the stamps were culled on every request, each feed's version was new and the feed was built
+    # again every time (make bench measured no kept feed). Redis, in production, has no such count.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 1_000_000)
 
 AUTH_USER_MODEL = "projects.User"
 AUTHENTICATION_BACKENDS = [

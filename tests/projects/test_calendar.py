@@ -350,3 +350,21 @@ def test_uids_end_with_the_host_of_site_url_so_two_installations_never_share_one
     second = events(client.get(reverse("calendar_feed", args=[feed.token])))
     assert f"item-{vision.pk}@test.prosessguiden.example.org" in second
     assert not set(first) & set(second)
+
+
+def test_a_feed_over_more_projects_than_the_cache_held_is_kept(client, db, django_assert_max_num_queries):
+    """The feed keeps a stamp per project in the cache: for a representative of 400 projects the second fetch
+    comes from the kept copy (with the local cache's default of 300 entries the stamps were culled and every
+    fetch built the feed again)."""
+    from projects.models import Membership, Project
+
+    person, creator = UserFactory(), UserFactory()
+    projects = Project.objects.bulk_create(
+        [Project(name=f"Prosjekt {i}", case_number=f"2027/{i + 1000}", created_by=creator) for i in range(400)]
+    )
+    Membership.objects.bulk_create([Membership(project=p, user=person, role=Role.UNION_REP) for p in projects])
+    url = reverse("calendar_feed", args=[calendar_feed_for(user=person).token])
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    with django_assert_max_num_queries(4):
+        again = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert again["ETag"] == first["ETag"]
