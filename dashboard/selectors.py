@@ -121,13 +121,18 @@ def _filter_text(queryset, value, today):
     value = value.strip()
     if not value:
         return queryset
-    # Accent- and case-insensitive (projects/search.py): the project's own text from its indexed column, the
-    # owner's name and the units' names folded as they are read (few rows).
-    owner = Membership.objects.filter(
-        search.contains(value, "user__full_name"), project=OuterRef("pk"), role=Role.OWNER
-    )
-    unit = ProjectUnit.objects.filter(search.contains(value, "unit__name"), project=OuterRef("pk"))
-    return queryset.filter(search.contains(value, column="search_text") | Exists(owner) | Exists(unit))
+    return queryset.filter(pk__in=text_matches(value))
+
+
+def text_matches(value):
+    """The ids of the projects whose own text (the indexed folded column), owner's name or a unit's name has
+    every word of `value` (projects/search.py): one set, the union of three lookups that each start from an
+    index or a small table (people, units) and reach the projects through an indexed key, computed once, not
+    once per project."""
+    own = Project.objects.filter(search.contains(value, column="search_text")).order_by().values("pk")
+    owners = Membership.objects.filter(search.contains(value, "user__full_name"), role=Role.OWNER)
+    units = ProjectUnit.objects.filter(search.contains(value, "unit__name"))
+    return own.union(owners.order_by().values("project_id"), units.order_by().values("project_id"))
 
 
 def _filter_attention(queryset, value, today):
@@ -261,38 +266,37 @@ def needs_attention_q(today):
 class Summary:
     numbers: dict  # total, att_<key> per attention condition, att_any
     breakdowns: list  # {label, param, rows: [(value, label, n)]} per registered breakdown
-    attention_ids: list  # the first projects needing attention, soonest move-in first
-    flags: dict  # pk -> {att_<key>: bool} of every filtered project
+    attention: object  # the first projects needing attention, soonest move-in first: a queryset of their ids
+
+
+def _flags(today):
+    return {f"att_{a.key}": ExpressionWrapper(a.q(today), output_field=BooleanField()) for a in attention_conditions()}
 
 
 def summarise(qs, today: date, *, attention_limit=ATTENTION_LIST_LIMIT) -> Summary:
-    """Counts per attention condition and per breakdown, and the attention list's projects, from one query
-    that reads a few values of each filtered project. Each attention condition is a set of project ids
-    (`pk IN (…)`, not correlated), so the database computes it once, not once per project; grouping in the
-    database would compute every annotation again for each aggregate."""
-    flags = {f"att_{a.key}": ExpressionWrapper(a.q(today), output_field=BooleanField()) for a in attention_conditions()}
+    """Counts per attention condition and per breakdown from one grouped query: the filtered projects grouped by
+    status, the breakdowns' fields and the attention flags, which come from the rollups and stored dates (joined
+    rows, no subquery per project), so the database returns a few hundred groups, not a row per project. The
+    attention list's projects are a subquery (`attention`) that the page's rows query reads with them."""
+    flags = _flags(today)
     fields = list(dict.fromkeys(f for b in BREAKDOWNS for f in b.fields))
-    rows = list(qs.order_by().annotate(**flags).values("pk", "status", "move_in", "name", *fields, *flags))
-    numbers = {"total": len(rows)}
-    active = [r for r in rows if r["status"] == Project.Status.ACTIVE]
+    groups = list(qs.order_by().annotate(**flags).values("status", *fields, *flags).annotate(n=Count("pk")))
+    numbers = {"total": sum(g["n"] for g in groups)}
+    active = [g for g in groups if g["status"] == Project.Status.ACTIVE]
     for name in flags:
-        numbers[name] = sum(1 for r in active if r[name])
-    needing = [r for r in active if any(r[name] for name in flags)]
-    numbers["att_any"] = len(needing)
-    breakdowns = [_breakdown(b, rows) for b in BREAKDOWNS]
-    needing.sort(key=lambda r: (r["move_in"] is None, r["move_in"] or date.min, r["name"].casefold(), r["pk"]))
-    return Summary(
-        numbers,
-        breakdowns,
-        [r["pk"] for r in needing[:attention_limit]],
-        {r["pk"]: {name: r[name] for name in flags} for r in rows},
-    )
+        numbers[name] = sum(g["n"] for g in active if g[name])
+    numbers["att_any"] = sum(g["n"] for g in active if any(g[name] for name in flags))
+    needing = qs.filter(needs_attention_q(today)).order_by(_asc("move_in"), "name", "pk")
+    return Summary(numbers, [_breakdown(b, groups) for b in BREAKDOWNS], needing.values("pk")[:attention_limit])
 
 
-def _breakdown(b, rows) -> dict:
+def _breakdown(b, groups) -> dict:
     """One breakdown's rows (value, label, count), in its order: a label is made per group, not per project."""
     tally = {}
-    for values, n in Counter(tuple(r[f] for f in b.fields) for r in rows).items():
+    counts = Counter()
+    for g in groups:
+        counts[tuple(g[f] for f in b.fields)] += g["n"]
+    for values, n in counts.items():
         choice = b.choice(dict(zip(b.fields, values, strict=True)))
         if choice is None:
             continue
@@ -303,16 +307,27 @@ def _breakdown(b, rows) -> dict:
 
 
 def decorate(rows, today: date):
+    """What the columns read besides the annotations: today, and whether the texts are shown in English (asked
+    once for the rows, not per cell)."""
+    english = phases_part.is_english()
     for row in rows:
         row.dashboard_today = today
+        row.dashboard_english = english
     return rows
 
 
-def rows_by_pk(ids, today: date) -> dict:
-    """The annotated rows of these projects (one query)."""
-    if not ids:
+def rows_by_pk(ids, today: date, *, attention=None) -> dict:
+    """The annotated rows of these projects and, with `attention` (a queryset of ids), of those too, with their
+    attention flags (one query). The two sets are one union of ids, not `pk IN … OR pk IN …`: PostgreSQL then
+    plans a semi-join of some 70 rows by primary key, where an OR made it guess half the projects."""
+    if not ids and attention is None:
         return {}
-    return {row.pk: row for row in overview_queryset(today=today).filter(pk__in=ids)}
+    qs = overview_queryset(today=today)
+    if attention is None:
+        return {row.pk: row for row in qs.filter(pk__in=ids)}
+    page = Project.objects.filter(pk__in=ids).order_by().values("pk")
+    listed = Project.objects.filter(pk__in=attention).order_by().values("pk")  # the slice wrapped: SQLite's union
+    return {row.pk: row for row in qs.filter(pk__in=page.union(listed)).annotate(**_flags(today))}
 
 
 @dataclass
@@ -324,26 +339,29 @@ class AttentionRow:
 def overview_page(qs, *, number, total, today: date, summary: Summary | None = None):
     """(page of 50 rows, attention list). The filtered and sorted queryset is asked only for the page's
     primary keys; one more query then reads the annotations of just those rows and of the attention list's
-    (from `summary`, which also holds their attention flags), so the database computes them for at most 70
-    projects."""
+    (`summary.attention`, a subquery read in the same query, with their attention flags), so the database
+    computes them for at most 70 projects."""
     paginator = Paginator(qs.values_list("pk", flat=True), 50)
     paginator.__dict__["count"] = total
     page = paginator.get_page(number)
     page_ids = list(page.object_list)
-    attention_ids = list(summary.attention_ids) if summary else []
-    rows = rows_by_pk({*page_ids, *attention_ids}, today)
-    for pk in attention_ids:
-        if pk in rows:
-            rows[pk].__dict__.update(summary.flags[pk])
+    rows = rows_by_pk(page_ids, today, attention=summary.attention if summary else None)
     decorate(list(rows.values()), today)
     page.object_list = [rows[pk] for pk in page_ids if pk in rows]
+    if summary is None:
+        return page, []
+    # The attention list: of the rows read, those that need attention, in the subquery's order (move-in, name,
+    # id; names compared as the database's binary collation does), the first ATTENTION_LIST_LIMIT. The page's rows
+    # that need attention are among them only where they rank that high, so this is exactly the subquery's set.
     conditions = list(attention_conditions())
-    attention = [
-        AttentionRow(rows[pk], [(a, a.describe(rows[pk])) for a in conditions if getattr(rows[pk], f"att_{a.key}")])
-        for pk in attention_ids
-        if pk in rows
+    needing = [
+        (row, [(a, a.describe(row)) for a in conditions if getattr(row, f"att_{a.key}")])
+        for row in rows.values()
+        if row.status == Project.Status.ACTIVE
     ]
-    return page, attention
+    needing = [AttentionRow(row, reasons) for row, reasons in needing if reasons]
+    needing.sort(key=lambda e: (e.project.move_in is None, e.project.move_in or date.min, e.project.name, e.project.pk))
+    return page, needing[:ATTENTION_LIST_LIMIT]
 
 
 EXPORT_CHUNK = 1000

@@ -232,15 +232,16 @@ class SignOff(models.Model):
 
 class ParticipationRollup(models.Model):
     """What the coordinators' overview shows about a project's participation, stored per project (see
-    `rollups.py`): the steps waiting for sign-off and the objections on record. Written only by
-    `rollups.participation_refresh`, called by the services that send steps, record sign-offs and change
-    memberships (a sign-off counts only while its signer holds the role)."""
+    `rollups.py`): the steps waiting for sign-off, the objections on record and the number of safety
+    representatives. Written only by `rollups.participation_refresh`, called by the services that send steps,
+    record sign-offs and change memberships (a sign-off counts only while its signer holds the role)."""
 
     project = models.OneToOneField(
         Project, on_delete=models.CASCADE, primary_key=True, related_name="participation_rollup"
     )
     signoffs_waiting = models.PositiveIntegerField(default=0)
     objections = models.PositiveIntegerField(default=0)
+    safety_reps = models.PositiveIntegerField(default=0)  # members in the role: none needs a coordinator
 
     def __str__(self):
         return str(self.project_id)

@@ -20,23 +20,37 @@ from django.db.models.functions import Coalesce
 from projects import extensions
 from projects.models import PARTY_ROLES
 
-FIELDS = ("signoffs_waiting", "objections")
+FIELDS = ("signoffs_waiting", "objections", "safety_reps")
 
 
 def fresh(project_ids) -> dict:
-    """{project id: {field: value}}: the rollup as the rows stand now (two queries). The steps waiting for a
+    """{project id: {field: value}}: the rollup as the rows stand now (two queries), with the number of safety
+    representatives among the members (the overview's "no safety representative"). The steps waiting for a
     sign-off are the distinct steps of the open sign-offs (`open_signoff_rows`): the same rule as "waiting for my
     sign-off", computed rather than read from `OpenSignOff`, which is stored after this row is locked."""
-    from projects.models import Project
+    from projects.models import Membership, Project, Role
 
     from .selectors import live_objections
 
     ids = list(project_ids)
     objections = live_objections().filter(step__project=OuterRef("pk"))  # answered ones are not counted
     counted = objections.order_by().values("step__project").annotate(n=Count("pk")).values("n")
-    rows = Project.objects.filter(pk__in=ids).annotate(n=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+    reps = (
+        Membership.objects.filter(project=OuterRef("pk"), role=Role.SAFETY_REP)
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = Project.objects.filter(pk__in=ids).annotate(
+        n=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
+        reps=Coalesce(Subquery(reps, output_field=IntegerField()), 0),
+    )
     waiting = Counter(project for _step, project in {(step, project) for step, project, *_ in open_signoff_rows(ids)})
-    return {pk: {"signoffs_waiting": waiting[pk], "objections": n} for pk, n in rows.values_list("pk", "n")}
+    return {
+        pk: {"signoffs_waiting": waiting[pk], "objections": n, "safety_reps": reps}
+        for pk, n, reps in rows.values_list("pk", "n", "reps")
+    }
 
 
 def stored(project_ids) -> dict:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import GeneratedDocument, Job, Membership, OrgUnit, Project, ProjectUnit, User
+from .search import FoldedAdminSearch
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -79,7 +80,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(HistoryAdmin, BaseUserAdmin):
+class UserAdmin(FoldedAdminSearch, HistoryAdmin, BaseUserAdmin):
     form = UserEditForm
     add_form = UserCreateForm
     ordering = ("full_name", "email")
@@ -96,7 +97,7 @@ class UserAdmin(HistoryAdmin, BaseUserAdmin):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(HistoryAdmin):
+class OrgUnitAdmin(FoldedAdminSearch, HistoryAdmin):
     list_display = ("name", "kind", "parent", "leader")
     list_select_related = ("parent", "leader")
     list_filter = ("kind",)
@@ -113,7 +114,7 @@ class MembershipInline(ReadOnlyInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ReadOnlyAdmin):
+class ProjectAdmin(FoldedAdminSearch, ReadOnlyAdmin):
     """Projects are created and changed on their pages (project_create, project_update), members on the
     members page (which keeps an owner and keeps the employer's side out of the representatives' roles)."""
 
@@ -124,7 +125,7 @@ class ProjectAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ReadOnlyAdmin):
+class MembershipAdmin(FoldedAdminSearch, ReadOnlyAdmin):
     list_display = ("user", "project", "role")
     list_select_related = ("user", "project")
     list_filter = ("role",)

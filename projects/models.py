@@ -8,7 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -226,6 +226,11 @@ class Project(models.Model):
                 fields=["case_number"], condition=~models.Q(case_number=""), name="project_case_number_unique"
             )
         ]
+        # Projects by move-in (the actual, else the planned), name and id: the overview's attention list walks it
+        # and stops at the twentieth project that needs attention, instead of sorting every project.
+        indexes = [
+            models.Index(Coalesce("actual_move_in", "planned_move_in"), "name", "id", name="project_move_in_name")
+        ]
 
     def __str__(self):
         return self.name
@@ -287,6 +292,9 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         ordering = ["user__full_name", "role"]
         constraints = [models.UniqueConstraint(fields=["project", "user", "role"], name="membership_unique_role")]
+        # A role's holders by project, first added first: the overview's owner of each row it shows or exports
+        # (read in order, no sort), "no owner" in the coordinators' queue (the owners' projects, read once).
+        indexes = [models.Index(fields=["role", "project", "created_at"], name="membership_role_project")]
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()}"

@@ -90,7 +90,11 @@ class Breakdown:
 
 
 def tr_row(row, name):
-    """An annotation stored in both languages (`name_nb`, `name_en`), in the active one."""
-    if (get_language() or "nb").startswith("en"):
+    """An annotation stored in both languages (`name_nb`, `name_en`), in the active one (asked once per batch of
+    rows by `dashboard.selectors.decorate`, which sets `dashboard_english`)."""
+    english = getattr(row, "dashboard_english", None)
+    if english is None:
+        english = (get_language() or "nb").startswith("en")
+    if english:
         return getattr(row, f"{name}_en", None) or getattr(row, f"{name}_nb", None)
     return getattr(row, f"{name}_nb", None)

@@ -8,7 +8,7 @@ from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from evaluation.models import Evaluation, FreezeState, WindowState
+from evaluation.models import FreezeState, WindowState
 
 from . import Attention, Breakdown, Column, FilterField, Segment
 
@@ -123,10 +123,8 @@ ATTENTION = (
         "evaluation_overdue",
         _("Evaluation overdue"),
         30,
-        lambda today: Q(  # evaluation_state OVERDUE, as a set of ids (read once, not per project)
-            pk__in=Evaluation.objects.filter(
-                completed_at__isnull=True, window_opens__lte=today, window_closes__lt=today
-            ).values("project_id")
+        lambda today: Q(  # evaluation_state OVERDUE: the stored dates of the joined row against today
+            eval_completed_at__isnull=True, eval_window_opens__lte=today, eval_window_closes__lt=today
         ),
         lambda row: (
             _("The evaluation window closed on %(date)s without a completed evaluation")

@@ -3,23 +3,21 @@ record, and projects without a safety representative. The counts are stored per 
 (`participation/rollups.py`), so the overview reads one joined row for them."""
 
 import django_filters
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-
-from projects.models import Membership, Role
 
 from . import Attention, Column, FilterField
 
 
 def annotations(today):
-    """The rollup (`ParticipationRollup`, one joined row per project) and whether a safety
-    representative is a member (one indexed lookup)."""
+    """The rollup (`ParticipationRollup`, one joined row per project): steps waiting, objections and the
+    number of safety representatives among the members."""
     return {
         "signoffs_waiting": Coalesce(F("participation_rollup__signoffs_waiting"), 0),
         "objections": Coalesce(F("participation_rollup__objections"), 0),
-        "has_safety_rep": Exists(Membership.objects.filter(project=OuterRef("pk"), role=Role.SAFETY_REP)),
+        "safety_reps": Coalesce(F("participation_rollup__safety_reps"), 0),
     }
 
 
@@ -72,7 +70,7 @@ ATTENTION = (
         "no_safety_rep",
         _("No safety representative"),
         40,
-        lambda today: ~Q(pk__in=Membership.objects.filter(role=Role.SAFETY_REP).values("project_id")),
+        lambda today: Q(safety_reps=0),  # the stored count (the rollup), not a scan of the memberships
         lambda row: _("No safety representative appointed"),
     ),
 )

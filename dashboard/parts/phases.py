@@ -10,8 +10,8 @@ from datetime import timedelta
 import django_filters
 from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from phases import rollups
 from phases.models import ChecklistItem, Phase, ProcessTemplate, is_english
@@ -51,13 +51,13 @@ def progress(row):
 
 def phase_label(row):
     if row.current_phase_order is not None:
-        return _("%(n)s of %(total)s: %(name)s") % {
+        return gettext("%(n)s of %(total)s: %(name)s") % {
             "n": row.current_phase_order,
             "total": row.phase_count,
             "name": tr_row(row, "current_phase_name"),
         }
     if row.phase_count:
-        return _("All phases completed")
+        return gettext("All phases completed")
     return ""
 
 
@@ -71,7 +71,14 @@ def gate_blocked_since(row):
 
 def next_deadline(row):
     """(date, name) of what is due next: the earliest open item with a deadline, or the planned move-in. An
-    optional item past its deadline blocks nothing: then the earliest open mandatory item is next."""
+    optional item past its deadline blocks nothing: then the earliest open mandatory item is next. Worked out
+    once per row (two columns and the page's cell read it)."""
+    if "_next_deadline" not in row.__dict__:
+        row.__dict__["_next_deadline"] = _next_deadline(row)
+    return row.__dict__["_next_deadline"]
+
+
+def _next_deadline(row):
     candidates = []
     if row.next_item_due is not None and (row.next_item_mandatory or row.next_item_due >= row.dashboard_today):
         candidates.append((row.next_item_due, tr_row(row, "next_item_text")))
@@ -79,7 +86,7 @@ def next_deadline(row):
         # an optional item whose deadline passed (the freeze item after the freeze) is not what is due next
         candidates.append((row.mandatory_first_due, tr_row(row, "next_mandatory_text")))
     if row.status == "active" and row.planned_move_in and not row.actual_move_in:
-        candidates.append((row.planned_move_in, str(_("Planned move-in"))))
+        candidates.append((row.planned_move_in, gettext("Planned move-in")))
     return min(candidates, key=lambda c: c[0]) if candidates else None
 
 

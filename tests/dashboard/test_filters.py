@@ -2,6 +2,7 @@
 attention list agree with them; sorting orders the rows."""
 
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -208,3 +209,106 @@ def test_pagination_keeps_the_filters(coord, world, steps_template):
     assert "?status=active&amp;page=2" in response.content.decode()
     second = coord.get(reverse("dashboard:overview") + "?status=active&page=2")
     assert len(second.context["page"].object_list) == 8
+
+
+# Every filter against a plain Python reading of the source rows (not the rollups the overview reads): the same
+# projects, today and on a later "today" where the stored dates have passed without any row changing.
+
+
+def _first_open_phase(project):
+    return project.phases.filter(completed_at__isnull=True).order_by("order").first()
+
+
+def _python_attention(project, today):
+    """{condition: bool} from the rows themselves, as a coordinator would check them by hand."""
+    from evaluation.models import Evaluation
+    from participation.selectors import live_objections
+
+    items = ChecklistItem.objects.filter(project=project, mandatory=True, status="open")
+    phase = _first_open_phase(project)
+    gate = False
+    if phase is not None:
+        ends = [d for d in phase.activities.values_list("due_date", flat=True) if d]
+        end = phase.planned_end or (max(ends) if ends else None)
+        gate = bool(items.filter(phase=phase).exists() and end and end < today - timedelta(days=30))
+    evaluation = Evaluation.objects.filter(project=project).first()
+    return {
+        "gate_blocked": gate,
+        "objections": live_objections().filter(step__project=project).exists(),
+        "evaluation_overdue": bool(
+            evaluation and not evaluation.completed_at and evaluation.window_opens <= today > evaluation.window_closes
+        ),
+        "no_safety_rep": not project.memberships.filter(role=Role.SAFETY_REP).exists(),
+        "overdue": items.filter(due_date__lt=today).exists(),
+    }
+
+
+def _python_match(project, key, value, today):
+    from projects import search
+
+    move_in = project.actual_move_in or project.planned_move_in
+    if key == "q":
+        owners = project.memberships.filter(role=Role.OWNER).values_list("user__full_name", flat=True)
+        units = project.project_units.values_list("unit__name", flat=True)
+        texts = [" ".join([project.name, project.case_number, project.address, project.building]), *owners, *units]
+        return any(all(w in search.fold(text) for w in search.words(value)) for text in texts)
+    if key == "status":
+        return project.status == value
+    if key == "phase":
+        phase = _first_open_phase(project)
+        if value == "completed":
+            return phase is None and project.phases.exists()
+        return phase is not None and phase.key == value
+    if key == "objections":
+        return _python_attention(project, today)["objections"] == (value == "yes")
+    if key == "attention":
+        flags = _python_attention(project, today)
+        hit = any(flags.values()) if value == "any" else flags[value]
+        return project.status == "active" and hit if value == "any" else hit
+    if key == "move_in_from":
+        return move_in is not None and move_in >= date.fromisoformat(value)
+    if key == "move_in_to":
+        return move_in is not None and move_in <= date.fromisoformat(value)
+    raise AssertionError(key)
+
+
+FILTERS = [
+    {"q": "okonomi"}, {"q": "ØKONOMI"}, {"q": "nordmann"}, {"q": "kari nordmann"}, {"q": "sykehjem"},
+    {"q": "flytter alfa"}, {"q": "hyperlink"}, {"q": "finnes ikke"},
+    {"status": "active"}, {"status": "completed"}, {"status": "cancelled"},
+    {"phase": "first"}, {"phase": "second"}, {"phase": "completed"},
+    {"objections": "yes"}, {"objections": "no"},
+    {"attention": "any"}, {"attention": "gate_blocked"}, {"attention": "objections"},
+    {"attention": "no_safety_rep"}, {"attention": "overdue"}, {"attention": "evaluation_overdue"},
+    {"move_in_from": "2027-10-01"}, {"move_in_to": "2027-10-01"},
+    {"q": "a", "status": "active", "attention": "any"}, {"phase": "first", "attention": "overdue"},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("later", [False, True], ids=["today", "three years on"])
+def test_every_filter_returns_what_the_rows_say(coord, world, later):
+    """Alfa's first phase ended 40 days ago (gate blocked), Beta moved in (its evaluation window closes later);
+    three years on every deadline (1.1.2030) and the window have passed: the same stored rows, read against the
+    new today."""
+    from evaluation.services import movein_record
+
+    Phase.objects.filter(project=world["alfa"], order=1).update(planned_end=TODAY - timedelta(days=40))
+    rollups_refresh([world["alfa"].pk])
+    owner = world["beta"].memberships.get(role=Role.OWNER).user  # Beta moved in: an evaluation window to miss
+    movein_record(early_confirmed=True, project=world["beta"], by=owner, move_in=date(2027, 1, 10))
+    day = date(2030, 3, 1) if later else TODAY
+    with time_machine.travel(timezone.make_aware(timezone.datetime(day.year, day.month, day.day, 10, 0)), tick=False):
+        coord.force_login(world["coordinator"])  # a session from 2027 has expired by 2030
+        projects = list(Project.objects.order_by("name"))
+        for query in FILTERS:
+            expected = [
+                p.name.split()[0] for p in projects if all(_python_match(p, k, v, day) for k, v in query.items())
+            ]
+            assert names(coord, "?" + urlencode(query)) == sorted(expected), query
+        counts = coord.get(reverse("dashboard:overview")).context["numbers"]
+        for key in ("gate_blocked", "objections", "no_safety_rep", "overdue", "evaluation_overdue"):
+            active = [p for p in projects if p.status == "active"]
+            assert counts[f"att_{key}"] == sum(_python_attention(p, day)[key] for p in active), key
+    if later:
+        coord.force_login(world["coordinator"])
+        assert names(coord, "?attention=overdue") == ["Gamma"]  # back to the fixture's today

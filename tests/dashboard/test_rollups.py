@@ -72,6 +72,7 @@ def project(today):
     project.union_rep = member(project, Role.UNION_REP, full_name="Tor Tillit")
     project.oh = member(project, Role.OH_SERVICE, full_name="Berit Helse")
     project.coordinator = coordinator()
+    rollups_refresh([project.pk])  # the members were added behind the services' back: store as a backfill does
     return project
 
 

@@ -84,3 +84,27 @@ def test_postgresql_serves_the_contains_search_from_the_trigram_index(postgres):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "project_search_text_trgm" in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [
+        ("projects_user_changelist", "ostbo"),
+        ("projects_orgunit_changelist", "okonomi"),
+        ("projects_project_changelist", "okonomi"),
+        ("projects_membership_changelist", "ØSTBØ okonomi"),
+    ],
+)
+def test_the_admin_searches_the_same_way(admin_client, page, query):
+    """The admin's lists of people, units, projects and members find "Østbø" and "Økonomi" without the accents."""
+    from projects.models import OrgUnit
+
+    project = ProjectFactory(name="Økonomi flytter")
+    ProjectFactory(name="Kultur")
+    member(project, Role.OWNER, full_name="Kåre Østbø")
+    OrgUnit.objects.create(name="Økonomiavdelingen", kind=OrgUnit.Kind.MUNICIPALITY)
+    response = admin_client.get(reverse(f"admin:{page}"), {"q": query})
+    assert response.status_code == 200
+    shown = response.context["cl"].result_count
+    assert shown == 1, (page, shown)
+    assert response.context["cl"].full_result_count > shown or page == "projects_orgunit_changelist"
