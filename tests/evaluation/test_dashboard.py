@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluation import services
+from projects.extensions import rollups_refresh
 from projects.models import Role
 from tests.factories import ProjectFactory, member
 
@@ -18,6 +19,7 @@ def _project(name, move_in, today):
     project = ProjectFactory(name=name, start_date=datetime.date(2024, 1, 5))
     owner = member(project, Role.OWNER)
     member(project, Role.SAFETY_REP)
+    rollups_refresh([project.pk])  # the members were added behind the services' back: store as a backfill does
     if move_in:
         services.movein_record(early_confirmed=True, project=project, by=owner, move_in=move_in)
     return project

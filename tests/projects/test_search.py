@@ -105,6 +105,5 @@ def test_the_admin_searches_the_same_way(admin_client, page, query):
     OrgUnit.objects.create(name="Økonomiavdelingen", kind=OrgUnit.Kind.MUNICIPALITY)
     response = admin_client.get(reverse(f"admin:{page}"), {"q": query})
     assert response.status_code == 200
-    shown = response.context["cl"].result_count
-    assert shown == 1, (page, shown)
-    assert response.context["cl"].full_result_count > shown or page == "projects_orgunit_changelist"
+    assert response.context["cl"].result_count == 1, page
+    assert response.context["cl"].queryset.model.objects.count() > 1  # the others are left out
