@@ -103,6 +103,7 @@ def test_the_admin_searches_the_same_way(admin_client, page, query):
     ProjectFactory(name="Kultur")
     member(project, Role.OWNER, full_name="Kåre Østbø")
     OrgUnit.objects.create(name="Økonomiavdelingen", kind=OrgUnit.Kind.MUNICIPALITY)
+    OrgUnit.objects.create(name="Kulturetaten", kind=OrgUnit.Kind.MUNICIPALITY)
     response = admin_client.get(reverse(f"admin:{page}"), {"q": query})
     assert response.status_code == 200
     assert response.context["cl"].result_count == 1, page
