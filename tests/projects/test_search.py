@@ -100,7 +100,7 @@ def test_the_admin_searches_the_same_way(admin_client, page, query):
     from projects.models import OrgUnit
 
     project = ProjectFactory(name="Økonomi flytter")
-    ProjectFactory(name="Kultur")
+    member(ProjectFactory(name="Kultur"), Role.OWNER, full_name="Per Hansen")
     member(project, Role.OWNER, full_name="Kåre Østbø")
     OrgUnit.objects.create(name="Økonomiavdelingen", kind=OrgUnit.Kind.MUNICIPALITY)
     OrgUnit.objects.create(name="Kulturetaten", kind=OrgUnit.Kind.MUNICIPALITY)
