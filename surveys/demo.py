@@ -105,9 +105,12 @@ def _seed_running(project, questionnaire, today, rng):
     _answer(survey, 3, _values(NOISE_BEFORE, {}), rng)
     if CommentRound.objects.filter(project=project).exists():
         return
-    from participation.models import Step
+    from .step_content import round_steps
 
-    step = Step.objects.filter(project=project, kind="consultation").order_by("pk").first()
+    offered = round_steps(project)[0]  # the rules of use's consultation, where the template has one
+    step = next((s for s in offered if s.key == "house-rules-consultation"), offered[0] if offered else None)
+    if step is None:
+        return
     round_ = services.round_start(
         project=project, by=owner, title="Bruksregler for den nye sonen",
         draft=(

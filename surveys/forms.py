@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from projects.forms import DateField
@@ -100,8 +101,11 @@ class RoundForm(_AddressesMixin, forms.Form):
     step = forms.ModelChoiceField(
         label=_("Participation step"),
         queryset=None,
-        required=False,
-        help_text=_("The step whose content the representatives sign: your summary and answers become part of it."),
+        help_text=_(
+            "The consultation step the representatives sign: your summary and your answers become part of its content, "
+            "and of no other step. Only steps not yet signed by every representative, in a phase not completed, "
+            "can be chosen."
+        ),
     )
     addresses, addresses_file = _address_fields()
 
@@ -109,8 +113,20 @@ class RoundForm(_AddressesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         from participation.models import Step
 
-        self.fields["step"].queryset = Step.objects.filter(project=project).order_by("pk")
+        from .step_content import round_steps
+
+        offered, self.refused_steps = round_steps(project)
+        self.fields["step"].queryset = Step.objects.filter(pk__in=[s.pk for s in offered]).order_by(
+            "activity__phase__order", "activity__order", "id"
+        )
         self.fields["step"].label_from_instance = lambda s: s.name_nb
+        if not offered:
+            self.fields["step"].empty_label = _("No consultation step can be chosen")
+        if self.refused_steps:
+            refused = "; ".join(f"«{step.name_nb}» ({reason})" for step, reason in self.refused_steps)
+            self.fields["step"].help_text = format_lazy(
+                "{} {}", self.fields["step"].help_text, _("Not offered: %(steps)s.") % {"steps": refused}
+            )
 
 
 class AnswerForm(forms.Form):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects import extensions
 
-from . import jobs, step_content  # noqa: F401 (the outbox handlers; the comment rounds in consultation steps)
+from . import jobs, step_content  # noqa: F401 (the outbox handlers; a comment round in its participation step)
 
 extensions.register(
     "project_tab",

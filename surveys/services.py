@@ -494,6 +494,23 @@ def measure_from_question(*, survey: Survey, key: str, by: User):
 # Comment rounds --------------------------------------------------------------------------------------------
 
 
+def _check_round_step(project, step):
+    """The round belongs to one consultation step of its project that is not signed yet (step_content.py)."""
+    from participation.models import Step
+    from participation.selectors import step_view
+
+    from .step_content import step_refusal
+
+    if step is None:
+        raise ValidationError({"step": _("Choose the consultation step the summary belongs to.")})
+    if step.project_id != project.pk:
+        raise ValidationError({"step": _("Choose a step of this project.")})
+    step = Step.objects.select_related("activity__phase").get(pk=step.pk)  # as it stands now
+    reason = step_refusal(step_view(step))
+    if reason is not None:
+        raise ValidationError({"step": _("This step cannot be chosen: %(reason)s.") % {"reason": reason}})
+
+
 @transaction.atomic
 def round_start(
     *, project: Project, by: User, title: str, draft: str, closes_on, addresses, named: bool = False, step=None
@@ -506,8 +523,7 @@ def round_start(
     addresses = list(addresses)
     if not addresses:
         raise ValidationError({"addresses": _("Give the addresses of the employees, one a line.")})
-    if step is not None and step.project_id != project.pk:
-        raise ValidationError({"step": _("Choose a step of this project.")})
+    _check_round_step(project, step)
     round_ = CommentRound(
         project=project, title=(title or "").strip(), draft=(draft or "").strip(), closes_on=closes_on, named=named,
         step=step, created_by=by, recipient_count=len(addresses),
@@ -603,10 +619,11 @@ def round_close(*, round: CommentRound, by: User) -> CommentRound:
 
 
 def _step_changed(round_, by):
-    """The rounds' summaries and answers are content of the project's consultation steps (surveys.step_content):
-    participation recomputes their drafts inside this transaction."""
-    from phases.signals import step_content_changed
+    """The round's summary and answers are content of its one step (surveys.step_content): participation
+    recomputes that step's draft inside this transaction. What was sent and signed stays as it is; the change
+    shows as an unsent difference until the owner sends the step again."""
+    from participation.models import Step
+    from participation.services import step_refresh
 
-    from .step_content import STEP_KIND
-
-    step_content_changed.send(sender=CommentRound, project=round_.project, step_kind=STEP_KIND, by=by)
+    for step in Step.objects.select_for_update(no_key=True).filter(pk=round_.step_id):
+        step_refresh(step=step, by=by)

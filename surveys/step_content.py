@@ -1,57 +1,98 @@
-"""A comment round's outcome in the participation step the representatives sign (issue 25 point 7).
+"""A comment round's outcome in the one participation step it belongs to (issue 25 point 7).
 
-Consultation steps (drøfting) of a project carry, as content another app provides (hook `step_content`, read when
-the step's activity has no work product of its own, as the floor plan's and the rules of use's consultations),
-each comment round's summary and the owner's answers to the comments — never the comments themselves, which are
-for the owner and the representatives only and never printed. Stored in bokmål (the content's hash must not
-depend on who reads it); participation/snapshot.py renders it (layout's piece).
+The owner picks the step when publishing the round: a consultation step (drøfting) of the project whose current
+version is not signed by everyone and whose phase is not completed (`eligible_steps`). That step's content carries,
+as a block (hook `step_block`, participation/services.py), the round's summary and the owner's answers to the
+comments — never the comments themselves, which are for the owner and the representatives only and never
+printed. No other step of the project carries it. Stored in bokmål (the content's hash must not depend on who
+reads it); participation/snapshot.py renders it.
+
+What was signed never changes: a changed summary or answer only recomputes the step's draft (`step_refresh`), so the
+step shows an unsent change and the representatives see the difference when the owner sends it again.
 """
 
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from projects import extensions
-from workproducts.registry import StepContent
 
-STEP_KIND = "consultation"
-CONTENT_KEY = "comment_rounds"
-TITLE = gettext_lazy("Comment rounds")
+STEP_KINDS = ("consultation",)
 
 
-def comment_rounds_content(project_id):
-    from .models import Comment, CommentRound
-
-    rounds = list(CommentRound.objects.filter(project_id=project_id).order_by("created_at", "pk"))
-    answers = {}
-    for comment in Comment.objects.filter(round__project_id=project_id).exclude(answer="").order_by("number", "id"):
-        answers.setdefault(comment.round_id, []).append(comment)
-    fields = []
-    with translation.override("nb"):
-        summary_label, answer_label = _("Summary of what was said"), _("The project answers")
-        for round_ in rounds:
-            if not round_.summary and round_.pk not in answers:
-                continue
-            name = _("Comment round «%(title)s»") % {"title": round_.title}
-            fields.append([f"rounds.{round_.pk}.summary", f"{name} · {summary_label}", round_.summary])
-            for i, comment in enumerate(answers.get(round_.pk, []), 1):
-                number = comment.number or i
-                label = _("Comment round «%(title)s», comment %(n)s") % {"title": round_.title, "n": number}
-                fields.append([f"answers.{round_.pk}-{number}.answer", f"{label} · {answer_label}", comment.answer])
-        title = str(TITLE)
-    if not fields:
-        return None
-    return {"kind": CONTENT_KEY, "title": title, "fields": fields}
-
-
-def comment_rounds_url(project, user):
-    if user.has_perm("surveys.view_surveys", project):
-        return reverse("surveys:index", args=[project.pk]) + "#rounds-heading"
+def step_refusal(view) -> str | None:
+    """Why a round cannot belong to this step (a participation StepView), or None when it can."""
+    step = view.step
+    if step.kind not in STEP_KINDS:
+        return _("not a consultation step")
+    if step.activity.phase.completed_at is not None:
+        return _("its phase is completed")
+    if step.is_sent and view.complete:
+        return _("signed by every representative")
     return None
 
 
-extensions.register(
-    "step_content",
-    StepContent(STEP_KIND, CONTENT_KEY, comment_rounds_content, comment_rounds_url, title=TITLE),
-)
+def round_steps(project) -> tuple[list, list]:
+    """The project's steps a round may belong to, and its other consultation steps with why each is not offered
+    ([(step, reason)])."""
+    from participation.selectors import project_steps
+
+    offered, refused = [], []
+    for view in project_steps(project=project):
+        reason = step_refusal(view)
+        if reason is None:
+            offered.append(view.step)
+        elif view.step.kind in STEP_KINDS:
+            refused.append((view.step, reason))
+    return offered, refused
+
+
+def block_key(round_) -> str:
+    return f"comment-round.{round_.pk}"
+
+
+def round_block(round_, answered) -> dict | None:
+    """The block of one round: its summary and each answered comment's answer (numbered as the round numbers its
+    comments), labelled in bokmål; None while there is neither."""
+    if not round_.summary and not answered:
+        return None
+    with translation.override("nb"):
+        fields = []
+        if round_.summary:
+            fields.append(["summary", _("Summary of what was said"), round_.summary])
+        for i, comment in enumerate(answered, 1):
+            number = comment.number or i
+            label = _("The project's answer to comment %(n)s") % {"n": number}
+            fields.append([f"answers.{number}.answer", label, comment.answer])
+        title = _("Comment round «%(title)s»") % {"title": round_.title}
+    return {"key": block_key(round_), "title": title, "fields": fields}
+
+
+def _step_block(step):
+    """Hook `step_block`: the rounds that belong to this step, oldest first, one block each (or None)."""
+    if step.kind not in STEP_KINDS:
+        return None  # no query for the other kinds
+    from .models import Comment, CommentRound
+
+    rounds = list(CommentRound.objects.filter(step_id=step.pk).order_by("created_at", "pk"))
+    if not rounds:
+        return None
+    answered = {}
+    for comment in (
+        Comment.objects.filter(round__in=rounds).exclude(answer="").only("round_id", "number", "answer")
+        .order_by("number", "id")
+    ):  # fmt: skip
+        answered.setdefault(comment.round_id, []).append(comment)
+    blocks = [b for r in rounds if (b := round_block(r, answered.get(r.pk, [])))]
+    if not blocks:
+        return None
+    if len(blocks) == 1:
+        return blocks[0]
+    with translation.override("nb"):
+        title = _("Comment rounds")
+    fields = [
+        [f"{b['key']}.{key}", f"{b['title']} · {label}", value] for b in blocks for key, label, value in b["fields"]
+    ]
+    return {"key": "comment-rounds", "title": title, "fields": fields}
+
+
+extensions.register("step_block", _step_block)

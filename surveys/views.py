@@ -227,7 +227,7 @@ def measure_from_question(request, project_id, kind, key):
 
 def _round_for(request, project_id, round_id, perm="surveys.view_surveys"):
     project = get_project_for(request.user, project_id, perm)
-    return project, get_object_or_404(CommentRound, pk=round_id, project=project)
+    return project, get_object_or_404(CommentRound.objects.select_related("step"), pk=round_id, project=project)
 
 
 @login_required

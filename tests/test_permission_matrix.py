@@ -753,7 +753,13 @@ def _survey_world(w):
     surveys.survey_start(project=project, kind="follow_up", by=owner, addresses=people, **dates)
     w["survey_token"] = token_for(baseline.invitations.order_by("pk").first().nonce)
     w["comment_round"] = surveys.round_start(
-        project=project, by=owner, title="Husregler", draft="Utkast", closes_on=dates["closes_on"], addresses=people
+        project=project,
+        by=owner,
+        title="Husregler",
+        draft="Utkast",
+        closes_on=dates["closes_on"],
+        addresses=people,
+        step=w["step"],  # a round belongs to one consultation step
     )
     w["comment"] = w["comment_round"].comments.create(text="For lite stillerom")
 
