@@ -20,9 +20,8 @@ from evaluation.models import Evaluation, Figure
 from phases import services as phase_services
 from phases.models import ChecklistItem, Phase
 from projects.extensions import rollups_refresh
-from projects.models import Role
 from tests.evaluation.test_freeze import complete
-from tests.factories import ProjectFactory, coordinator, member
+from tests.factories import coordinator
 
 
 def _at(day):
@@ -148,11 +147,8 @@ def test_once_the_evaluation_window_is_open_evaluation_is_the_default(client, mo
 
 
 @pytest.fixture
-def bergen_project(bergen_template, today):
-    project = ProjectFactory(start_date=datetime.date(2026, 1, 5), planned_move_in=datetime.date(2026, 9, 1))
-    project.owner = member(project, Role.OWNER, full_name="Kari Eier")
-    project.manager = member(project, Role.MANAGER)
-    project.safety_rep = member(project, Role.SAFETY_REP)
+def bergen_project(project, bergen_template):
+    """The shared project (tests/support/case.py) with Bergen's process started."""
     phase_services.process_start(project=project, template=bergen_template, by=project.owner)
     return project
 

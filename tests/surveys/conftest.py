@@ -1,44 +1,11 @@
 import datetime
 
 import pytest
-import time_machine
 
-from projects.models import Role
-from tests.factories import ProjectFactory, coordinator, hr_adviser, member
+from tests.support import case
 
-TODAY = datetime.date(2027, 3, 15)
-
-
-@pytest.fixture
-def today():
-    with time_machine.travel(datetime.datetime(2027, 3, 15, 10, 0, tzinfo=datetime.UTC), tick=False):
-        yield TODAY
-
-
-@pytest.fixture
-def project(db, today):
-    project = ProjectFactory(start_date=datetime.date(2026, 1, 5), planned_move_in=datetime.date(2026, 9, 1))
-    project.owner = member(project, Role.OWNER, full_name="Kari Eier")
-    project.manager = member(project, Role.MANAGER)
-    project.safety_rep = member(project, Role.SAFETY_REP)
-    project.union_rep = member(project, Role.UNION_REP)
-    project.viewer = member(project, Role.VIEWER)
-    return project
-
-
-@pytest.fixture
-def owner(project):
-    return project.owner
-
-
-@pytest.fixture
-def hr(db):
-    return hr_adviser()
-
-
-@pytest.fixture
-def coord(db):
-    return coordinator()
+TODAY = case.TODAY
+today, project, owner, hr, coord = case.today, case.project, case.owner, case.hr, case.coord  # the shared start
 
 
 @pytest.fixture
@@ -46,6 +13,18 @@ def questionnaire(db):
     from surveys.services import questionnaires_load_shipped
 
     return questionnaires_load_shipped()[0]
+
+
+@pytest.fixture
+def steps(project, owner):
+    """The project's participation steps by key, its process started from Bergen's template (a round needs one)."""
+    from participation.models import Step
+    from phases.services import process_start, template_load_file
+    from tests.conftest import TEMPLATE_DIR
+
+    template = template_load_file(path=TEMPLATE_DIR / "bergen_abw.toml")[0]
+    process_start(project=project, template=template, by=owner)
+    return {s.key: s for s in Step.objects.filter(project=project)}
 
 
 def addresses(n, unit=""):
