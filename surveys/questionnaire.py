@@ -43,105 +43,131 @@ class QuestionnaireError(ValueError):
         super().__init__(f"{source}: " + "; ".join(problems))
 
 
-def parse_questionnaire(text, *, source: str = "questionnaire") -> dict:
+def _decode(text, source) -> dict:
+    """The file's TOML as a dict, or QuestionnaireError for a file too large, not UTF-8 or not TOML."""
+    too_large = _("The file is larger than %(n)s kB.") % {"n": MAX_SOURCE_BYTES // 1024}
     if isinstance(text, bytes):
         if len(text) > MAX_SOURCE_BYTES:
-            raise QuestionnaireError(source, [_("The file is larger than %(n)s kB.") % {"n": MAX_SOURCE_BYTES // 1024}])
+            raise QuestionnaireError(source, [too_large])
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError:
             raise QuestionnaireError(source, [_("The file is not UTF-8 text.")]) from None
     if len(text.encode("utf-8")) > MAX_SOURCE_BYTES:
-        raise QuestionnaireError(source, [_("The file is larger than %(n)s kB.") % {"n": MAX_SOURCE_BYTES // 1024}])
+        raise QuestionnaireError(source, [too_large])
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise QuestionnaireError(source, [_("Not valid TOML: %(error)s") % {"error": exc}]) from None
-    problems: list[str] = []
 
-    def fail(path, message):
-        problems.append(f"{path}: {message}")
 
-    def texts(path, value, max_length=MAX_TEXT):
+class _Checker:
+    """Collects every problem of a file, each named by its path in the file."""
+
+    def __init__(self):
+        self.problems: list[str] = []
+
+    def fail(self, path, message):
+        self.problems.append(f"{path}: {message}")
+
+    def text(self, path, item, max_length):
+        if not isinstance(item, str) or not item.strip():
+            self.fail(path, _("must be a non-empty text"))
+            return ""
+        if "\x00" in item or len(item.strip()) > max_length:
+            self.fail(path, _("is longer than %(n)s characters") % {"n": max_length})
+            return ""
+        return " ".join(item.split())
+
+    def texts(self, path, value, max_length=MAX_TEXT):
         if not isinstance(value, dict) or set(value) != set(LANGS):
-            fail(path, _('expected { nb = "…", nn = "…", en = "…" } with all three languages'))
+            self.fail(path, _('expected { nb = "…", nn = "…", en = "…" } with all three languages'))
             return dict.fromkeys(LANGS, "")
-        out = {}
-        for lang in LANGS:
-            item = value[lang]
-            if not isinstance(item, str) or not item.strip():
-                fail(f"{path}.{lang}", _("must be a non-empty text"))
-                item = ""
-            elif "\x00" in item or len(item.strip()) > max_length:
-                fail(f"{path}.{lang}", _("is longer than %(n)s characters") % {"n": max_length})
-                item = ""
-            out[lang] = " ".join(item.split())
-        return out
+        return {lang: self.text(f"{path}.{lang}", value[lang], max_length) for lang in LANGS}
 
-    def known(path, table, required, optional=()):
+    def known(self, path, table, required, optional=()):
         if not isinstance(table, dict):
-            fail(path, _("expected a table"))
+            self.fail(path, _("expected a table"))
             return False
         for name in required:
             if name not in table:
-                fail(f"{path}.{name}" if path else name, _("is missing"))
+                self.fail(f"{path}.{name}" if path else name, _("is missing"))
         for name in table:
             if name not in required and name not in optional:
-                fail(f"{path}.{name}" if path else name, _("is not a known key"))
+                self.fail(f"{path}.{name}" if path else name, _("is not a known key"))
         return True
 
-    known("", data, ("key", "version", "name", "questions"), ("intro", "goal_question", "free_text"))
-    key = data.get("key")
-    if not isinstance(key, str) or not KEY_RE.match(key) or len(key) > MAX_KEY:
-        fail("key", _("%(value)s is not a key (lowercase letters, digits and hyphens)") % {"value": repr(key)})
-    version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= MAX_VERSION:
-        fail("version", _("must be a whole number from 1 to %(n)s") % {"n": MAX_VERSION})
+    def key(self, path, value):
+        if not isinstance(value, str) or not KEY_RE.match(value) or len(value) > MAX_KEY:
+            message = _("%(value)s is not a key (lowercase letters, digits and hyphens)") % {"value": repr(value)}
+            self.fail(path, message)
+            return False
+        return True
+
+    def version(self, value):
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_VERSION:
+            self.fail("version", _("must be a whole number from 1 to %(n)s") % {"n": MAX_VERSION})
+
+    def question_key(self, path, qkey, seen):
+        if not self.key(path, qkey):
+            return
+        if qkey in seen:
+            self.fail(path, _("%(value)s is used twice") % {"value": repr(qkey)})
+        elif qkey.startswith(GOAL_PREFIX):
+            self.fail(
+                path, _("keys starting with %(prefix)s are kept for the goal questions") % {"prefix": repr(GOAL_PREFIX)}
+            )
+
+    def questions(self, questions) -> list[dict]:
+        if not isinstance(questions, list) or not questions:
+            self.fail("questions", _("give at least one question"))
+            questions = []
+        elif len(questions) > MAX_QUESTIONS:
+            self.fail("questions", _("at most %(n)s questions") % {"n": MAX_QUESTIONS})
+        out, seen = [], set()
+        for i, question in enumerate(questions, 1):
+            path = f"questions[{i}]"
+            if not self.known(path, question, ("key", "text")):
+                continue
+            qkey = question.get("key")
+            self.question_key(f"{path}.key", qkey, seen)
+            seen.add(qkey)
+            out.append({"key": qkey, "text": self.texts(f"{path}.text", question.get("text"))})
+        return out
+
+    def goal_question(self, table) -> dict | None:
+        if not self.known("goal_question", table, ("text",)):
+            return None
+        goal = self.texts("goal_question.text", table.get("text"))
+        for lang in LANGS:
+            if goal[lang] and goal[lang].count("{goal}") != 1:
+                self.fail(f"goal_question.text.{lang}", _("must hold {goal} once, where the goal's text goes"))
+        return {"text": goal}
+
+    def free_text(self, table) -> dict | None:
+        if not self.known("free_text", table, ("text",)):
+            return None
+        return {"text": self.texts("free_text.text", table.get("text"))}
+
+
+def parse_questionnaire(text, *, source: str = "questionnaire") -> dict:
+    data = _decode(text, source)
+    check = _Checker()
+    check.known("", data, ("key", "version", "name", "questions"), ("intro", "goal_question", "free_text"))
+    key, version = data.get("key"), data.get("version")
+    check.key("key", key)
+    check.version(version)
     out = {
         "key": key,
         "version": version,
-        "name": texts("name", data.get("name"), MAX_NAME),
-        "intro": texts("intro", data["intro"]) if "intro" in data else None,
-        "questions": [],
-        "goal_question": None,
-        "free_text": None,
+        "name": check.texts("name", data.get("name"), MAX_NAME),
+        "intro": check.texts("intro", data["intro"]) if "intro" in data else None,
+        "questions": check.questions(data.get("questions")),
+        "goal_question": check.goal_question(data["goal_question"]) if "goal_question" in data else None,
+        "free_text": check.free_text(data["free_text"]) if "free_text" in data else None,
     }
-    questions = data.get("questions")
-    if not isinstance(questions, list) or not questions:
-        fail("questions", _("give at least one question"))
-        questions = []
-    elif len(questions) > MAX_QUESTIONS:
-        fail("questions", _("at most %(n)s questions") % {"n": MAX_QUESTIONS})
-    seen = set()
-    for i, question in enumerate(questions, 1):
-        path = f"questions[{i}]"
-        if not known(path, question, ("key", "text")):
-            continue
-        qkey = question.get("key")
-        if not isinstance(qkey, str) or not KEY_RE.match(qkey) or len(qkey) > MAX_KEY:
-            fail(
-                f"{path}.key",
-                _("%(value)s is not a key (lowercase letters, digits and hyphens)") % {"value": repr(qkey)},
-            )
-        elif qkey in seen:
-            fail(f"{path}.key", _("%(value)s is used twice") % {"value": repr(qkey)})
-        elif qkey.startswith(GOAL_PREFIX):
-            fail(
-                f"{path}.key",
-                _("keys starting with %(prefix)s are kept for the goal questions") % {"prefix": repr(GOAL_PREFIX)},
-            )
-        seen.add(qkey)
-        out["questions"].append({"key": qkey, "text": texts(f"{path}.text", question.get("text"))})
-    if "goal_question" in data and known("goal_question", data["goal_question"], ("text",)):
-        goal = texts("goal_question.text", data["goal_question"].get("text"))
-        for lang in LANGS:
-            if goal[lang] and goal[lang].count("{goal}") != 1:
-                fail(f"goal_question.text.{lang}", _("must hold {goal} once, where the goal's text goes"))
-        out["goal_question"] = {"text": goal}
-    if "free_text" in data and known("free_text", data["free_text"], ("text",)):
-        out["free_text"] = {"text": texts("free_text.text", data["free_text"].get("text"))}
-    if problems:
-        raise QuestionnaireError(source, problems)
+    if check.problems:
+        raise QuestionnaireError(source, check.problems)
     return out
 
 

@@ -89,6 +89,18 @@ def response_counts(survey):
     return survey.invitations.filter(answered=True).count(), invited
 
 
+def _unit_rows(answers, key, units, k):
+    """[(unit, Figures)] for the units that may be shown, and how many are hidden: every unit under k, and as many
+    more as it takes for no hidden one to be worked out as the total minus the others. Answers without a unit
+    are a group of their own."""
+    by_unit = {u: [a.values[key] for a in answers if a.unit == u and a.values.get(key, 0) != NOT_RELEVANT]
+               for u in [*units, ""]}  # fmt: skip
+    by_unit = {u: v for u, v in by_unit.items() if v}
+    suppressed = stats.suppressed_groups({u: len(v) for u, v in by_unit.items()}, k)
+    rows = [(u or _("No unit given"), _figures(by_unit[u], k)) for u in sorted(by_unit) if u not in suppressed]
+    return rows, sum(1 for u in by_unit if u in suppressed)
+
+
 def results(survey: Survey, *, with_free_text: bool = False, lang: str | None = None) -> Results:
     k = min_group()
     answered, invited = response_counts(survey)
@@ -99,26 +111,11 @@ def results(survey: Survey, *, with_free_text: bool = False, lang: str | None = 
         return Results(survey, False, shown_answered, invited, rate, [], [], False)
     answers = _answers(survey)
     enough = len(answers) >= k
-    questions = []
     units = sorted({a.unit for a in answers if a.unit})
+    questions = []
     for q in survey.questions["questions"]:
-        values = _values(answers, q["key"]) if enough else []
-        total = _figures(values, k)
-        unit_rows, hidden = [], 0
-        if total.shown and units:
-            by_unit = {
-                u: [a.values[q["key"]] for a in answers if a.unit == u and a.values.get(q["key"], 0) != NOT_RELEVANT]
-                for u in [*units, ""]
-            }
-            by_unit = {u: v for u, v in by_unit.items() if v}
-            suppressed = stats.suppressed_groups({u: len(v) for u, v in by_unit.items()}, k)
-            for u in sorted(by_unit):
-                if u in suppressed:
-                    hidden += 1
-                elif u:
-                    unit_rows.append((u, _figures(by_unit[u], k)))
-                else:
-                    unit_rows.append((_("No unit given"), _figures(by_unit[u], k)))
+        total = _figures(_values(answers, q["key"]) if enough else [], k)
+        unit_rows, hidden = _unit_rows(answers, q["key"], units, k) if total.shown and units else ([], 0)
         questions.append(QuestionResult(q["key"], in_language(q["text"], lang), total, unit_rows, hidden))
     free = []
     if with_free_text and enough:
