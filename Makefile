@@ -5,13 +5,14 @@ UV := python3 -m uv
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: help install run test lint bench load haproxy messages translations seed chromium libreoffice vnu vendor clean
+.PHONY: help install run test lint bench load survey-load haproxy messages translations seed chromium libreoffice vnu vendor clean
 
 help:
 	@echo "make run    install, migrate, load demo data and start web, worker and beat on http://127.0.0.1:8000"
 	@echo "make test   install, lint and run the whole test suite (browser tests included)"
 	@echo "make bench  run the benchmarks"
 	@echo "make load   load test through a balancer in front of two nodes (20 and 50 users, 60 s each)"
+	@echo "make survey-load  500 respondents answer one survey within a minute (issue 25; PostgreSQL)"
 
 .venv/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -73,6 +74,13 @@ haproxy:
 
 load: install haproxy
 	.venv/bin/python -m benchmarks.cluster_load
+
+# Issue 25's load test: 500 respondents answer one survey within a minute (benchmarks/survey_load.py); needs
+# PostgreSQL (SURVEY_LOAD_PG, default postgres://postgres@127.0.0.1:5432) and port 8660; prints the verdict.
+SURVEY_LOAD_PG ?= postgres://postgres@127.0.0.1:5432
+survey-load: install
+	DEBUG=0 $(MANAGE) collectstatic --noinput -v0
+	DATABASE_URL=$(SURVEY_LOAD_PG) .venv/bin/python -m benchmarks.survey_load
 
 # Re-vendor the front-end files (run once by a developer; the result is committed).
 vendor:
