@@ -47,7 +47,7 @@ def round_steps(project) -> tuple[list, list]:
 
 
 def block_key(round_) -> str:
-    return f"comment-round.{round_.pk}"
+    return f"comment-round-{round_.pk}"
 
 
 def round_block(round_, answered) -> dict | None:
@@ -62,7 +62,7 @@ def round_block(round_, answered) -> dict | None:
         for i, comment in enumerate(answered, 1):
             number = comment.number or i
             label = _("The project's answer to comment %(n)s") % {"n": number}
-            fields.append([f"answers.{number}.answer", label, comment.answer])
+            fields.append([f"answer-{number}", label, comment.answer])  # a labelled line, like the summary
         title = _("Comment round «%(title)s»") % {"title": round_.title}
     return {"key": block_key(round_), "title": title, "fields": fields}
 
@@ -90,7 +90,7 @@ def _step_block(step):
     with translation.override("nb"):
         title = _("Comment rounds")
     fields = [
-        [f"{b['key']}.{key}", f"{b['title']} · {label}", value] for b in blocks for key, label, value in b["fields"]
+        [f"{b['key']}-{key}", f"{b['title']} · {label}", value] for b in blocks for key, label, value in b["fields"]
     ]
     return {"key": "comment-rounds", "title": title, "fields": fields}
 
