@@ -67,7 +67,21 @@ def owner_pages(ctx):
         ctx.time_get("owner: activity", owner, reverse("phases:activity", args=[project.pk, activity.pk])),
         ctx.time_get("owner: participation", owner, reverse("participation:plan", args=[project.pk])),
         ctx.time_get("owner: my tasks", owner, reverse("tasks")),
-    ] + _role_pages(ctx, "owner")  # fmt: skip
+    ] + _survey_owner_pages(ctx) + _role_pages(ctx, "owner")  # fmt: skip
+
+
+def _survey_owner_pages(ctx):
+    """The results of 2025/1500's surveys as that project's own owner (not the demo owner the role pages use):
+    the owner alone sees the free text beside the figures, and the follow-up's change with its interval."""
+    from projects.models import Role
+
+    inside = ctx.world.demo["2025/1500"]
+    owner = inside.memberships.filter(role=Role.OWNER).select_related("user").first().user
+    return [
+        ctx.time_get(f"owner: survey results, {kind} (2025/1500)", owner,
+                     reverse("surveys:detail", args=[inside.pk, kind]))
+        for kind in ("follow-up", "baseline")
+    ]  # fmt: skip
 
 
 def _deep_history_query(project, number):
@@ -123,8 +137,6 @@ TIMED_ABOVE = {
     "evaluation:hr",
 }  # fmt: skip
 
-SURVEYS_NOT_TIMED = "not timed yet: the surveys app (issue 25) landed without bench pages; survey adds them"
-NO_SURVEY = "a survey's or comment round's page: the demo content has no survey yet (surveys/demo.py seeds none)"
 SKIPPED = {
     "surveys:answer": "the personal survey link without log-in: timed under load by benchmarks/survey_load.py",
     "surveys:remind": "a POST that enqueues reminder e-mails (issue 25)",
@@ -135,9 +147,6 @@ SKIPPED = {
     "surveys:round_close": "a confirmation page (issue 25)",
     "surveys:questionnaire_source": "a file download of a few kB (issue 25)",
     "surveys:export": "a CSV of one survey's figures (issue 25)",
-    "surveys:start": "a form (issue 25); not timed yet",
-    "surveys:detail": "issue 25's results page: not timed yet (time left out this session)",
-    "surveys:round": "issue 25's comment round page: not timed yet (time left out this session)",
     "system": "the administrator's page: a few counts, the same at any size (its test pins the queries)",
     # The surveys app landed after this list; guide-b named its pages here so that the check passes on main (11:45).
     "projects:deputy": "a representative's deputy form: one person's rows and a search of at most 20 people",
@@ -204,6 +213,7 @@ def pages(world):
     from phases.models import Activity, ItemAttachment, Phase, ProcessTemplate
     from projects.models import Membership
     from space.models import AreaNorm, OccupancyStudy, PlanFile, RoomType, StudyZone
+    from surveys.models import CommentRound
     from workproducts.models import Hazard, OrderService, WorkProduct
     from workproducts.registry import kinds
 
@@ -331,6 +341,16 @@ def pages(world):
             page("evaluation:hr_export", f"HR export {what}.{fmt}", what, fmt, budget=EXPORT_BUDGET_MS)
     page("surveys:index", "surveys", p)
     page("surveys:round_create", "comment round: new", p)
+    # The demo's surveys (surveys/demo.py): 2025/1500's closed baseline and follow-up with 25 answers each in
+    # three units (one under 5, hidden), 2026/1001's running baseline and its comment round with answers.
+    inside = world.demo["2025/1500"].pk
+    page("surveys:detail", "survey results: follow-up, before and after (2025/1500)", inside, "follow-up")
+    page("surveys:detail", "survey results: baseline (2025/1500)", inside, "baseline")
+    page("surveys:detail", "survey: running baseline (2026/1001)", p, "baseline")
+    page("surveys:start", "survey: start the follow-up (form, 2026/1001)", p, "follow-up")
+    page("surveys:start", "survey: start the baseline (form, 2026/1002)", world.demo["2026/1002"].pk, "baseline")
+    round_ = CommentRound.objects.filter(project=first).order_by("pk").first()
+    page("surveys:round", "comment round with comments and answers (2026/1001)", p, round_.pk)
     page("surveys:questionnaires", "survey questionnaires")
     page("settings", "settings")
     page("my_data", "your data (the page; the worker makes the file)")
