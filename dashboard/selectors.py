@@ -6,7 +6,6 @@ them. Everything here is computed from one annotated queryset, so the page runs 
 or 2 000 projects.
 """
 
-import itertools
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -367,12 +366,71 @@ def overview_page(qs, *, number, total, today: date, summary: Summary | None = N
 EXPORT_CHUNK = 1000
 
 
+class ExportRow:
+    """One exported row: the values read, as the attributes the columns read (no model instance is built)."""
+
+
+EXPORT_SET_READ = ("owner_name", "organisation", "unit_count", "mandatory_overdue")  # read once per export
+
+
+def _export_sets(qs, today: date):
+    """The values that the page reads with a subquery per row, read for all the exported projects at once: one
+    query each, grouped or ordered by project (docs/decisions.md: "Exports: set-based reads"). The filtered set
+    of projects is a subquery; without a filter, every project."""
+    from phases.models import ChecklistItem
+
+    ids = qs.order_by().values("pk")
+    within = {"project__in": ids} if qs.query.where else {}
+    owners = {}
+    for project_id, name in (
+        Membership.objects.filter(role=Role.OWNER, **within)
+        .order_by("project_id", "created_at", "pk")
+        .values_list("project_id", "user__full_name")
+    ):
+        owners.setdefault(project_id, name)
+    units = {}  # project id -> [first unit's name, count]
+    unit_rows = ProjectUnit.objects.filter(**within).order_by("project_id", "unit__name")
+    for project_id, name in unit_rows.values_list("project_id", "unit__name"):
+        entry = units.get(project_id)
+        if entry is None:
+            units[project_id] = [name, 1]
+        else:
+            entry[1] += 1
+    overdue = dict(
+        ChecklistItem.objects.filter(mandatory=True, status=ChecklistItem.Status.OPEN, due_date__lt=today, **within)
+        .order_by()
+        .values_list("project_id")
+        .annotate(n=Count("pk"))
+    )
+    return owners, units, overdue
+
+
 def export_rows(qs, today: date):
     """Every filtered row (in the chosen order) with the page decorators applied: what the exports write, read
-    and decorated EXPORT_CHUNK rows at a time while the file is streamed."""
-    rows = qs.iterator(chunk_size=EXPORT_CHUNK)
-    while chunk := list(itertools.islice(rows, EXPORT_CHUNK)):
-        yield from decorate(chunk, today)
+    as plain values (EXPORT_CHUNK rows at a time while the file is streamed) and merged with the owner, units and
+    overdue count read once for all the rows (`_export_sets`), the same values the page's annotations give."""
+    owners, units, overdue = _export_sets(qs, today)
+    names = [f.attname for f in Project._meta.concrete_fields]
+    names += [name for name in qs.query.annotations if name not in EXPORT_SET_READ and name not in names]
+    english = phases_part.is_english()
+    no_units = (None, 0)
+    for values in qs.values(*names).iterator(chunk_size=EXPORT_CHUNK):
+        pk = values["id"]
+        organisation, unit_count = units.get(pk, no_units)
+        first_due = values.get("mandatory_first_due")
+        values.update(
+            pk=pk,
+            owner_name=owners.get(pk),
+            organisation=organisation,
+            unit_count=unit_count,
+            # as the page's annotation: counted only once the earliest open mandatory deadline has passed
+            mandatory_overdue=overdue.get(pk) if first_due is not None and first_due < today else 0,
+            dashboard_today=today,
+            dashboard_english=english,
+        )
+        row = ExportRow()
+        row.__dict__ = values
+        yield row
 
 
 # The timeline: projects as rows over months.
