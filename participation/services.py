@@ -103,8 +103,12 @@ def step_refresh(*, step: Step, by: User | None) -> Step:
 def _has_something_to_sign(step: Step, content: str) -> bool:
     data = json.loads(content)
     document = data.get("work_product") or {}
+    blocks = data.get("blocks", [])  # another app's content of this one step: a comment round's summary, say
     return bool(
-        data["summary"].strip() or data["meetings"] or any(value for _k, _l, value in document.get("fields", []))
+        data["summary"].strip()
+        or data["meetings"]
+        or any(value for _k, _l, value in document.get("fields", []))
+        or any(value for block in blocks for _k, _l, value in block.get("fields", []))
     )
 
 

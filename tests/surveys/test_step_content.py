@@ -158,3 +158,16 @@ def test_only_the_owner_publishes_a_round_sums_it_up_and_answers(project, owner,
         services.comment_answer(comment=comment, by=someone, answer="Noe annet")
     step.refresh_from_db()
     assert step.draft_hash == draft
+
+
+def test_a_step_whose_only_content_is_a_rounds_summary_can_be_sent(project, owner, today, steps):
+    """The round's summary is content to sign: the owner need not write a step summary or link a meeting too."""
+    step = steps["house-rules-consultation"]
+    assert not step.summary and not step.meetings.exists()
+    with pytest.raises(ValidationError):  # nothing yet to sign
+        participation.step_send(step=step, by=owner)
+    _commented(project, owner, today, step)
+    step.refresh_from_db()
+    step = participation.step_send(step=step, by=owner)
+    assert step.is_sent
+    assert "Ønske om flere telefonrom." in StepVersion.objects.get(step=step, number=step.version).content
