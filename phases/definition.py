@@ -41,7 +41,9 @@ class TemplateError(ValueError):
 
 
 @dataclass
-class _Checker:
+class FileChecker:
+    """Collects every problem of a data file (a template, a questionnaire), each named by its path in the file."""
+
     problems: list
 
     def fail(self, path, message):
@@ -158,7 +160,7 @@ def parse_template(text: str, source: str = "<template>") -> dict:
     nul = _nul_paths(data, "")
     if nul:
         raise TemplateError(source, [f"{p}: " + _("contains a NUL character, which cannot be stored") for p in nul])
-    c = _Checker([])
+    c = FileChecker([])
     c.keys("", data, ("key", "version", "name", "description", "phases"))
     out = {
         "key": c.key("key", data.get("key"), set()),

@@ -24,6 +24,8 @@ import tomllib
 
 from django.utils.translation import gettext as _
 
+from phases.definition import FileChecker
+
 LANGS = ("nb", "nn", "en")
 KEY_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_KEY = 80
@@ -61,14 +63,12 @@ def _decode(text, source) -> dict:
         raise QuestionnaireError(source, [_("Not valid TOML: %(error)s") % {"error": exc}]) from None
 
 
-class _Checker:
-    """Collects every problem of a file, each named by its path in the file."""
+class _Checker(FileChecker):
+    """Collects every problem of a file, each named by its path in the file (`fail` and `keys` are the process
+    templates' own)."""
 
     def __init__(self):
-        self.problems: list[str] = []
-
-    def fail(self, path, message):
-        self.problems.append(f"{path}: {message}")
+        super().__init__([])
 
     def text(self, path, item, max_length):
         if not isinstance(item, str) or not item.strip():
@@ -84,18 +84,6 @@ class _Checker:
             self.fail(path, _('expected { nb = "…", nn = "…", en = "…" } with all three languages'))
             return dict.fromkeys(LANGS, "")
         return {lang: self.text(f"{path}.{lang}", value[lang], max_length) for lang in LANGS}
-
-    def known(self, path, table, required, optional=()):
-        if not isinstance(table, dict):
-            self.fail(path, _("expected a table"))
-            return False
-        for name in required:
-            if name not in table:
-                self.fail(f"{path}.{name}" if path else name, _("is missing"))
-        for name in table:
-            if name not in required and name not in optional:
-                self.fail(f"{path}.{name}" if path else name, _("is not a known key"))
-        return True
 
     def key(self, path, value):
         if not isinstance(value, str) or not KEY_RE.match(value) or len(value) > MAX_KEY:
@@ -127,7 +115,7 @@ class _Checker:
         out, seen = [], set()
         for i, question in enumerate(questions, 1):
             path = f"questions[{i}]"
-            if not self.known(path, question, ("key", "text")):
+            if not self.keys(path, question, ("key", "text")):
                 continue
             qkey = question.get("key")
             self.question_key(f"{path}.key", qkey, seen)
@@ -136,7 +124,7 @@ class _Checker:
         return out
 
     def goal_question(self, table) -> dict | None:
-        if not self.known("goal_question", table, ("text",)):
+        if not self.keys("goal_question", table, ("text",)):
             return None
         goal = self.texts("goal_question.text", table.get("text"))
         for lang in LANGS:
@@ -145,7 +133,7 @@ class _Checker:
         return {"text": goal}
 
     def free_text(self, table) -> dict | None:
-        if not self.known("free_text", table, ("text",)):
+        if not self.keys("free_text", table, ("text",)):
             return None
         return {"text": self.texts("free_text.text", table.get("text"))}
 
@@ -153,7 +141,7 @@ class _Checker:
 def parse_questionnaire(text, *, source: str = "questionnaire") -> dict:
     data = _decode(text, source)
     check = _Checker()
-    check.known("", data, ("key", "version", "name", "questions"), ("intro", "goal_question", "free_text"))
+    check.keys("", data, ("key", "version", "name", "questions"), ("intro", "goal_question", "free_text"))
     key, version = data.get("key"), data.get("version")
     check.key("key", key)
     check.version(version)
