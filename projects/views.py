@@ -586,14 +586,17 @@ def calendar(request):
     base = settings.SITE_URL  # the public address, whichever host name the page was opened with
     # One address per project (a representative may have 2 000): the route reversed once, each id put in its place.
     stem = base + reverse("calendar_project_feed", args=[feed.token, 0]).removesuffix("0.ics")
+    # The per-project addresses a page at a time: the page does not grow with a person's reach (issue 30).
+    page = Paginator(selectors.project_names_for_member(user=request.user), settings.PAGINATE_BY).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "projects/calendar.html",
         {
             "personal_url": base + reverse("calendar_feed", args=[feed.token]),
-            "project_urls": [
-                (str(pk), name, f"{stem}{pk}.ics") for pk, name in selectors.project_names_for_member(user=request.user)
-            ],
+            "project_urls": [(str(pk), name, f"{stem}{pk}.ics") for pk, name in page.object_list],
+            "page": page,
             "feed": feed,
             "window_before": calendars.WINDOW_BEFORE.days,
             "window_after": calendars.WINDOW_AFTER.days,

@@ -368,3 +368,19 @@ def test_a_feed_over_more_projects_than_the_cache_held_is_kept(client, db, djang
     with django_assert_max_num_queries(4):
         again = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
     assert again["ETag"] == first["ETag"]
+
+
+@pytest.mark.django_db
+def test_the_calendar_page_lists_the_project_addresses_a_page_at_a_time(client, settings):
+    """A representative of many projects gets the one-project addresses a page at a time (issue 30: the page
+    does not grow with a person's reach); the personal addresses stand on every page."""
+    settings.PAGINATE_BY = 3
+    rep = UserFactory()
+    for i in range(5):
+        MembershipFactory(project=ProjectFactory(name=f"Prosjekt {i}"), user=rep, role=Role.UNION_REP)
+    client.force_login(rep)
+    first = client.get(reverse("calendar")).content.decode()
+    second = client.get(reverse("calendar") + "?page=2").content.decode()
+    names = [f"Prosjekt {i}" for i in range(5)]
+    assert sum(name in first for name in names) == 3 and sum(name in second for name in names) == 2
+    assert "?page=2" in first and ".ics?all=1" in second
