@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from projects.forms import form_errors_from, service_errors
 from projects.permissions import get_object_for, get_project_for
 from projects.selectors import project_members
+from projects.paging import capped_page
 from projects.uploads import attachment_remove_page, file_download
 
 from . import roles, selectors, services, snapshot
@@ -320,6 +321,11 @@ def _page_of(total, number, per_page):
     return Paginator(range(total), per_page).get_page(number)
 
 
+# What a person signed is counted up to this many steps; beyond it the list says "more than 1 000" and pages on
+# without a total (projects.paging): a representative in 20 000 projects has some 90 000 decisions.
+SIGNED_COUNTED = 1000
+
+
 @login_required
 def inbox(request):
     """*Til godkjenning*: the steps waiting for my sign-off (oldest first) and what I signed (newest first, to
@@ -338,7 +344,7 @@ def inbox(request):
     signed_rows = selectors.signed_by(
         user=request.user, roles=roles, project=filters.get("project", ""), decision=filters.get("decision", "")
     )
-    signed = Paginator(signed_rows, settings.PAGINATE_BY).get_page(request.GET.get("signed_page"))
+    signed = capped_page(signed_rows, request.GET.get("signed_page"), per_page=settings.PAGINATE_BY, cap=SIGNED_COUNTED)
     return render(
         request,
         "participation/inbox.html",

@@ -178,3 +178,37 @@ def test_your_decisions_are_paged_with_their_total(client, project, steps_templa
     assert first_two.isdisjoint(s.pk for s in pages["2"].context["signed"])
     assert [s.pk for s in pages["9"].context["signed"]] == [s.pk for s in pages["2"].context["signed"]]
     assert pages["9"].context["signed"].number == 2 and pages["x"].context["signed"].number == 1
+
+
+def test_beyond_the_counted_decisions_the_list_says_more_than_and_pages_on(
+    client, project, steps_template, settings, monkeypatch
+):
+    """A representative with more decisions than the inbox counts (1 000; here 3) reads "more than 3" and pages
+    on without a total, each page distinct, the last with no "next"; a page past the end shows the last page;
+    a filter that leaves at most the counted number gives the exact total again."""
+    from participation import views
+
+    monkeypatch.setattr(views, "SIGNED_COUNTED", 3)
+    settings.PAGINATE_BY = 2
+    rep = project.safety_rep
+    second = ProjectFactory(name="Kultur flytter", start_date=datetime.date(2027, 1, 4))
+    second.owner = member(second, Role.OWNER)
+    MembershipFactory(project=second, user=rep, role=Role.SAFETY_REP)
+    phase_services.process_start(project=second, template=steps_template, by=second.owner)
+    prepare_steps(second)
+    for p in (project, second):
+        for step in p.participation_steps.filter(required_roles__icontains='"safety_rep"'):
+            services.signoff_record(step=step, by=rep, role=Role.SAFETY_REP, decision="approved")
+    client.force_login(rep)
+    url = reverse("participation:inbox")
+    pages = {n: client.get(url, {"signed_page": n}) for n in ("1", "2", "9", "x")}
+    html = pages["1"].content.decode()
+    assert "Mer enn 3 steg" in html and "Side 1" in html and "Side 1 av" not in html
+    assert "signed_page=2" in html and "signed_page=0" not in html
+    one, two = ([s.pk for s in pages[n].context["signed"]] for n in ("1", "2"))
+    assert len(one) == 2 and len(two) == 2 and not set(one) & set(two)
+    last = pages["2"].content.decode()
+    assert "Side 2" in last and "signed_page=1" in last and "signed_page=3" not in last
+    assert [s.pk for s in pages["9"].context["signed"]] == two and pages["x"].context["signed"].number == 1
+    filtered = client.get(url, {"project": "kultur"}).content.decode()
+    assert "2 steg" in filtered and "Mer enn" not in filtered
