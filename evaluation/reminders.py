@@ -163,12 +163,15 @@ def _calendar_dates(projects, user, window):
                              str(_("Freeze period ends")))  # fmt: skip
     events = []
     dates = (
-        Evaluation.objects.filter(project__in=projects)
+        Evaluation.objects.filter(project_id__in=projects.ids)
         .order_by()
         .values_list("pk", "project_id", "window_opens", "window_closes", "freeze_ends")
     )
+    # Each link from one reversed pattern, not a reverse() per row.
+    overview_url = reverse("evaluation:overview", args=[0]).replace("/0/", "/{}/")
+    measure_url = reverse("evaluation:measure_edit", args=[0, 0]).replace("/0/", "/{}/")
     for pk, project_id, window_opens, window_closes, freeze_ends in dates:
-        url, project = reverse("evaluation:overview", args=[project_id]), by_id[project_id]
+        url, project = overview_url.format(project_id), by_id[project_id]
         events += [
             extensions.CalendarEvent(f"evaluation-{pk}-opens", window_opens, opens, project, url),
             extensions.CalendarEvent(f"evaluation-{pk}-closes", window_closes, closes, project, url),
@@ -176,7 +179,7 @@ def _calendar_dates(projects, user, window):
         ]
     if window is not None:
         events = [e for e in events if e.day in window]
-    measures = Measure.objects.filter(project__in=projects, due_date__isnull=False, status__in=OPEN_MEASURES)
+    measures = Measure.objects.filter(project_id__in=projects.ids, due_date__isnull=False, status__in=OPEN_MEASURES)
     if window is not None:
         measures = measures.filter(due_date__range=(window.start, window.end))
     for m in measures.order_by():
@@ -186,7 +189,7 @@ def _calendar_dates(projects, user, window):
         events.append(
             extensions.CalendarEvent(
                 f"measure-{m.pk}", m.due_date, measure_neutral_title(m), m.project,
-                reverse("evaluation:measure_edit", args=[m.project_id, m.pk]),
+                measure_url.format(m.project_id, m.pk),
             )
         )  # fmt: skip
     return events

@@ -253,6 +253,13 @@ def items_by_id(ids) -> dict[int, ChecklistItem]:
     return {i.pk: i for i in ChecklistItem.objects.filter(pk__in=ids).select_related("project", "activity")}
 
 
+def _ids(projects):
+    """What rows are selected by: a feed's `CalendarProjects.ids` (a subquery for a personal feed), else the
+    projects' ids."""
+    ids = getattr(projects, "ids", None)
+    return [p.pk for p in projects] if ids is None else ids
+
+
 def dated_items(*, projects, window=None) -> list[tuple]:
     """(id, project id, deadline, text, its activity's name), both in the active language, of the items with a
     deadline in these projects: the open ones due within `window` (a CalendarWindow), or with no window all of
@@ -260,7 +267,7 @@ def dated_items(*, projects, window=None) -> list[tuple]:
     reads some 90 000 of them, and a model each cost more than a second. The activity's name comes with the item
     (one join) rather than from a list of every activity of the projects (360 000 at 20 000 projects)."""
     english = is_english()
-    rows = ChecklistItem.objects.filter(project__in=projects, due_date__isnull=False)
+    rows = ChecklistItem.objects.filter(project_id__in=_ids(projects), due_date__isnull=False)
     if window is None:
         rows = rows.exclude(status=ChecklistItem.Status.NOT_APPLICABLE)
     else:
@@ -278,7 +285,7 @@ def dated_activities(*, projects, window=None) -> list[tuple]:
     `dated_items`): within `window` those of phases not completed, else all. Unordered: the feed sorts its events
     (the model's ordering joined every phase to sort some 360 000 activities at 20 000 projects)."""
     english = is_english()
-    rows = Activity.objects.filter(project__in=projects, due_date__isnull=False).order_by()
+    rows = Activity.objects.filter(project_id__in=_ids(projects), due_date__isnull=False).order_by()
     if window is not None:
         rows = rows.filter(phase__completed_at__isnull=True, due_date__range=(window.start, window.end))
     rows = rows.values_list("id", "project_id", "due_date", "name_nb", "name_en")

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import extensions
-from .extensions import CalendarEvent, CalendarWindow
+from .extensions import CalendarEvent, CalendarProjects, CalendarWindow
 from .permissions import prime_roles_in_projects
 
 logger = logging.getLogger(__name__)
@@ -112,7 +112,8 @@ def feed_gzip(*, user, projects, name, everything: bool, today) -> tuple[str, by
     ids = list(projects.values_list("pk", flat=True)) if queryset else [p.pk for p in projects]
 
     def build():
-        listed = list(projects)  # a queryset is read here, only when the feed is built
+        # a queryset is read here, only when the feed is built; the sources select by it as a subquery
+        listed = CalendarProjects(projects, ids=projects.order_by().values("pk") if queryset else None)
         return gzip.compress(calendar_ical(projects=listed, user=user, name=name, window=window), compresslevel=6)
 
     window = None if everything else default_window(today)
@@ -134,17 +135,19 @@ def feed_gzip(*, user, projects, name, everything: bool, today) -> tuple[str, by
 
 def project_dates(projects, user):
     """The project's own dates: planned and actual move-in."""
-    out = []
+    out, planned, moved = [], _("Planned move-in"), _("Move-in")  # translated once, not per project
     for p in projects:
         if p.planned_move_in:
-            out.append(CalendarEvent(f"project-{p.pk}-planned-move-in", p.planned_move_in, _("Planned move-in"), p))
+            out.append(CalendarEvent(f"project-{p.pk}-planned-move-in", p.planned_move_in, planned, p))
         if p.actual_move_in:
-            out.append(CalendarEvent(f"project-{p.pk}-move-in", p.actual_move_in, _("Move-in"), p))
+            out.append(CalendarEvent(f"project-{p.pk}-move-in", p.actual_move_in, moved, p))
     return out
 
 
 def calendar_events(*, projects, user, window: CalendarWindow | None = None) -> list[CalendarEvent]:
     """The dated things of `projects` that `user` may see: within `window` and still open, or all (None)."""
+    if not isinstance(projects, CalendarProjects):
+        projects = CalendarProjects(projects)
     prime_roles_in_projects(user, projects)  # the sources ask permissions per project (sensitive measures)
     events = project_dates(projects, user)
     if window is not None:

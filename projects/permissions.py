@@ -55,8 +55,10 @@ def prime_roles_in_projects(user, projects):
     if not user.is_authenticated:
         return
     ids = [p.pk for p in projects]
+    selected = getattr(projects, "ids", ids)  # a feed's CalendarProjects: the query that selected them
     held = {}
-    for project_id, role in Membership.objects.filter(user=user, project_id__in=ids).values_list("project_id", "role"):
+    memberships = Membership.objects.filter(user=user, project_id__in=selected)
+    for project_id, role in memberships.values_list("project_id", "role"):
         held.setdefault(project_id, set()).add(role)
     cache = user.__dict__.setdefault("_project_roles_cache", {})
     for project_id in ids:
