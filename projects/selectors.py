@@ -19,9 +19,10 @@ def projects_for_member(*, user: User) -> QuerySet[Project]:
     )
 
 
-def project_names_for_member(*, user: User) -> list[tuple[int, str]]:
-    """(id, name) of the projects where `user` holds a role, in the order of `projects_for_member`."""
-    return list(projects_for_member(user=user).prefetch_related(None).values_list("pk", "name"))
+def project_names_for_member(*, user: User) -> QuerySet:
+    """(id, name) of the projects where `user` holds a role, in the order of `projects_for_member`: a query, so
+    that a page of them reads only its rows (a representative holds roles in 20 000 projects)."""
+    return projects_for_member(user=user).prefetch_related(None).values_list("pk", "name")
 
 
 def page_memo(project: Project) -> dict | None:
