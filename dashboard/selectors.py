@@ -17,12 +17,14 @@ from django.db import connection
 from django.db.models import BooleanField, CharField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from projects import extensions, search
 from projects.models import Membership, OrgUnit, Project, ProjectUnit, Role
 
-from .parts import Column, FilterField, Segment
+from .parts import Column, FilterField, Segment, date_html
 from .parts import evaluation as evaluation_part
 from .parts import participation as participation_part
 from .parts import phases as phases_part
@@ -80,23 +82,31 @@ STATUS_BADGES = {
 }
 
 
-def status_cell(row):
+def status_html(row, cell):
     css, icon = STATUS_BADGES.get(row.status, STATUS_BADGES[Project.Status.CANCELLED])
-    return {"css": css, "icon": icon}
+    return format_html(
+        '<span class="badge {}"><i class="bi {}" aria-hidden="true"></i> {}</span>', css, icon, row.get_status_display()
+    )
+
+
+def project_html(row, cell):
+    link = format_html('<a href="{}" class="fw-semibold">{}</a>', row.get_absolute_url(), row.name)
+    if not row.case_number:
+        return link
+    return format_html('{}<div class="small text-body-secondary">{} {}</div>', link, gettext("Case"), row.case_number)
 
 
 CORE_COLUMNS = [
-    Column("project", _("Project"), 0, lambda r: r.name, sort="name", template="dashboard/cells/project.html",
-           width=40, phone=True),
+    Column("project", _("Project"), 0, lambda r: r.name, sort="name", html=project_html, width=40, phone=True),
     Column("case_number", _("Case number"), 1, lambda r: r.case_number, sort="case_number", on_page=False, width=14),
     Column("organisation", _("Organisation"), 5, _organisation, sort="organisation", width=28),
     Column("owner", _("Owner"), 6, lambda r: r.owner_name or "", sort="owner_name", width=24),
     Column("status", _("Status"), 7, lambda r: STATUS_LABELS.get(r.status, r.status), sort="status",
-           template="dashboard/cells/status.html", cell=status_cell, width=12, phone=True),
+           html=status_html, width=12, phone=True),
     Column("planned_move_in", _("Planned move-in"), 40, lambda r: r.planned_move_in, sort="planned_move_in",
-           template="dashboard/cells/date.html", width=14),
+           html=date_html, width=14),
     Column("actual_move_in", _("Actual move-in"), 41, lambda r: r.actual_move_in, sort="actual_move_in",
-           template="dashboard/cells/date.html", width=14),
+           html=date_html, width=14),
 ]  # fmt: skip
 
 

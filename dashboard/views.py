@@ -53,8 +53,10 @@ def overview(request):
         qs, number=request.GET.get("page"), total=numbers["total"], today=today, summary=summary
     )
     columns = dashboard.page_columns()
-    for row in page.object_list:  # what each cell's template is given as `cell`
-        row.cells = [(column, (column.cell or column.value)(row)) for column in columns]
+    for row in page.object_list:  # each cell as HTML where its column makes it, else its value
+        row.cells = [
+            (column, column.html(row, column.value(row)) if column.html else column.value(row)) for column in columns
+        ]
     return render(
         request,
         "dashboard/overview.html",

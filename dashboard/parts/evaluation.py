@@ -6,11 +6,13 @@ that one row and a CASE over it: no query of its own."""
 import django_filters
 from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import FreezeState, WindowState
 
-from . import Attention, Breakdown, Column, FilterField, Segment
+from . import DASH, Attention, Breakdown, Column, FilterField, Segment, time_html
 
 NO_MOVE_IN = "none"
 STATE_LABELS = {NO_MOVE_IN: _("No move-in recorded"), **dict(WindowState.choices)}
@@ -53,25 +55,39 @@ def freeze_value(row):
     return FreezeState(state).label if state else ""
 
 
-def freeze_cell(row):
+def freeze_html(row, cell):
     state = freeze_state(row)
-    return {"state": state, "label": FreezeState(state).label} if state else None
+    if not state:
+        return DASH
+    label = FreezeState(state).label
+    if state == FreezeState.ACTIVE:
+        return format_html(
+            '<span class="badge text-bg-secondary"><i class="bi bi-snow" aria-hidden="true"></i> {}</span><div'
+            ' class="small text-body-secondary">{} {}</div>',
+            label, gettext("until"), time_html(row.eval_freeze_ends),
+        )  # fmt: skip
+    return format_html('<span class="text-body-secondary">{}</span>', label)
 
 
-def window_cell(row):
+def window_html(row, cell):
     state = row.evaluation_state
     if state == NO_MOVE_IN:
-        return None
-    return {"css": STATE_BADGES.get(state, ""), "label": STATE_LABELS[state], "done": state == WindowState.DONE}
+        return DASH
+    badge = format_html('<span class="badge {}">{}</span>', STATE_BADGES.get(state, ""), STATE_LABELS[state])
+    if state == WindowState.DONE:
+        return badge
+    return format_html(
+        '{}<div class="small text-body-secondary text-nowrap">{} – {}</div>',
+        badge, time_html(row.eval_window_opens), time_html(row.eval_window_closes),
+    )  # fmt: skip
 
 
 COLUMNS = (
-    Column("freeze", _("Freeze period"), 42, freeze_value, template="dashboard/cells/freeze.html", cell=freeze_cell,
-           width=18),
+    Column("freeze", _("Freeze period"), 42, freeze_value, html=freeze_html, width=18),
     Column("freeze_ends", _("Freeze period ends"), 43, lambda r: r.eval_freeze_ends, on_page=False, width=14),
     Column("evaluation", _("Evaluation window"), 44, lambda r: STATE_LABELS[r.evaluation_state],
            sort="eval_window_opens",
-           template="dashboard/cells/evaluation_window.html", cell=window_cell, width=18),
+           html=window_html, width=18),
     Column("window_opens", _("Evaluation window opens"), 44.1, lambda r: r.eval_window_opens, on_page=False,
            width=14),
     Column("window_closes", _("Evaluation window closes"), 44.2, lambda r: r.eval_window_closes, on_page=False,

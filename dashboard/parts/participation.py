@@ -5,8 +5,10 @@ record, and projects without a safety representative. The counts are stored per 
 import django_filters
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.utils.formats import localize
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from . import Attention, Column, FilterField
 
@@ -21,11 +23,21 @@ def annotations(today):
     }
 
 
+def objections_html(row, cell):
+    if not row.objections:
+        return format_html('<span class="text-body-secondary">{}</span>', 0)
+    return format_html(
+        '<span class="badge text-bg-danger"><i class="bi bi-exclamation-octagon" aria-hidden="true"></i> {}<span'
+        ' class="visually-hidden"> {}</span></span>',
+        localize(row.objections), gettext("objections"),
+    )  # fmt: skip
+
+
 COLUMNS = (
     Column("signoffs_waiting", _("Steps waiting for sign-off"), 25, lambda r: r.signoffs_waiting,
            sort="signoffs_waiting", width=14),
     Column("objections", _("Objections"), 26, lambda r: r.objections, sort="objections",
-           template="dashboard/cells/objections.html", width=12),
+           html=objections_html, width=12),
 )  # fmt: skip
 
 

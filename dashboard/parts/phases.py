@@ -10,13 +10,16 @@ from datetime import timedelta
 import django_filters
 from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.formats import date_format, localize
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from phases import rollups
 from phases.models import ChecklistItem, Phase, ProcessTemplate, is_english
 
-from . import Attention, Breakdown, Column, FilterField, Segment, tr_row
+from . import DASH, Attention, Breakdown, Column, FilterField, Segment, time_html, tr_row
 
 OPEN = ChecklistItem.Status.OPEN
 GATE_BLOCKED_DAYS = 30  # a gate whose phase should have ended this long ago needs a coordinator
@@ -90,34 +93,68 @@ def _next_deadline(row):
     return min(candidates, key=lambda c: c[0]) if candidates else None
 
 
-def phase_cell(row):
-    """The phase column on the page: its label and the share of items done, or None without a process."""
-    label = phase_label(row)
-    return {"label": label, "percent": progress(row)} if label else None
+def phase_html(row, label):
+    """The phase column on the page: its label and the share of items done, or "No process"."""
+    if not label:
+        return format_html('<span class="text-body-secondary">{}</span>', gettext("No process"))
+    percent = localize(progress(row))
+    name = mark_safe(gettext("Items done: %(name)s") % {"name": escape(row.name)})  # as blocktranslate escapes
+    return format_html(
+        '<div class="text-nowrap">{}</div><div class="d-flex align-items-center gap-2"><progress class="pg-progress'
+        ' flex-grow-1" value="{}" max="{}" aria-label="{}">{} %</progress><span class="small text-body-secondary'
+        ' text-nowrap">{} %</span></div>',
+        label, localize(row.items_done), localize(row.items_total or 1), name, percent, percent,
+    )  # fmt: skip
 
 
-def deadline_cell(row):
+def deadline_html(row, cell):
     deadline = next_deadline(row)
     if not deadline:
-        return None
+        return format_html('<span class="text-body-secondary">{}</span>', gettext("None"))
     day, what = deadline
-    return {"day": day, "what": what, "overdue": day < row.dashboard_today}
+    if day < row.dashboard_today:
+        shown = format_html(
+            '<time datetime="{}" class="text-danger fw-semibold">{}</time> <span class="badge text-bg-danger"><i'
+            ' class="bi bi-exclamation-circle" aria-hidden="true"></i> {}</span>',
+            day.isoformat(), date_format(day, "SHORT_DATE_FORMAT"), gettext("Overdue"),
+        )  # fmt: skip
+    else:
+        shown = time_html(day)
+    return format_html('{}<div class="small text-body-secondary dashboard-what">{}</div>', shown, what)
+
+
+def mandatory_overdue_html(row, cell):
+    if not row.mandatory_overdue:
+        return format_html('<span class="text-body-secondary">{}</span>', 0)
+    return format_html(
+        '<span class="badge text-bg-danger"><i class="bi bi-exclamation-circle" aria-hidden="true"></i> {}<span'
+        ' class="visually-hidden"> {}</span></span>',
+        localize(row.mandatory_overdue), gettext("overdue"),
+    )  # fmt: skip
+
+
+def gate_blocked_html(row, cell):
+    if not cell:
+        return DASH
+    return format_html(
+        '<span class="text-danger"><i class="bi bi-sign-stop" aria-hidden="true"></i> {}</span>', time_html(cell)
+    )
 
 
 COLUMNS = (
     Column("phase", _("Phase"), 10, phase_label, sort="current_phase_order",
-           template="dashboard/cells/phase.html", cell=phase_cell, width=34),
+           html=phase_html, width=34),
     Column("progress", _("Progress (%)"), 11, progress, on_page=False, width=12),
     Column("mandatory_open", _("Open mandatory items"), 20, lambda r: r.mandatory_open, sort="mandatory_open",
            width=14),
     Column("mandatory_overdue", _("Overdue mandatory items"), 21, lambda r: r.mandatory_overdue,
-           sort="mandatory_overdue", template="dashboard/cells/mandatory_overdue.html", width=14),
+           sort="mandatory_overdue", html=mandatory_overdue_html, width=14),
     Column("next_deadline", _("Next deadline"), 45, lambda r: (next_deadline(r) or (None,))[0], sort="next_item_due",
-           template="dashboard/cells/next_deadline.html", cell=deadline_cell, width=14, phone=True),
+           html=deadline_html, width=14, phone=True),
     Column("next_deadline_what", _("Next deadline: what"), 46,
            lambda r: (next_deadline(r) or (None, ""))[1], on_page=False, width=40),
     Column("gate_blocked_since", _("Gate overdue since"), 47, gate_blocked_since, sort="phase_planned_end",
-           template="dashboard/cells/gate_blocked.html", width=14),
+           html=gate_blocked_html, width=14),
 )  # fmt: skip
 
 
