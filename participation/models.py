@@ -263,7 +263,12 @@ class OpenSignOff(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["step", "role"], name="open_signoff_once_per_role")]
-        indexes = [models.Index(fields=["project", "role"], name="open_signoff_project_role")]
+        # The inbox's page, oldest first, read in this order and stopped at the page's end instead of sorting every
+        # step waiting for the person (35 000 for a representative in 20 000 projects).
+        indexes = [
+            models.Index(fields=["project", "role"], name="open_signoff_project_role"),
+            models.Index(fields=["version_at", "step"], name="open_signoff_oldest_first"),
+        ]
 
     def __str__(self):
         return f"{self.step_id} {self.role}"

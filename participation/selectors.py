@@ -322,10 +322,17 @@ def phase_objections(phase) -> list[str]:
 
 
 def signing_roles_held(*, user: User) -> list[str]:
-    """The signing roles (safety rep, union rep, OH service, AMU) this person holds in any project (one query)."""
-    roles = Membership.objects.filter(user=user, role__in=PARTY_ROLES).order_by().values_list("role", flat=True)
-    acting = Deputy.objects.acting().filter(deputy=user).order_by().values_list("role", flat=True)
-    return sorted(set(roles.union(acting)))
+    """The signing roles (safety rep, union rep, OH service, AMU) this person holds in any project, or acts in as
+    a deputy: one query of a yes or no per role, each answered from the index on (user, role) at its first row,
+    not by reading every membership (20 000 for a representative in 20 000 projects)."""
+    if user.pk is None:
+        return []
+    checks = {}
+    for role in PARTY_ROLES:
+        checks[f"member_{role}"] = Exists(Membership.objects.filter(user=user, role=role))
+        checks[f"deputy_{role}"] = Exists(Deputy.objects.acting().filter(deputy=user, role=role))
+    held = User.objects.filter(pk=user.pk).values(**checks).first() or {}
+    return sorted(role for role in PARTY_ROLES if held.get(f"member_{role}") or held.get(f"deputy_{role}"))
 
 
 def signing_roles_of_viewer(user: User) -> list[str]:

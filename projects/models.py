@@ -294,7 +294,11 @@ class Membership(models.Model):
         constraints = [models.UniqueConstraint(fields=["project", "user", "role"], name="membership_unique_role")]
         # A role's holders by project, first added first: the overview's owner of each row it shows or exports
         # (read in order, no sort), "no owner" in the coordinators' queue (the owners' projects, read once).
-        indexes = [models.Index(fields=["role", "project", "created_at"], name="membership_role_project")]
+        # A person's roles: whether they hold one at all (a representative in 20 000 projects has as many rows).
+        indexes = [
+            models.Index(fields=["role", "project", "created_at"], name="membership_role_project"),
+            models.Index(fields=["user", "role"], name="membership_user_role"),
+        ]
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()}"
