@@ -315,6 +315,15 @@ def _query_without(request, name):
     return params.urlencode()
 
 
+def _query_with(request, *, drop, **values):
+    params = request.GET.copy()
+    params.pop(drop, None)
+    for name, value in values.items():
+        if name in params or value != 1:
+            params[name] = value
+    return params.urlencode()
+
+
 def _page_of(total, number, per_page):
     """A page of `total` rows numbered as `Paginator.get_page` numbers it (a number past the end gives the last
     page), without its rows: the caller reads them and sets `object_list`."""
@@ -353,7 +362,8 @@ def inbox(request):
             "signed": signed,
             "form": form,
             "filtered": bool(filters.get("project") or filters.get("decision")),
-            "waiting_query": _query_without(request, "page"),
+            # the signed list's page as shown: a number typed past its end is not counted again on every click
+            "waiting_query": _query_with(request, drop="page", signed_page=signed.number),
             "amu": selectors.amu_treatments_coming(user=request.user, today=timezone.localdate()),
             "signed_query": _query_without(request, "signed_page"),
         },

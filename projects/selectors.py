@@ -15,7 +15,7 @@ def projects_for_member(*, user: User) -> QuerySet[Project]:
     return (
         Project.objects.filter(Exists(Membership.objects.filter(project=OuterRef("pk"), user=user)))
         .prefetch_related(Prefetch("memberships", queryset=mine, to_attr="my_memberships"))
-        .order_by("status", "planned_move_in", "name")
+        .order_by("status", "planned_move_in", "name", "pk")  # pk: pages never repeat or skip a project
     )
 
 

@@ -212,3 +212,28 @@ def test_beyond_the_counted_decisions_the_list_says_more_than_and_pages_on(
     assert [s.pk for s in pages["9"].context["signed"]] == two and pages["x"].context["signed"].number == 1
     filtered = client.get(url, {"project": "kultur"}).content.decode()
     assert "2 steg" in filtered and "Mer enn" not in filtered
+
+
+def test_the_waiting_lists_pages_keep_the_decisions_page_as_shown(
+    client, project, steps_template, settings, monkeypatch
+):
+    """A decisions page typed past the end shows the last page; the waiting list's links carry that page, not the
+    typed number (which would count every decision again on each click)."""
+    from participation import views
+
+    monkeypatch.setattr(views, "SIGNED_COUNTED", 1)
+    settings.PAGINATE_BY = 1
+    rep = project.safety_rep
+    for step in project.participation_steps.filter(required_roles__icontains='"safety_rep"'):
+        services.signoff_record(step=step, by=rep, role=Role.SAFETY_REP, decision="approved")
+    second = ProjectFactory(name="Kultur flytter", start_date=datetime.date(2027, 1, 4))
+    second.owner = member(second, Role.OWNER)
+    MembershipFactory(project=second, user=rep, role=Role.SAFETY_REP)
+    phase_services.process_start(project=second, template=steps_template, by=second.owner)
+    prepare_steps(second)
+    client.force_login(rep)
+    response = client.get(reverse("participation:inbox"), {"signed_page": "99999"})
+    shown = response.context["signed"].number
+    assert 1 < shown < 99999
+    assert f"signed_page={shown}" in response.context["waiting_query"]
+    assert "99999" not in response.context["waiting_query"]
