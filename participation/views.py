@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from projects.forms import form_errors_from, service_errors
+from projects.paging import capped_page
 from projects.permissions import get_object_for, get_project_for
 from projects.selectors import project_members
-from projects.paging import capped_page
 from projects.uploads import attachment_remove_page, file_download
 
 from . import roles, selectors, services, snapshot

@@ -2,8 +2,8 @@
 or revoked token."""
 
 import datetime
-import re
 import gzip
+import re
 
 import icalendar
 import pytest
