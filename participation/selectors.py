@@ -332,9 +332,10 @@ def signing_roles_held(*, user: User) -> list[str]:
         return []
     acting = Deputy.objects.acting().filter(deputy=user).order_by().values_list("role", flat=True)
     acting_sql, acting_params = acting.query.sql_with_params()
-    table, values = Membership._meta.db_table, ", ".join(["(%s)"] * len(PARTY_ROLES))
+    # The roles as a derived table both PostgreSQL and SQLite read (SQLite has no column list after VALUES' alias).
+    table, roles = Membership._meta.db_table, " UNION ALL ".join(["SELECT %s AS role"] * len(PARTY_ROLES))
     sql = (
-        f"SELECT r.role FROM (VALUES {values}) AS r(role) WHERE EXISTS (SELECT 1 FROM {table} m"  # noqa: S608
+        f"SELECT r.role FROM ({roles}) r WHERE EXISTS (SELECT 1 FROM {table} m"  # noqa: S608
         f" WHERE m.user_id = %s AND m.role = r.role) UNION SELECT acting.role FROM ({acting_sql}) acting"
     )
     with connection.cursor() as cursor:
