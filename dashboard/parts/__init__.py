@@ -12,7 +12,7 @@ knows it exists (see docs/architecture.md).
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, localize
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -29,6 +29,18 @@ def time_html(day):
 
 def date_html(row, cell):
     return time_html(cell) if cell else DASH
+
+
+def count_badge(n, icon, word):
+    """A count that needs attention as a red badge with its icon and, for a screen reader, what it counts; none as
+    a quiet 0."""
+    if not n:
+        return format_html('<span class="text-body-secondary">{}</span>', 0)
+    return format_html(
+        '<span class="badge text-bg-danger"><i class="bi {}" aria-hidden="true"></i> {}<span class="visually-hidden">'
+        " {}</span></span>",
+        icon, localize(n), word,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

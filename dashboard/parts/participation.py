@@ -5,12 +5,10 @@ record, and projects without a safety representative. The counts are stored per 
 import django_filters
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.utils.formats import localize
-from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import Attention, Column, FilterField
+from . import Attention, Column, FilterField, count_badge
 
 
 def annotations(today):
@@ -24,13 +22,7 @@ def annotations(today):
 
 
 def objections_html(row, cell):
-    if not row.objections:
-        return format_html('<span class="text-body-secondary">{}</span>', 0)
-    return format_html(
-        '<span class="badge text-bg-danger"><i class="bi bi-exclamation-octagon" aria-hidden="true"></i> {}<span'
-        ' class="visually-hidden"> {}</span></span>',
-        localize(row.objections), gettext("objections"),
-    )  # fmt: skip
+    return count_badge(row.objections, "bi-exclamation-octagon", gettext("objections"))
 
 
 COLUMNS = (

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from phases import rollups
 from phases.models import ChecklistItem, Phase, ProcessTemplate, is_english
 
-from . import DASH, Attention, Breakdown, Column, FilterField, Segment, time_html, tr_row
+from . import DASH, Attention, Breakdown, Column, FilterField, Segment, count_badge, time_html, tr_row
 
 OPEN = ChecklistItem.Status.OPEN
 GATE_BLOCKED_DAYS = 30  # a gate whose phase should have ended this long ago needs a coordinator
@@ -124,13 +124,7 @@ def deadline_html(row, cell):
 
 
 def mandatory_overdue_html(row, cell):
-    if not row.mandatory_overdue:
-        return format_html('<span class="text-body-secondary">{}</span>', 0)
-    return format_html(
-        '<span class="badge text-bg-danger"><i class="bi bi-exclamation-circle" aria-hidden="true"></i> {}<span'
-        ' class="visually-hidden"> {}</span></span>',
-        localize(row.mandatory_overdue), gettext("overdue"),
-    )  # fmt: skip
+    return count_badge(row.mandatory_overdue, "bi-exclamation-circle", gettext("overdue"))
 
 
 def gate_blocked_html(row, cell):

@@ -156,9 +156,9 @@ def test_signed_steps_filter_by_project_and_decision(client, project, steps_temp
     assert "Velg et gyldig valg" in html
 
 
-def test_your_decisions_are_paged_with_their_total(client, project, steps_template, settings):
-    """The list of decisions reads its total with its rows; a page past the end shows the last page."""
-    settings.PAGINATE_BY = 2
+def _safety_rep_who_signed_everything_in_two_projects(project, steps_template):
+    """The project's safety rep, also safety rep of "Kultur flytter", having approved every step of both that
+    asks for a safety rep (four decisions with the test template)."""
     rep = project.safety_rep
     second = ProjectFactory(name="Kultur flytter", start_date=datetime.date(2027, 1, 4))
     second.owner = member(second, Role.OWNER)
@@ -168,6 +168,13 @@ def test_your_decisions_are_paged_with_their_total(client, project, steps_templa
     for p in (project, second):
         for step in p.participation_steps.filter(required_roles__icontains='"safety_rep"'):
             services.signoff_record(step=step, by=rep, role=Role.SAFETY_REP, decision="approved")
+    return rep
+
+
+def test_your_decisions_are_paged_with_their_total(client, project, steps_template, settings):
+    """The list of decisions reads its total with its rows; a page past the end shows the last page."""
+    settings.PAGINATE_BY = 2
+    rep = _safety_rep_who_signed_everything_in_two_projects(project, steps_template)
     client.force_login(rep)
     url = reverse("participation:inbox")
     pages = {n: client.get(url, {"signed_page": n}) for n in ("1", "2", "9", "x")}
@@ -190,15 +197,7 @@ def test_beyond_the_counted_decisions_the_list_says_more_than_and_pages_on(
 
     monkeypatch.setattr(views, "SIGNED_COUNTED", 3)
     settings.PAGINATE_BY = 2
-    rep = project.safety_rep
-    second = ProjectFactory(name="Kultur flytter", start_date=datetime.date(2027, 1, 4))
-    second.owner = member(second, Role.OWNER)
-    MembershipFactory(project=second, user=rep, role=Role.SAFETY_REP)
-    phase_services.process_start(project=second, template=steps_template, by=second.owner)
-    prepare_steps(second)
-    for p in (project, second):
-        for step in p.participation_steps.filter(required_roles__icontains='"safety_rep"'):
-            services.signoff_record(step=step, by=rep, role=Role.SAFETY_REP, decision="approved")
+    rep = _safety_rep_who_signed_everything_in_two_projects(project, steps_template)
     client.force_login(rep)
     url = reverse("participation:inbox")
     pages = {n: client.get(url, {"signed_page": n}) for n in ("1", "2", "9", "x")}
