@@ -171,13 +171,17 @@ def _safety_rep_who_signed_everything_in_two_projects(project, steps_template):
     return rep
 
 
+def _decision_pages(client, project, steps_template):
+    """The inbox's decision pages 1, 2, 9 (past the end) and x (not a number) as that safety rep sees them."""
+    client.force_login(_safety_rep_who_signed_everything_in_two_projects(project, steps_template))
+    url = reverse("participation:inbox")
+    return {n: client.get(url, {"signed_page": n}) for n in ("1", "2", "9", "x")}
+
+
 def test_your_decisions_are_paged_with_their_total(client, project, steps_template, settings):
     """The list of decisions reads its total with its rows; a page past the end shows the last page."""
     settings.PAGINATE_BY = 2
-    rep = _safety_rep_who_signed_everything_in_two_projects(project, steps_template)
-    client.force_login(rep)
-    url = reverse("participation:inbox")
-    pages = {n: client.get(url, {"signed_page": n}) for n in ("1", "2", "9", "x")}
+    pages = _decision_pages(client, project, steps_template)
     html = pages["1"].content.decode()
     assert "4 steg" in html and "Side 1 av 2" in html
     assert len(pages["1"].context["signed"]) == 2 and len(pages["2"].context["signed"]) == 2
@@ -197,10 +201,7 @@ def test_beyond_the_counted_decisions_the_list_says_more_than_and_pages_on(
 
     monkeypatch.setattr(views, "SIGNED_COUNTED", 3)
     settings.PAGINATE_BY = 2
-    rep = _safety_rep_who_signed_everything_in_two_projects(project, steps_template)
-    client.force_login(rep)
-    url = reverse("participation:inbox")
-    pages = {n: client.get(url, {"signed_page": n}) for n in ("1", "2", "9", "x")}
+    pages = _decision_pages(client, project, steps_template)
     html = pages["1"].content.decode()
     assert "Mer enn 3 steg" in html and "Side 1" in html and "Side 1 av" not in html
     assert "signed_page=2" in html and "signed_page=0" not in html
@@ -209,7 +210,7 @@ def test_beyond_the_counted_decisions_the_list_says_more_than_and_pages_on(
     last = pages["2"].content.decode()
     assert "Side 2" in last and "signed_page=1" in last and "signed_page=3" not in last
     assert [s.pk for s in pages["9"].context["signed"]] == two and pages["x"].context["signed"].number == 1
-    filtered = client.get(url, {"project": "kultur"}).content.decode()
+    filtered = client.get(reverse("participation:inbox"), {"project": "kultur"}).content.decode()
     assert "2 steg" in filtered and "Mer enn" not in filtered
 
 
