@@ -309,18 +309,14 @@ def meeting_file_remove(request, project_id, file_id):
     )  # fmt: skip
 
 
-def _query_without(request, name):
+def _query_without(request, name, **shown):
+    """The page's query without `name`; a parameter in `shown` that the query has is replaced by what the page
+    shows (a page number typed past the end becomes the page shown)."""
     params = request.GET.copy()
     params.pop(name, None)
-    return params.urlencode()
-
-
-def _query_with(request, *, drop, **values):
-    params = request.GET.copy()
-    params.pop(drop, None)
-    for name, value in values.items():
-        if name in params or value != 1:
-            params[name] = value
+    for other, value in shown.items():
+        if other in params:
+            params[other] = value
     return params.urlencode()
 
 
@@ -363,7 +359,7 @@ def inbox(request):
             "form": form,
             "filtered": bool(filters.get("project") or filters.get("decision")),
             # the signed list's page as shown: a number typed past its end is not counted again on every click
-            "waiting_query": _query_with(request, drop="page", signed_page=signed.number),
+            "waiting_query": _query_without(request, "page", signed_page=signed.number),
             "amu": selectors.amu_treatments_coming(user=request.user, today=timezone.localdate()),
             "signed_query": _query_without(request, "signed_page"),
         },
